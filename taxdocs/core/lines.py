@@ -1,0 +1,161 @@
+"""Form lines as declarations, evaluated lazily, each able to explain itself.
+
+A `Graph` holds facts (inputs, with the place in the scenario they came from) and
+line definitions (label, formula, citation, function). Evaluating a line records
+which facts and lines it read, so the explanation tree comes from the same
+definition. Every node has a status: complete, provisional (rests on an assumption)
+or missing; the worst status of its inputs flows downstream.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+STATUS_ORDER = {"complete": 0, "provisional": 1, "missing": 2}
+
+
+def worst(*statuses: str) -> str:
+    return max(statuses or ("complete",), key=STATUS_ORDER.__getitem__)
+
+
+@dataclass
+class Node:
+    key: str
+    label: str
+    value: Any
+    formula: str = ""
+    cite: str = ""
+    source: str = ""          # for facts: where in the input it came from
+    status: str = "complete"
+    deps: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_fact(self) -> bool:
+        return bool(self.source)
+
+
+@dataclass
+class LineDef:
+    key: str
+    label: str
+    cite: str
+    formula: str
+    fn: Callable[["Graph"], Any]
+
+
+class CycleError(RuntimeError):
+    pass
+
+
+class Graph:
+    def __init__(self) -> None:
+        self.nodes: dict[str, Node] = {}
+        self.defs: dict[str, LineDef] = {}
+        self._stack: list[tuple[str, list[str], list[str]]] = []
+
+    # -- declaring -------------------------------------------------------
+    def fact(self, key: str, value: Any, label: str, source: str,
+             status: str = "complete", note: str | None = None) -> None:
+        self.nodes[key] = Node(key, label, value, source=source, status=status,
+                               notes=[note] if note else [])
+
+    def define(self, key: str, label: str, cite: str, formula: str,
+               fn: Callable[["Graph"], Any]) -> None:
+        self.defs[key] = LineDef(key, label, cite, formula, fn)
+        self.nodes.pop(key, None)
+
+    def has(self, key: str) -> bool:
+        return key in self.nodes or key in self.defs
+
+    # -- evaluating ------------------------------------------------------
+    def __getitem__(self, key: str) -> Any:
+        node = self._node(key)
+        if self._stack:
+            self._stack[-1][1].append(key)
+        return node.value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if self.has(key) else default
+
+    def node(self, key: str) -> Node:
+        return self._node(key)
+
+    def note(self, text: str) -> None:
+        """Attach a note (an assumption, a choice) to the line being evaluated."""
+        if self._stack:
+            self._stack[-1][2].append(text)
+
+    def provisional(self, text: str) -> None:
+        """Mark the line being evaluated as resting on an assumption."""
+        self.note(text)
+        if self._stack:
+            self._stack[-1][1].append("!provisional")
+
+    def _node(self, key: str) -> Node:
+        if key in self.nodes:
+            return self.nodes[key]
+        if key not in self.defs:
+            raise KeyError(f"no line or fact named {key!r}")
+        if any(k == key for k, _, _ in self._stack):
+            raise CycleError(" -> ".join([k for k, _, _ in self._stack] + [key]))
+        d = self.defs[key]
+        self._stack.append((key, [], []))
+        try:
+            value = d.fn(self)
+        finally:
+            _, deps, notes = self._stack.pop()
+        status = "complete"
+        real = []
+        for k in dict.fromkeys(deps):
+            if k == "!provisional":
+                status = worst(status, "provisional")
+                continue
+            real.append(k)
+            status = worst(status, self.nodes[k].status)
+        node = Node(key, d.label, value, d.formula, d.cite, status=status, deps=real, notes=notes)
+        self.nodes[key] = node
+        return node
+
+    def evaluate_all(self, prefix: str = "") -> dict[str, Any]:
+        return {k: self[k] for k in list(self.defs) if k.startswith(prefix)}
+
+    # -- explaining ------------------------------------------------------
+    def explain(self, key: str, depth: int = 50) -> dict:
+        node = self._node(key)
+        out = {"key": node.key, "label": node.label, "value": node.value, "status": node.status}
+        if node.formula:
+            out["formula"] = node.formula
+        if node.cite:
+            out["cite"] = node.cite
+        if node.source:
+            out["source"] = node.source
+        if node.notes:
+            out["notes"] = list(node.notes)
+        if depth > 0 and node.deps:
+            out["inputs"] = [self.explain(k, depth - 1) for k in node.deps]
+        return out
+
+
+class Form:
+    """Helper to declare a form's lines under one prefix so they read like the form.
+
+        f = Form(g, "f8606.taxpayer")
+        f.line("3", "Add lines 1 and 2", "8606 line 3", "L1 + L2", lambda g: f.z("1") + f.z("2"))
+    """
+
+    def __init__(self, graph: Graph, prefix: str) -> None:
+        self.g, self.prefix = graph, prefix
+
+    def key(self, line: str) -> str:
+        return f"{self.prefix}.line{line}" if line[:1].isdigit() else f"{self.prefix}.{line}"
+
+    def line(self, line: str, label: str, cite: str, formula: str, fn: Callable[[Graph], Any]) -> None:
+        self.g.define(self.key(line), label, cite, formula, fn)
+
+    def __getitem__(self, line: str) -> Any:
+        return self.g[self.key(line)]
+
+    def z(self, line: str):
+        from taxdocs.core.money import z
+        return z(self[line])

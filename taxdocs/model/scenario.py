@@ -1,0 +1,280 @@
+"""The scenario: one taxpayer-year as given. Parsing never computes.
+
+Boxes of each Form 1099-R are kept exactly as issued; what happened to the money
+(not on the form) lives beside them in `uses`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Money = Annotated[Decimal, Field(ge=0, decimal_places=2, description="US dollars, not negative")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+
+
+class FilingStatus(str, Enum):
+    single = "single"
+    mfj = "mfj"
+    mfs = "mfs"
+    hoh = "hoh"
+    qss = "qss"
+
+
+class Account(str, Enum):
+    """Kinds of account money comes from or goes to."""
+    traditional_ira = "traditional_ira"   # includes SEP and SIMPLE IRAs for Form 8606
+    sep_ira = "sep_ira"
+    simple_ira = "simple_ira"
+    roth_ira = "roth_ira"
+    plan = "plan"                          # 401(k), 403(b), governmental 457(b), pre-tax/after-tax account
+    designated_roth = "designated_roth"    # Roth 401(k)/403(b)/457(b) (DRAC)
+    inherited_ira = "inherited_ira"
+    inherited_roth_ira = "inherited_roth_ira"
+
+
+class UseKind(str, Enum):
+    cash = "cash"                              # kept (paid to the recipient, not rolled over)
+    direct_rollover = "direct_rollover"        # trustee to trustee from a plan (code G/H)
+    indirect_rollover = "indirect_rollover"    # 60-day rollover of money paid to the recipient
+    conversion = "conversion"                  # traditional/SEP/SIMPLE IRA to Roth IRA
+    in_plan_roth_rollover = "in_plan_roth_rollover"  # plan pre-tax to the same plan's DRAC
+    qcd = "qcd"                                # qualified charitable distribution
+    hfd = "hfd"                                # HSA funding distribution
+    recharacterization = "recharacterization"
+    returned_contribution = "returned_contribution"  # contribution (plus earnings) returned by the due date
+
+
+class WaiverKind(str, Enum):
+    self_certification = "self_certification"  # Rev. Proc. 2020-46
+    automatic = "automatic"                    # Rev. Proc. 2003-16 §3.03
+    private_letter_ruling = "private_letter_ruling"
+    disaster_postponement = "disaster_postponement"
+    military_postponement = "military_postponement"
+
+
+class Waiver(Strict):
+    kind: WaiverKind
+    reason: Optional[int] = Field(None, ge=1, le=12, description="Rev. Proc. 2020-46 reason number (1-12)")
+    reason_ended: Optional[dt.date] = Field(None, description="date the reason stopped preventing the deposit")
+    deadline: Optional[dt.date] = Field(None, description="postponed deadline (disaster/military)")
+    reference: Optional[str] = Field(None, description="PLR number, disaster declaration, etc.")
+
+
+class Use(Strict):
+    """One destination of (part of) a distribution."""
+    kind: UseKind
+    to: Optional[Account] = Field(None, description="receiving account kind for rollovers and conversions")
+    amount: Money
+    date: Optional[dt.date] = Field(None, description="date deposited (rollovers) or paid")
+    pretax: Optional[Money] = Field(None, description="Notice 2014-54 choice: pre-tax amount this rollover takes")
+    waiver: Optional[Waiver] = None
+    basis_only_intent: bool = Field(False, description="taxpayer meant to convert only after-tax basis")
+
+
+class StateRow(Strict):
+    tax_withheld: Optional[Money] = Field(None, description="box 14")
+    state: Optional[str] = Field(None, description="box 15: state")
+    payer_state_no: Optional[str] = Field(None, description="box 15: payer's state number")
+    distribution: Optional[Money] = Field(None, description="box 16")
+
+
+class LocalRow(Strict):
+    tax_withheld: Optional[Money] = Field(None, description="box 17")
+    locality: Optional[str] = Field(None, description="box 18")
+    distribution: Optional[Money] = Field(None, description="box 19")
+
+
+class Payer(Strict):
+    name: str
+    tin: Optional[str] = None
+    address: Optional[str] = None
+
+
+class PlanAccount(Strict):
+    """Facts for section 72(e)(8): the account the distribution came from, just before it."""
+    balance: Money
+    after_tax: Money = Field(description="investment in the contract (after-tax contributions not yet recovered)")
+    separate_after_tax_contract: bool = Field(False, description="plan keeps after-tax money as a separate contract (72(d)(2))")
+
+
+class Form1099R(Strict):
+    id: str = Field(description="your id for this form, unique in the scenario")
+    recipient: Literal["taxpayer", "spouse"] = "taxpayer"
+    payer: Payer
+    account_number: Optional[str] = None
+    corrected: bool = False
+    box1: Money = Field(description="gross distribution")
+    box2a: Optional[Money] = Field(None, description="taxable amount (blank allowed)")
+    box2b_not_determined: bool = False
+    box2b_total_distribution: bool = False
+    box3: Optional[Money] = None
+    box4: Money = Field(Decimal(0), description="federal income tax withheld")
+    box5: Optional[Money] = Field(None, description="employee contributions / designated Roth contributions")
+    box6: Optional[Money] = None
+    box7: list[str] = Field(description="distribution code(s), one or two", min_length=1, max_length=2)
+    box7_ira_sep_simple: bool = False
+    box8_amount: Optional[Money] = None
+    box8_percent: Optional[Decimal] = Field(None, ge=0, le=100)
+    box9a: Optional[Decimal] = Field(None, ge=0, le=100)
+    box9b: Optional[Money] = None
+    box10: Optional[Money] = None
+    box11: Optional[int] = Field(None, ge=1974, le=2100, description="1st year of designated Roth contributions")
+    box12_fatca: bool = False
+    box13: Optional[dt.date] = Field(None, description="date of payment")
+    state: list[StateRow] = Field(default_factory=list, max_length=2)
+    local: list[LocalRow] = Field(default_factory=list, max_length=2)
+    # Facts not on the form
+    date_paid: Optional[dt.date] = Field(None, description="date the distribution was paid (box 13 if blank)")
+    source: Optional[Account] = Field(None, description="account paid from; inferred from box 7 when blank")
+    plan_account: Optional[PlanAccount] = None
+    group: Optional[str] = Field(None, description="Notice 2014-54: forms scheduled at the same time share a group")
+    uses: list[Use] = Field(default_factory=list, description="what happened to the money; the rest is cash")
+    exceptions: list["Exception10"] = Field(default_factory=list, description="10% exceptions claimed")
+    rmd_year: bool = Field(False, description="an RMD was due this year from this account and not yet met")
+    hardship: bool = False
+    sepp: bool = False
+    corrective: bool = False
+    nonspouse_beneficiary: bool = False
+
+    @field_validator("box7")
+    @classmethod
+    def _codes(cls, v: list[str]) -> list[str]:
+        return [c.strip().upper() for c in v if c and c.strip()]
+
+    @property
+    def paid_on(self) -> Optional[dt.date]:
+        return self.date_paid or self.box13
+
+
+class Exception10(Strict):
+    number: str = Field(description="Form 5329 exception number, e.g. '01'", pattern=r"^\d{2}$")
+    amount: Optional[Money] = Field(None, description="amount excepted; blank = all of it")
+    note: Optional[str] = None
+
+
+Form1099R.model_rebuild()
+
+
+class ConversionLayer(Strict):
+    year: int
+    amount: Money = Field(description="amount converted or rolled into the Roth IRA that year")
+    taxable: Money = Field(description="part included in income")
+    distributed: Money = Field(Decimal(0), description="part already taken out in earlier years")
+
+
+class Rollover(Strict):
+    distribution_date: dt.date
+    kind: Literal["ira_to_ira", "roth_to_roth"] = "ira_to_ira"
+    note: Optional[str] = None
+
+
+class IraFacts(Strict):
+    nondeductible_contributions: Money = Field(Decimal(0), description="Form 8606 line 1")
+    nondeductible_after_year_end: Money = Field(Decimal(0), description="part of line 1 made Jan 1 - due date of next year (line 4)")
+    deductible_contributions: Money = Field(Decimal(0), description="deductible traditional IRA contributions for the year")
+    contributions_made_before_conversion: Optional[Money] = Field(None, description="line 1 contributions made before a total conversion")
+    prior_basis: Optional[Money] = Field(None, description="prior-year Form 8606 line 14; blank = not given")
+    ever_nondeductible: Optional[bool] = Field(None, description="nondeductible contributions or after-tax rollovers in any year")
+    last_8606_year: Optional[int] = None
+    year_end_value: Optional[Money] = Field(None, description="Dec 31 value of all traditional, SEP and SIMPLE IRAs")
+    year_end_accounts: list["YearEndAccount"] = Field(default_factory=list)
+    outstanding_rollovers: Optional[Money] = Field(None, description="rollovers out in Dec, in next year (line 6)")
+    repayments_treated_as_rollovers: Money = Decimal(0)
+    use_worksheet_1_1: Optional[bool] = Field(None, description="blank = when contributions and distributions meet in the year")
+    form_8606_filed: Optional[bool] = None
+
+
+class YearEndAccount(Strict):
+    name: str
+    value: Optional[Money] = None
+
+
+IraFacts.model_rebuild()
+
+
+class RothFacts(Strict):
+    first_contribution_year: Optional[int] = Field(None, description="first year any Roth IRA got a contribution or conversion")
+    contribution_basis: Optional[Money] = Field(None, description="regular contribution basis before this year's contributions")
+    contributions_this_year: Money = Field(Decimal(0), description="regular Roth IRA contributions for the year")
+    conversions: list[ConversionLayer] = Field(default_factory=list)
+    prior_homebuyer: Money = Field(Decimal(0), description="earlier qualified first-time homebuyer distributions")
+    homebuyer_expenses: Money = Field(Decimal(0), description="qualified first-time homebuyer expenses this year (line 20)")
+
+
+class Person(Strict):
+    name: str
+    ssn: str = Field(description="SSN; only the last four digits are ever shown")
+    birth_date: Optional[dt.date] = None
+    date_of_death: Optional[dt.date] = None
+    disabled: bool = False
+    address: Optional[str] = None
+    separated_from_service_year: Optional[int] = None
+    public_safety_employee: bool = False
+    ira: IraFacts = Field(default_factory=IraFacts)
+    roth: RothFacts = Field(default_factory=RothFacts)
+    rollovers_last_12_months: list[Rollover] = Field(default_factory=list)
+    client_id: Optional[str] = None
+
+    @field_validator("ssn")
+    @classmethod
+    def _ssn(cls, v: str) -> str:
+        digits = "".join(ch for ch in v if ch.isdigit())
+        if len(digits) != 9:
+            raise ValueError("an SSN has 9 digits")
+        return f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"
+
+    @property
+    def ssn_last4(self) -> str:
+        return "***-**-" + self.ssn[-4:]
+
+
+class Income(Strict):
+    other_taxable_income: Money = Field(Decimal(0), description="taxable income from everything else (after deductions)")
+
+
+class Filed(Strict):
+    """What was filed, to check against the recomputation."""
+    f1040: dict[str, Optional[Money]] = Field(default_factory=dict, description="lines 4a, 4b, 5a, 5b, 25b")
+    f8606_taxpayer: dict[str, Optional[Decimal]] = Field(default_factory=dict)
+    f8606_spouse: dict[str, Optional[Decimal]] = Field(default_factory=dict)
+
+
+class Scenario(Strict):
+    tax_year: int = Field(ge=2019, le=2100)
+    filing_status: FilingStatus
+    taxpayer: Person
+    spouse: Optional[Person] = None
+    forms_1099r: list[Form1099R] = Field(default_factory=list)
+    income: Income = Field(default_factory=Income)
+    filed: Optional[Filed] = None
+    client_id: Optional[str] = None
+    notes: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _consistency(self) -> "Scenario":
+        ids = [f.id for f in self.forms_1099r]
+        dup = {i for i in ids if ids.count(i) > 1}
+        if dup:
+            raise ValueError(f"forms_1099r ids must be unique; repeated: {sorted(dup)}")
+        if self.filing_status in (FilingStatus.mfj,) and self.spouse is None:
+            pass  # a joint return may have only one spouse with retirement items
+        for i, f in enumerate(self.forms_1099r):
+            if f.recipient == "spouse" and self.spouse is None:
+                raise ValueError(f"forms_1099r[{i}] ({f.id}): recipient is spouse but no spouse is given")
+        return self
+
+    def person(self, who: str) -> Person:
+        return self.taxpayer if who == "taxpayer" else self.spouse  # type: ignore[return-value]
+
+    def people(self) -> list[tuple[str, Person]]:
+        out = [("taxpayer", self.taxpayer)]
+        if self.spouse is not None:
+            out.append(("spouse", self.spouse))
+        return out

@@ -1,0 +1,72 @@
+"""Checks a well-formed scenario must pass before any computation. Each names the field."""
+from __future__ import annotations
+
+from taxdocs.errors import Problem
+from taxdocs.model.scenario import Scenario, UseKind
+
+KNOWN_CODES = set("123456789ABCDEFGHJKLMNPQRSTUWY")
+NEEDS_TO = {UseKind.direct_rollover, UseKind.indirect_rollover}
+
+
+def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
+    out: list[Problem] = []
+    y = sc.tax_year
+
+    def bad(path: str, msg: str, record: str = "", rule: str = "") -> None:
+        out.append(Problem(file, path, msg, record, rule))
+
+    people_with_forms = set()
+    for i, f in enumerate(sc.forms_1099r):
+        p = f"forms_1099r[{i}]"
+        people_with_forms.add(f.recipient)
+        for j, code in enumerate(f.box7):
+            if code not in KNOWN_CODES:
+                bad(f"{p}.box7[{j}]", f"unknown distribution code {code!r}", f.id, "i1099r Table 1")
+        if f.box2a is not None and f.box2a > f.box1:
+            bad(f"{p}.box2a", f"box 2a ({f.box2a}) is larger than box 1 ({f.box1})", f.id, "i1099r box 2a")
+        for box in ("box3", "box4", "box5"):
+            v = getattr(f, box)
+            if v is not None and v > f.box1:
+                bad(f"{p}.{box}", f"{box} ({v}) is larger than box 1 ({f.box1})", f.id, f"i1099r {box}")
+        paid = f.paid_on
+        if paid is None:
+            bad(f"{p}.date_paid", "the date paid is needed (date_paid, or box13)", f.id)
+        elif paid.year != y:
+            bad(f"{p}.date_paid", f"date paid {paid} is outside tax year {y}", f.id)
+        used = sum((u.amount for u in f.uses), start=0)
+        if used > f.box1:
+            bad(f"{p}.uses", f"the uses add up to {used}, more than box 1 ({f.box1})", f.id)
+        for k, u in enumerate(f.uses):
+            up = f"{p}.uses[{k}]"
+            if u.kind in NEEDS_TO and u.to is None:
+                bad(f"{up}.to", f"a {u.kind.value} needs the receiving account kind", f.id)
+            if u.kind == UseKind.indirect_rollover and u.date is None:
+                bad(f"{up}.date", "an indirect rollover needs the date deposited", f.id, "IRC §402(c)(3), §408(d)(3)")
+            if u.date is not None and paid is not None and u.date < paid:
+                bad(f"{up}.date", f"deposit date {u.date} is before the date paid {paid}", f.id)
+            if u.date is not None and u.date.year > y + 1:
+                bad(f"{up}.date", f"date {u.date} is more than a year after tax year {y}", f.id)
+            if u.pretax is not None and u.pretax > u.amount:
+                bad(f"{up}.pretax", f"pre-tax part ({u.pretax}) exceeds the amount ({u.amount})", f.id, "Notice 2014-54")
+    for who, person in sc.people():
+        if who in people_with_forms and person.birth_date is None:
+            bad(f"{who}.birth_date", "birth date is needed: age decides the 10% additional tax, 59½ and Roth qualification",
+                rule="IRC §72(t)(2)(A)(i)")
+        if person.birth_date and person.birth_date.year > y:
+            bad(f"{who}.birth_date", f"born after tax year {y}")
+        ira = person.ira
+        if ira.nondeductible_after_year_end > ira.nondeductible_contributions:
+            bad(f"{who}.ira.nondeductible_after_year_end",
+                "cannot exceed nondeductible_contributions (it is the part of line 1 made after year-end)", rule="i8606 line 4")
+        fy = person.roth.first_contribution_year
+        if fy is not None and fy > y:
+            bad(f"{who}.roth.first_contribution_year", f"{fy} is after tax year {y}")
+        for k, layer in enumerate(person.roth.conversions):
+            lp = f"{who}.roth.conversions[{k}]"
+            if layer.taxable > layer.amount:
+                bad(f"{lp}.taxable", "taxable part exceeds the amount converted", rule="i8606 line 24")
+            if layer.distributed > layer.amount:
+                bad(f"{lp}.distributed", "more distributed than was converted")
+            if layer.year >= y:
+                bad(f"{lp}.year", f"history layers are for years before {y}; this year's conversions come from the 1099-Rs")
+    return out

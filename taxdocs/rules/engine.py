@@ -1,0 +1,202 @@
+"""compute(scenario) -> Result: derive the legs, allocate, then declare every form line.
+
+Order: legs (what happened) -> rollover validity -> plan and Roth-account allocation ->
+per-person facts -> form lines (8606, Worksheet 1-1, 5329, 1040, tax effect). Lines are
+lazy; `Result.lines()` evaluates them all.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Optional
+
+from taxdocs.core.dates import age_reached, date_at_age
+from taxdocs.core.lines import Graph
+from taxdocs.core.money import ZERO, dollars, total
+from taxdocs.model.scenario import Account, Person, Scenario, UseKind
+from taxdocs.params import general, load_year
+from taxdocs.rules import rollovers, roth
+from taxdocs.rules.legs import IRA_SOURCES, Leg, legs_of
+from taxdocs.rules.plan_distributions import PlanGroup, allocate, tax_leg
+from taxdocs.rules.rollovers import Event
+
+PAYER_EXCEPTION_CODES = {"2": "payer-coded exception (code 2)", "3": "disability (code 3)", "4": "death (code 4)"}
+
+
+@dataclass
+class FormInfo:
+    form_id: str
+    person: str
+    source: Account
+    source_why: str
+    paid: date
+    legs: list[Leg]
+    early: bool = False            # under 59½ on the date paid, no death/disability
+    qualified: Optional[bool] = None   # Roth IRA / designated Roth: qualified distribution?
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    scenario: Scenario
+    graph: Graph
+    forms: dict[str, FormInfo]
+    groups: list[PlanGroup]
+    events: list[Event]
+    file: str = "<input>"
+
+    def lines(self) -> dict[str, Any]:
+        return self.graph.evaluate_all()
+
+    def people(self) -> list[str]:
+        return [who for who, _ in self.scenario.people()]
+
+
+def _age_at(person: Person, on: date, age) -> bool:
+    return person.birth_date is not None and age_reached(person.birth_date, on, age.years, age.months)
+
+
+def compute(sc: Scenario, file: str = "<input>") -> Result:
+    gp, yp = general(), load_year(sc.tax_year)
+    g = Graph()
+    events: list[Event] = []
+    forms: dict[str, FormInfo] = {}
+    half = gp.ages.early_distribution
+
+    # 1. legs and rollover validity, form by form
+    for f in sc.forms_1099r:
+        person = sc.person(f.recipient)
+        src, why, legs = legs_of(f)
+        info = FormInfo(f.id, f.recipient, src, why, f.paid_on, legs)
+        dead_or_disabled = person.disabled or "3" in f.box7 or "4" in f.box7 or src in (
+            Account.inherited_ira, Account.inherited_roth_ira)
+        info.early = not _age_at(person, info.paid, half) and not dead_or_disabled
+        rmd_row = gp.rmd.applicable_age_for(person.birth_date) if person.birth_date else None
+        for leg in legs:
+            events += rollovers.check_window(leg, info.paid, gp.periods.rollover_days.value,
+                                             gp.periods.self_cert_after_reason_days.value)
+            events += rollovers.check_eligible(leg, src, person, rmd_row.years if rmd_row else None, sc.tax_year)
+            if leg.kind == UseKind.qcd:
+                events += _check_qcd(leg, src, person, info.paid, gp)
+        forms[f.id] = info
+
+    # 2. once per 12 months, per person, across all IRAs (IRC §408(d)(3)(B))
+    for who, person in sc.people():
+        cands = [(forms[l.form.id].paid, l) for i in forms.values() if i.person == who
+                 for l in i.legs if rollovers.counts_once_per_year(l, i.source)]
+        events += rollovers.check_once_per_year(cands, [r.distribution_date for r in person.rollovers_last_12_months])
+    _qcd_limit(sc, forms, yp, events)
+
+    # 3. plan and designated Roth allocation (Notice 2014-54; §402(c)(2))
+    groups = _plan_groups(sc, forms)
+    for info in forms.values():
+        if info.source == Account.designated_roth:
+            info.qualified = _drac_qualified(info, sc.person(info.person), gp)
+        elif info.source in (Account.roth_ira, Account.inherited_roth_ira):
+            info.qualified = _roth_qualified(info, sc.person(info.person), gp)
+    for grp in groups:
+        allocate(grp)
+        for leg in grp.legs:
+            info = forms[leg.form.id]
+            if info.source == Account.designated_roth:
+                _tax_drac_leg(leg, info)
+            else:
+                tax_leg(leg)
+
+    res = Result(sc, g, forms, groups, events, file)
+    from taxdocs.rules import f1040, f5329, f8606, facts, tax_effect, worksheet_1_1
+    for who, person in sc.people():
+        facts.declare(res, who, person, gp, yp)
+        worksheet_1_1.declare(res, who)
+        f8606.declare(res, who)
+        f5329.declare(res, who, gp)
+    f1040.declare(res)
+    tax_effect.declare(res, yp)
+    return res
+
+
+def _check_qcd(leg: Leg, src: Account, person: Person, paid: date, gp) -> list[Event]:
+    """QCD: owner 70½ or older, from an IRA other than an ongoing SEP/SIMPLE (IRC §408(d)(8); rules.md §3)."""
+    out = []
+    if not _age_at(person, paid, gp.ages.qcd):
+        leg.valid = False
+        leg.invalid_reasons.append("QCD_UNDER_AGE")
+        out.append(Event("QCD_UNDER_AGE", leg.ref, {"paid": paid, "amount": leg.amount,
+                          "reaches": date_at_age(person.birth_date, gp.ages.qcd.years, gp.ages.qcd.months)
+                          if person.birth_date else None}, False))
+    if src not in IRA_SOURCES | {Account.inherited_ira}:
+        leg.valid = False
+        leg.invalid_reasons.append("QCD_NOT_FROM_IRA")
+        out.append(Event("QCD_NOT_FROM_IRA", leg.ref, {"source": src.value, "amount": leg.amount}, False))
+    elif src in (Account.sep_ira, Account.simple_ira):
+        out.append(Event("QCD_FROM_SEP_SIMPLE", leg.ref, {"source": src.value, "amount": leg.amount}, True))
+    return out
+
+
+def _qcd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, events: list[Event]) -> None:
+    """QCDs above the annual limit are taxable distributions (IRC §408(d)(8)(A), as indexed)."""
+    for who, _ in sc.people():
+        room = yp.qcd.limit
+        qcds = sorted((l for i in forms.values() if i.person == who for l in i.legs
+                       if l.kind == UseKind.qcd and l.valid), key=lambda l: forms[l.form.id].paid)
+        for leg in qcds:
+            if leg.amount > room:
+                excess = leg.amount - room
+                events.append(Event("QCD_OVER_LIMIT", leg.ref, {"amount": leg.amount, "limit": yp.qcd.limit,
+                                                                 "excess": excess}, False))
+                leg.invalid_reasons.append("QCD_OVER_LIMIT")
+                # split: the part within the limit stays a QCD, the excess is kept (taxable)
+                extra = Leg(leg.form, leg.index, UseKind.cash, None, excess, None, use=leg.use,
+                            inferred="QCD above the annual limit")
+                leg.amount -= excess
+                forms[leg.form.id].legs.append(extra)
+            room = max(room - leg.amount, ZERO)
+
+
+def _plan_groups(sc: Scenario, forms: dict[str, FormInfo]) -> list[PlanGroup]:
+    """Forms from the same plan, paid the same day (or sharing `group`), are one distribution."""
+    buckets: dict[tuple, list[Leg]] = defaultdict(list)
+    for f in sc.forms_1099r:
+        info = forms[f.id]
+        if info.source not in (Account.plan, Account.designated_roth):
+            continue
+        key = (info.person, info.source.value, f.group or f"{f.payer.tin or f.payer.name}|{f.account_number}|{info.paid}")
+        buckets[key] += info.legs
+    return [PlanGroup("/".join(map(str, k)), legs) for k, legs in buckets.items()]
+
+
+def _drac_qualified(info: FormInfo, person: Person, gp) -> Optional[bool]:
+    """Designated Roth: 5 taxable years from box 11 and 59½, disability or death (IRC §402A(d)(2))."""
+    f = info.legs[0].form
+    if "Q" in f.box7:
+        return True
+    met = roth.five_year_met(f.box11, info.paid, gp.periods.drac_qualified_years.value)
+    trigger = (_age_at(person, info.paid, gp.ages.early_distribution) or person.disabled
+               or "4" in f.box7 or "3" in f.box7)
+    if met is None:
+        return None if trigger else False
+    return met and trigger
+
+
+def _roth_qualified(info: FormInfo, person: Person, gp) -> Optional[bool]:
+    """Roth IRA: after the 5-taxable-year period and 59½, disability or death (IRC §408A(d)(2); rules.md §7.1).
+    None when the first Roth year is unknown and code Q does not settle it."""
+    f = info.legs[0].form
+    trigger = (_age_at(person, info.paid, gp.ages.early_distribution) or person.disabled
+               or "4" in f.box7 or "3" in f.box7 or info.source == Account.inherited_roth_ira)
+    met = roth.five_year_met(person.roth.first_contribution_year, info.paid, gp.periods.roth_qualified_years.value)
+    if met is None:
+        if "Q" in f.box7:
+            return True  # the payer reports it qualified (i1099r code Q); no fact says otherwise
+        return False if not trigger else None
+    return met and trigger
+
+
+def _tax_drac_leg(leg: Leg, info: FormInfo) -> None:
+    """Qualified: nothing taxable. Otherwise earnings (pre-tax slot) are taxable when kept (Reg. §1.402A-1)."""
+    if info.qualified:
+        leg.taxable = ZERO
+    else:
+        leg.taxable = leg.pretax if leg.kept else ZERO

@@ -1,0 +1,84 @@
+"""Form 1040 lines 4a-4c (IRAs), 5a-5c (pensions and annuities), 25b and Schedule 2 line 8 (rules.md §3)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from taxdocs.core.lines import Form
+from taxdocs.core.money import ZERO, total, z
+from taxdocs.model.scenario import Account, UseKind
+from taxdocs.rules.facts import is_conversion
+from taxdocs.rules.legs import IRA_SOURCES
+
+IRA_LINE = IRA_SOURCES | {Account.roth_ira, Account.inherited_ira, Account.inherited_roth_ira}
+
+
+def per_form(res, info) -> dict:
+    """Gross, taxable and notations of one 1099-R, for the line it goes to."""
+    f = info.legs[0].form
+    line = "4" if info.source in IRA_LINE else "5"
+    notes = set()
+    for l in info.legs:
+        if l.is_rollover and l.valid and not is_conversion(l, info.source):
+            notes.add("Rollover")
+        if l.kind == UseKind.qcd and l.valid:
+            notes.add("QCD")
+        if l.kind == UseKind.hfd:
+            notes.add("HFD")
+    taxable = None if line == "4" else total(l.taxable for l in info.legs)
+    return {"id": f.id, "person": info.person, "line": line, "gross": f.box1, "taxable": taxable,
+            "withheld": f.box4, "notes": sorted(notes), "source": info.source.value}
+
+
+def ira_taxable(res, who: str) -> Decimal:
+    """Taxable IRA amount of one person: Form 8606 when it governs, else what was kept (i1040 line 4b)."""
+    g = res.graph
+    f = f"f8606.{who}"
+    out = ZERO
+    if g[f"{f}.part1_full"]:
+        out += z(g[f"{f}.line15c"])
+    else:
+        out += g[f"{who}.ira.distributions"]  # no basis: all of it is taxable (i8606 "no 8606 needed")
+    out += z(g[f"{f}.line18"])
+    out += z(g[f"{f}.line25c"])
+    inherited = [l for i in res.forms.values() if i.person == who and i.source == Account.inherited_ira
+                 for l in i.legs if l.kept]
+    out += total(l.amount for l in inherited)  # own-basis rules do not reach an inherited IRA (rules.md §4.1)
+    return out
+
+
+def declare(res) -> None:
+    g = res.graph
+    f = Form(g, "f1040")
+    people = res.people()
+    g.fact("f1040.forms", [per_form(res, i) for i in res.forms.values()], "Each 1099-R and the line it goes to",
+           "derived from the 1099-Rs")
+    rows = lambda line: [r for r in g["f1040.forms"] if r["line"] == line]  # noqa: E731
+
+    f.line("ira_gross", "IRA distributions, box 1 total", "i1040 lines 4a-4b", "sum of box 1 (IRA box or Roth IRA)",
+           lambda g: total(r["gross"] for r in rows("4")))
+    f.line("4b", "IRA distributions, taxable amount", "i1040 line 4b; Form 8606 lines 15c, 18, 25c", "per person",
+           lambda g: total(g[f"f1040.ira_taxable.{w}"] for w in people))
+    for w in people:
+        g.define(f"f1040.ira_taxable.{w}", f"Taxable IRA amount ({w})", "i1040 line 4b", "8606 15c + 18 + 25c, or amounts kept",
+                 lambda g, w=w: ira_taxable(res, w))
+    f.line("4c", "Line 4 notations", "i1040 lines 4a-4b Exceptions 1, 3, 4; 2025 line 4c",
+           "Rollover, QCD, HFD", lambda g: sorted({n for r in rows("4") for n in r["notes"]}))
+    f.line("4a", "IRA distributions (total, when an exception applies)", "i1040 lines 4a-4b",
+           "box 1 total when a rollover, Form 8606, QCD or HFD applies; else blank",
+           lambda g: f["ira_gross"] if rows("4") and (f["4c"] or any(g[f"f8606.{w}.required"] for w in people)
+                                                         or f["4b"] != f["ira_gross"]) else None)
+    f.line("pension_gross", "Pensions and annuities, box 1 total", "i1040 lines 5a-5b", "sum of box 1",
+           lambda g: total(r["gross"] for r in rows("5")))
+    f.line("5b", "Pensions and annuities, taxable amount", "i1040 lines 5a-5b; Notice 2014-54", "sum of taxable parts",
+           lambda g: total(r["taxable"] for r in rows("5")))
+    f.line("5c", "Line 5 notations", "i1040 lines 5a-5b; 2025 line 5c", "Rollover",
+           lambda g: sorted({n for r in rows("5") for n in r["notes"]}))
+    f.line("5a", "Pensions and annuities (total, when not fully taxable)", "i1040 lines 5a-5b",
+           "box 1 total when the taxable amount is less, else blank",
+           lambda g: f["pension_gross"] if rows("5") and (f["5b"] != f["pension_gross"] or f["5c"]) else None)
+    f.line("25b", "Federal income tax withheld from Forms 1099", "i1040 line 25b", "sum of box 4",
+           lambda g: total(r["withheld"] for r in g["f1040.forms"]))
+    f.line("schedule2_line8", "Additional tax on IRAs and other plans (Schedule 2 line 8)", "i1040 Schedule 2 line 8",
+           "Form 5329 line 4, each person", lambda g: total(g[f"f5329.{w}.line4"] for w in people))
+    f.line("retirement_taxable", "Retirement income included in income", "lines 4b + 5b", "4b + 5b",
+           lambda g: f.z("4b") + f.z("5b"))

@@ -1,0 +1,119 @@
+"""Form 5329 Part I: the 10% additional tax on early distributions (IRC §72(t); rules.md §8).
+
+Line 1 holds early distributions includible in income that box 7 does not already show as
+excepted (codes 2, 3, 4, Q, T need no Form 5329); conversions and rollovers are never on it.
+Roth IRA amounts: the taxable part (8606 line 25c) and conversion recapture (rules.md §7.2).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from taxdocs.core.dates import date_at_age
+from taxdocs.core.lines import Form
+from taxdocs.core.money import ZERO, dollars, z
+from taxdocs.model.scenario import Account
+from taxdocs.rules.facts import _payer_excepted
+from taxdocs.rules.legs import IRA_SOURCES
+
+
+@dataclass
+class EarlyItem:
+    form_id: str
+    kind: str                 # ira | plan | roth | recapture
+    amount: Decimal           # includible in income, early
+    simple: bool = False      # code S: 25% instead of 10%
+    excepted: Decimal = ZERO
+    numbers: list[str] = field(default_factory=list)
+
+
+def early_items(res, who: str, gp) -> list[EarlyItem]:
+    g, out = res.graph, []
+    person = res.scenario.person(who)
+    f8606 = f"f8606.{who}"
+    dist = g[f"{who}.ira.distributions"]
+    taxable_ira = g[f"{f8606}.line15c"] if g[f"{f8606}.part1_full"] else dist
+    for info in res.forms.values():
+        if info.person != who or not info.early or _payer_excepted(info):
+            continue
+        f = info.legs[0].form
+        if info.source in IRA_SOURCES:
+            kept = sum((l.amount for l in info.legs if l.kept), ZERO)
+            amt = dollars(z(taxable_ira) * kept / dist) if dist else ZERO
+            kind = "ira"
+        elif info.source in (Account.plan, Account.designated_roth):
+            amt = sum((l.taxable for l in info.legs if l.kept), ZERO)
+            kind = "plan"
+        else:
+            continue
+        if amt <= 0:
+            continue
+        item = EarlyItem(f.id, kind, amt, simple="S" in f.box7)
+        for ex in f.exceptions:
+            part = min(ex.amount if ex.amount is not None else amt, amt - item.excepted)
+            item.excepted += part
+            item.numbers.append(ex.number)
+        if kind == "plan" and not item.excepted and _separated_at_55(person, info, gp):
+            item.excepted, item.numbers = amt, ["01"]  # IRC §72(t)(2)(A)(v)
+        out.append(item)
+    if g[f"{f8606}.part3"]:
+        order = g[f"{f8606}.roth_ordering"]
+        l19 = z(g[f"{f8606}.line19"])
+        early_amt = g[f"{who}.roth.early_share_amount"]
+        share = (early_amt / l19) if l19 else ZERO
+        t25 = dollars(z(g[f"{f8606}.line25c"]) * share)
+        if t25 > 0:
+            out.append(EarlyItem("roth", "roth", t25))
+        rec = dollars(order.recapture_base * share) if order else ZERO
+        if rec > 0:
+            out.append(EarlyItem("roth", "recapture", rec))
+    return out
+
+
+def _separated_at_55(person, info, gp) -> bool:
+    """Separation from service in or after the year of reaching 55 (50 public safety); plans only."""
+    if person.separated_from_service_year is None or person.birth_date is None:
+        return False
+    age = gp.ages.separation_public_safety if person.public_safety_employee else gp.ages.separation_from_service
+    return person.separated_from_service_year >= date_at_age(person.birth_date, age.years).year
+
+
+def declare(res, who: str, gp) -> None:
+    g = res.graph
+    f = Form(g, f"f5329.{who}")
+    rate = gp.rates.early_distribution.value
+    simple_rate = gp.rates.simple_early.value
+    g.fact(f"{who}.rates.early", rate, "Additional tax rate", gp.rates.early_distribution.source)
+    g.fact(f"{who}.rates.simple", simple_rate, "SIMPLE IRA first-two-years rate", gp.rates.simple_early.source)
+    f.line("items", "Early distributions by form", "i5329 line 1", "taxable, early, not excepted in box 7",
+           lambda g: early_items(res, who, gp))
+    f.line("1", "Early distributions includible in income", "i5329 line 1", "sum of early items",
+           lambda g: sum((i.amount for i in f["items"]), ZERO))
+    f.line("2", "Early distributions not subject to the additional tax", "i5329 line 2", "exceptions claimed",
+           lambda g: sum((i.excepted for i in f["items"]), ZERO))
+    f.line("2_exception", "Exception number", "i5329 line 2", "one number, or 99 (2023+) / 12 (before) for several",
+           lambda g: _exception_no(f["items"], res.scenario.tax_year))
+    f.line("3", "Amount subject to additional tax", "i5329 line 3", "L1 - L2", lambda g: f.z("1") - f.z("2"))
+    f.line("simple_part", "Part of line 3 from SIMPLE IRAs in the first two years", "i5329 line 4 caution", "code S items",
+           lambda g: sum((i.amount - i.excepted for i in f["items"] if i.simple), ZERO))
+    f.line("4", "Additional tax (to Schedule 2 line 8)", "i5329 line 4", "10% x (L3 - SIMPLE part) + 25% x SIMPLE part",
+           lambda g: dollars(g[f"{who}.rates.early"] * (f.z("3") - f.z("simple_part"))
+                             + g[f"{who}.rates.simple"] * f.z("simple_part")))
+    f.line("required", "Form 5329 must be filed", "i5329 Who Must File",
+           "an exception not shown in box 7, or tax not reported by the code 1 shortcut",
+           lambda g: f.z("2") > 0 or any(i.kind in ("roth", "recapture") for i in f["items"])
+           or (f.z("4") > 0 and not all(_code1(res, i.form_id) for i in f["items"])))
+
+
+def _code1(res, form_id: str) -> bool:
+    info = res.forms.get(form_id)
+    return info is not None and "1" in info.legs[0].form.box7
+
+
+def _exception_no(items, year: int):
+    nums = sorted({n for i in items for n in i.numbers})
+    if not nums:
+        return None
+    if len(nums) == 1:
+        return nums[0]
+    return "99" if year >= 2023 else "12"  # rules.md §8.2: several exceptions

@@ -1,0 +1,139 @@
+"""Per-person facts: scenario inputs and amounts derived from the legs, each with its source."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from taxdocs.core.money import ZERO, total
+from taxdocs.model.scenario import Account, Person, UseKind
+from taxdocs.rules import roth
+from taxdocs.rules.legs import IRA_SOURCES
+
+
+def is_conversion(leg, src) -> bool:
+    """Traditional/SEP/SIMPLE IRA money moved to a Roth IRA (rules.md §7.4)."""
+    return src in IRA_SOURCES and leg.valid and (
+        leg.kind == UseKind.conversion or (leg.is_rollover and leg.to == Account.roth_ira))
+
+
+def declare(res, who: str, person: Person, gp, yp) -> None:
+    g, sc, y = res.graph, res.scenario, res.scenario.tax_year
+    ira, rf = person.ira, person.roth
+    pre = f"{who}"
+    mine = [i for i in res.forms.values() if i.person == who]
+
+    def fact(name, value, label, source, status="complete", note=None):
+        g.fact(f"{pre}.{name}", value, label, source, status, note)
+
+    def legs_where(pred):
+        return [(i, l) for i in mine for l in i.legs if pred(i, l)]
+
+    def src(path):
+        return f"scenario: {who}.{path}"
+
+    # --- traditional IRA (Form 8606 Part I/II) ---
+    fact("ira.nondeductible_contributions", ira.nondeductible_contributions,
+         "Nondeductible traditional IRA contributions for the year", src("ira.nondeductible_contributions"))
+    fact("ira.after_year_end", ira.nondeductible_after_year_end,
+         "Part of them made Jan 1 - due date of next year", src("ira.nondeductible_after_year_end"))
+    fact("ira.deductible_contributions", ira.deductible_contributions,
+         "Deductible traditional IRA contributions for the year", src("ira.deductible_contributions"))
+    if ira.prior_basis is not None:
+        fact("ira.prior_basis", ira.prior_basis, "Basis at end of last year (prior Form 8606 line 14)", src("ira.prior_basis"))
+    elif ira.ever_nondeductible:
+        fact("ira.prior_basis", ZERO, "Basis at end of last year (prior Form 8606 line 14)", src("ira.prior_basis"),
+             "provisional", "not given although the facts show nondeductible contributions: assumed 0 (finding BASIS_MISSING)")
+    else:
+        fact("ira.prior_basis", ZERO, "Basis at end of last year (prior Form 8606 line 14)", src("ira.prior_basis"),
+             note="not given: taken as no basis")
+
+    conv = legs_where(lambda i, l: is_conversion(l, i.source))
+    ira_kept = legs_where(lambda i, l: i.source in IRA_SOURCES and (l.kept or (l.kind == UseKind.qcd and not l.valid))
+                          and not is_conversion(l, i.source))
+    plan_at_in = legs_where(lambda i, l: i.source == Account.plan and l.is_rollover and l.valid
+                            and l.to in IRA_SOURCES and l.aftertax > 0)
+    fact("ira.plan_aftertax_rolled_in", total(l.aftertax for _, l in plan_at_in),
+         "After-tax plan money rolled into a traditional IRA this year",
+         "derived: " + (", ".join(f"{l.ref} after-tax {l.aftertax}" for _, l in plan_at_in) or "none"))
+    fact("ira.distributions", total(l.amount for _, l in ira_kept),
+         "Traditional, SEP and SIMPLE IRA distributions not rolled over, converted or given (QCD)",
+         "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in ira_kept) or "none"))
+    fact("ira.early_distributions", total(l.amount for i, l in ira_kept if i.early and not _payer_excepted(i)),
+         "Of those, paid before 59½ with no exception shown in box 7", "derived: box 7 and birth date")
+    fact("ira.converted", total(l.amount for _, l in conv), "Converted to Roth IRAs this year",
+         "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in conv) or "none"))
+    # outstanding rollovers: paid in Y, deposited in Y+1 within the window (i8606 line 6)
+    outstanding = legs_where(lambda i, l: i.source in IRA_SOURCES and l.is_rollover and l.valid
+                             and l.to in IRA_SOURCES and l.deposited is not None and l.deposited.year > y)
+    auto_out = total(l.amount for _, l in outstanding)
+    given_out = ira.outstanding_rollovers
+    fact("ira.outstanding_rollovers", given_out if given_out is not None else auto_out,
+         "Outstanding rollovers at year end", src("ira.outstanding_rollovers") if given_out is not None
+         else "derived: " + (", ".join(f"{l.ref} deposited {l.deposited}" for _, l in outstanding) or "none"))
+    yev = ira.year_end_value
+    if yev is None and ira.year_end_accounts and all(a.value is not None for a in ira.year_end_accounts):
+        yev = total(a.value for a in ira.year_end_accounts)
+    if yev is None:
+        fact("ira.year_end_value", ZERO, "Value of all traditional, SEP and SIMPLE IRAs on Dec 31",
+             src("ira.year_end_value"), "missing", "not given (finding LINE6_MISSING)")
+    else:
+        fact("ira.year_end_value", yev, "Value of all traditional, SEP and SIMPLE IRAs on Dec 31", src("ira.year_end_value"))
+    fact("ira.repayments", ira.repayments_treated_as_rollovers, "Repayments treated as rollovers",
+         src("ira.repayments_treated_as_rollovers"))
+    fact("ira.contributions_before_conversion",
+         ira.contributions_made_before_conversion if ira.contributions_made_before_conversion is not None
+         else ira.nondeductible_contributions - ira.nondeductible_after_year_end,
+         "Line 1 contributions made before the conversion", src("ira.contributions_made_before_conversion"))
+    g.fact(f"{pre}.ira.use_worksheet_1_1", ira.use_worksheet_1_1, "Use Pub. 590-B Worksheet 1-1 (blank = automatic)",
+           src("ira.use_worksheet_1_1"))
+
+    # --- Roth IRA (Part III) ---
+    roth_dist = legs_where(lambda i, l: i.source in (Account.roth_ira, Account.inherited_roth_ira) and l.kept)
+    nonq = [(i, l) for i, l in roth_dist if not i.qualified]
+    fact("roth.distributions", total(l.amount for _, l in roth_dist), "Roth IRA distributions not rolled over",
+         "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in roth_dist) or "none"))
+    status = "provisional" if any(i.qualified is None for i, _ in roth_dist) else "complete"
+    fact("roth.nonqualified", total(l.amount for _, l in nonq), "Nonqualified Roth IRA distributions",
+         "derived: " + (", ".join(f"{l.ref} {l.amount}" + (" (5-year status unknown)" if i.qualified is None else "")
+                                  for i, l in nonq) or "none"), status)
+    fact("roth.early_share_amount", total(l.amount for i, l in nonq if i.early and not _payer_excepted(i)),
+         "Nonqualified Roth IRA distributions before 59½", "derived: box 7 and birth date")
+    fact("roth.homebuyer_expenses", rf.homebuyer_expenses, "Qualified first-time homebuyer expenses", src("roth.homebuyer_expenses"))
+    fact("roth.prior_homebuyer", rf.prior_homebuyer, "Earlier homebuyer distributions", src("roth.prior_homebuyer"))
+    fact("roth.homebuyer_limit", gp.limits.first_time_homebuyer_lifetime.value, "Lifetime homebuyer limit",
+         gp.limits.first_time_homebuyer_lifetime.source)
+    if rf.contribution_basis is None:
+        st = "provisional" if nonq else "complete"
+        fact("roth.contribution_basis", ZERO, "Regular Roth IRA contribution basis before this year",
+             src("roth.contribution_basis"), st, "not given: assumed 0")
+    else:
+        fact("roth.contribution_basis", rf.contribution_basis, "Regular Roth IRA contribution basis before this year",
+             src("roth.contribution_basis"))
+    fact("roth.contributions_this_year", rf.contributions_this_year, "Regular Roth IRA contributions for the year",
+         src("roth.contributions_this_year"))
+    drac_in = legs_where(lambda i, l: i.source == Account.designated_roth and l.is_rollover and l.valid
+                         and l.to == Account.roth_ira)
+    drac_basis = total(l.amount if i.qualified else l.aftertax for i, l in drac_in)
+    fact("roth.drac_basis_rolled_in", drac_basis, "Designated Roth rollovers treated as regular contributions",
+         "derived (Reg. §1.408A-10 A-3): " + (", ".join(
+             f"{l.ref} {'all ' + str(l.amount) + ' (qualified)' if i.qualified else 'basis ' + str(l.aftertax)}"
+             for i, l in drac_in) or "none"))
+    layers = [roth.Layer(c.year, c.amount, c.taxable, c.distributed) for c in rf.conversions]
+    fact("roth.conversion_basis_prior", total(l.left for l in layers), "Conversion and rollover basis from earlier years",
+         src("roth.conversions") + f" ({len(layers)} layers)")
+    plan_roth = legs_where(lambda i, l: i.source == Account.plan and l.valid and l.is_rollover and l.to == Account.roth_ira)
+    fact("roth.plan_rollovers", total(l.amount for _, l in plan_roth), "Plan rollovers to Roth IRAs this year",
+         "derived: " + (", ".join(f"{l.ref} {l.amount} (taxable {l.taxable})" for _, l in plan_roth) or "none"))
+    fact("roth.plan_rollovers_taxable", total(l.taxable for _, l in plan_roth), "Taxable part of those", "derived")
+    first = rf.first_contribution_year
+    inflow = rf.contributions_this_year > 0 or conv or plan_roth or drac_in
+    eff = first if first is not None else (y if (drac_in and not rf.conversions and rf.contribution_basis in (None, 0)) else None)
+    note = "" if first is not None else ("a designated Roth rollover opened the first Roth IRA: the clock starts this year "
+                                         "(Reg. §1.408A-10 A-4)" if eff else "")
+    g.fact(f"{pre}.roth.first_year", eff, "First year of any Roth IRA contribution", src("roth.first_contribution_year"),
+           "complete" if eff is not None or not roth_dist else "provisional", note or None)
+    g.fact(f"{pre}.roth.layers", layers, "Conversion layers", src("roth.conversions"))
+
+
+def _payer_excepted(info) -> bool:
+    codes = set(info.legs[0].form.box7)
+    return bool(codes & {"2", "3", "4", "Q", "T"})

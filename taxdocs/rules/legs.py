@@ -1,0 +1,104 @@
+"""Normalize: each Form 1099-R becomes legs (where each part of the money went).
+
+The 1099-R stays as issued; a leg is a derived fact beside it. The remainder of box 1
+not named in `uses` is cash kept by the recipient (it includes any tax withheld).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from taxdocs.core.money import ZERO
+from taxdocs.model.scenario import Account, Form1099R, Use, UseKind
+
+IRA_SOURCES = {Account.traditional_ira, Account.sep_ira, Account.simple_ira}
+ROTH_CODES = {"J", "Q", "T"}
+
+
+@dataclass
+class Leg:
+    form: Form1099R
+    index: int                      # position in uses; -1 for the remainder
+    kind: UseKind
+    to: Optional[Account]
+    amount: Decimal
+    deposited: Optional[date]
+    use: Optional[Use] = None
+    inferred: str = ""              # why the engine inferred this leg
+    valid: bool = True              # a rollover that counts as one
+    invalid_reasons: list[str] = field(default_factory=list)
+    pretax: Decimal = ZERO          # Notice 2014-54 / §402(c)(2) allocation (plans)
+    aftertax: Decimal = ZERO
+    taxable: Decimal = ZERO
+
+    @property
+    def ref(self) -> str:
+        return f"{self.form.id}:{'rest' if self.index < 0 else self.index}"
+
+    @property
+    def is_rollover(self) -> bool:
+        return self.kind in (UseKind.direct_rollover, UseKind.indirect_rollover)
+
+    @property
+    def kept(self) -> bool:
+        """Money that stays out of any retirement account for tax purposes."""
+        return self.kind == UseKind.cash or (self.is_rollover and not self.valid)
+
+
+def source_of(f: Form1099R) -> tuple[Account, str]:
+    """The account paid from: as stated, else inferred from box 7 (i1099r Table 1)."""
+    if f.source is not None:
+        return f.source, ""
+    codes = set(f.box7)
+    if codes & ROTH_CODES:
+        return Account.roth_ira, "codes J/Q/T are Roth IRA codes"
+    if codes & {"B", "H"}:
+        return Account.designated_roth, "code B/H: designated Roth account"
+    if f.box7_ira_sep_simple:
+        if "4" in codes:
+            return Account.inherited_ira, "code 4 with the IRA box: paid to a beneficiary"
+        if "S" in codes:
+            return Account.simple_ira, "code S: SIMPLE IRA"
+        return Account.traditional_ira, "IRA/SEP/SIMPLE box checked"
+    return Account.plan, "IRA box not checked and no Roth code: employer plan"
+
+
+def default_use(f: Form1099R, src: Account) -> tuple[Optional[UseKind], Optional[Account], str]:
+    """When `uses` is empty, what box 7 says happened."""
+    codes = set(f.box7)
+    if "H" in codes:
+        return UseKind.direct_rollover, Account.roth_ira, "code H: direct rollover of a designated Roth account to a Roth IRA"
+    if "G" in codes:
+        if src == Account.designated_roth:
+            return UseKind.direct_rollover, Account.designated_roth, "codes B+G: designated Roth to another plan's designated Roth"
+        if src in IRA_SOURCES:
+            return UseKind.direct_rollover, Account.plan, "code G from an IRA: direct rollover to an employer plan"
+        if f.box2a and f.box2a > 0:
+            return UseKind.direct_rollover, Account.roth_ira, "code G with box 2a > 0: taxable direct rollover to a Roth IRA"
+        return UseKind.direct_rollover, Account.traditional_ira, "code G with box 2a = 0: direct rollover (assumed to a traditional IRA)"
+    if codes & {"N", "R"}:
+        return UseKind.recharacterization, None, "code N/R: recharacterization"
+    if "Y" in codes:
+        return UseKind.qcd, None, "code Y: qualified charitable distribution"
+    return None, None, ""
+
+
+def legs_of(f: Form1099R) -> tuple[Account, str, list[Leg]]:
+    src, why = source_of(f)
+    legs: list[Leg] = []
+    for i, u in enumerate(f.uses):
+        legs.append(Leg(f, i, u.kind, u.to, u.amount, u.date, use=u))
+    rest = f.box1 - sum((u.amount for u in f.uses), ZERO)
+    if rest > 0:
+        kind, to, note = (None, None, "") if f.uses else default_use(f, src)
+        if kind is None:
+            kind, note = UseKind.cash, ("" if not f.uses else "the part of box 1 not in `uses` (including tax withheld) was kept")
+        legs.append(Leg(f, -1, kind, to, rest, None, inferred=note))
+    # A 60-day or direct move from a traditional IRA into a Roth IRA is a conversion (rules.md §7.4).
+    for leg in legs:
+        if src in IRA_SOURCES and leg.is_rollover and leg.to == Account.roth_ira:
+            leg.inferred = (leg.inferred + "; " if leg.inferred else "") + "IRA to Roth IRA is a conversion"
+            leg.kind = UseKind.conversion if leg.kind == UseKind.direct_rollover else leg.kind
+    return src, why, legs

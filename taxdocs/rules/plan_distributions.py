@@ -1,0 +1,88 @@
+"""Employer-plan distributions: §72(e)(8) pro rata and Notice 2014-54 allocation among destinations.
+
+A group is one distribution (several 1099-Rs scheduled at the same time count as one,
+Notice 2014-54 §III.A). Pre-tax money goes first to the rollovers (§402(c)(2)); among
+several rollovers the participant chooses (the `pretax` field of a use); without a
+choice, pre-tax fills traditional IRA and plan rollovers before Roth ones.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from taxdocs.core.money import ZERO, dollars
+from taxdocs.model.scenario import Account, UseKind
+from taxdocs.rules.legs import Leg
+
+# Default order in which rollovers take pre-tax money when the participant did not choose.
+PRETAX_ORDER = {Account.traditional_ira: 0, Account.sep_ira: 0, Account.simple_ira: 0, Account.plan: 1,
+                Account.designated_roth: 2, Account.roth_ira: 3}
+
+
+@dataclass
+class PlanGroup:
+    key: str
+    legs: list[Leg]
+    gross: Decimal = ZERO
+    aftertax: Decimal = ZERO
+    pretax: Decimal = ZERO
+    aftertax_source: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def aftertax_of(legs: list[Leg]) -> tuple[Decimal, str]:
+    """After-tax part of each form: §72(e)(8) pro rata from the account facts, else box 5."""
+    seen, total, how = set(), ZERO, []
+    for leg in legs:
+        f = leg.form
+        if f.id in seen:
+            continue
+        seen.add(f.id)
+        if f.plan_account is not None and f.plan_account.balance > 0:
+            acct = f.plan_account
+            share = dollars(f.box1 * acct.after_tax / acct.balance)  # §72(e)(8); Notice 2014-54 background
+            total += min(share, acct.after_tax)
+            how.append(f"{f.id}: {f.box1} x {acct.after_tax}/{acct.balance} = {share} (IRC §72(e)(8))")
+        else:
+            total += f.box5 or ZERO
+            how.append(f"{f.id}: box 5 = {f.box5 or 0}")
+    return total, "; ".join(how)
+
+
+def allocate(group: PlanGroup) -> None:
+    """Split the group's pre-tax and after-tax money among its legs (Notice 2014-54 §III)."""
+    group.gross = sum((leg.amount for leg in group.legs), ZERO)
+    group.aftertax, group.aftertax_source = aftertax_of(group.legs)
+    group.aftertax = min(group.aftertax, group.gross)
+    group.pretax = group.gross - group.aftertax
+    left = group.pretax
+    rolled = [leg for leg in group.legs if leg.is_rollover and leg.valid or leg.kind == UseKind.in_plan_roth_rollover]
+    chosen = [leg for leg in rolled if leg.use is not None and leg.use.pretax is not None]
+    for leg in chosen:  # the participant's choice comes first (Notice 2014-54 §III.B)
+        leg.pretax = min(leg.use.pretax, leg.amount, left)
+        left -= leg.pretax
+    for leg in sorted((l for l in rolled if l not in chosen), key=lambda l: PRETAX_ORDER.get(l.to, 9)):
+        leg.pretax = min(leg.amount, left)  # pre-tax first to rollovers (§402(c)(2))
+        left -= leg.pretax
+    kept = [leg for leg in group.legs if leg not in rolled]
+    kept_total = sum((leg.amount for leg in kept), ZERO)
+    spread = left
+    for i, leg in enumerate(kept):  # what remains goes to the money paid out, pro rata
+        share = spread if i == len(kept) - 1 else min(leg.amount, dollars(spread * leg.amount / kept_total)) if kept_total else ZERO
+        share = min(share, leg.amount, left)
+        leg.pretax = share
+        left -= share
+    for leg in group.legs:
+        leg.aftertax = leg.amount - leg.pretax
+    if left > 0:
+        group.notes.append(f"{left} of pre-tax money could not be placed")
+
+
+def tax_leg(leg: Leg) -> None:
+    """Taxable part of each plan leg (rules.md §5.3, §7.4)."""
+    if leg.kept:
+        leg.taxable = leg.pretax
+    elif leg.to in (Account.roth_ira, Account.designated_roth) or leg.kind == UseKind.in_plan_roth_rollover:
+        leg.taxable = leg.pretax  # a rollover of pre-tax money to a Roth account is taxable (i1099r code G, 2a)
+    else:
+        leg.taxable = ZERO

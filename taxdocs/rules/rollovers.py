@@ -1,0 +1,114 @@
+"""Rollover validity: the 60-day window and its waivers, once per 12 months, eligibility.
+
+Compute decides whether a rollover counts (a late one is a taxable distribution);
+each decision is recorded on the leg with its rule so the checker can report it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Optional
+
+from taxdocs.core.dates import add_months, date_at_age, days_between, plus_days
+from taxdocs.model.scenario import Account, Person, UseKind, WaiverKind
+from taxdocs.rules.legs import IRA_SOURCES, Leg
+
+IRA_LIKE = IRA_SOURCES | {Account.roth_ira, Account.inherited_ira, Account.inherited_roth_ira}
+NOT_ELIGIBLE_CODES = {"L": "a loan treated as a deemed distribution (code L)", "U": "a §404(k) dividend (code U)",
+                      "9": "the cost of life insurance (code 9)", "8": "a corrective distribution (code 8)",
+                      "P": "a corrective distribution (code P)", "E": "an EPCRS distribution (code E)"}
+
+
+@dataclass
+class Event:
+    code: str         # finding code in the catalogue
+    leg: str          # leg reference (form id:use index)
+    detail: dict      # figures and dates for the message
+    accepted: bool    # True: rollover still counts (waiver); False: it does not
+
+
+def _event(leg: Leg, code: str, accepted: bool, **detail) -> Event:
+    ev = Event(code, leg.ref, detail, accepted)
+    if not accepted:
+        leg.valid = False
+    leg.invalid_reasons.append(code)
+    return ev
+
+
+def check_window(leg: Leg, paid: date, window_days: int, self_cert_days: int) -> list[Event]:
+    """60 days from receipt (IRC §402(c)(3)(A), §408(d)(3)(A)); waivers per Rev. Proc. 2020-46 / 2003-16."""
+    if leg.kind != UseKind.indirect_rollover or leg.deposited is None:
+        return []
+    days = days_between(paid, leg.deposited)
+    if days <= window_days:  # day 60 is on time (rules.md §6.1)
+        return []
+    deadline = plus_days(paid, window_days)
+    w = leg.use.waiver if leg.use else None
+    base = dict(paid=paid, deposited=leg.deposited, days=days, deadline=deadline, amount=leg.amount)
+    if w is None:
+        return [_event(leg, "ROLLOVER_60_DAY_LATE", False, **base)]
+    if w.kind == WaiverKind.self_certification:
+        if w.reason is None or w.reason_ended is None:
+            return [_event(leg, "SELF_CERT_INCOMPLETE", False, **base)]
+        if leg.deposited > plus_days(w.reason_ended, self_cert_days):
+            return [_event(leg, "SELF_CERT_30_DAY", False, reason=w.reason, reason_ended=w.reason_ended, **base)]
+        return [_event(leg, "ROLLOVER_SELF_CERTIFIED", True, reason=w.reason, reason_ended=w.reason_ended, **base)]
+    if w.kind == WaiverKind.automatic:
+        # Rev. Proc. 2003-16 §3.03: deposit within 1 year from the start of the 60-day period.
+        if leg.deposited > add_months(paid, 12):
+            return [_event(leg, "ROLLOVER_60_DAY_LATE", False, waiver="automatic (over 1 year)", **base)]
+        return [_event(leg, "ROLLOVER_AUTOMATIC_WAIVER", True, **base)]
+    if w.kind == WaiverKind.private_letter_ruling:
+        return [_event(leg, "ROLLOVER_PLR_WAIVER", True, reference=w.reference or "", **base)]
+    # Disaster or military postponement: the deadline moves to the stated date.
+    if w.deadline is None or leg.deposited > w.deadline:
+        return [_event(leg, "ROLLOVER_60_DAY_LATE", False, waiver=f"{w.kind.value} without a later deadline", **base)]
+    return [_event(leg, "ROLLOVER_POSTPONED_DEADLINE", True, postponed_to=w.deadline, **base)]
+
+
+def check_eligible(leg: Leg, src: Account, person: Person, rmd_age: Optional[int], year: int) -> list[Event]:
+    """Amounts that are not eligible rollover distributions (IRC §402(c)(4), §408(d)(3); rules.md §6.3)."""
+    if not leg.is_rollover:
+        return []
+    f, out = leg.form, []
+    for code in f.box7:
+        if code in NOT_ELIGIBLE_CODES:
+            out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, what=NOT_ELIGIBLE_CODES[code], amount=leg.amount))
+    if f.hardship:
+        out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, what="a hardship distribution", amount=leg.amount))
+    if f.sepp:
+        out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, what="a substantially equal periodic payment", amount=leg.amount))
+    if f.corrective:
+        out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, what="a corrective distribution", amount=leg.amount))
+    inherited = src in (Account.inherited_ira, Account.inherited_roth_ira) or "4" in f.box7
+    if inherited and f.nonspouse_beneficiary and leg.kind == UseKind.indirect_rollover:
+        out.append(_event(leg, "INHERITED_60_DAY_ROLLOVER", False, amount=leg.amount))
+    if f.rmd_year:
+        out.append(_event(leg, "ROLLOVER_OF_RMD", False, amount=leg.amount))
+    elif (rmd_age is not None and person.birth_date is not None and src in IRA_SOURCES | {Account.plan}
+          and date_at_age(person.birth_date, rmd_age).year <= year):
+        out.append(_event(leg, "RMD_YEAR_ROLLOVER_UNCONFIRMED", True, rmd_age=rmd_age, amount=leg.amount))
+    return out
+
+
+def counts_once_per_year(leg: Leg, src: Account) -> bool:
+    """IRA-to-IRA 60-day rollovers of the same kind count; conversions, transfers, plan rollovers do not (rules.md §6.4)."""
+    if leg.kind != UseKind.indirect_rollover or not leg.valid:
+        return False
+    if src in IRA_SOURCES and leg.to in IRA_SOURCES:
+        return True
+    return src == Account.roth_ira and leg.to == Account.roth_ira
+
+
+def check_once_per_year(candidates: list[tuple[date, Leg]], history: list[date]) -> list[Event]:
+    """One IRA-to-IRA rollover in any 1-year period, from distribution date to distribution date
+    (IRC §408(d)(3)(B); Bobrow; Ann. 2014-15). A distribution on the anniversary is outside the year."""
+    out, taken = [], sorted(history)
+    for paid, leg in sorted(candidates, key=lambda c: c[0]):
+        prior = [d for d in taken if d <= paid and paid < add_months(d, 12)]
+        if prior:
+            out.append(_event(leg, "ROLLOVER_ONCE_PER_YEAR", False, paid=paid, prior=max(prior),
+                              amount=leg.amount, next_allowed=add_months(max(prior), 12)))
+        else:
+            taken.append(paid)
+    return out
