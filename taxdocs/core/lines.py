@@ -121,7 +121,9 @@ class Graph:
         return {k: self[k] for k in list(self.defs) if k.startswith(prefix)}
 
     # -- explaining ------------------------------------------------------
-    def explain(self, key: str, depth: int = 50) -> dict:
+    def explain(self, key: str, depth: int = 50, gates: bool = False, _seen: set | None = None) -> dict:
+        """The tree of what a line read. Yes/no conditions (gates) and repeats are folded unless asked."""
+        seen = set() if _seen is None else _seen
         node = self._node(key)
         out = {"key": node.key, "label": node.label, "value": node.value, "status": node.status}
         if node.formula:
@@ -132,8 +134,13 @@ class Graph:
             out["source"] = node.source
         if node.notes:
             out["notes"] = list(node.notes)
-        if depth > 0 and node.deps:
-            out["inputs"] = [self.explain(k, depth - 1) for k in node.deps]
+        if key in seen and node.deps:
+            out["repeat"] = True
+            return out
+        seen.add(key)
+        deps = [k for k in node.deps if gates or not isinstance(self.nodes[k].value, bool)]
+        if depth > 0 and deps:
+            out["inputs"] = [self.explain(k, depth - 1, gates, seen) for k in deps]
         return out
 
 

@@ -43,8 +43,9 @@ def _sha256(path: Path) -> str:
 
 
 def _advice(fmap: FieldMap, tax_year: int) -> str:
-    return (f"download the {fmap.revision} revision of {fmap.form}.pdf ({fmap.url_prior} or "
-            f"{fmap.url}; sha256 {fmap.sha256}) and pass --forms-dir DIR with DIR/{tax_year}/"
+    urls = " or ".join(dict.fromkeys([fmap.url_prior, fmap.url]))
+    return (f"download the {fmap.revision} revision of {fmap.form}.pdf ({urls}; "
+            f"sha256 {fmap.sha256}) and pass --forms-dir DIR with DIR/{tax_year}/"
             f"{fmap.form}.pdf or DIR/{fmap.form}.pdf (or set {ENV_DIR})")
 
 

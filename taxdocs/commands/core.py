@@ -1,0 +1,132 @@
+"""compute, explain, schema."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from rich.tree import Tree
+
+from taxdocs.commands.common import guarded, load_scenario, out
+from taxdocs.core.money import fmt
+
+
+def register(app: typer.Typer) -> None:
+    app.command("compute")(compute)
+    app.command("explain")(explain)
+    app.command("schema")(schema)
+
+
+@guarded
+def compute(scenario: Path = typer.Argument(..., help="scenario file (YAML or JSON)"),
+            json_out: bool = typer.Option(False, "--json", help="print every line as JSON (stable keys)")) -> None:
+    """Compute Form 8606, Form 5329 Part I and the Form 1040 retirement lines for one scenario."""
+    from taxdocs.output import dumps, result_dict
+    from taxdocs.rules.engine import compute as run
+    res = run(load_scenario(scenario), str(scenario))
+    if json_out:
+        print(dumps(result_dict(res)))
+        return
+    print_summary(res)
+
+
+def print_summary(res) -> None:
+    sc, g = res.scenario, res.graph
+    lines = res.lines()
+    out.print(f"[bold]{sc.tax_year} · {sc.filing_status.value}[/] · "
+              + ", ".join(f"{p.name} ({p.ssn_last4})" for _, p in sc.people()), highlight=False)
+    t = Table("1099-R", "person", "from", "box 1", "line", "taxable", "withheld", "what happened", title="Forms 1099-R")
+    for row in g["f1040.forms"]:
+        info = res.forms[row["id"]]
+        what = "; ".join(f"{l.kind.value}{' to ' + l.to.value if l.to else ''} {fmt(l.amount)}"
+                         + ("" if l.valid else " (does not count)") for l in info.legs)
+        t.add_row(row["id"], row["person"], row["source"], fmt(row["gross"]), row["line"],
+                  fmt(row["taxable"]) if row["taxable"] is not None else "see 8606", fmt(row["withheld"]), what)
+    out.print(t)
+    for who, _ in sc.people():
+        if not lines[f"f8606.{who}.required"]:
+            out.print(f"Form 8606 ({who}): not required")
+            continue
+        t = Table("line", "amount", "label", title=f"Form 8606 ({who})")
+        for k, v in lines.items():
+            if k.startswith(f"f8606.{who}.line") and v is not None:
+                st = g.node(k).status
+                t.add_row(k.split(".line")[1], fmt(v) + ("" if st == "complete" else f" [{st}]"), g.node(k).label)
+        out.print(t)
+    t = Table("line", "amount", title="Form 1040")
+    for key in ("4a", "4b", "4c", "5a", "5b", "5c", "25b", "schedule2_line8"):
+        v = lines[f"f1040.line{key}" if key[0].isdigit() else f"f1040.{key}"]
+        t.add_row(key, ", ".join(v) if isinstance(v, list) else fmt(v))
+    out.print(t)
+    eff = lines.get("tax.effect")
+    if eff is not None:
+        out.print(f"Tax effect: {fmt(eff.tax_without)} -> {fmt(eff.tax_with)} (+{fmt(eff.difference)}); "
+                  f"additional tax {fmt(lines['tax.additional_tax'])}", highlight=False)
+        for s in eff.slices:
+            out.print(f"  {fmt(s.amount_in_bracket)} at {s.rate * 100:.0f}% = {fmt(s.tax)}", highlight=False)
+    provisional = [k for k in lines if g.node(k).status != "complete"]
+    if provisional:
+        out.print(f"[yellow]{len(provisional)} lines rest on assumptions or missing facts; run `taxdocs check`.[/]")
+
+
+def _resolve(res, line: str) -> str:
+    g = res.graph
+    if g.has(line):
+        return line
+    # short forms: f8606.15c -> f8606.taxpayer.line15c ; 1040.4b -> f1040.line4b
+    form, _, ln = line.partition(".")
+    form = form if form.startswith("f") or form in ("tax", "ws11") else "f" + form
+    cands = [f"{form}.line{ln}", f"{form}.{ln}"] + [f"{form}.{w}.line{ln}" for w in res.people()] + \
+            [f"{form}.{w}.{ln}" for w in res.people()]
+    for c in cands:
+        if g.has(c):
+            return c
+    raise typer.BadParameter(f"no line {line!r}; try keys from `taxdocs compute --json`, e.g. f8606.taxpayer.line15c")
+
+
+@guarded
+def explain(scenario: Path = typer.Argument(..., help="scenario file"),
+            line: str = typer.Argument(..., help="line key, e.g. f8606.15c, f8606.spouse.line10, f1040.4b"),
+            json_out: bool = typer.Option(False, "--json", help="the explanation tree as JSON"),
+            depth: int = typer.Option(12, help="how deep to go"),
+            gates: bool = typer.Option(False, "--gates", help="also show the yes/no conditions (which parts apply)")) -> None:
+    """Explain how one line was computed, as a tree down to the inputs."""
+    from taxdocs.output import plain
+    from taxdocs.rules.engine import compute as run
+    res = run(load_scenario(scenario), str(scenario))
+    key = _resolve(res, line)
+    res.graph[key]
+    tree = res.graph.explain(key, depth, gates)
+    if json_out:
+        print(json.dumps(plain(tree), indent=2))
+        return
+    out.print(_tree(tree))
+
+
+def _tree(node: dict, parent: Tree | None = None) -> Tree:
+    v = node["value"]
+    shown = fmt(v) if not isinstance(v, (list, dict, bool)) and v is not None else ("blank" if v is None else str(v)[:80])
+    text = f"[bold]{node['key']}[/] = {shown}  {node['label']}"
+    if node.get("formula"):
+        text += f"\n   [dim]{node['formula']}[/]"
+    if node.get("cite"):
+        text += f"  [cyan]({node['cite']})[/]"
+    if node.get("source"):
+        text += f"\n   [green]{node['source']}[/]"
+    if node.get("repeat"):
+        text += "  [dim](shown above)[/]"
+    if node["status"] != "complete":
+        text += f"  [yellow]{node['status']}[/]"
+    for n in node.get("notes", []):
+        text += f"\n   [magenta]note: {n}[/]"
+    branch = Tree(text) if parent is None else parent.add(text)
+    for child in node.get("inputs", []):
+        _tree(child, branch)
+    return branch
+
+
+def schema() -> None:
+    """Print the JSON Schema of the scenario file."""
+    from taxdocs.model.scenario import Scenario
+    print(json.dumps(Scenario.model_json_schema(), indent=2))
