@@ -247,7 +247,7 @@ class Filed(Strict):
 
 
 class Scenario(Strict):
-    tax_year: int = Field(ge=2019, le=2100)
+    tax_year: int = Field(ge=2000, le=2100)
     filing_status: FilingStatus
     taxpayer: Person
     spouse: Optional[Person] = None

@@ -59,7 +59,7 @@ def _age_at(person: Person, on: date, age) -> bool:
 
 
 def compute(sc: Scenario, file: str = "<input>") -> Result:
-    gp, yp = general(), load_year(sc.tax_year)
+    gp, yp = general(), _year_params(sc.tax_year)
     g = Graph()
     events: list[Event] = []
     forms: dict[str, FormInfo] = {}
@@ -117,6 +117,15 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
     return res
 
 
+def _year_params(year: int):
+    """This year's data, or None: lines still compute; the tax effect and QCD limit say why they are blank."""
+    from taxdocs.params import ParamsError
+    try:
+        return load_year(year)
+    except ParamsError:
+        return None
+
+
 def _check_qcd(leg: Leg, src: Account, person: Person, paid: date, gp) -> list[Event]:
     """QCD: owner 70½ or older, from an IRA other than an ongoing SEP/SIMPLE (IRC §408(d)(8); rules.md §3)."""
     out = []
@@ -137,6 +146,8 @@ def _check_qcd(leg: Leg, src: Account, person: Person, paid: date, gp) -> list[E
 
 def _qcd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, events: list[Event]) -> None:
     """QCDs above the annual limit are taxable distributions (IRC §408(d)(8)(A), as indexed)."""
+    if yp is None:
+        return
     for who, _ in sc.people():
         room = yp.qcd.limit
         qcds = sorted((l for i in forms.values() if i.person == who for l in i.legs

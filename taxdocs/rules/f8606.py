@@ -70,10 +70,10 @@ def declare(res, who: str) -> None:
            lambda g: f.z("6") + f.z("7") + f.z("8") if short() else None)
     f.line("10", "Divide line 5 by line 9 (at most 1.000)", "i8606 line 10; rules.md §4.4", "L5 / L9, 3 places half-up, cap 1.000",
            lambda g: ratio(f["5"], f["9"]) if short() else None)
-    f.line("11", "Nontaxable portion of the amount converted", "8606 line 11", "L8 x L10, whole dollars",
-           lambda g: dollars(f.z("8") * f.z("10")) if short() else None)
-    f.line("12", "Nontaxable portion of the distributions not converted", "8606 line 12", "L7 x L10, whole dollars",
-           lambda g: dollars(f.z("7") * f.z("10")) if short() else None)
+    f.line("11", "Nontaxable portion of the amount converted", "8606 line 11", "L8 x L10, whole dollars, at most L3",
+           lambda g: _capped(g, f, "11") if short() else None)
+    f.line("12", "Nontaxable portion of the distributions not converted", "8606 line 12",
+           "L7 x L10, whole dollars, at most L3 - L11", lambda g: _capped(g, f, "12") if short() else None)
     f.line("13", "Nontaxable portion of all distributions", "8606 line 13; Pub. 590-B step 6", "L11 + L12 (or Worksheet 1-1 line 8)",
            lambda g: (g[f"ws11.{p}.line8"] if f["worksheet"] else f.z("11") + f.z("12")) if full() else None)
     f.line("14", "Total basis in traditional IRAs for this year and earlier years", "8606 line 14; rules.md §4.4",
@@ -116,8 +116,8 @@ def declare(res, who: str) -> None:
            lambda g: pos(f.z("23") - f.z("24")) if stop23() else None)
     f.line("25b", "Amount on 25a attributable to qualified disaster distributions", "i8606 line 25b", "none entered",
            lambda g: ZERO if stop23() and f.z("25a") > 0 else None)
-    f.line("25c", "Taxable amount (to Form 1040 line 4b)", "8606 line 25c", "L25a - L25b",
-           lambda g: f.z("25a") - f.z("25b") if stop23() and f.z("25a") > 0 else None)
+    f.line("25c", "Taxable amount (to Form 1040 line 4b)", "8606 line 25c", "L25a - L25b (0 when Part III stops early)",
+           lambda g: (f.z("25a") - f.z("25b") if stop23() and f.z("25a") > 0 else ZERO) if p3() else None)
 
     # --- carried forward and the Roth ordering detail ---
     f.line("basis_next_year", "Traditional IRA basis carried to next year", "8606 line 14 (or line 2 less line 17)",
@@ -126,6 +126,22 @@ def declare(res, who: str) -> None:
     f.line("roth_ordering", "Roth ordering of this year's nonqualified distributions", "Reg. §1.408A-6 Q&A-8; rules.md §7.3",
            "contributions, then conversions FIFO (taxable part first), then earnings",
            lambda g: _ordering(g, f, p, res) if p3() else None)
+
+
+def _capped(g, f, line: str):
+    """Lines 11 and 12 with the 3-place ratio; together never more than the basis on line 3.
+    Rounding line 10 up can otherwise recover more basis than exists (rules.md §4.4; IRC §72(e))."""
+    l11 = dollars(f.z("8") * f.z("10"))
+    l12 = dollars(f.z("7") * f.z("10"))
+    room = f.z("3")
+    if line == "11":
+        if l11 > room:
+            g.note(f"L8 x L10 = {l11} exceeds the basis on line 3 ({room}); limited to it (rules.md §4.4)")
+        return min(l11, room)
+    room -= min(l11, room)
+    if l12 > room:
+        g.note(f"L7 x L10 = {l12} exceeds the basis left after line 11 ({room}); limited to it (rules.md §4.4)")
+    return min(l12, room)
 
 
 def _line14(g, f, full: bool):

@@ -31,22 +31,16 @@ class PlanGroup:
 
 
 def aftertax_of(legs: list[Leg]) -> tuple[Decimal, str]:
-    """After-tax part of each form: §72(e)(8) pro rata from the account facts, else box 5."""
-    seen, total, how = set(), ZERO, []
-    for leg in legs:
-        f = leg.form
-        if f.id in seen:
-            continue
-        seen.add(f.id)
-        if f.plan_account is not None and f.plan_account.balance > 0:
-            acct = f.plan_account
-            share = dollars(f.box1 * acct.after_tax / acct.balance)  # §72(e)(8); Notice 2014-54 background
-            total += min(share, acct.after_tax)
-            how.append(f"{f.id}: {f.box1} x {acct.after_tax}/{acct.balance} = {share} (IRC §72(e)(8))")
-        else:
-            total += f.box5 or ZERO
-            how.append(f"{f.id}: box 5 = {f.box5 or 0}")
-    return total, "; ".join(how)
+    """After-tax part of the distribution: §72(e)(8) pro rata on the whole group when the account
+    facts are given (Notice 2014-54 background), else the payers' box 5."""
+    forms = list({id(l.form): l.form for l in legs}.values())
+    acct = next((f.plan_account for f in forms if f.plan_account is not None), None)
+    gross = sum((f.box1 for f in forms), ZERO)
+    if acct is not None and acct.balance > 0:
+        share = min(dollars(gross * acct.after_tax / acct.balance), acct.after_tax)  # IRC §72(e)(8)
+        return share, f"{gross} x {acct.after_tax} / {acct.balance} = {share} (IRC §72(e)(8) pro rata)"
+    total = sum((f.box5 or ZERO for f in forms), ZERO)
+    return total, "box 5: " + ", ".join(f"{f.id} {f.box5 or 0}" for f in forms)
 
 
 def allocate(group: PlanGroup) -> None:

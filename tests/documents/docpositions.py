@@ -37,6 +37,9 @@ from taxdocs.documents.fill import fill_form
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # pdf-notes §11 (CFF font noise)
 
+# (form, revision) of every map kept in forms/
+MAPS = [("f8606", 2023), ("f8606", 2025), ("f5329", 2025), ("f1099r", 2025)]
+
 _NUM = re.compile(r"^\d{1,2}[a-z]?$")
 
 
