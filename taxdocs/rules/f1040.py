@@ -57,7 +57,7 @@ def declare(res) -> None:
     f.line("ira_gross", "IRA distributions, box 1 total", "i1040 lines 4a-4b", "sum of box 1 (IRA box or Roth IRA)",
            lambda g: total(r["gross"] for r in rows("4")))
     f.line("4b", "IRA distributions, taxable amount", "i1040 line 4b; Form 8606 lines 15c, 18, 25c", "per person",
-           lambda g: total(g[f"f1040.ira_taxable.{w}"] for w in people))
+           lambda g: total(g[f"f1040.ira_taxable.{w}"] for w in people) if rows("4") else None)
     for w in people:
         g.define(f"f1040.ira_taxable.{w}", f"Taxable IRA amount ({w})", "i1040 line 4b", "8606 15c + 18 + 25c, or amounts kept",
                  lambda g, w=w: ira_taxable(res, w))
@@ -70,7 +70,7 @@ def declare(res) -> None:
     f.line("pension_gross", "Pensions and annuities, box 1 total", "i1040 lines 5a-5b", "sum of box 1",
            lambda g: total(r["gross"] for r in rows("5")))
     f.line("5b", "Pensions and annuities, taxable amount", "i1040 lines 5a-5b; Notice 2014-54", "sum of taxable parts",
-           lambda g: total(r["taxable"] for r in rows("5")))
+           lambda g: total(r["taxable"] for r in rows("5")) if rows("5") else None)
     f.line("5c", "Line 5 notations", "i1040 lines 5a-5b; 2025 line 5c", "Rollover",
            lambda g: sorted({n for r in rows("5") for n in r["notes"]}))
     f.line("5a", "Pensions and annuities (total, when not fully taxable)", "i1040 lines 5a-5b",

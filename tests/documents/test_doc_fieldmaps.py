@@ -81,9 +81,11 @@ def test_committed_yaml_matches_build_script(shared_forms, tmp_path):
         assert (REPO / "forms" / rel).read_text() == p.read_text(), rel
 
 
-def test_no_pdf_in_repo():
-    tracked = [p for p in REPO.rglob("*.pdf") if ".git" not in p.parts]
-    assert tracked == [], "blank PDFs must stay in ../shared/forms"
+def test_no_blank_pdf_copied_into_repo():
+    blanks = {m.sha256 for m in fieldmaps.all_maps()}
+    copies = [p for p in REPO.rglob("*.pdf") if ".git" not in p.parts
+              and hashlib.sha256(p.read_bytes()).hexdigest() in blanks]
+    assert copies == [], "official blanks must stay in ../shared/forms, not in the repo"
 
 
 def test_norm_form():

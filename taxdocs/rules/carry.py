@@ -1,0 +1,63 @@
+"""What this year leaves for next year, per person: basis, Roth layers, clocks, rollover dates.
+
+The ledger stores this; next year's scenario takes it when its own facts are blank.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from taxdocs.core.money import ZERO, z
+from taxdocs.rules import rollovers, roth
+
+
+@dataclass
+class CarryForward:
+    year: int                                   # the tax year that produced these figures
+    ira_basis: Decimal                          # Form 8606 line 14 (or basis kept when Part I was skipped)
+    roth_contribution_basis: Decimal            # regular contributions not yet distributed (next line 22 start)
+    conversion_layers: list[dict] = field(default_factory=list)  # year, amount, taxable, distributed
+    roth_first_year: Optional[int] = None
+    ira_rollover_dates: list[date] = field(default_factory=list)  # 60-day IRA-to-IRA rollovers (once-per-year rule)
+    year_end_value: Optional[Decimal] = None
+    notes: list[str] = field(default_factory=list)
+
+
+def carry_forward(res, who: str) -> CarryForward:
+    g, y = res.graph, res.scenario.tax_year
+    person = res.scenario.person(who)
+    f = f"f8606.{who}"
+    notes: list[str] = []
+    basis = z(g[f"{f}.basis_next_year"])
+    layers = [roth.Layer(l.year, l.amount, l.taxable, l.distributed) for l in g[f"{who}.roth.layers"]]
+    if g[f"{f}.part2"]:
+        layers.append(roth.Layer(y, z(g[f"{f}.line16"]), z(g[f"{f}.line18"])))
+    if g[f"{who}.roth.plan_rollovers"]:
+        layers.append(roth.Layer(y, g[f"{who}.roth.plan_rollovers"], g[f"{who}.roth.plan_rollovers_taxable"]))
+    contrib = g[f"{who}.roth.contribution_basis"] + g[f"{who}.roth.contributions_this_year"] + g[f"{who}.roth.drac_basis_rolled_in"]
+    order = g[f"{f}.roth_ordering"]
+    if order is not None:
+        contrib -= order.from_contributions
+        used = {}
+        for s in order.slices:
+            used[s.year] = used.get(s.year, ZERO) + s.taxable_part + s.nontaxable_part
+        for layer in sorted(layers, key=lambda l: l.year):
+            take = min(used.get(layer.year, ZERO), layer.left)
+            layer.distributed += take
+            used[layer.year] = used.get(layer.year, ZERO) - take
+    first = g[f"{who}.roth.first_year"]
+    inflow = layers and any(l.year == y for l in layers) or g[f"{who}.roth.contributions_this_year"] > 0
+    if first is None and inflow:
+        first = y
+        notes.append(f"first Roth IRA year taken as {y} (money went into a Roth IRA this year; no earlier year given)")
+    dates = [r.distribution_date for r in person.rollovers_last_12_months]
+    for info in res.forms.values():
+        if info.person == who:
+            dates += [info.paid for l in info.legs if rollovers.counts_once_per_year(l, info.source)]
+    yev = g[f"{who}.ira.year_end_value"] if g.node(f"{who}.ira.year_end_value").status == "complete" else None
+    return CarryForward(y, basis, max(contrib, ZERO),
+                        [{"year": l.year, "amount": l.amount, "taxable": l.taxable, "distributed": l.distributed}
+                         for l in sorted(layers, key=lambda l: l.year)],
+                        first, sorted(dates), yev, notes)
