@@ -54,6 +54,8 @@ def result_dict(res, findings: list | None = None) -> dict:
         "filing_status": sc.filing_status.value,
         "people": people,
         "lines": out_lines,
+        "facts": {k: plain(n.value) for k, n in g.nodes.items() if n.is_fact and not k.endswith(".layers")
+                  and k not in ("f1040.forms", "tax.brackets")},
         "status": status,
         "forms_1099r": [_form(res, i) for i in res.forms.values()],
         "plan_groups": [{"key": grp.key, "gross": plain(grp.gross), "pretax": plain(grp.pretax),
@@ -71,14 +73,17 @@ def result_dict(res, findings: list | None = None) -> dict:
 def _form(res, info) -> dict:
     f = info.legs[0].form
     row = next(r for r in res.graph["f1040.forms"] if r["id"] == f.id)
+    plan = row["line"] == "5"
     return {
         "id": f.id, "person": info.person, "payer": f.payer.name, "source": info.source.value,
         "source_inferred": info.source_why, "date_paid": plain(info.paid), "early": info.early,
         "qualified": info.qualified, "form_1040_line": row["line"], "gross": plain(f.box1),
         "taxable": plain(row["taxable"]), "withheld": plain(f.box4), "notations": row["notes"],
         "legs": [{"ref": l.ref, "kind": l.kind.value, "to": l.to.value if l.to else None, "amount": plain(l.amount),
-                  "deposited": plain(l.deposited), "counts": l.valid, "pretax": plain(l.pretax),
-                  "aftertax": plain(l.aftertax), "taxable": plain(l.taxable), "inferred": l.inferred,
+                  "deposited": plain(l.deposited), "counts": l.valid,
+                  # IRA legs are taxed together on Form 8606, not one by one
+                  "pretax": plain(l.pretax) if plan else None, "aftertax": plain(l.aftertax) if plan else None,
+                  "taxable": plain(l.taxable) if plan else None, "inferred": l.inferred,
                   "events": l.invalid_reasons} for l in info.legs],
     }
 

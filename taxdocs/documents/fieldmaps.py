@@ -113,6 +113,16 @@ def map_by_sha256(sha: str) -> FieldMap | None:
     return next((m for m in all_maps() if m.sha256 == sha), None)
 
 
+def map_for_blank(path: Path | bytes) -> FieldMap:
+    """Map of a blank identified by its sha256, verified against its names."""
+    sha = sha256_of(path)
+    m = map_by_sha256(sha)
+    if m is None:
+        raise FieldMapError(f"no field map for a PDF with sha256 {sha}")
+    verify_map(m, path)
+    return m
+
+
 def map_for_pdf(reader: Any, form: str | None = None) -> FieldMap:
     """Detect the revision of an opened PDF (pypdf/pikepdf, path or bytes) by
     the field names present; the map whose names all exist and that leaves the

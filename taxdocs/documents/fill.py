@@ -28,6 +28,7 @@ ADDRESS_KEYS = ["street", "apt", "city_state_zip", "foreign_country",
 PREPARER_KEYS = ["name", "self_employed", "ptin", "firm_name", "firm_ein",
                  "firm_address", "firm_phone"]
 LINES_5329_PART1 = ["1", "2", "2.exception", "3", "4"]
+HEADER_KEYS = {"name", "ssn", "filed_alone", "address", "preparer", "amended"}
 
 
 class FillError(ValueError):
@@ -79,6 +80,9 @@ def _flat(d: Mapping[str, Any] | None, prefix: str) -> dict[str, Any]:
 
 def header_fields(fmap: FieldMap, header: Mapping[str, Any]) -> dict[str, Any]:
     """name, ssn, address.* (only if header['filed_alone']), preparer.*"""
+    unknown = {k for k in header if k not in HEADER_KEYS and not k.startswith("address.")}
+    if unknown:
+        raise FillError(f"unknown header keys {sorted(unknown)}")
     out: dict[str, Any] = {}
     if header.get("name"):
         out["name"] = str(header["name"])
@@ -286,6 +290,7 @@ def clean_acroform(pdf: pikepdf.Pdf) -> None:
 def fill_pdf(pdf: pikepdf.Pdf, fmap: FieldMap, fields: Mapping[str, Any]) -> None:
     """Fill an opened pikepdf document in place (validated, XFA dropped)."""
     verify_map(fmap, pdf)  # pdf-notes §3: unknown names would be ignored silently
+    fields = {k: v for k, v in fields.items() if v is not None and v != ""}
     validate(fmap, fields)
     by_name = dict(iter_fields(pdf))
     dr = pdf.Root.AcroForm.get("/DR")

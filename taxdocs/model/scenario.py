@@ -60,7 +60,7 @@ class WaiverKind(str, Enum):
 
 
 class Waiver(Strict):
-    kind: WaiverKind
+    kind: WaiverKind = Field(description="which relief from the 60-day rule")
     reason: Optional[int] = Field(None, ge=1, le=12, description="Rev. Proc. 2020-46 reason number (1-12)")
     reason_ended: Optional[dt.date] = Field(None, description="date the reason stopped preventing the deposit")
     deadline: Optional[dt.date] = Field(None, description="postponed deadline (disaster/military)")
@@ -69,12 +69,12 @@ class Waiver(Strict):
 
 class Use(Strict):
     """One destination of (part of) a distribution."""
-    kind: UseKind
+    kind: UseKind = Field(description="what happened to this part")
     to: Optional[Account] = Field(None, description="receiving account kind for rollovers and conversions")
     amount: Money
     date: Optional[dt.date] = Field(None, description="date deposited (rollovers) or paid")
     pretax: Optional[Money] = Field(None, description="Notice 2014-54 choice: pre-tax amount this rollover takes")
-    waiver: Optional[Waiver] = None
+    waiver: Optional[Waiver] = Field(None, description="for a late 60-day rollover: the waiver or self-certification")
     basis_only_intent: bool = Field(False, description="taxpayer meant to convert only after-tax basis")
 
 
@@ -92,9 +92,9 @@ class LocalRow(Strict):
 
 
 class Payer(Strict):
-    name: str
-    tin: Optional[str] = None
-    address: Optional[str] = None
+    name: str = Field(description="payer's name as on the form")
+    tin: Optional[str] = Field(None, description="payer's TIN (EIN), e.g. 12-3456789")
+    address: Optional[str] = Field(None, description="payer's address")
 
 
 class PlanAccount(Strict):
@@ -106,42 +106,42 @@ class PlanAccount(Strict):
 
 class Form1099R(Strict):
     id: str = Field(description="your id for this form, unique in the scenario")
-    recipient: Literal["taxpayer", "spouse"] = "taxpayer"
-    payer: Payer
-    account_number: Optional[str] = None
-    corrected: bool = False
+    recipient: Literal["taxpayer", "spouse"] = Field("taxpayer", description="whose form this is")
+    payer: Payer = Field(description="the payer block")
+    account_number: Optional[str] = Field(None, description="account number (matches Form 5498 and the prior 8606)")
+    corrected: bool = Field(False, description="CORRECTED box checked")
     box1: Money = Field(description="gross distribution")
     box2a: Optional[Money] = Field(None, description="taxable amount (blank allowed)")
-    box2b_not_determined: bool = False
-    box2b_total_distribution: bool = False
-    box3: Optional[Money] = None
+    box2b_not_determined: bool = Field(False, description="box 2b: taxable amount not determined")
+    box2b_total_distribution: bool = Field(False, description="box 2b: total distribution")
+    box3: Optional[Money] = Field(None, description="capital gain (included in box 2a)")
     box4: Money = Field(Decimal(0), description="federal income tax withheld")
     box5: Optional[Money] = Field(None, description="employee contributions / designated Roth contributions")
-    box6: Optional[Money] = None
+    box6: Optional[Money] = Field(None, description="net unrealized appreciation in employer's securities")
     box7: list[str] = Field(description="distribution code(s), one or two", min_length=1, max_length=2)
-    box7_ira_sep_simple: bool = False
-    box8_amount: Optional[Money] = None
-    box8_percent: Optional[Decimal] = Field(None, ge=0, le=100)
-    box9a: Optional[Decimal] = Field(None, ge=0, le=100)
-    box9b: Optional[Money] = None
-    box10: Optional[Money] = None
+    box7_ira_sep_simple: bool = Field(False, description="box 7: IRA/SEP/SIMPLE checkbox")
+    box8_amount: Optional[Money] = Field(None, description="box 8: other, amount")
+    box8_percent: Optional[Decimal] = Field(None, ge=0, le=100, description="box 8: other, percent")
+    box9a: Optional[Decimal] = Field(None, ge=0, le=100, description="your percentage of total distribution")
+    box9b: Optional[Money] = Field(None, description="total employee contributions (annuity cost)")
+    box10: Optional[Money] = Field(None, description="amount allocable to IRR within 5 years")
     box11: Optional[int] = Field(None, ge=1974, le=2100, description="1st year of designated Roth contributions")
-    box12_fatca: bool = False
+    box12_fatca: bool = Field(False, description="FATCA filing requirement")
     box13: Optional[dt.date] = Field(None, description="date of payment")
-    state: list[StateRow] = Field(default_factory=list, max_length=2)
-    local: list[LocalRow] = Field(default_factory=list, max_length=2)
+    state: list[StateRow] = Field(default_factory=list, max_length=2, description="boxes 14-16, up to two rows")
+    local: list[LocalRow] = Field(default_factory=list, max_length=2, description="boxes 17-19, up to two rows")
     # Facts not on the form
     date_paid: Optional[dt.date] = Field(None, description="date the distribution was paid (box 13 if blank)")
     source: Optional[Account] = Field(None, description="account paid from; inferred from box 7 when blank")
-    plan_account: Optional[PlanAccount] = None
+    plan_account: Optional[PlanAccount] = Field(None, description="plan account just before the distribution (§72(e)(8) pro rata)")
     group: Optional[str] = Field(None, description="Notice 2014-54: forms scheduled at the same time share a group")
     uses: list[Use] = Field(default_factory=list, description="what happened to the money; the rest is cash")
     exceptions: list["Exception10"] = Field(default_factory=list, description="10% exceptions claimed")
-    rmd_year: bool = Field(False, description="an RMD was due this year from this account and not yet met")
-    hardship: bool = False
-    sepp: bool = False
-    corrective: bool = False
-    nonspouse_beneficiary: bool = False
+    rmd_year: bool = Field(False, description="the amount is (or includes) a required minimum distribution not yet met")
+    hardship: bool = Field(False, description="a hardship distribution (not eligible for rollover)")
+    sepp: bool = Field(False, description="part of substantially equal periodic payments")
+    corrective: bool = Field(False, description="a corrective distribution of excess deferrals/contributions")
+    nonspouse_beneficiary: bool = Field(False, description="paid to a beneficiary who is not the surviving spouse")
 
     @field_validator("box7")
     @classmethod
@@ -156,23 +156,23 @@ class Form1099R(Strict):
 class Exception10(Strict):
     number: str = Field(description="Form 5329 exception number, e.g. '01'", pattern=r"^\d{2}$")
     amount: Optional[Money] = Field(None, description="amount excepted; blank = all of it")
-    note: Optional[str] = None
+    note: Optional[str] = Field(None, description="free text for the preparer")
 
 
 Form1099R.model_rebuild()
 
 
 class ConversionLayer(Strict):
-    year: int
+    year: int = Field(description="tax year of the conversion or rollover")
     amount: Money = Field(description="amount converted or rolled into the Roth IRA that year")
     taxable: Money = Field(description="part included in income")
     distributed: Money = Field(Decimal(0), description="part already taken out in earlier years")
 
 
 class Rollover(Strict):
-    distribution_date: dt.date
-    kind: Literal["ira_to_ira", "roth_to_roth"] = "ira_to_ira"
-    note: Optional[str] = None
+    distribution_date: dt.date = Field(description="date of the earlier distribution that was rolled over")
+    kind: Literal["ira_to_ira", "roth_to_roth"] = Field("ira_to_ira", description="which kind of IRA rollover")
+    note: Optional[str] = Field(None, description="free text")
 
 
 class IraFacts(Strict):
@@ -182,18 +182,18 @@ class IraFacts(Strict):
     contributions_made_before_conversion: Optional[Money] = Field(None, description="line 1 contributions made before a total conversion")
     prior_basis: Optional[Money] = Field(None, description="prior-year Form 8606 line 14; blank = not given")
     ever_nondeductible: Optional[bool] = Field(None, description="nondeductible contributions or after-tax rollovers in any year")
-    last_8606_year: Optional[int] = None
+    last_8606_year: Optional[int] = Field(None, description="year of the last Form 8606 filed")
     year_end_value: Optional[Money] = Field(None, description="Dec 31 value of all traditional, SEP and SIMPLE IRAs")
-    year_end_accounts: list["YearEndAccount"] = Field(default_factory=list)
+    year_end_accounts: list["YearEndAccount"] = Field(default_factory=list, description="each IRA's Dec 31 value (Form 5498 box 5); summed when year_end_value is blank")
     outstanding_rollovers: Optional[Money] = Field(None, description="rollovers out in Dec, in next year (line 6)")
-    repayments_treated_as_rollovers: Money = Decimal(0)
+    repayments_treated_as_rollovers: Money = Field(Decimal(0), description="repayments of disaster/QBAD/etc. distributions (line 6)")
     use_worksheet_1_1: Optional[bool] = Field(None, description="blank = when contributions and distributions meet in the year")
-    form_8606_filed: Optional[bool] = None
+    form_8606_filed: Optional[bool] = Field(None, description="whether a Form 8606 was filed for this year (checking a filed return)")
 
 
 class YearEndAccount(Strict):
-    name: str
-    value: Optional[Money] = None
+    name: str = Field(description="custodian and account")
+    value: Optional[Money] = Field(None, description="Dec 31 value; blank = not known yet")
 
 
 IraFacts.model_rebuild()
@@ -203,24 +203,24 @@ class RothFacts(Strict):
     first_contribution_year: Optional[int] = Field(None, description="first year any Roth IRA got a contribution or conversion")
     contribution_basis: Optional[Money] = Field(None, description="regular contribution basis before this year's contributions")
     contributions_this_year: Money = Field(Decimal(0), description="regular Roth IRA contributions for the year")
-    conversions: list[ConversionLayer] = Field(default_factory=list)
+    conversions: list[ConversionLayer] = Field(default_factory=list, description="conversions and plan rollovers into Roth IRAs in earlier years")
     prior_homebuyer: Money = Field(Decimal(0), description="earlier qualified first-time homebuyer distributions")
     homebuyer_expenses: Money = Field(Decimal(0), description="qualified first-time homebuyer expenses this year (line 20)")
 
 
 class Person(Strict):
-    name: str
+    name: str = Field(description="name as on the return")
     ssn: str = Field(description="SSN; only the last four digits are ever shown")
-    birth_date: Optional[dt.date] = None
-    date_of_death: Optional[dt.date] = None
-    disabled: bool = False
-    address: Optional[str] = None
-    separated_from_service_year: Optional[int] = None
-    public_safety_employee: bool = False
-    ira: IraFacts = Field(default_factory=IraFacts)
-    roth: RothFacts = Field(default_factory=RothFacts)
-    rollovers_last_12_months: list[Rollover] = Field(default_factory=list)
-    client_id: Optional[str] = None
+    birth_date: Optional[dt.date] = Field(None, description="needed whenever the person has a 1099-R")
+    date_of_death: Optional[dt.date] = Field(None, description="date of death, if it happened")
+    disabled: bool = Field(False, description="totally and permanently disabled (IRC §72(m)(7))")
+    address: Optional[str] = Field(None, description="address, for a Form 8606 filed by itself")
+    separated_from_service_year: Optional[int] = Field(None, description="year the person left the employer whose plan paid (exception 01)")
+    public_safety_employee: bool = Field(False, description="qualified public safety employee (age 50 for exception 01)")
+    ira: IraFacts = Field(default_factory=IraFacts, description="traditional, SEP and SIMPLE IRA facts (Form 8606 Part I)")
+    roth: RothFacts = Field(default_factory=RothFacts, description="Roth IRA history (Form 8606 Part III)")
+    rollovers_last_12_months: list[Rollover] = Field(default_factory=list, description="earlier IRA 60-day rollovers (once-per-year rule)")
+    client_id: Optional[str] = Field(None, description="the preparer's stable id for this person (ledger)")
 
     @field_validator("ssn")
     @classmethod
@@ -241,21 +241,21 @@ class Income(Strict):
 
 class Filed(Strict):
     """What was filed, to check against the recomputation."""
-    f1040: dict[str, Optional[Money]] = Field(default_factory=dict, description="lines 4a, 4b, 5a, 5b, 25b")
-    f8606_taxpayer: dict[str, Optional[Decimal]] = Field(default_factory=dict)
-    f8606_spouse: dict[str, Optional[Decimal]] = Field(default_factory=dict)
+    f1040: dict[str, Optional[Money]] = Field(default_factory=dict, description="lines 4a, 4b, 5a, 5b, 25b as filed")
+    f8606_taxpayer: dict[str, Optional[Decimal]] = Field(default_factory=dict, description="taxpayer's Form 8606 lines as filed, keys \"1\"..\"25c\"")
+    f8606_spouse: dict[str, Optional[Decimal]] = Field(default_factory=dict, description="spouse's Form 8606 lines as filed")
 
 
 class Scenario(Strict):
-    tax_year: int = Field(ge=2000, le=2100)
-    filing_status: FilingStatus
-    taxpayer: Person
-    spouse: Optional[Person] = None
-    forms_1099r: list[Form1099R] = Field(default_factory=list)
-    income: Income = Field(default_factory=Income)
-    filed: Optional[Filed] = None
-    client_id: Optional[str] = None
-    notes: Optional[str] = None
+    tax_year: int = Field(ge=2000, le=2100, description="the tax year")
+    filing_status: FilingStatus = Field(description="single, mfj, mfs, hoh or qss")
+    taxpayer: Person = Field(description="the taxpayer (first on the return)")
+    spouse: Optional[Person] = Field(None, description="the spouse, on a joint return or where the spouse has 1099-Rs")
+    forms_1099r: list[Form1099R] = Field(default_factory=list, description="every Form 1099-R as issued, with what happened to the money")
+    income: Income = Field(default_factory=Income, description="other income, for the tax effect")
+    filed: Optional[Filed] = Field(None, description="what was filed, to check against the recomputation")
+    client_id: Optional[str] = Field(None, description="the preparer's stable client id (ledger, batch)")
+    notes: Optional[str] = Field(None, description="free text")
 
     @model_validator(mode="after")
     def _consistency(self) -> "Scenario":

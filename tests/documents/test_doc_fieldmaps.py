@@ -60,6 +60,7 @@ def test_sha_detection_and_verification(blank, form, year):
     m = load_map(form, year, pdf=p)  # verifies names
     assert m.sha256 == hashlib.sha256(p.read_bytes()).hexdigest() and m.size == p.stat().st_size
     assert map_by_sha256(m.sha256) == m
+    assert fieldmaps.map_for_blank(p) == m
     assert map_for_pdf(pypdf.PdfReader(p)) == m
     with pikepdf.open(p) as pdf:
         assert map_for_pdf(pdf) == m

@@ -220,6 +220,8 @@ def test_ratio_and_amount_formatting():
 
 def test_address_only_when_filed_alone():
     fmap = load_map("8606", 2025)
+    with pytest.raises(FillError, match="header keys"):
+        fill.prepare_8606(fmap, {}, {"adress": {}})
     assert "address.street" not in fill.prepare_8606(fmap, {}, HEADER | {"filed_alone": False})
     assert fill.prepare_8606(fmap, {}, HEADER)["address.street"] == "1 Main St"
 
