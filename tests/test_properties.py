@@ -1,0 +1,85 @@
+"""Invariants (hypothesis): basis is never created or destroyed; taxable + nontaxable = amount moved;
+line 10 never above 1.000; line 14 never negative; plan legs split exactly."""
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builders import form, person, run, scenario
+
+money = st.integers(min_value=0, max_value=2_000_000)
+pos_money = st.integers(min_value=1, max_value=2_000_000)
+
+
+@settings(max_examples=150, deadline=None)
+@given(prior=money, nondeductible=st.integers(0, 8000), late=st.integers(0, 8000), yev=money,
+       dist=money, conv=money, deductible=st.integers(0, 8000))
+def test_form_8606_part_1_invariants(prior, nondeductible, late, yev, dist, conv, deductible):
+    late = min(late, nondeductible)
+    forms = []
+    if dist:
+        forms.append(form("d", dist, ["7"], "2025-05-01", ira=True, box2a=dist))
+    if conv:
+        forms.append(form("c", conv, ["7"], "2025-06-01", ira=True, box2a=conv,
+                          uses=[{"kind": "conversion", "to": "roth_ira", "amount": conv}]))
+    p = person(birth="1955-01-01", ira={"prior_basis": prior, "nondeductible_contributions": nondeductible,
+                                        "nondeductible_after_year_end": late, "year_end_value": yev,
+                                        "deductible_contributions": deductible})
+    g = run(scenario(2025, forms, taxpayer=p)).graph
+    f = "f8606.taxpayer."
+    basis = Decimal(prior + nondeductible)
+    if g[f + "part1"]:
+        assert g[f + "line3"] == basis
+        if g[f + "line10"] is not None:
+            assert Decimal(0) <= g[f + "line10"] <= 1
+        assert g[f + "line14"] >= 0
+        # basis is neither created nor destroyed
+        assert g[f + "line14"] + (g[f + "line13"] or 0) == basis
+        if g[f + "part1_full"] and not g[f + "worksheet"]:
+            assert g[f + "line12"] + g[f + "line15a"] == dist          # taxable + nontaxable = distributed
+            assert g[f + "line13"] <= basis
+    if g[f + "part2"]:
+        assert g[f + "line17"] + g[f + "line18"] == conv               # taxable + nontaxable = converted
+        assert g[f + "line17"] <= basis
+    assert g["f8606.taxpayer.basis_next_year"] >= 0
+    taxable_ira = g["f1040.line4b"] or 0
+    assert 0 <= taxable_ira <= dist + conv
+
+
+@settings(max_examples=150, deadline=None)
+@given(balance=pos_money, aftertax=money, legs=st.lists(st.tuples(st.sampled_from(
+    ["traditional_ira", "roth_ira", "cash"]), st.integers(1, 500_000)), min_size=1, max_size=4))
+def test_plan_split_invariants(balance, aftertax, legs):
+    aftertax = min(aftertax, balance)
+    gross = sum(a for _, a in legs)
+    balance = max(balance, gross)
+    uses = [{"kind": "cash", "amount": a} if to == "cash" else {"kind": "direct_rollover", "to": to, "amount": a}
+            for to, a in legs]
+    f = form("p", gross, ["7"], "2025-05-01", plan_account={"balance": balance, "after_tax": aftertax}, uses=uses)
+    res = run(scenario(2025, [f], taxpayer=person(birth="1955-01-01")))
+    grp = res.groups[0]
+    assert grp.pretax + grp.aftertax == gross
+    assert sum(l.pretax + l.aftertax for l in grp.legs) == gross
+    assert all(l.pretax >= 0 and l.aftertax >= 0 for l in grp.legs)
+    assert sum(l.pretax for l in grp.legs) == grp.pretax
+    taxable = res.graph["f1040.line5b"]
+    assert 0 <= taxable <= grp.pretax
+    # pre-tax goes to the rollovers first (Notice 2014-54): cash carries pre-tax only if rollovers are full of it
+    rolled = [l for l in grp.legs if l.is_rollover]
+    if any(l.kept and l.pretax > 0 for l in grp.legs):
+        assert all(l.pretax == l.amount for l in rolled)
+
+
+@settings(max_examples=100, deadline=None)
+@given(basis=money, dist=pos_money, layer=money, layer_tax=money, this_year=st.integers(0, 7000))
+def test_roth_part_3_invariants(basis, dist, layer, layer_tax, this_year):
+    layer_tax = min(layer_tax, layer)
+    p = person(birth="1980-01-01", roth={"first_contribution_year": 2022, "contribution_basis": basis,
+                                         "contributions_this_year": this_year,
+                                         "conversions": [{"year": 2022, "amount": layer, "taxable": layer_tax}]})
+    res = run(scenario(2025, [form("r", dist, ["J"], "2025-05-01")], taxpayer=p))
+    g = res.graph
+    order = g["f8606.taxpayer.roth_ordering"]
+    assert order.from_contributions + order.from_conversions + order.from_earnings == dist
+    assert g["f8606.taxpayer.line25c"] == order.from_earnings   # earnings are what is taxable
+    assert g["f5329.taxpayer.line1"] == order.from_earnings + order.recapture_base

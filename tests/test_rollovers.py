@@ -1,0 +1,226 @@
+"""Issue 3 rules at their edges: 60 days, 12 months, 59½, waivers, eligibility, Notice 2014-54 choices,
+designated Roth accounts, in-plan Roth rollovers, conversion recapture, SIMPLE 25%."""
+from decimal import Decimal
+
+import pytest
+
+from builders import form, person, run, scenario
+
+
+def plan_rollover(paid, deposited, amount=20000, rolled=20000, codes=("1",), box4=None, **kw):
+    return form("p", amount, codes, paid, box2a=amount, box4=box4 if box4 is not None else amount // 5,
+                uses=[{"kind": "indirect_rollover", "to": "traditional_ira", "amount": rolled, "date": deposited, **kw}])
+
+
+YOUNG = person(birth="1980-01-01")
+
+
+@pytest.mark.parametrize("deposited,late", [("2025-05-02", False), ("2025-05-03", True)])
+def test_day_60_on_time_day_61_late(deposited, late):
+    # paid Mar 3; day 60 is May 2 (IRC §402(c)(3)(A): "no later than the 60th day following the day of receipt")
+    res = run(scenario(2025, [plan_rollover("2025-03-03", deposited)], taxpayer=YOUNG))
+    assert ("ROLLOVER_60_DAY_LATE" in [e.code for e in res.events]) is late
+    assert res.graph["f1040.line5b"] == (20000 if late else 0)
+    assert res.graph["f1040.schedule2_line8"] == (2000 if late else 0)  # 10% at 45
+
+
+@pytest.mark.parametrize("deposited,counts", [("2025-06-30", True), ("2025-07-01", False)])
+def test_self_certification_30_days_after_reason_ends(deposited, counts):
+    waiver = {"kind": "self_certification", "reason": 6, "reason_ended": "2025-05-31"}
+    res = run(scenario(2025, [plan_rollover("2025-01-10", deposited, waiver=waiver)], taxpayer=YOUNG))
+    codes = [e.code for e in res.events]
+    assert ("ROLLOVER_SELF_CERTIFIED" in codes) is counts and ("SELF_CERT_30_DAY" in codes) is not counts
+    assert res.graph["f1040.line5b"] == (0 if counts else 20000)
+
+
+def test_waiver_kinds():
+    plr = run(scenario(2025, [plan_rollover("2025-01-10", "2025-06-01", waiver={"kind": "private_letter_ruling",
+                                                                                  "reference": "PLR 202512345"})],
+                       taxpayer=YOUNG))
+    assert plr.graph["f1040.line5b"] == 0
+    auto_late = run(scenario(2025, [plan_rollover("2025-01-10", "2026-01-11", waiver={"kind": "automatic"})],
+                             taxpayer=YOUNG))
+    assert auto_late.graph["f1040.line5b"] == 20000  # more than 1 year: Rev. Proc. 2003-16 §3.03
+    postponed = run(scenario(2025, [plan_rollover("2025-01-10", "2025-04-01", waiver={
+        "kind": "disaster_postponement", "deadline": "2025-04-15"})], taxpayer=YOUNG))
+    assert postponed.graph["f1040.line5b"] == 0
+
+
+def ira_rollover(paid, deposited, amount=10000, id="i"):
+    return form(id, amount, ["1"], paid, ira=True, box2a=amount,
+                uses=[{"kind": "indirect_rollover", "to": "traditional_ira", "amount": amount, "date": deposited}])
+
+
+@pytest.mark.parametrize("paid,blocked", [("2025-03-09", True), ("2025-03-10", False)])
+def test_once_per_12_months_to_the_day(paid, blocked):
+    p = person(birth="1980-01-01", rollovers_last_12_months=[{"distribution_date": "2024-03-10"}],
+               ira={"year_end_value": 50000})
+    res = run(scenario(2025, [ira_rollover(paid, "2025-04-01")], taxpayer=p))
+    assert ("ROLLOVER_ONCE_PER_YEAR" in [e.code for e in res.events]) is blocked
+    assert res.graph["f1040.line4b"] == (10000 if blocked else 0)
+
+
+def test_second_rollover_same_year_blocked_but_conversion_and_plan_rollover_do_not_count():
+    p = person(birth="1980-01-01", ira={"year_end_value": 50000})
+    forms = [ira_rollover("2025-02-01", "2025-02-20", id="a"), ira_rollover("2025-09-01", "2025-09-20", id="b"),
+             form("c", 5000, ["2"], "2025-05-01", ira=True, box2a=5000,
+                  uses=[{"kind": "indirect_rollover", "to": "roth_ira", "amount": 5000, "date": "2025-05-10"}])]
+    res = run(scenario(2025, forms, taxpayer=p))
+    blocked = [e.leg for e in res.events if e.code == "ROLLOVER_ONCE_PER_YEAR"]
+    assert blocked == ["b:0"]
+    assert res.graph["taxpayer.ira.converted"] == 5000
+    assert res.graph["f1040.line4b"] == 10000 + 5000  # failed rollover b, plus the conversion (no basis)
+
+
+@pytest.mark.parametrize("paid,early", [("2025-07-14", True), ("2025-07-15", False)])
+def test_59_and_a_half_edge(paid, early):
+    # born Jan 15, 1966: 59½ on Jul 15, 2025 (six months after the 59th birthday)
+    p = person(birth="1966-01-15", ira={"year_end_value": 0})
+    res = run(scenario(2025, [form("i", 10000, ["1" if early else "7"], paid, ira=True, box2a=10000)], taxpayer=p))
+    assert res.forms["i"].early is early
+    assert res.graph["f5329.taxpayer.line4"] == (1000 if early else 0)
+
+
+def test_withholding_shortfall_taxable_and_10_percent():
+    # EX-19: only the net check rolled over; the withheld 20% is taxable and early
+    res = run(scenario(2025, [plan_rollover("2025-03-01", "2025-04-01", amount=10000, rolled=8000, box4=2000)],
+                       taxpayer=YOUNG))
+    assert res.graph["f1040.line5b"] == 2000 and res.graph["f1040.line25b"] == 2000
+    assert res.graph["f5329.taxpayer.line4"] == 200
+
+
+@pytest.mark.parametrize("flag,code", [({"rmd_year": True}, "ROLLOVER_OF_RMD"), ({"hardship": True}, "ROLLOVER_NOT_ELIGIBLE"),
+                                       ({"sepp": True}, "ROLLOVER_NOT_ELIGIBLE")])
+def test_amounts_that_cannot_be_rolled_over(flag, code):
+    f = plan_rollover("2025-03-01", "2025-03-20", codes=("7",), **{})
+    f.update(flag)
+    res = run(scenario(2025, [f], taxpayer=person(birth="1950-01-01")))
+    assert code in [e.code for e in res.events]
+    assert res.graph["f1040.line5b"] == 20000
+
+
+def test_nonspouse_beneficiary_cannot_do_60_day_rollover():
+    f = form("inh", 30000, ["4"], "2025-03-01", ira=True, box2a=30000, nonspouse_beneficiary=True,
+             uses=[{"kind": "indirect_rollover", "to": "traditional_ira", "amount": 30000, "date": "2025-03-20"}])
+    res = run(scenario(2025, [f], taxpayer=YOUNG))
+    assert "INHERITED_60_DAY_ROLLOVER" in [e.code for e in res.events]
+    assert res.graph["f1040.line4b"] == 30000 and res.graph["f5329.taxpayer.line4"] == 0  # death: no 10%
+
+
+def test_qcd_age_and_notation():
+    old = person(birth="1950-01-01", ira={"year_end_value": 100000, "prior_basis": 5000})
+    res = run(scenario(2025, [form("q", 10000, ["7"], "2025-06-01", ira=True, box2a=10000,
+                                   uses=[{"kind": "qcd", "amount": 10000}])], taxpayer=old))
+    assert res.graph["f1040.line4b"] == 0 and res.graph["f1040.line4c"] == ["QCD"]
+    assert res.graph["taxpayer.ira.distributions"] == 0  # QCD is out of line 7 (i8606 line 7)
+    young = person(birth="1960-01-01")
+    res = run(scenario(2025, [form("q", 10000, ["7"], "2025-06-01", ira=True, box2a=10000,
+                                   uses=[{"kind": "qcd", "amount": 10000}])], taxpayer=young))
+    assert "QCD_UNDER_AGE" in [e.code for e in res.events] and res.graph["f1040.line4b"] == 10000
+
+
+def test_outstanding_rollover_goes_to_line_6_not_line_7():
+    p = person(birth="1950-01-01", ira={"prior_basis": 10000, "year_end_value": 80000, "nondeductible_contributions": 0})
+    forms = [ira_rollover("2025-12-15", "2026-01-20", amount=20000, id="o"),
+             form("d", 10000, ["7"], "2025-06-01", ira=True, box2a=10000)]
+    res = run(scenario(2025, forms, taxpayer=p))
+    g = res.graph
+    assert g["f8606.taxpayer.line6"] == 100000 and g["f8606.taxpayer.line7"] == 10000
+    assert g["f8606.taxpayer.line10"] == Decimal("0.091")  # 10,000 / 110,000
+
+
+def test_ira_to_plan_rollover_is_out_of_line_7():
+    p = person(birth="1970-01-01", ira={"prior_basis": 6000, "year_end_value": 6000})
+    f = form("r", 94000, ["G"], "2025-04-01", ira=True, box2a=0)  # IRA box + code G: to an employer plan
+    res = run(scenario(2025, [f], taxpayer=p))
+    assert res.graph["taxpayer.ira.distributions"] == 0 and res.graph["f1040.line4b"] == 0
+    assert res.graph["f1040.line4c"] == ["Rollover"]
+
+
+def test_in_plan_roth_rollover_taxable_without_additional_tax():
+    f = form("irr", 30000, ["G"], "2025-04-01", box2a=30000,
+             uses=[{"kind": "in_plan_roth_rollover", "to": "designated_roth", "amount": 30000}])
+    res = run(scenario(2025, [f], taxpayer=YOUNG))
+    assert res.graph["f1040.line5b"] == 30000 and res.graph["f1040.schedule2_line8"] == 0
+
+
+@pytest.mark.parametrize("birth,box11,basis", [("1960-01-01", 2015, 326000), ("1968-01-01", 2015, 207000),
+                                               ("1960-01-01", 2022, 207000)])
+def test_designated_roth_rollover_basis(birth, box11, basis):
+    # Reg. §1.408A-10 A-3: qualified -> all of it is regular contribution basis; else box 5 only
+    f = form("h", 326000, ["H"], "2025-02-10", box2a=0, box5=207000, box11=box11)
+    res = run(scenario(2025, [f], taxpayer=person(birth=birth)))
+    assert res.graph["taxpayer.roth.drac_basis_rolled_in"] == basis
+
+
+def test_designated_roth_cash_nonqualified_earnings_taxable():
+    f = form("b", 10000, ["B", "1"], "2025-02-10", box2a=4000, box5=6000, box11=2021)
+    res = run(scenario(2025, [f], taxpayer=YOUNG))
+    assert res.graph["f1040.line5b"] == 4000 and res.graph["f5329.taxpayer.line4"] == 400
+
+
+def test_notice_2014_54_participant_choice():
+    # 100,000 = 70,000 pre-tax + 30,000 after-tax; two rollovers of 50,000 each; the participant puts
+    # 50,000 pre-tax in the traditional IRA and 20,000 pre-tax + 30,000 after-tax in the Roth IRA
+    f = form("s", 100000, ["G"], "2025-05-01", box2a=20000, box5=30000, uses=[
+        {"kind": "direct_rollover", "to": "roth_ira", "amount": 50000, "pretax": 20000},
+        {"kind": "direct_rollover", "to": "traditional_ira", "amount": 50000}])
+    res = run(scenario(2025, [f], taxpayer=YOUNG))
+    assert res.graph["taxpayer.roth.plan_rollovers_taxable"] == 20000
+    assert res.graph["f1040.line5b"] == 20000 and res.graph["taxpayer.ira.plan_aftertax_rolled_in"] == 0
+
+
+def test_after_tax_to_traditional_ira_becomes_8606_basis():
+    # i8606 line 2: the nontaxable part of a plan distribution rolled to a traditional IRA is basis
+    f = form("t", 50000, ["G"], "2025-05-01", box2a=0, box5=10000,
+             uses=[{"kind": "direct_rollover", "to": "traditional_ira", "amount": 50000}])
+    res = run(scenario(2025, [f], taxpayer=person(birth="1970-01-01", ira={"year_end_value": 52000})))
+    assert res.graph["taxpayer.ira.plan_aftertax_rolled_in"] == 10000
+    assert res.graph["f8606.taxpayer.basis_next_year"] == 10000
+
+
+def roth_year(year, amount, paid, birth, layers, basis=0, first=2015, code="J"):
+    p = person(birth=birth, roth={"first_contribution_year": first, "contribution_basis": basis,
+                                  "conversions": layers})
+    return scenario(year, [form("r", amount, [code], paid)], taxpayer=p)
+
+
+def test_conversion_recapture_under_59_half():
+    # 10,000 out: 2,000 basis, then the 2023 layer (taxable 8,000 first) -> 8,000 within its 5 years -> 10% = 800
+    res = run(roth_year(2025, 10000, "2025-06-01", "1980-01-01",
+                        [{"year": 2023, "amount": 20000, "taxable": 15000}], basis=2000))
+    g = res.graph
+    assert g["f8606.taxpayer.line25c"] == 0 and g["f5329.taxpayer.line1"] == 8000 and g["f5329.taxpayer.line4"] == 800
+
+
+def test_conversion_recapture_window_closed_and_fifo():
+    # 2019 layer's window closed in 2024; FIFO takes the 2019 layer first -> no recapture
+    res = run(roth_year(2025, 10000, "2025-06-01", "1980-01-01",
+                        [{"year": 2019, "amount": 10000, "taxable": 10000},
+                         {"year": 2023, "amount": 20000, "taxable": 20000}]))
+    assert res.graph["f5329.taxpayer.line4"] == 0
+
+
+def test_roth_earnings_taxable_and_early():
+    res = run(roth_year(2025, 12000, "2025-06-01", "1980-01-01", [{"year": 2016, "amount": 5000, "taxable": 5000}],
+                        basis=4000))
+    g = res.graph
+    assert g["f8606.taxpayer.line25c"] == 3000 and g["f1040.line4b"] == 3000 and g["f5329.taxpayer.line4"] == 300
+
+
+def test_qualified_roth_distribution_needs_no_8606():
+    res = run(roth_year(2025, 12000, "2025-06-01", "1960-01-01", [], first=2015, code="T"))
+    assert res.graph["f8606.taxpayer.required"] is False and res.graph["f1040.line4b"] == 0
+
+
+def test_simple_ira_first_two_years_25_percent():
+    res = run(scenario(2025, [form("s", 10000, ["S"], "2025-03-01", ira=True, box2a=10000)],
+                       taxpayer=person(birth="1985-01-01", ira={"year_end_value": 0})))
+    assert res.graph["f5329.taxpayer.line4"] == 2500
+
+
+def test_separation_from_service_at_55_exception():
+    p = person(birth="1969-03-01", separated_from_service_year=2025)  # 56 in 2025
+    res = run(scenario(2025, [form("x", 20000, ["1"], "2025-05-01", box2a=20000)], taxpayer=p))
+    assert res.graph["f5329.taxpayer.line1"] == 20000 and res.graph["f5329.taxpayer.line2"] == 20000
+    assert res.graph["f5329.taxpayer.line2_exception"] == "01" and res.graph["f5329.taxpayer.line4"] == 0
