@@ -224,3 +224,25 @@ def test_separation_from_service_at_55_exception():
     res = run(scenario(2025, [form("x", 20000, ["1"], "2025-05-01", box2a=20000)], taxpayer=p))
     assert res.graph["f5329.taxpayer.line1"] == 20000 and res.graph["f5329.taxpayer.line2"] == 20000
     assert res.graph["f5329.taxpayer.line2_exception"] == "01" and res.graph["f5329.taxpayer.line4"] == 0
+
+
+def test_simplified_method_single_life():
+    # i1040 Simplified Method Worksheet: cost 31,000, age 65 at start -> 260 payments (rules.md §10);
+    # 31,000 / 260 = 119.23 a month; 12 payments -> 1,431 excluded; 12,000 - 1,431 = 10,569 taxable
+    f = form("ann", 12000, ["7"], "2025-12-31", box2b_not_determined=True, box9b=31000,
+             annuity={"start_date": "2020-01-01", "age_at_start": 65, "payments_this_year": 12})
+    res = run(scenario(2025, [f], taxpayer=person(birth="1955-01-01")))
+    g = res.graph
+    assert g["sm.ann.line3"] == 260 and g["sm.ann.line4"] == Decimal("119.23")
+    assert g["sm.ann.line8"] == 1431 and g["f1040.line5b"] == 10569 and g["f1040.line5a"] == 12000
+    assert g["sm.ann.line11"] == 31000 - 1431
+
+
+def test_simplified_method_cost_fully_recovered():
+    f = form("ann", 12000, ["7"], "2025-12-31", box2b_not_determined=True, box9b=10000,
+             annuity={"start_date": "2005-01-01", "age_at_start": 60, "joint_age_at_start": 118,
+                      "payments_this_year": 12, "recovered_before": 9800})
+    res = run(scenario(2025, [f], taxpayer=person(birth="1945-01-01")))
+    # joint table (start after 1997): combined 118 -> 360; 10,000/360 x 12 = 333; only 200 left to recover
+    assert res.graph["sm.ann.line3"] == 360 and res.graph["sm.ann.line8"] == 200
+    assert res.graph["f1040.line5b"] == 11800

@@ -104,6 +104,16 @@ class PlanAccount(Strict):
     separate_after_tax_contract: bool = Field(False, description="plan keeps after-tax money as a separate contract (72(d)(2))")
 
 
+class Annuity(Strict):
+    """Facts for the Simplified Method (Pub. 575; i1040 Simplified Method Worksheet)."""
+    start_date: dt.date = Field(description="annuity starting date")
+    age_at_start: int = Field(ge=0, le=120, description="annuitant's age on the starting date")
+    joint_age_at_start: Optional[int] = Field(None, ge=0, le=240, description="combined ages, for a joint and survivor annuity")
+    payments_this_year: int = Field(ge=0, le=12, description="number of monthly payments received this year")
+    cost: Optional[Money] = Field(None, description="cost in the plan at the starting date (blank = box 9b)")
+    recovered_before: Money = Field(Decimal(0), description="cost recovered tax free in earlier years after 1986")
+
+
 class Form1099R(Strict):
     id: str = Field(description="your id for this form, unique in the scenario")
     recipient: Literal["taxpayer", "spouse"] = Field("taxpayer", description="whose form this is")
@@ -134,6 +144,7 @@ class Form1099R(Strict):
     date_paid: Optional[dt.date] = Field(None, description="date the distribution was paid (box 13 if blank)")
     source: Optional[Account] = Field(None, description="account paid from; inferred from box 7 when blank")
     plan_account: Optional[PlanAccount] = Field(None, description="plan account just before the distribution (§72(e)(8) pro rata)")
+    annuity: Optional[Annuity] = Field(None, description="periodic annuity payments with after-tax cost (Simplified Method)")
     group: Optional[str] = Field(None, description="Notice 2014-54: forms scheduled at the same time share a group")
     uses: list[Use] = Field(default_factory=list, description="what happened to the money; the rest is cash")
     exceptions: list["Exception10"] = Field(default_factory=list, description="10% exceptions claimed")

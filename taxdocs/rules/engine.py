@@ -106,7 +106,16 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
                 tax_leg(leg)
 
     res = Result(sc, g, forms, groups, events, file)
-    from taxdocs.rules import f1040, f5329, f8606, facts, tax_effect, worksheet_1_1
+    from taxdocs.rules import f1040, f5329, f8606, facts, simplified_method, tax_effect, worksheet_1_1
+    for info in forms.values():
+        f = info.legs[0].form
+        if info.source == Account.plan and simplified_method.applies(f):
+            simplified_method.declare(res, info, gp)
+            excl = g[f"sm.{f.id}.line8"]  # the exclusion spreads over what was kept, in order
+            for leg in info.legs:
+                if leg.kept:
+                    leg.taxable = max(leg.amount - excl, ZERO)
+                    excl -= leg.amount - leg.taxable
     for who, person in sc.people():
         facts.declare(res, who, person, gp, yp)
         worksheet_1_1.declare(res, who)

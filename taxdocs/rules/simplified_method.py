@@ -1,0 +1,40 @@
+"""Simplified Method Worksheet for annuity payments with after-tax cost (IRC §72(d)(1); Pub. 575; rules.md §10).
+
+Used for a plan annuity when box 2b "taxable amount not determined" is checked (or box 2a is blank)
+and the annuity facts are given. One worksheet per 1099-R: keys `sm.<form id>.line1` ... `line11`.
+"""
+from __future__ import annotations
+
+from taxdocs.core.lines import Form
+from taxdocs.core.money import ZERO, dollars
+
+
+def applies(f) -> bool:
+    return f.annuity is not None and (f.box2b_not_determined or f.box2a is None)
+
+
+def declare(res, info, gp) -> None:
+    f = info.legs[0].form
+    a = f.annuity
+    w = Form(res.graph, f"sm.{f.id}")
+    cite = "i1040 Simplified Method Worksheet"
+    joint = a.joint_age_at_start is not None and a.start_date > gp.simplified_method.joint_lives.starting_after
+    table = gp.simplified_method.joint_lives if joint else gp.simplified_method.single_life
+    res.graph.fact(f"sm.{f.id}.table", table.payments(a.joint_age_at_start if joint else a.age_at_start),
+                   "Expected number of monthly payments", table.source)
+    w.line("1", "Total pension or annuity payments this year", f"{cite} line 1", "box 1", lambda g: f.box1)
+    w.line("2", "Cost in the plan at the annuity starting date", f"{cite} line 2", "annuity.cost, else box 9b",
+           lambda g: a.cost if a.cost is not None else (f.box9b or ZERO))
+    w.line("3", "Number from Table 1 (single) or Table 2 (joint)", f"{cite} line 3", "by age at the starting date",
+           lambda g: g[f"sm.{f.id}.table"])
+    w.line("4", "Divide line 2 by line 3", f"{cite} line 4", "L2 / L3, to the cent",
+           lambda g: (w.z("2") / w["3"]).quantize(ZERO.scaleb(-2)))
+    w.line("5", "Multiply line 4 by the number of months paid this year", f"{cite} line 5", "L4 x months",
+           lambda g: dollars(w.z("4") * a.payments_this_year))
+    w.line("6", "Cost recovered tax free in earlier years", f"{cite} line 6", "input", lambda g: a.recovered_before)
+    w.line("7", "Subtract line 6 from line 2", f"{cite} line 7", "L2 - L6", lambda g: max(w.z("2") - w.z("6"), ZERO))
+    w.line("8", "Smaller of line 5 or line 7", f"{cite} line 8", "min(L5, L7)", lambda g: min(w.z("5"), w.z("7")))
+    w.line("9", "Taxable amount (to Form 1040 line 5b)", f"{cite} line 9", "L1 - L8, not below 0",
+           lambda g: max(w.z("1") - w.z("8"), ZERO))
+    w.line("10", "Cost recovered through this year", f"{cite} line 10", "L6 + L8", lambda g: w.z("6") + w.z("8"))
+    w.line("11", "Cost left to recover", f"{cite} line 11", "L2 - L10", lambda g: w.z("2") - w.z("10"))
