@@ -47,8 +47,7 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
              note="not given: taken as no basis")
 
     conv = legs_where(lambda i, l: is_conversion(l, i.source))
-    ira_kept = legs_where(lambda i, l: i.source in IRA_SOURCES and (l.kept or (l.kind == UseKind.qcd and not l.valid))
-                          and not is_conversion(l, i.source))
+    ira_kept = legs_where(lambda i, l: i.source in IRA_SOURCES and l.kept)
     plan_at_in = legs_where(lambda i, l: i.source == Account.plan and l.is_rollover and l.valid
                             and l.to in IRA_SOURCES and l.aftertax > 0)
     fact("ira.plan_aftertax_rolled_in", total(l.aftertax for _, l in plan_at_in),

@@ -44,7 +44,8 @@ class Leg:
     @property
     def kept(self) -> bool:
         """Money that stays out of any retirement account for tax purposes."""
-        return self.kind == UseKind.cash or (self.is_rollover and not self.valid)
+        return (self.kind == UseKind.cash or (self.is_rollover and not self.valid)
+                or (self.kind == UseKind.qcd and not self.valid))
 
 
 def source_of(f: Form1099R) -> tuple[Account, str]:
@@ -96,8 +97,14 @@ def legs_of(f: Form1099R) -> tuple[Account, str, list[Leg]]:
         if kind is None:
             kind, note = UseKind.cash, ("" if not f.uses else "the part of box 1 not in `uses` (including tax withheld) was kept")
         legs.append(Leg(f, -1, kind, to, rest, None, inferred=note))
-    # A 60-day or direct move from a traditional IRA into a Roth IRA is a conversion (rules.md §7.4).
+    # A 60-day or direct move from a traditional IRA into a Roth IRA is a conversion (rules.md §7.4);
+    # a "conversion" out of a plan is a direct rollover to a Roth IRA (i1099r code G).
     for leg in legs:
+        if leg.kind == UseKind.conversion:
+            leg.to = leg.to or Account.roth_ira
+            if src in (Account.plan, Account.designated_roth):
+                leg.kind = UseKind.direct_rollover
+                leg.inferred = "a conversion from a plan is a direct rollover to a Roth IRA"
         if src in IRA_SOURCES and leg.is_rollover and leg.to == Account.roth_ira:
             leg.inferred = (leg.inferred + "; " if leg.inferred else "") + "IRA to Roth IRA is a conversion"
             leg.kind = UseKind.conversion if leg.kind == UseKind.direct_rollover else leg.kind
