@@ -246,3 +246,10 @@ def test_simplified_method_cost_fully_recovered():
     # joint table (start after 1997): combined 118 -> 360; 10,000/360 x 12 = 333; only 200 left to recover
     assert res.graph["sm.ann.line3"] == 360 and res.graph["sm.ann.line8"] == 200
     assert res.graph["f1040.line5b"] == 11800
+
+
+def test_in_plan_rollover_recapture_from_box_10():
+    # a designated Roth distribution before 59½ with box 10 (IRR within 5 years): 10% on it (i5329 line 1)
+    f = form("b", 10000, ["B", "1"], "2025-02-10", box2a=0, box5=10000, box10=6000, box11=2023)
+    res = run(scenario(2025, [f], taxpayer=YOUNG))
+    assert res.graph["f5329.taxpayer.line1"] == 6000 and res.graph["f5329.taxpayer.line4"] == 600

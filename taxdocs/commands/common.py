@@ -30,7 +30,7 @@ def guarded(fn):
         except InputError as e:
             err.print("[bold red]Input problems:[/]")
             for p in e.problems:
-                err.print(f"  {p}", markup=False, highlight=False)
+                err.print(f"  {p}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_BAD_INPUT)
         except TaxdocsError as e:
             err.print(f"[bold red]Error:[/] {e}", highlight=False)

@@ -20,7 +20,7 @@ from taxdocs.rules.legs import IRA_SOURCES
 @dataclass
 class EarlyItem:
     form_id: str
-    kind: str                 # ira | plan | roth | recapture
+    kind: str                 # ira | plan | roth | recapture | irr
     amount: Decimal           # includible in income, early
     simple: bool = False      # code S: 25% instead of 10%
     excepted: Decimal = ZERO
@@ -46,6 +46,9 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
             kind = "plan"
         else:
             continue
+        if info.source == Account.designated_roth and f.box10:
+            # box 10: amount allocable to an in-plan Roth rollover within 5 years (i5329 line 1 [K])
+            out.append(EarlyItem(f.id, "irr", f.box10))
         if amt <= 0:
             continue
         item = EarlyItem(f.id, kind, amt, simple="S" in f.box7)
