@@ -9,17 +9,18 @@ What lives where:
   * this module only gathers the values the templates read (`context`) and formats
     numbers (`money`, `ratio`, `date`, `pct` filters). It decides no tax question: every
     amount comes from the computed Result; the only arithmetic here is presentational
-    (days between two dates, what is left of a Roth layer after this year's ordering).
+    (days between two dates); what carries to next year comes from taxdocs.rules.carry.
 
-Context every template receives (see `context`): `doc` (tax year, filing status,
-people with masked SSNs, the input file name), `line(key)` -> LineView (value, status,
-label, notes), `lines` (all values), and per document: `forms_8606` (facsimile),
-`forms`, `groups`, `rollovers`, `ws11`, `early`, `tax`, `carry`, `flagged` (summary),
-`findings` and `findings_by_severity` (findings report). The full SSN is never put in
-a template context.
+Context every template receives (see `context`): `doc` (tax year, filing status, names,
+`ssn` = the taxpayer's masked SSN, the input file name), `line(key)` -> LineView (value,
+status, label, notes), `findings` (None when the checks were not run) and `checked`; per
+document: `forms_8606` (facsimile and summary); `forms`, `sources_4b`, `groups`, `rollovers`,
+`ws11`, `simplified`, `early`, `tax`, `carry`, `flagged` (summary); `findings_by_severity`
+and `counts` (findings report). The full SSN is never put in a template context: only the
+official form gets it (taxdocs.documents.fill).
 
-Speed (pdf-notes "Speed"): one FontConfiguration per process, the parsed stylesheet
-is reused, and Jinja2 templates are compiled once.
+Speed (pdf-notes "Speed"): templates are compiled once, one FontConfiguration serves the
+whole process, and the fonts are pre-subset once (see "PDF" below).
 """
 from __future__ import annotations
 
@@ -187,14 +188,16 @@ def _doc(res) -> dict:
 
 
 def _facsimile(res, line) -> list[dict]:
+    facts = _flagged(res, line)["facts"]
     out = []
     for p in _people(res):
         w = p["who"]
         if not line(f"f8606.{w}.required").value:
             continue
         L = {k.split(".line", 1)[1]: line(k) for k in res.graph.defs if k.startswith(f"f8606.{w}.line")}
-        out.append({**p, "L": L, "parts": {part: bool(line(f"f8606.{w}.{part}").value)
-                                           for part in ("part1", "part1_full", "worksheet", "part2", "part3")}})
+        out.append({**p, "L": L, "facts": [f for f in facts if f.key.startswith(f"{w}.")],
+                    "parts": {part: bool(line(f"f8606.{w}.{part}").value)
+                              for part in ("part1", "part1_full", "worksheet", "part2", "part3")}})
     return out
 
 
@@ -219,7 +222,18 @@ def _forms(res, line) -> list[dict]:
 
 
 def _groups(res) -> list[dict]:
-    return [{"key": g.key, "gross": g.gross, "pretax": g.pretax, "aftertax": g.aftertax,
+    names = {p["who"]: p["name"] for p in _people(res)}
+
+    def title(g) -> str:
+        forms = list(dict.fromkeys(l.form.id for l in g.legs))
+        first = g.legs[0].form if g.legs else None
+        info = res.forms.get(first.id) if first else None
+        parts = [first.payer.name if first else g.key]
+        if info is not None:
+            parts.append(f"{names.get(info.person, info.person)}, {info.source.value}")
+        return " · ".join(parts) + f" (Form{'s' if len(forms) > 1 else ''} 1099-R {', '.join(forms)})"
+    return [{"key": g.key, "title": title(g), "paid": res.forms[g.legs[0].form.id].paid if g.legs else None,
+             "gross": g.gross, "pretax": g.pretax, "aftertax": g.aftertax,
              "aftertax_source": g.aftertax_source, "notes": list(g.notes),
              "legs": [{"ref": l.ref, "form": l.form.id, "kind": l.kind.value, "to": l.to.value if l.to else None,
                        "amount": l.amount, "pretax": l.pretax, "aftertax": l.aftertax, "taxable": l.taxable,
@@ -262,6 +276,29 @@ def _rollovers(res) -> list[dict]:
     return out
 
 
+def _sources_4b(res, line) -> list[dict]:
+    """What makes up line 4b for each person: the engine's own inputs of f1040.ira_taxable.<who>."""
+    import re
+    out = []
+    for p in _people(res):
+        key = f"f1040.ira_taxable.{p['who']}"
+        if not res.graph.has(key):
+            continue
+        tree = res.graph.explain(key, depth=1)
+        inputs = []
+        for i in tree.get("inputs", []):
+            v = i["value"]
+            if isinstance(v, (bool, list, dict)) or v is None:
+                continue
+            mt = re.fullmatch(r"f8606\.\w+\.line(\w+)", i["key"])
+            inputs.append({"key": i["key"], "value": v, "status": i["status"],
+                           "label": f"Form 8606 line {mt.group(1)}" if mt else i["label"]})
+        nonzero = [i for i in inputs if i["value"] != 0]
+        if nonzero or tree["value"] is not None and inputs:
+            out.append({**p, "value": tree["value"], "inputs": nonzero or inputs})
+    return out
+
+
 def _ws11(res, line) -> list[dict]:
     out = []
     for p in _people(res):
@@ -286,43 +323,35 @@ def _early(res, line) -> list[dict]:
 
 
 def _carry(res, line) -> list[dict]:
-    """Basis carried to next year, and the Roth IRA layers before and after this year's ordering."""
-    g, year = res.graph, res.scenario.tax_year
+    """What this year leaves for next year (taxdocs.rules.carry), per person, plus the Roth ordering."""
+    from taxdocs.rules.carry import carry_forward
+    from taxdocs.rules.roth import Layer
     out = []
     for p in _people(res):
         w = p["who"]
+        cf = carry_forward(res, w)
         ordering = line(f"f8606.{w}.roth_ordering").value
-        taken: dict[int, Decimal] = {}
-        for s in (ordering.slices if ordering is not None else []):
-            taken[s.year] = taken.get(s.year, Decimal(0)) + s.taxable_part + s.nontaxable_part
-        layers = [{"year": lay.year, "amount": lay.amount, "taxable": lay.taxable, "start": lay.left,
-                   "source": "earlier years"} for lay in g.get(f"{w}.roth.layers") or []]
-        conv16 = line(f"f8606.{w}.line16").value
-        if conv16:
-            layers.append({"year": year, "amount": conv16, "taxable": line(f"f8606.{w}.line18").value or Decimal(0),
-                           "start": conv16, "source": f"{year} conversion (Form 8606 lines 16, 18)"})
-        plan_in = g.get(f"{w}.roth.plan_rollovers")
-        if plan_in:
-            layers.append({"year": year, "amount": plan_in, "start": plan_in,
-                           "taxable": g.get(f"{w}.roth.plan_rollovers_taxable") or Decimal(0),
-                           "source": f"{year} plan rollovers to Roth IRAs"})
-        layers.sort(key=lambda x: x["year"])  # stable: the ordering takes each year's layers in this order
-        for lay in layers:
-            t = min(lay["start"], taken.get(lay["year"], Decimal(0)))
-            taken[lay["year"]] = taken.get(lay["year"], Decimal(0)) - t
-            lay["taken"] = t or None
-            lay["after"] = lay["start"] - t
-        contrib = g.get(f"{w}.roth.contribution_basis")
-        added = (g.get(f"{w}.roth.contributions_this_year") or Decimal(0)) + (g.get(f"{w}.roth.drac_basis_rolled_in")
-                                                                             or Decimal(0))
-        used = ordering.from_contributions if ordering is not None else Decimal(0)
-        roth_contrib = {"start": line(f"{w}.roth.contribution_basis"), "added": added, "taken": used,
-                        "after": (contrib or Decimal(0)) + added - used}
+        layers = []
+        for d in cf.conversion_layers:
+            lay = Layer(d["year"], d["amount"], d["taxable"], d["distributed"])
+            layers.append({**d, "left": lay.left, "taxable_left": lay.taxable_left,
+                           "this_year": d["year"] == res.scenario.tax_year})
         basis = line(f"f8606.{w}.basis_next_year")
-        if not (basis.value or layers or roth_contrib["after"] or ordering is not None):
+        if not (cf.ira_basis or layers or cf.roth_contribution_basis or ordering is not None):
             continue
-        out.append({**p, "basis": basis, "line14": line(f"f8606.{w}.line14"), "layers": layers,
-                    "roth_contrib": roth_contrib, "ordering": ordering, "first_year": line(f"{w}.roth.first_year")})
+        out.append({**p, "cf": cf, "basis": basis, "line14": line(f"f8606.{w}.line14"), "layers": layers,
+                    "roth_contrib_start": line(f"{w}.roth.contribution_basis"), "ordering": ordering})
+    return out
+
+
+def _simplified(res, line) -> list[dict]:
+    """Simplified Method Worksheets (plan annuities with after-tax cost), one per 1099-R that uses one."""
+    out = []
+    for info in res.forms.values():
+        f = info.legs[0].form
+        if res.graph.has(f"sm.{f.id}.line1"):
+            out.append({"id": f.id, "payer": f.payer.name,
+                        "L": {str(n): line(f"sm.{f.id}.line{n}") for n in range(1, 12)}})
     return out
 
 
@@ -368,8 +397,8 @@ def context(kind: str, res, findings: list | None = None) -> dict:
     if kind == "f8606_facsimile":
         ctx["forms_8606"] = _facsimile(res, line)
     elif kind == "summary":
-        ctx.update(forms=_forms(res, line), groups=_groups(res), rollovers=_rollovers(res), ws11=_ws11(res, line),
-                   early=_early(res, line), tax=_tax(res, line), carry=_carry(res, line),
+        ctx.update(forms=_forms(res, line), sources_4b=_sources_4b(res, line), groups=_groups(res), rollovers=_rollovers(res), ws11=_ws11(res, line),
+                   early=_early(res, line), tax=_tax(res, line), carry=_carry(res, line), simplified=_simplified(res, line),
                    flagged=_flagged(res, line), forms_8606=_facsimile(res, line))
     elif kind == "findings":
         ctx["findings_by_severity"] = _findings(findings)
@@ -384,6 +413,118 @@ def render_html(kind: str, res, findings: list | None = None, templates_dir: str
 
 
 # --- PDF -------------------------------------------------------------------------
+#
+# Most of a WeasyPrint PDF's time goes to subsetting the fonts (pdf-notes "Speed"): fontTools
+# parses the whole 750 KB DejaVu Sans for every document. base.css therefore asks for
+# "Taxdocs Sans", served through `url_fetcher` from a Latin-only subset of the system font that
+# is made once and cached (~/.cache/taxdocs/fonts). Subsetting that small font per document is
+# quick. If the subset cannot be made, the CSS falls back to the system font: slower, same look.
+
+FONT_SCHEME = "taxdocs-font:"
+FONT_FACES = {"sans.ttf": "DejaVu Sans:style=Book", "sans-bold.ttf": "DejaVu Sans:style=Bold"}
+FONT_SUBSET_VERSION = "2"
+FONT_UNICODES = [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2010, 0x2040), 0x20AC, 0x2116, 0x2122,
+                 *range(0x2190, 0x21A0), 0x21B3, 0x2212, 0x2264, 0x2265, 0x2713, 0x2717]
+
+
+def _font_cache_dir() -> Path:
+    import os
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "taxdocs" / "fonts"
+
+
+def _system_font(pattern: str) -> Optional[Path]:
+    import shutil
+    import subprocess
+    exe = shutil.which("fc-match")
+    if not exe:
+        return None
+    try:
+        out = subprocess.run([exe, "--format=%{file}", pattern], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    p = Path(out.stdout.strip())
+    return p if out.returncode == 0 and p.suffix.lower() in (".ttf", ".otf") and p.is_file() else None
+
+
+@functools.lru_cache(maxsize=8)
+def font_subset(name: str) -> Optional[bytes]:
+    """The subset font served as taxdocs-font:<name>, or None (the CSS then uses the system font)."""
+    import hashlib
+    import io
+    import os
+    import tempfile
+    src = _system_font(FONT_FACES[name]) if name in FONT_FACES else None
+    if src is None:
+        return None
+    st = src.stat()
+    key = hashlib.sha256(f"{src}|{st.st_size}|{st.st_mtime_ns}|{FONT_SUBSET_VERSION}".encode()).hexdigest()[:16]
+    cached = _font_cache_dir() / f"{Path(name).stem}-{key}.ttf"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    try:
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+        opts = subset.Options()
+        opts.layout_features, opts.name_IDs, opts.hinting, opts.notdef_outline = ["*"], ["*"], False, True
+        import logging
+        logging.getLogger("fontTools").setLevel(logging.ERROR)
+        font = TTFont(str(src))
+        sub = subset.Subsetter(opts)
+        sub.populate(unicodes=FONT_UNICODES)
+        sub.subset(font)
+        buf = io.BytesIO()
+        font.save(buf)
+        data = buf.getvalue()
+    except Exception:  # any fontTools problem: fall back to the system font
+        return None
+    try:  # cache for the next process; a read-only home only costs speed
+        d = cached.parent
+        d.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=d, prefix=".part-", suffix=".ttf")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, cached)
+        for old in d.glob(f"{Path(name).stem}-*.ttf"):  # subsets of an older font or version
+            if old != cached:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return data
+
+
+@functools.lru_cache(maxsize=1)
+def url_fetcher():
+    """Fonts from the subset cache; files (base.css) from disk; nothing from the network."""
+    try:  # WeasyPrint >= 68: a URLFetcher class
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+    except ImportError:  # older WeasyPrint: a function returning a dict
+        from weasyprint import default_url_fetcher
+
+        def fetch(url, timeout=10, ssl_context=None):
+            if url.startswith(FONT_SCHEME):
+                data = font_subset(url[len(FONT_SCHEME):])
+                if data is None:
+                    raise ValueError(f"no subset font for {url}")
+                return {"string": data, "mime_type": "font/ttf", "redirected_url": url}
+            if not url.startswith(("file:", "data:")):
+                raise ValueError(f"documents load no remote resources: {url}")
+            return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
+        return fetch
+
+    class Fetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith(FONT_SCHEME):
+                data = font_subset(url[len(FONT_SCHEME):])
+                if data is None:
+                    raise ValueError(f"no subset font for {url}")  # WeasyPrint then tries local()
+                return URLFetcherResponse(url, data, {"Content-Type": "font/ttf"})
+            return super().fetch(url, headers)
+
+    return Fetcher(allowed_protocols=("file", "data"))
+
 
 @functools.lru_cache(maxsize=1)
 def _font_config():
@@ -392,14 +533,15 @@ def _font_config():
 
 
 def render_pdf(html: str, templates_dir: str | Path | None = None) -> bytes:
-    """HTML -> PDF bytes. base_url is the templates dir, so <link href="base.css"> and images load."""
+    """HTML -> PDF bytes. base_url is the templates dir, so <link href="base.css"> loads."""
     import logging
 
     from weasyprint import HTML
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     base = Path(templates_dir) if templates_dir else TEMPLATES_DIR
-    return HTML(string=html, base_url=str(base) + "/").write_pdf(font_config=_font_config())
+    return HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=url_fetcher()).write_pdf(
+        font_config=_font_config())
 
 
 def render(kind: str, res, findings: list | None = None) -> bytes:
