@@ -1,0 +1,61 @@
+"""The console commands: output, exit codes, no tracebacks, no full SSN."""
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from taxdocs.cli import app
+
+ROOT = Path(__file__).parents[1]
+SAMPLE4 = str(ROOT / "samples" / "04-indirect-rollover-withholding.yaml")
+runner = CliRunner()
+
+
+def test_help_lists_commands():
+    r = runner.invoke(app, ["--help"])
+    assert r.exit_code == 0
+    for cmd in ("compute", "explain", "schema", "check", "render", "forms"):
+        assert cmd in r.output
+
+
+def test_compute_summary_and_json():
+    r = runner.invoke(app, ["compute", SAMPLE4])
+    assert r.exit_code == 0 and "5b" in r.output and "400-44-5504" not in r.output
+    r = runner.invoke(app, ["compute", "--json", SAMPLE4])
+    doc = json.loads(r.output)
+    assert doc["lines"]["f1040.line5b"] == 10000 and doc["people"]["taxpayer"]["ssn"] == "***-**-5504"
+    assert "400-44-5504" not in r.output
+
+
+def test_explain_short_key():
+    r = runner.invoke(app, ["explain", str(ROOT / "samples" / "06b-backdoor-roth-spoiled.yaml"), "f8606.18"])
+    assert r.exit_code == 0 and "f8606.taxpayer.line18 = 6,510" in r.output and "line10 = 0.070" in r.output
+    r = runner.invoke(app, ["explain", SAMPLE4, "f8606.99x"])
+    assert r.exit_code != 0 and "Traceback" not in r.output
+
+
+def test_bad_input_exit_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("tax_year: 2025\nfiling_status: single\ntaxpayer: {name: A, ssn: 123-45-6789}\n"
+                   "forms_1099r:\n  - {id: f1, payer: {name: X}, box1: 100, box2a: 200, box7: ['Z'], date_paid: 2025-01-01}\n")
+    r = runner.invoke(app, ["compute", str(bad)])
+    assert r.exit_code == 2
+    text = r.output + (r.stderr if r.stderr_bytes is not None else "")
+    assert "forms_1099r[0].box2a" in text and "unknown distribution code 'Z'" in text and "Traceback" not in text
+    assert "123-45-6789" not in text
+
+
+def test_schema_is_json_schema():
+    r = runner.invoke(app, ["schema"])
+    assert r.exit_code == 0 and json.loads(r.output)["title"] == "Scenario"
+
+
+def test_forms_fetch_offline_is_a_clear_error(monkeypatch, tmp_path):
+    import urllib.request
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+
+    def no_network(*a, **k):
+        raise OSError("network is unreachable")
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    r = runner.invoke(app, ["forms", "fetch", "2025", "--form", "f8606"])
+    assert r.exit_code == 2 and "--forms-dir" in r.output + (r.stderr if r.stderr_bytes is not None else "")
