@@ -1,0 +1,182 @@
+"""Traditional IRA basis and Form 8606 Part I/II: missing or broken basis, line 6, outstanding
+rollovers, a required 8606 not filed, and the backdoor Roth spoiled by pro rata (rules.md §4, §5.1)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional
+
+from taxdocs.checks.catalogue import make, money
+from taxdocs.checks.context import Ctx, ira_source
+from taxdocs.checks.finding import Finding
+from taxdocs.core.money import ZERO, total
+from taxdocs.rules.facts import is_conversion
+from taxdocs.model.scenario import UseKind
+
+
+@dataclass
+class PriorYear:
+    """Last year's Form 8606 line 14 for one person, from a filed PDF or the ledger."""
+    line14: Decimal
+    year: Optional[int] = None
+    source: str = ""
+
+
+def _ira_out(ctx: Ctx, who: str) -> tuple[list[str], Decimal, list]:
+    """Forms and amounts that left traditional/SEP/SIMPLE IRAs and meet basis this year:
+    money kept (or treated as kept) and conversions. Rollovers do not."""
+    ids, amount, legs = [], ZERO, []
+    for info in ctx.res.forms.values():
+        if info.person != who or not ira_source(info.source):
+            continue
+        mine = [l for l in info.legs if l.kept or is_conversion(l, info.source)
+                or (l.kind == UseKind.qcd and not l.valid)]
+        f = info.legs[0].form
+        if mine or (f.box2b_not_determined and f.box7_ira_sep_simple and any(not l.is_rollover for l in info.legs)):
+            ids.append(info.form_id)
+            amount += total(l.amount for l in mine)
+            legs += mine
+    return ids, amount, legs
+
+
+def basis(ctx: Ctx, prior: dict[str, PriorYear] | None = None) -> list[Finding]:
+    out = []
+    for who, person in ctx.sc.people():
+        ira = person.ira
+        ids, amount, _ = _ira_out(ctx, who)
+        field = f"{who}.ira.prior_basis"
+        if ids and ira.prior_basis is None:
+            why = None
+            if ira.ever_nondeductible:
+                why = "the facts say nondeductible contributions or after-tax rollovers were made in some year"
+            elif ira.last_8606_year is not None:
+                why = f"a Form 8606 was last filed for {ira.last_8606_year}"
+            if why:
+                out.append(make("BASIS_MISSING", who, field, who=who, forms=", ".join(ids), amount=amount,
+                                year=ctx.year, why=why))
+            elif ira.ever_nondeductible is None:
+                out.append(make("BASIS_ASSUMED_ZERO", who, field, who=who, forms=", ".join(ids), amount=amount))
+        p = (prior or {}).get(who)
+        if p is not None:
+            given = ira.prior_basis
+            if (given if given is not None else ZERO) != p.line14 or (given is None and p.line14 > 0):
+                out.append(make("BASIS_CHAIN", who, field, who=who, given=given, line14=p.line14,
+                                prior_year=p.year or ctx.year - 1, source=p.source or "as supplied",
+                                difference=abs((given or ZERO) - p.line14)))
+    return out
+
+
+def _line6_matters(ctx: Ctx, who: str) -> bool:
+    f = f"f8606.{who}"
+    if ctx.line(f"{f}.part1_full") or ctx.line(f"ws11.{who}.applies"):
+        return True
+    converted = ctx.zline(f"{who}.ira.converted")
+    if converted > 0 and ctx.zline(f"{f}.basis_before") > 0:
+        return True  # total conversion or not: decided by the year-end value
+    person = ctx.person(who)
+    ids, _, _ = _ira_out(ctx, who)
+    return bool(ids) and person.ira.prior_basis is None and bool(person.ira.ever_nondeductible)
+
+
+def line6(ctx: Ctx) -> list[Finding]:
+    out = []
+    for who, person in ctx.sc.people():
+        ira = person.ira
+        matters = _line6_matters(ctx, who)
+        accounts = ira.year_end_accounts
+        if matters and ctx.status(f"{who}.ira.year_end_value") == "missing":
+            amount = ctx.zline(f"{who}.ira.distributions") + ctx.zline(f"{who}.ira.converted")
+            unvalued = [a.name for a in accounts if a.value is None]
+            if unvalued:
+                out.append(make("LINE6_INCOMPLETE", who, f"{who}.ira.year_end_accounts", who=who, year=ctx.year,
+                                accounts=", ".join(unvalued), missing_count=len(unvalued), count=len(accounts)))
+            else:
+                out.append(make("LINE6_MISSING", who, f"{who}.ira.year_end_value", who=who, year=ctx.year,
+                                amount=amount))
+        if ira.year_end_value is not None and accounts and all(a.value is not None for a in accounts):
+            listed = total(a.value for a in accounts)
+            if listed != ira.year_end_value:
+                out.append(make("LINE6_ACCOUNTS_DISAGREE", who, f"{who}.ira.year_end_value", who=who,
+                                given=ira.year_end_value, listed=listed))
+        if matters:
+            out += _outstanding(ctx, who)
+    return out
+
+
+def _outstanding(ctx: Ctx, who: str) -> list[Finding]:
+    out, legs = [], []
+    from taxdocs.rules.legs import IRA_SOURCES
+    for info in ctx.res.forms.values():
+        if info.person != who or not ira_source(info.source):
+            continue
+        for l in info.legs:
+            if l.is_rollover and l.valid and l.to in IRA_SOURCES and l.deposited and l.deposited.year > ctx.year:
+                legs.append((info, l))
+    given = ctx.person(who).ira.outstanding_rollovers
+    derived = total(l.amount for _, l in legs)
+    if given is not None and given != derived:
+        forms = (" (" + ", ".join(f"{l.ref} {money(l.amount)}" for _, l in legs) + ")") if legs else ""
+        return [make("OUTSTANDING_ROLLOVER_DIFFERS", who, f"{who}.ira.outstanding_rollovers", who=who, given=given,
+                     derived=derived, year=ctx.year, next_year=ctx.year + 1, forms=forms)]
+    for info, l in legs:
+        out.append(make("OUTSTANDING_ROLLOVER", info.form_id, ctx.leg_path(l.ref, "date"), form=info.form_id,
+                        amount=l.amount, paid=info.paid, deposited=l.deposited, year=ctx.year,
+                        next_year=ctx.year + 1))
+    return out
+
+
+def form_8606_filed(ctx: Ctx) -> list[Finding]:
+    out = []
+    for who, person in ctx.sc.people():
+        if person.ira.form_8606_filed is not False or not ctx.line(f"f8606.{who}.required"):
+            continue
+        reasons = []
+        f = f"f8606.{who}"
+        if ctx.line(f"{f}.part1"):
+            reasons.append("Part I: nondeductible contributions, or distributions while there is basis")
+        if ctx.line(f"{f}.part2"):
+            reasons.append(f"Part II: {money(ctx.zline(f + '.line16'))} converted to a Roth IRA")
+        if ctx.line(f"{f}.part3"):
+            reasons.append(f"Part III: {money(ctx.zline(f + '.line19'))} of nonqualified Roth IRA distributions")
+        out.append(make("FORM_8606_NOT_FILED", who, f"{who}.ira.form_8606_filed", who=who, year=ctx.year,
+                        reasons="; ".join(reasons)))
+    return out
+
+
+def backdoor(ctx: Ctx) -> list[Finding]:
+    """A conversion meant to carry only basis, with pre-tax IRA money at year end (EX-08; rules.md §5.1)."""
+    out = []
+    for who, person in ctx.sc.people():
+        f = f"f8606.{who}"
+        if not ctx.line(f"{f}.part2") or ctx.status(f"{who}.ira.year_end_value") != "complete":
+            continue
+        line18 = ctx.zline(f"{f}.line18")
+        line6 = ctx.line(f"{f}.line6")
+        if line6 is None and ctx.line(f"ws11.{who}.applies"):
+            line6 = ctx.line(f"ws11.{who}.line4")
+        if line18 <= 0 or not line6:
+            continue
+        intent_legs = [(i, l) for i in ctx.res.forms.values() if i.person == who for l in i.legs
+                       if is_conversion(l, i.source) and l.use is not None and l.use.basis_only_intent]
+        nd = person.ira.nondeductible_contributions
+        if intent_legs:
+            intent = "meaning to convert only after-tax basis"
+            field = ctx.leg_path(intent_legs[0][1].ref, "basis_only_intent")
+        elif nd > 0:
+            intent = f"in the same year as a nondeductible contribution of {money(nd)}"
+            field = f"{who}.ira.year_end_value"
+        else:
+            continue
+        ratio = ctx.line(f"{f}.line10")
+        if ratio is None:
+            ratio = ctx.line(f"ws11.{who}.line7")
+        share = f"{(Decimal(ratio) * 100).normalize():f}%" if ratio is not None else "a part"
+        out.append(make("BACKDOOR_PRO_RATA", who, field, who=who, converted=ctx.zline(f"{f}.line16"), intent=intent,
+                        line6=Decimal(line6), year=ctx.year, next_year=ctx.year + 1, share=share,
+                        line10=ratio if ratio is not None else "n/a", line17=ctx.zline(f"{f}.line17"),
+                        line18=line18, line14=ctx.zline(f"{f}.basis_next_year")))
+    return out
+
+
+def check(ctx: Ctx, prior: dict[str, PriorYear] | None = None) -> list[Finding]:
+    return basis(ctx, prior) + line6(ctx) + form_8606_filed(ctx) + backdoor(ctx)

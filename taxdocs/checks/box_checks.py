@@ -1,0 +1,270 @@
+"""Form 1099-R boxes: arithmetic, state and local rows, the payer's TIN, and box 7 codes (rules.md §2, §2.1)."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Optional
+
+from taxdocs.checks.catalogue import make, money
+from taxdocs.checks.context import Ctx, Masked, account_words
+from taxdocs.checks.finding import Finding
+from taxdocs.core.dates import add_months
+from taxdocs.core.money import ZERO
+from taxdocs.model.scenario import Account, Form1099R, Scenario, UseKind
+from taxdocs.rules.facts import is_conversion
+
+ROTH_IRA_CODES = ("J", "Q", "T")
+RECHAR_CODES = ("N", "R")
+EARLY_CODES = ("1", "J", "S")
+STATE_CODES = set(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH "
+    "OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split())
+EIN = re.compile(r"^\d{2}-?\d{7}$")
+
+
+# --- box arithmetic (these run on a Scenario: they also explain input errors) --------------------
+
+def box_arithmetic(sc: Scenario) -> list[Finding]:
+    out = []
+    for i, f in enumerate(sc.forms_1099r):
+        p = f"forms_1099r[{i}]"
+        if f.box2a is not None and f.box2a > f.box1:
+            out.append(make("BOX_2A_EXCEEDS_BOX1", f.id, f"{p}.box2a", form=f.id, box2a=f.box2a, box1=f.box1))
+        for box in ("box3", "box4", "box5"):
+            v = getattr(f, box)
+            if v is not None and v > f.box1:
+                out.append(make(f"BOX_{box[3:]}_EXCEEDS_BOX1", f.id, f"{p}.{box}", form=f.id, box1=f.box1,
+                                **{box: v}))
+        if f.box3 is not None and f.box3 > 0 and f.box2a is not None and f.box3 > f.box2a:
+            out.append(make("BOX_3_EXCEEDS_2A", f.id, f"{p}.box3", form=f.id, box3=f.box3, box2a=f.box2a))
+    return out
+
+
+def rows(sc: Scenario) -> list[Finding]:
+    out = []
+    for i, f in enumerate(sc.forms_1099r):
+        for k, r in enumerate(f.state):
+            missing = []
+            if r.state is None or not r.state.strip():
+                missing.append("the state (box 15) is blank")
+            elif r.state.strip().upper() not in STATE_CODES:
+                missing.append(f"the state {r.state!r} is not a two-letter postal code")
+            if (r.tax_withheld or ZERO) > 0 and not (r.payer_state_no or "").strip():
+                missing.append(f"state tax of {money(r.tax_withheld)} is withheld (box 14) but the payer's state number "
+                               "(box 15) is blank")
+            if r.state and r.tax_withheld is None and r.distribution is None and not r.payer_state_no:
+                missing.append("only the state is filled in (no withholding, state number or distribution)")
+            if missing:
+                out.append(make("STATE_ROW_INCOMPLETE", f.id, f"forms_1099r[{i}].state[{k}]", form=f.id, row=k + 1,
+                                missing="; ".join(missing)))
+        for k, r in enumerate(f.local):
+            missing = []
+            has_amount = (r.tax_withheld is not None) or (r.distribution is not None)
+            if has_amount and not (r.locality or "").strip():
+                missing.append("amounts are filled in but the name of the locality (box 18) is blank")
+            if (r.locality or "").strip() and not has_amount:
+                missing.append("only the locality is filled in (no withholding or distribution)")
+            if missing:
+                out.append(make("LOCAL_ROW_INCOMPLETE", f.id, f"forms_1099r[{i}].local[{k}]", form=f.id, row=k + 1,
+                                missing="; ".join(missing)))
+    return out
+
+
+def payer_tin(sc: Scenario) -> list[Finding]:
+    """EIN format NN-NNNNNNN (or 9 digits), not all zeros. Prefixes are not checked (Pub. 1220 only asks for 9 digits)."""
+    out = []
+    for i, f in enumerate(sc.forms_1099r):
+        tin = f.payer.tin
+        if tin is None or not tin.strip():
+            continue
+        t = tin.strip()
+        digits = "".join(c for c in t if c.isdigit())
+        why = None
+        if len(digits) != 9:
+            why = f"an EIN has 9 digits; this has {len(digits)}"
+        elif not EIN.match(t):
+            if re.fullmatch(r"\d{3}-\d{2}-\d{4}", t):
+                why = "it is written like a Social Security number (NNN-NN-NNNN); a payer's EIN is written NN-NNNNNNN"
+            else:
+                why = "an EIN is written NN-NNNNNNN (two digits, a hyphen, seven digits)"
+        elif set(digits) == {"0"}:
+            why = "it is all zeros"
+        if why:
+            out.append(make("PAYER_TIN_INVALID", f.id, f"forms_1099r[{i}].payer.tin", form=f.id,
+                            shown=str(Masked(t)), why=why))
+    return out
+
+
+# --- box 7 -------------------------------------------------------------------------------------
+
+def codes_valid(ctx: Ctx) -> list[Finding]:
+    from taxdocs.params import codes
+    table, out, y = codes(), [], ctx.year
+    for f in ctx.sc.forms_1099r:
+        field = ctx.fpath(f.id, "box7")
+        box = list(f.box7)
+        unknown = [c for c in box if not table.known(c, y)]
+        for c in unknown:
+            since = ""
+            if c in table.codes and table.codes[c].valid_from:
+                since = f" (it is used from {table.codes[c].valid_from})"
+            out.append(make("CODE_NOT_VALID_FOR_YEAR", f.id, field, form=f.id, code=c, year=y, since=since))
+        if unknown:
+            continue
+        joined = "".join(box)
+        if table.is_valid_box7(joined, y):
+            continue
+        if len(box) == 1:
+            partners = sorted(table.codes[box[0]].valid_with)
+            why = f"code {box[0]} is never used alone; it is paired with one of {', '.join(partners)}"
+        elif box[0] == box[1]:
+            why = "the same code is entered twice"
+        else:
+            why = _pair_reason(table, box[0], box[1])
+        out.append(make("CODE_PAIR_INVALID", f.id, field, form=f.id, codes=joined, why=why))
+    return out
+
+
+def _pair_reason(table, a: str, b: str) -> str:
+    r = table.pub1220
+    for c in (a, b):
+        if c in r.singles_only:
+            return f"code {c} cannot be combined with any other code"
+    if a.isdigit() and b.isdigit():
+        return "the only two-digit combinations allowed are 1 and 8, 2 and 8, and 4 and 8"
+    ok_a = sorted(table.codes[a].valid_with)
+    return f"code {a} may be combined only with {', '.join(ok_a) if ok_a else 'no other code'}"
+
+
+def codes_and_boxes(ctx: Ctx) -> list[Finding]:
+    out = []
+    for f in ctx.sc.forms_1099r:
+        if f.box7_ira_sep_simple:
+            for c in ROTH_IRA_CODES:
+                if c in f.box7:
+                    out.append(make("CODE_ROTH_WITH_IRA_BOX", f.id, ctx.fpath(f.id, "box7_ira_sep_simple"), form=f.id, code=c))
+            for c in RECHAR_CODES:
+                if c in f.box7:
+                    out.append(make("CODE_RECHAR_WITH_IRA_BOX", f.id, ctx.fpath(f.id, "box7_ira_sep_simple"), form=f.id, code=c))
+        if "H" in f.box7 and (f.box2a or ZERO) > 0:
+            out.append(make("CODE_H_TAXABLE", f.id, ctx.fpath(f.id, "box2a"), form=f.id, box2a=f.box2a))
+        if "G" in f.box7:
+            out += _code_g(ctx, f)
+    return out
+
+
+def _code_g(ctx: Ctx, f: Form1099R) -> list[Finding]:
+    """G: 2a = 0 unless the money went to a Roth IRA, then 2a = the taxable (pre-tax) part (rules.md §2.1, §7.4)."""
+    info = ctx.res.forms.get(f.id)
+    if info is None:
+        return []
+    direct = [l for l in info.legs if l.kind in (UseKind.direct_rollover, UseKind.conversion) and l.valid]
+    if not direct:
+        return []
+    to_roth = [l for l in direct if l.to == Account.roth_ira]
+    dest = " and ".join(sorted({account_words(l.to) for l in direct}))
+    box2a = f.box2a if f.box2a is not None else ZERO
+    kept_taxable = sum((l.taxable for l in info.legs if l.kept), ZERO)
+    roth_taxable = sum((l.taxable for l in to_roth), ZERO)
+    expected = roth_taxable + kept_taxable
+    why = None
+    if not to_roth and box2a > kept_taxable:
+        why = ("a direct rollover to an account that is not a Roth IRA is not taxable, so box 2a should be "
+               + (f"{money(kept_taxable)} (the part kept)" if kept_taxable else "0"))
+    elif to_roth and box2a != expected and info.source == Account.plan:
+        if expected > 0 and box2a == 0:
+            why = (f"a direct rollover of pre-tax plan money to a Roth IRA is taxable: the pre-tax part, "
+                   f"{money(roth_taxable)}, belongs in box 2a")
+        else:
+            why = ("the pre-tax part of the money sent to the Roth IRA"
+                   + (" plus the part kept" if kept_taxable else "")
+                   + f" is {money(expected)} (after-tax part per {_aftertax_source(ctx, f.id)})")
+    if why is None:
+        return []
+    return [make("CODE_G_TAXABLE_MISMATCH", f.id, ctx.fpath(f.id, "box2a"), form=f.id, dest=dest,
+                 box2a=box2a, expected_why=why, expected=expected)]
+
+
+def _aftertax_source(ctx: Ctx, form_id: str) -> str:
+    for grp in ctx.res.groups:
+        if any(l.form.id == form_id for l in grp.legs):
+            return grp.aftertax_source or "box 5"
+    return "box 5"
+
+
+def codes_and_age(ctx: Ctx) -> list[Finding]:
+    out = []
+    for f in ctx.sc.forms_1099r:
+        info = ctx.res.forms.get(f.id)
+        person = ctx.person(f.recipient)
+        paid = f.paid_on
+        if info is None or paid is None or person.birth_date is None:
+            continue
+        half = ctx.half(person)
+        reached = ctx.reached_half(person, paid)
+        field = ctx.fpath(f.id, "box7")
+        if "7" in f.box7 and not reached:
+            out.append(make("CODE_7_UNDER_59_HALF", f.id, field, form=f.id, who=ctx.who_words(f.recipient),
+                            age=ctx.age_text(person, paid), paid=paid, half=half))
+        if reached:
+            for c in EARLY_CODES:
+                if c in f.box7:
+                    out.append(make("CODE_1_OVER_59_HALF", f.id, field, form=f.id, code=c,
+                                    who=ctx.who_words(f.recipient), half=half, paid=paid))
+        if "2" in f.box7 and not reached:
+            out += _code_2(ctx, f, info, person, paid)
+        if "S" in f.box7 and not reached:
+            out += code_s(ctx, f, paid, simple_start(f))
+    return out
+
+
+def _code_2(ctx: Ctx, f: Form1099R, info, person, paid: date) -> list[Finding]:
+    """Code 2 under 59½: is there an exception the facts support? (i1099r code 2; rules.md §8.2)"""
+    kept = sum((l.amount for l in info.legs if l.kept), ZERO)
+    if kept <= 0:
+        return []  # all of it rolled over or converted: no 10% question
+    if any(is_conversion(l, info.source) for l in info.legs):
+        return []  # a Roth conversion under 59½ is coded 2 (i1099r)
+    if f.sepp or f.exceptions or person.disabled or set(f.box7) & {"8", "P"}:
+        return []
+    if info.source in (Account.plan, Account.designated_roth) and _separated_at_55(ctx, person):
+        return []
+    checked = ["no Roth conversion", "sepp is not set", "no exception is listed on the form",
+               "the person is not disabled"]
+    if info.source in (Account.plan, Account.designated_roth):
+        checked.append("no separation from service in or after the year of reaching "
+                       + ("50" if person.public_safety_employee else "55"))
+    return [make("CODE_2_NO_EXCEPTION", f.id, ctx.fpath(f.id, "box7"), form=f.id, who=ctx.who_words(f.recipient),
+                 paid=paid, checked="; ".join(checked), kept=kept)]
+
+
+def _separated_at_55(ctx: Ctx, person) -> bool:
+    if person.separated_from_service_year is None or person.birth_date is None:
+        return False
+    a = ctx.gp.ages.separation_public_safety if person.public_safety_employee else ctx.gp.ages.separation_from_service
+    return person.separated_from_service_year >= person.birth_date.year + a.years
+
+
+def simple_start(f: Form1099R) -> Optional[date]:
+    """Date of the first contribution to the SIMPLE IRA, when the scenario gives one.
+    The scenario format has no such field yet: until it does, this is None and code S is trusted."""
+    v = getattr(f, "simple_first_contribution", None)
+    return v if isinstance(v, date) else None
+
+
+def code_s(ctx: Ctx, f: Form1099R, paid: date, start: Optional[date]) -> list[Finding]:
+    """Code S: 25% only within 2 years of the first SIMPLE contribution (IRC §72(t)(6))."""
+    if start is None:
+        return [make("CODE_S_START_UNKNOWN", f.id, ctx.fpath(f.id, "box7"), form=f.id, paid=paid)]
+    years = ctx.gp.periods.simple_first_years.value
+    end = add_months(start, 12 * years)
+    if paid >= end:
+        return [make("CODE_S_AFTER_2_YEARS", f.id, ctx.fpath(f.id, "box7"), form=f.id, start=start, paid=paid,
+                     end=end)]
+    return []
+
+
+def check(ctx: Ctx) -> list[Finding]:
+    sc = ctx.sc
+    return (box_arithmetic(sc) + rows(sc) + payer_tin(sc) + codes_valid(ctx) + codes_and_boxes(ctx)
+            + codes_and_age(ctx))

@@ -1,0 +1,206 @@
+"""Checking a filed return: each filed line against the recomputation.
+
+Filed figures come from the scenario (`filed.f1040`: 4a, 4b, 5a, 5b, 25b; `filed.f8606_taxpayer` /
+`filed.f8606_spouse`: "1".."25c") or from a filled Form 8606 PDF (`--filed-8606`), read back by
+taxdocs.documents.readback. Amounts compare in whole dollars (i8606 and i1040 allow rounding to
+dollars), line 10 as a 3-place decimal; a blank line equals 0. Form 1040 lines 4a and 5a may be
+blank when the whole amount is taxable (i1040 lines 4a-5b).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Optional
+
+from taxdocs.checks.catalogue import make, money
+from taxdocs.checks.context import Ctx
+from taxdocs.checks.finding import Finding
+from taxdocs.core.money import dollars, z
+from taxdocs.errors import TaxdocsError
+
+LINES_8606 = [str(n) for n in range(1, 15)] + ["15a", "15b", "15c"] + [str(n) for n in range(16, 25)] + [
+    "25a", "25b", "25c"]
+LINES_1040 = {"4a": "f1040.line4a", "4b": "f1040.line4b", "5a": "f1040.line5a", "5b": "f1040.line5b",
+              "25b": "f1040.line25b"}
+GROSS = {"4a": ("f1040.ira_gross", "f1040.line4b"), "5a": ("f1040.pension_gross", "f1040.line5b")}
+
+
+@dataclass
+class FiledSet:
+    """One filed form's lines, and where they came from."""
+    form: str                          # "f1040" | "f8606"
+    who: Optional[str]                 # for Form 8606
+    values: dict[str, Optional[Decimal]]
+    source: str                        # words for messages
+    path: str                          # field prefix, e.g. "filed.f8606_taxpayer"
+    whole_form: bool = False           # a PDF: every line is given (absent = blank)
+    unknown_person: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def norm_key(k: Any) -> str:
+    s = str(k).strip().lower().replace(" ", "")
+    return s.removeprefix("line")
+
+
+def from_scenario(sc) -> list[FiledSet]:
+    f = sc.filed
+    if f is None:
+        return []
+    out = []
+    if f.f1040:
+        out.append(FiledSet("f1040", None, dict(f.f1040), "the scenario's filed.f1040", "filed.f1040"))
+    for who, vals in (("taxpayer", f.f8606_taxpayer), ("spouse", f.f8606_spouse)):
+        if vals:
+            out.append(FiledSet("f8606", who, dict(vals), f"the scenario's filed.f8606_{who}", f"filed.f8606_{who}"))
+    return out
+
+
+def read_filed_8606(path: str | Path) -> dict:
+    """A filled Form 8606 PDF read back; clear errors (exit 2) when it cannot be read."""
+    p = Path(path)
+    if not p.is_file():
+        raise TaxdocsError(f"{p}: file not found (--filed-8606)")
+    try:
+        from taxdocs.documents.readback import read_8606
+    except ImportError as e:  # the documents module is optional
+        raise TaxdocsError("reading a filled Form 8606 needs taxdocs.documents.readback, which is not available "
+                           f"in this installation ({e}); put the filed lines under `filed:` in the scenario instead") from None
+    try:
+        return read_8606(p)
+    except Exception as e:  # readback, field-map and PDF errors: one clear line (they never echo an SSN)
+        raise TaxdocsError(f"{p}: cannot read it as a filled Form 8606: {e}") from None
+
+
+def from_pdf(sc, doc: dict, file: str, who: Optional[str] = None) -> FiledSet:
+    """`doc` as returned by read_8606. `who` None: match the SSN's last four digits to a person."""
+    unknown = False
+    if who is None:
+        last4 = doc.get("ssn_last4")
+        who = "taxpayer"
+        if last4:
+            matches = [w for w, p in sc.people() if p.ssn[-4:] == last4]
+            if matches:
+                who = matches[0]
+            else:
+                unknown = True
+    lines = {norm_key(k): v for k, v in (doc.get("lines") or {}).items()}
+    values = {k: lines.get(k) for k in LINES_8606}
+    return FiledSet("f8606", who, values, f"{Path(file).name} (Form 8606, {doc.get('revision', '?')})",
+                    "filed_8606_pdf", whole_form=True, unknown_person=unknown,
+                    extra={"file": Path(file).name, "revision": doc.get("revision", "?"), "last4": doc.get("ssn_last4"),
+                           "count": len(lines)})
+
+
+def _val(v: Any) -> str:
+    if v is None:
+        return "blank"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, Decimal):
+        return money(v) if v == v.to_integral_value() or abs(v) >= 1 else str(v)
+    if isinstance(v, (list, tuple)):
+        return ", ".join(str(x) for x in v) or "none"
+    return str(v)
+
+
+def _short(key: str) -> str:
+    if key.startswith("f1040.ira_taxable."):
+        return f"taxable IRA amount of the {key.rsplit('.', 1)[-1]}"
+    for pre in ("f8606.taxpayer.", "f8606.spouse.", "f1040.", "ws11.taxpayer.", "ws11.spouse."):
+        if key.startswith(pre):
+            rest = key[len(pre):]
+            form = {"f8606": "8606", "f1040": "1040", "ws11": "Worksheet 1-1"}[pre.split(".")[0]]
+            return f"{form} " + (f"line {rest[4:]}" if rest.startswith("line") else rest)
+    return key
+
+
+def explain_text(g, key: str) -> str:
+    """The first levels of the explanation: label, formula, and the values it read."""
+    tree = g.explain(key, depth=1)
+    head = f"{_short(key).split(' ', 1)[-1].capitalize()} is \u201c{tree['label']}\u201d"
+    if tree.get("formula"):
+        head += f", figured as {tree['formula']}"
+    inputs = [f"{_short(c['key'])} = {_val(c['value'])}" for c in tree.get("inputs", [])
+              if not isinstance(c["value"], (list, dict, tuple))]
+    if inputs:
+        head += ": " + ", ".join(inputs)
+    notes = tree.get("notes") or []
+    if notes:
+        head += ". Note: " + "; ".join(notes)
+    return head + "."
+
+
+def _same(filed: Optional[Decimal], computed: Any, ratio: bool) -> bool:
+    if ratio:
+        q = Decimal("0.001")
+        return (z(filed).quantize(q) == z(computed).quantize(q))
+    return dollars(z(filed)) == dollars(z(computed))
+
+
+def _explanation(ctx: Ctx, key: str) -> dict:
+    tree = ctx.g.explain(key, depth=2)
+    from taxdocs.output import plain
+    return plain(tree)
+
+
+def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
+    from taxdocs.checks.status_checks import _roots
+    out: list[Finding] = []
+    g = ctx.g
+    ctx.res.lines()
+    for s in sets:
+        if s.form == "f8606" and s.who == "spouse" and ctx.sc.spouse is None:
+            out.append(make("FILED_LINE_UNKNOWN", "spouse", s.path, where=s.path,
+                            why="there is no spouse in the scenario", known="filed.f8606_taxpayer"))
+            continue
+        if s.extra.get("file"):
+            out.append(make("FILED_8606_PDF", s.who, s.path, file=s.extra["file"], revision=s.extra["revision"],
+                            who=s.who, count=s.extra["count"]))
+            if s.unknown_person:
+                out.append(make("FILED_8606_PDF_PERSON", s.who, s.path, file=s.extra["file"], who=s.who,
+                                last4=s.extra["last4"]))
+        known = list(LINES_1040) if s.form == "f1040" else LINES_8606
+        for raw_key, filed in s.values.items():
+            k = norm_key(raw_key)
+            if k not in known:
+                out.append(make("FILED_LINE_UNKNOWN", s.who or "return", f"{s.path}.{raw_key}",
+                                where=f"{s.path}.{raw_key}", why=f"{str(raw_key)!r} is not a line this check compares",
+                                known=", ".join(known)))
+                continue
+            key = LINES_1040[k] if s.form == "f1040" else f"f8606.{s.who}.line{k}"
+            if not g.has(key):
+                continue
+            computed = g[key]
+            filed = Decimal(str(filed)) if filed is not None and not isinstance(filed, Decimal) else filed
+            if _same(filed, computed, ratio=(s.form == "f8606" and k == "10")):
+                continue
+            if s.form == "f1040" and k in GROSS:
+                gross_key, taxable_key = GROSS[k]
+                taxable = g[taxable_key]
+                # i1040: line 4a/5a may be left blank when the whole amount is taxable; filling it in is harmless
+                if computed is None and (filed is None or _same(filed, g[gross_key], False)):
+                    continue
+                if filed is None and computed is not None and _same(computed, taxable, False):
+                    continue
+            where = (f"Form 1040 line {k}" if s.form == "f1040" else f"Form 8606 ({s.who}) line {k}")
+            if s.whole_form:
+                where += f" ({s.source})"
+            node = g.node(key)
+            ratio = s.form == "f8606" and k == "10"
+            data = dict(where=where, filed=filed if not ratio or filed is None else str(filed),
+                        computed=computed if not ratio or computed is None else str(computed),
+                        explanation=explain_text(g, key), cite=node.cite or node.label, line=key,
+                        explain=_explanation(ctx, key), source=s.source)
+            record = s.who or "return"
+            fpath = f"{s.path}.{raw_key}"
+            if node.status != "complete":
+                roots = sorted(_roots(g, key, set()))
+                assumptions = "; ".join(
+                    f"{r}" + (f" ({'; '.join(g.nodes[r].notes)})" if g.nodes[r].notes else f" ({g.nodes[r].status})")
+                    for r in roots) or node.status
+                out.append(make("FILED_MISMATCH_PROVISIONAL", record, fpath, assumptions=assumptions, **data))
+            else:
+                out.append(make("FILED_MISMATCH", record, fpath, **data))
+    return out

@@ -1,0 +1,126 @@
+"""Rollovers: the engine's decisions (events) as findings, the 20% withholding, and Notice 2014-54
+(rules.md §5.3, §6). The engine decides whether a rollover counts; this module only reports."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from taxdocs.checks.catalogue import make, money
+from taxdocs.checks.context import Ctx, account_words
+from taxdocs.checks.finding import Finding
+from taxdocs.core.dates import days_between, plus_days
+from taxdocs.core.money import ZERO, total
+from taxdocs.model.scenario import Account, UseKind
+
+# Where in the scenario each event points (the tail after forms_1099r[i].uses[k]).
+EVENT_FIELD = {
+    "ROLLOVER_60_DAY_LATE": "date", "ROLLOVER_SELF_CERTIFIED": "waiver", "SELF_CERT_INCOMPLETE": "waiver",
+    "SELF_CERT_30_DAY": "waiver.reason_ended", "ROLLOVER_AUTOMATIC_WAIVER": "waiver",
+    "ROLLOVER_PLR_WAIVER": "waiver.reference", "ROLLOVER_POSTPONED_DEADLINE": "waiver.deadline",
+}
+# Box 7 codes and facts that make a plan payment not an eligible rollover distribution (rules.md §6.3),
+# or that fall outside the mandatory 20% (code 4 beneficiaries, code M offsets: no cash to withhold from).
+NO_MANDATORY_20 = {"L", "U", "9", "8", "P", "E", "M", "4", "A", "B", "D", "F", "5", "6", "W"}
+
+
+def events(ctx: Ctx) -> list[Finding]:
+    out = []
+    for ev in ctx.res.events:
+        info, leg = ctx.leg_of(ev.leg)
+        form_id = info.form_id if info else ev.leg.rpartition(":")[0]
+        who = info.person if info else "taxpayer"
+        d = dict(ev.detail)
+        data = {**d, "form": form_id, "who": ctx.who_words(who), "year": ctx.year,
+                "early": ctx.early_note(info) if not ev.accepted else "",
+                "waiver": f" (the waiver given does not extend it: {d['waiver']})" if d.get("waiver") else ""}
+        data.setdefault("amount", leg.amount if leg is not None else ZERO)
+        if ev.code == "SELF_CERT_INCOMPLETE":
+            w = leg.use.waiver if leg is not None and leg.use is not None else None
+            lacking = [t for t, v in (("the reason number", getattr(w, "reason", None)),
+                                      ("the date the reason ended", getattr(w, "reason_ended", None))) if v is None]
+            data["lacking"] = " or ".join(lacking) or "its details"
+        if ev.code == "SELF_CERT_30_DAY":
+            days = ctx.gp.periods.self_cert_after_reason_days.value
+            data["after"] = days_between(d["reason_ended"], d["deposited"])
+            data["safe_harbor"] = plus_days(d["reason_ended"], days)
+        if ev.code in ("QCD_NOT_FROM_IRA", "QCD_FROM_SEP_SIMPLE"):
+            data["source"] = account_words(d.get("source"))
+        if ev.code == "QCD_UNDER_AGE" and d.get("reaches") is None:
+            data["reaches"] = "a date that cannot be told (no birth date)"
+        tail = EVENT_FIELD.get(ev.code, "")
+        field = ctx.leg_path(ev.leg, tail) if leg is not None and leg.index >= 0 else ctx.leg_path(ev.leg)
+        out.append(make(ev.code, form_id, field, **data))
+    return out
+
+
+def withholding(ctx: Ctx) -> list[Finding]:
+    out = []
+    rate = ctx.gp.rates.mandatory_withholding.value
+    for info in ctx.res.forms.values():
+        if info.source != Account.plan:
+            continue
+        f = info.legs[0].form
+        who = ctx.who_words(info.person)
+        rolled = [l for l in info.legs if l.kind == UseKind.indirect_rollover and l.valid]
+        cash = [l for l in info.legs if l.kind == UseKind.cash]
+        shortfall = total(l.taxable for l in cash)
+        if f.box4 > 0 and rolled and shortfall > 0:
+            equals = (": it is the tax withheld, which was not made up from other money"
+                      if shortfall == f.box4 else "")
+            out.append(make("WITHHOLDING_SHORTFALL", f.id, ctx.leg_path(rolled[0].ref, "amount"), form=f.id, who=who,
+                            box1=f.box1, box4=f.box4, rolled=total(l.amount for l in rolled), shortfall=shortfall,
+                            equals=equals, early=ctx.early_note(info, shortfall)))
+        # mandatory 20% (IRC §3405(c)): eligible rollover distributions paid to the participant
+        if (set(f.box7) & NO_MANDATORY_20 or f.hardship or f.sepp or f.corrective or f.rmd_year
+                or f.nonspouse_beneficiary or f.box1 < 200):
+            continue
+        paid_out = [l for l in info.legs if l.kind in (UseKind.cash, UseKind.indirect_rollover)]
+        base = total(l.pretax for l in paid_out)
+        required = (base * rate).quantize(Decimal("0.01"))
+        if base > 0 and f.box4 + 1 < required:
+            out.append(make("WITHHOLDING_NOT_20_PERCENT", f.id, ctx.fpath(f.id, "box4"), form=f.id, who=who,
+                            base=base, required=required, box4=f.box4))
+    return out
+
+
+def notice_2014_54(ctx: Ctx) -> list[Finding]:
+    out = []
+    for grp in ctx.res.groups:
+        rolled = [l for l in grp.legs if (l.is_rollover and l.valid) or l.kind == UseKind.in_plan_roth_rollover]
+        chosen = [l for l in rolled if l.use is not None and l.use.pretax is not None]
+        problems = []
+        problems += [n.rstrip(".") + "." for n in grp.notes]
+        legs_after = total(l.aftertax for l in grp.legs)
+        if legs_after > grp.aftertax:
+            problems.append(f"the parts treated as after-tax add up to {money(legs_after)}, more than the "
+                            f"{money(grp.aftertax)} of after-tax money in the distribution ({grp.aftertax_source}).")
+        for l in chosen:
+            if l.pretax != l.use.pretax:
+                problems.append(f"the use {l.ref} chose {money(l.use.pretax)} of pre-tax money, but only "
+                                f"{money(l.pretax)} could be given to it.")
+        rolled_total = total(l.amount for l in rolled)
+        rolled_pretax = total(l.pretax for l in rolled)
+        need = min(grp.pretax, rolled_total)
+        if rolled and rolled_pretax < need:
+            by = f" because of the `pretax` choice on {', '.join(l.ref for l in chosen)}" if chosen else ""
+            roth = [l for l in rolled if l.to in (Account.roth_ira, Account.designated_roth)]
+            then = ""
+            if roth:
+                then = (f" With pre-tax first, the {money(total(l.amount for l in roth))} sent to "
+                        f"{account_words(roth[0].to)} carries more pre-tax money and is a taxable conversion; "
+                        "the cash paid out carries the after-tax money.")
+            problems.append(f"the rollovers ({', '.join(l.ref for l in rolled)}, {money(rolled_total)}) were given "
+                            f"only {money(rolled_pretax)} of the pre-tax money{by}, leaving "
+                            f"{money(need - rolled_pretax)} too much pre-tax money in the amount paid out. Rollovers "
+                            f"take the pre-tax money first (IRC §402(c)(2)): they must hold {money(need)}.{then}")
+        if not problems:
+            continue
+        first = (chosen or rolled or grp.legs)[0]
+        field = ctx.leg_path(first.ref, "pretax") if first in chosen else ctx.leg_path(first.ref)
+        forms = ", ".join(dict.fromkeys(l.form.id for l in grp.legs))
+        out.append(make("NOTICE_2014_54", first.form.id, field, forms=forms, gross=grp.gross, pretax=grp.pretax,
+                        aftertax=grp.aftertax, problem=" ".join(problems)))
+    return out
+
+
+def check(ctx: Ctx) -> list[Finding]:
+    return events(ctx) + withholding(ctx) + notice_2014_54(ctx)

@@ -1,0 +1,102 @@
+"""Roth IRAs: the five-year status, basis, earnings, conversion recapture, and recharacterized
+conversions (rules.md §7)."""
+from __future__ import annotations
+
+from taxdocs.checks.catalogue import make, money
+from taxdocs.checks.context import Ctx, account_words, ira_source
+from taxdocs.checks.finding import Finding
+from taxdocs.core.money import total
+from taxdocs.model.scenario import Account, UseKind
+from taxdocs.rules.facts import is_conversion
+
+ROTH_SOURCES = (Account.roth_ira, Account.inherited_roth_ira)
+
+
+def five_year(ctx: Ctx) -> list[Finding]:
+    out = []
+    for info in ctx.res.forms.values():
+        if info.qualified is not None:
+            continue
+        f = info.legs[0].form
+        kept = total(l.amount for l in info.legs if l.kept)
+        if info.source in ROTH_SOURCES and kept > 0:
+            fact = f"`{info.person}.roth.first_contribution_year`"
+            out.append(make("ROTH_5YR_UNKNOWN", f.id, f"{info.person}.roth.first_contribution_year", form=f.id,
+                            amount=kept, account=account_words(info.source),
+                            paid=info.paid, codes="".join(f.box7),
+                            missing="the first year of any Roth IRA contribution or conversion", fact=fact))
+        elif info.source == Account.designated_roth and kept > 0:
+            out.append(make("ROTH_5YR_UNKNOWN", f.id, ctx.fpath(f.id, "box11"), form=f.id, amount=kept,
+                            account="a designated Roth account", paid=info.paid, codes="".join(f.box7),
+                            missing="box 11, the first year of designated Roth contributions,",
+                            fact="box 11 of the Form 1099-R (`box11`)"))
+    return out
+
+
+def part3(ctx: Ctx) -> list[Finding]:
+    out = []
+    for who, person in ctx.sc.people():
+        f = f"f8606.{who}"
+        if not ctx.line(f"{f}.part3"):
+            continue
+        l19 = ctx.zline(f"{f}.line19")
+        if person.roth.contribution_basis is None and l19 > 0:
+            out.append(make("ROTH_BASIS_MISSING", who, f"{who}.roth.contribution_basis", who=who, amount=l19,
+                            year=ctx.year))
+        l25c = ctx.zline(f"{f}.line25c")
+        items = ctx.line(f"f5329.{who}.items") or []
+        if l25c > 0:
+            roth_item = next((i for i in items if i.kind == "roth"), None)
+            early = ""
+            if roth_item is not None and roth_item.amount - roth_item.excepted > 0:
+                taxed = roth_item.amount - roth_item.excepted
+                early = (f"; {money(taxed)} of it was paid before 59½, so the 10% additional tax of "
+                         f"{money((taxed * ctx.gp.rates.early_distribution.value).quantize(1))} applies (Form 5329)")
+            out.append(make("ROTH_NONQUALIFIED_EARNINGS", who, f"{who}.roth", who=who, line19=l19,
+                            line22=ctx.zline(f"{f}.line22"), line24=ctx.zline(f"{f}.line24"), line25c=l25c,
+                            early=early))
+        rec = next((i for i in items if i.kind == "recapture"), None)
+        if rec is not None and rec.amount - rec.excepted > 0:
+            order = ctx.line(f"{f}.roth_ordering")
+            window = ctx.gp.periods.roth_conversion_years.value
+            layers = ", ".join(f"{money(s.taxable_part)} from {s.year}, whose period runs through {s.year + window - 1}"
+                               for s in (order.slices if order else []) if s.window_open and s.taxable_part > 0)
+            amount = rec.amount - rec.excepted
+            tax = (amount * ctx.gp.rates.early_distribution.value).quantize(1)
+            out.append(make("ROTH_CONVERSION_RECAPTURE", who, f"{who}.roth.conversions", who=who,
+                            who_cap=f"The {who}", amount=amount,
+                            layers=layers or "this year's layers", tax=tax))
+    return out
+
+
+def recharacterized_conversion(ctx: Ctx) -> list[Finding]:
+    """Post-2017: a conversion cannot be recharacterized (TCJA §13611; rules.md §7.6)."""
+    if ctx.year < 2018:
+        return []
+    out = []
+    for info in ctx.res.forms.values():
+        rechar = [l for l in info.legs if l.kind == UseKind.recharacterization]
+        if not rechar:
+            continue
+        what = None
+        f = info.legs[0].form
+        # Codes N/R never carry the IRA box (Pub. 1220), so a form without a stated source is from an IRA
+        from_roth = info.source == Account.roth_ira or (f.source is None and bool(set(f.box7) & {"N", "R"}))
+        if ira_source(info.source) and any(is_conversion(l, info.source) for l in info.legs):
+            what = "part of a conversion reported on the same Form 1099-R"
+        elif from_roth and any(l.to is not None and ira_source(l.to) for l in rechar):
+            person = ctx.person(info.person)
+            converted = ctx.zline(f"{info.person}.ira.converted")
+            if converted > 0 and person.roth.contributions_this_year == 0:
+                what = (f"a conversion: the only money put into a Roth IRA for {ctx.year} was "
+                        f"{money(converted)} converted, with no regular Roth contribution to recharacterize")
+        if what is None:
+            continue
+        for l in rechar:
+            out.append(make("RECHARACTERIZED_CONVERSION", info.form_id, ctx.leg_path(l.ref, "kind"), form=info.form_id,
+                            amount=l.amount, what=what, year=ctx.year))
+    return out
+
+
+def check(ctx: Ctx) -> list[Finding]:
+    return five_year(ctx) + part3(ctx) + recharacterized_conversion(ctx)

@@ -1,0 +1,97 @@
+"""The whole return: the 10% additional tax, and lines that rest on assumptions or missing facts."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from taxdocs.checks.catalogue import make, money
+from taxdocs.checks.context import Ctx
+from taxdocs.checks.finding import Finding
+
+MAX_LINES_SHOWN = 12
+
+
+def early_tax(ctx: Ctx) -> list[Finding]:
+    out = []
+    for who, _ in ctx.sc.people():
+        f = f"f5329.{who}"
+        line4 = ctx.zline(f"{f}.line4")
+        if line4 <= 0:
+            continue
+        simple = ctx.zline(f"{f}.simple_part")
+        simple_note = f" ({money(simple)} of it at 25%: SIMPLE IRA, first 2 years)" if simple > 0 else ""
+        form5329 = ("Form 5329 is required." if ctx.line(f"{f}.required") else
+                    "Form 5329 is not needed: code 1 is shown on each Form 1099-R, so the tax goes on "
+                    "Schedule 2 line 8 directly.")
+        out.append(make("EARLY_DISTRIBUTION_TAX", who, "", who=who, line3=ctx.zline(f"{f}.line3"), line4=line4,
+                        simple=simple_note, form5329=form5329))
+    return out
+
+
+def _shown(key: str, value) -> bool:
+    if key.startswith("f1040.ira_taxable."):
+        return False
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str, type(None))):
+        return False
+    return ".line" in key or key.startswith(("tax.", "f1040."))
+
+
+ORDER = ("f1040.line", "f8606.", "f5329.", "ws11.", "f1040.", "tax.")
+
+
+def _priority(key: str) -> tuple[int, str]:
+    """Form 1040 lines first, then Form 8606, Form 5329, Worksheet 1-1 and the tax effect."""
+    return next((i for i, p in enumerate(ORDER) if key.startswith(p)), len(ORDER)), ""
+
+
+def _roots(g, key: str, seen: set) -> set[str]:
+    """The nodes where a line's provisional/missing status comes from."""
+    if key in seen:
+        return set()
+    seen.add(key)
+    n = g.nodes[key]
+    if n.status == "complete":
+        return set()
+    bad = [d for d in n.deps if g.nodes[d].status != "complete"]
+    if n.is_fact or not bad:
+        return {key}
+    out: set[str] = set()
+    for d in bad:
+        out |= _roots(g, d, seen)
+    return out
+
+
+def provisional(ctx: Ctx) -> list[Finding]:
+    g = ctx.g
+    ctx.res.lines()
+    by_root: dict[str, list[str]] = {}
+    for key in g.defs:
+        n = g.nodes.get(key)
+        if n is None or n.status == "complete" or not _shown(key, n.value):
+            continue
+        for r in sorted(_roots(g, key, set())):
+            by_root.setdefault(r, []).append(key)
+    out = []
+    for root, keys in by_root.items():
+        n = g.nodes[root]
+        fact = n.source.removeprefix("scenario: ").split(" ")[0] if n.source.startswith("scenario:") else root
+        keys = sorted(keys, key=_priority)
+        shown = keys[:MAX_LINES_SHOWN]
+        more = f" and {len(keys) - len(shown)} more" if len(keys) > len(shown) else ""
+        scenario_fact = n.source.startswith("scenario:")
+        if n.notes:
+            note = ": " + "; ".join(n.notes)
+        elif n.source and not scenario_fact:
+            note = ": " + n.source.removeprefix("derived: ").removeprefix("derived")
+        else:
+            note = ""
+        supply = (f"Supply `{fact}` to make them final." if scenario_fact else
+                  "Supply the facts it is derived from (see the other findings, e.g. the Roth five-year status) "
+                  "to make them final.")
+        out.append(make("PROVISIONAL_LINES", "return", fact if scenario_fact else "",
+                        count=len(keys), fact=fact, status=n.status, note=note, supply=supply,
+                        lines=", ".join(shown) + more, keys=keys))
+    return out
+
+
+def check(ctx: Ctx) -> list[Finding]:
+    return early_tax(ctx) + provisional(ctx)

@@ -1,0 +1,175 @@
+"""Box 7 distribution codes (rules.md §2.1): pairs, Roth codes with the IRA box, G/H and 2a, codes and age."""
+from datetime import date
+
+import pytest
+
+from chkhelp import codes, form, ira_form, only, person, result, run, scenario
+from taxdocs.checks.box_checks import code_s
+from taxdocs.checks.context import Ctx
+
+
+# --- pairs and years ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("bad,why", [(("7", "1"), "1 and 8, 2 and 8"), (("1", "7"), "1 and 8"),
+                                     (("Q", "B"), "cannot be combined"), (("G", "7"), "only with"),
+                                     (("7", "7"), "twice")])
+def test_code_pair_invalid(bad, why):
+    f = only(run(scenario([form("p1", 1000, bad, box2a=1000)])), "CODE_PAIR_INVALID")
+    assert why in f.message and f.field == "forms_1099r[0].box7" and f.severity == "error"
+
+
+@pytest.mark.parametrize("good", [("1", "8"), ("8", "2"), ("G", "4"), ("7", "D"), ("B", "G")])
+def test_code_pair_valid(good):
+    assert "CODE_PAIR_INVALID" not in codes(run(scenario([form("p1", 1000, good, box2a=0)])))
+
+
+def test_code_y_alone_is_not_valid_but_y7_is():
+    """Y (QCD, from 2025) is always paired: Y7, Y4, YK (rules.md §2.1)."""
+    old = person(birth="1950-01-01")
+    alone = scenario([ira_form("q", 5000, ("Y",), uses=[{"kind": "qcd", "amount": 5000}])], taxpayer=old)
+    assert "never used alone" in only(run(alone), "CODE_PAIR_INVALID").message
+    paired = scenario([ira_form("q", 5000, ("Y", "7"), uses=[{"kind": "qcd", "amount": 5000}])], taxpayer=old)
+    assert "CODE_PAIR_INVALID" not in codes(run(paired))
+
+
+def test_code_not_valid_for_year():
+    old = person(birth="1950-01-01")
+    y2024 = scenario([ira_form("q", 5000, ("Y", "7"), paid="2024-03-01", uses=[{"kind": "qcd", "amount": 5000}])],
+                     year=2024, taxpayer=old)
+    f = only(run(y2024), "CODE_NOT_VALID_FOR_YEAR")
+    assert "2024" in f.message and "2025" in f.message
+    y2025 = scenario([ira_form("q", 5000, ("Y", "7"), uses=[{"kind": "qcd", "amount": 5000}])], taxpayer=old)
+    assert "CODE_NOT_VALID_FOR_YEAR" not in codes(run(y2025))
+
+
+# --- Roth codes and recharacterizations with the IRA box ----------------------------------
+
+@pytest.mark.parametrize("code", ["J", "Q", "T"])
+def test_roth_code_with_ira_box(code):
+    tp = person(birth="1950-01-01", roth={"first_contribution_year": 2010})
+    bad = scenario([form("r", 1000, (code,), ira=True)], taxpayer=tp)
+    f = only(run(bad), "CODE_ROTH_WITH_IRA_BOX")
+    assert f.field == "forms_1099r[0].box7_ira_sep_simple" and code in f.message
+    good = scenario([form("r", 1000, (code,), ira=False)], taxpayer=tp)
+    assert "CODE_ROTH_WITH_IRA_BOX" not in codes(run(good))
+
+
+def test_recharacterization_code_with_ira_box():
+    bad = scenario([form("n", 1000, ("R",), ira=True, box2a=0)])
+    assert "recharacterization" in only(run(bad), "CODE_RECHAR_WITH_IRA_BOX").message
+    good = scenario([form("n", 1000, ("R",), ira=False, box2a=0)])
+    assert "CODE_RECHAR_WITH_IRA_BOX" not in codes(run(good))
+
+
+# --- G and H ------------------------------------------------------------------------------
+
+def test_code_g_to_traditional_ira_with_taxable_2a():
+    """Code G with 2a > 0 is wrong unless the destination is a Roth IRA (rules.md §2.1)."""
+    bad = scenario([form("g", 80000, ("G",), box2a=80000,
+                         uses=[{"kind": "direct_rollover", "to": "traditional_ira", "amount": 80000}])])
+    f = only(run(bad), "CODE_G_TAXABLE_MISMATCH")
+    assert "traditional IRA" in f.message and "should be 0" in f.message and f.field == "forms_1099r[0].box2a"
+    good = scenario([form("g", 80000, ("G",), box2a=0,
+                          uses=[{"kind": "direct_rollover", "to": "traditional_ira", "amount": 80000}])])
+    assert "CODE_G_TAXABLE_MISMATCH" not in codes(run(good))
+
+
+def test_code_g_to_roth_ira_with_zero_2a():
+    """EX-24 A: 50,000 of pre-tax 401(k) money rolled directly to a Roth IRA: 2a = 50,000 (i1099r code G)."""
+    uses = [{"kind": "direct_rollover", "to": "roth_ira", "amount": 50000}]
+    f = only(run(scenario([form("g", 50000, ("G",), box2a=0, uses=uses)])), "CODE_G_TAXABLE_MISMATCH")
+    assert "$50,000" in f.message and "Roth IRA" in f.message
+    assert "CODE_G_TAXABLE_MISMATCH" not in codes(run(scenario([form("g", 50000, ("G",), box2a=50000, uses=uses)])))
+
+
+def test_code_g_to_roth_ira_with_after_tax_part():
+    """EX-24 B: 80,000 pre-tax / 20,000 after-tax; 25,000 converted: 2a = 20,000, box 5 = 5,000."""
+    uses = [{"kind": "direct_rollover", "to": "roth_ira", "amount": 25000}]
+    acct = {"balance": 100000, "after_tax": 20000}
+    ok = scenario([form("g", 25000, ("G",), box2a=20000, box5=5000, plan_account=acct, uses=uses)])
+    assert "CODE_G_TAXABLE_MISMATCH" not in codes(run(ok))
+    wrong = scenario([form("g", 25000, ("G",), box2a=25000, box5=5000, plan_account=acct, uses=uses)])
+    assert "$20,000" in only(run(wrong), "CODE_G_TAXABLE_MISMATCH").message
+
+
+def test_code_h_taxable():
+    bad = scenario([form("h", 326000, ("H",), box2a=1, box5=207000)])
+    f = only(run(bad), "CODE_H_TAXABLE")
+    assert f.field == "forms_1099r[0].box2a" and "$1" in f.message
+    assert "CODE_H_TAXABLE" not in codes(run(scenario([form("h", 326000, ("H",), box2a=0, box5=207000)])))
+
+
+# --- codes and age (59½ = six months after the 59th birthday, Pub. 590-B) -------------------
+
+BORN = "1966-01-15"  # 59½ on 2025-07-15
+
+
+def _age_case(code, paid, **kw):
+    return scenario([form("p", 10000, (code,), paid=paid, box2a=10000, **kw)], taxpayer=person(birth=BORN))
+
+
+def test_code_7_one_day_before_59_half():
+    f = only(run(_age_case("7", "2025-07-14")), "CODE_7_UNDER_59_HALF")
+    assert "Jul 15, 2025" in f.message and "Jul 14, 2025" in f.message and f.severity == "error"
+
+
+def test_code_7_on_the_59_half_date():
+    assert "CODE_7_UNDER_59_HALF" not in codes(run(_age_case("7", "2025-07-15")))
+
+
+def test_code_1_on_the_59_half_date():
+    f = only(run(_age_case("1", "2025-07-15")), "CODE_1_OVER_59_HALF")
+    assert f.severity == "warning" and "code 1" in f.message
+
+
+def test_code_1_one_day_before_59_half():
+    assert "CODE_1_OVER_59_HALF" not in codes(run(_age_case("1", "2025-07-14")))
+
+
+def test_code_j_at_59_half_is_flagged_too():
+    tp = person(birth=BORN, roth={"first_contribution_year": 2010, "contribution_basis": 50000})
+    f = only(run(scenario([form("r", 1000, ("J",), paid="2025-08-01")], taxpayer=tp)), "CODE_1_OVER_59_HALF")
+    assert "code J" in f.message
+
+
+def test_code_2_with_no_exception():
+    f = only(run(_age_case("2", "2025-03-01")), "CODE_2_NO_EXCEPTION")
+    assert f.severity == "warning" and "$10,000" in f.message and "separation" in f.message
+
+
+@pytest.mark.parametrize("kw", [{"exceptions": [{"number": "10"}]}, {"sepp": True}])
+def test_code_2_with_an_exception_listed(kw):
+    assert "CODE_2_NO_EXCEPTION" not in codes(run(_age_case("2", "2025-03-01", **kw)))
+
+
+def test_code_2_separated_from_service_at_55():
+    tp = person(birth="1968-05-01", separated_from_service_year=2023)  # reached 55 in 2023
+    data = scenario([form("p", 10000, ("2",), box2a=10000)], taxpayer=tp)
+    assert "CODE_2_NO_EXCEPTION" not in codes(run(data))
+    tp_early = person(birth="1968-05-01", separated_from_service_year=2022)  # the year before reaching 55
+    assert "CODE_2_NO_EXCEPTION" in codes(run(scenario([form("p", 10000, ("2",), box2a=10000)], taxpayer=tp_early)))
+
+
+def test_code_2_on_a_roth_conversion_under_59_half():
+    """i1099r: code 2 covers a Roth IRA conversion under 59½."""
+    data = scenario([ira_form("c", 7000, ("2",), uses=[{"kind": "conversion", "to": "roth_ira", "amount": 7000}])],
+                    taxpayer=person(ira={"prior_basis": 0, "year_end_value": 0}))
+    assert "CODE_2_NO_EXCEPTION" not in codes(run(data))
+
+
+def test_code_s_start_unknown():
+    data = scenario([ira_form("s", 5000, ("S",))], taxpayer=person(ira={"ever_nondeductible": False}))
+    f = only(run(data), "CODE_S_START_UNKNOWN")
+    assert f.severity == "info" and "25%" in f.message
+    assert "CODE_S_START_UNKNOWN" not in codes(run(scenario([ira_form("s", 5000, ("1",))])))
+
+
+def test_code_s_after_two_years():
+    """IRC §72(t)(6): the 2-year period begins on the date of first participation."""
+    res = result(scenario([ira_form("s", 5000, ("S",), paid="2025-03-01")]))
+    ctx = Ctx(res)
+    f = res.scenario.forms_1099r[0]
+    after = code_s(ctx, f, date(2025, 3, 1), date(2023, 3, 1))
+    assert [x.code for x in after] == ["CODE_S_AFTER_2_YEARS"] and "Mar 1, 2025" in after[0].message
+    within = code_s(ctx, f, date(2025, 2, 28), date(2023, 3, 1))
+    assert within == []

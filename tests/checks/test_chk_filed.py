@@ -1,0 +1,190 @@
+"""Checking a filed return: scenario `filed:` lines and a filled Form 8606 PDF against the recomputation.
+
+EX-02 (Bill King): line 2 = 2,000, line 6 = 1,800, line 7 = 600 -> line 10 = .833, line 12 = 500,
+line 14 = 1,500, line 15c = 100; Form 1040 4a = 600, 4b = 100.
+"""
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from chkhelp import codes, errors, ira_form, only, person, result, run, scenario
+from taxdocs.checks import filed as filed_mod
+from taxdocs.checks.run import check
+
+
+def ex02(**filed):
+    return scenario([ira_form("ira1", 600)], taxpayer=person(name="Bill King", birth="1950-02-01",
+                                                              ira={"prior_basis": 2000, "year_end_value": 1800}),
+                    filed=filed)
+
+
+def test_filed_8606_line_mismatch():
+    found = run(ex02(f8606_taxpayer={"15c": 600}))
+    f = only(found, "FILED_MISMATCH")
+    assert f.severity == "error" and f.record == "taxpayer" and f.field == "filed.f8606_taxpayer.15c"
+    assert "filed $600, recomputed $100" in f.message
+    assert "L15a - L15b" in f.message and "8606 line 15a = $100" in f.message   # the explanation
+    assert f.rule == "8606 line 15c"
+    assert f.data["explain"]["key"] == "f8606.taxpayer.line15c"
+
+
+def test_filed_8606_lines_that_agree():
+    filed = {"2": 2000, "6": 1800, "7": 600, "9": 2400, "10": "0.833", "12": 500, "13": 500, "14": 1500,
+             "15a": 100, "15c": 100}
+    assert errors(run(ex02(f8606_taxpayer=filed))) == []
+
+
+@pytest.mark.parametrize("value,ok", [("0.833", True), (".833", True), ("0.8333", True), ("0.834", False),
+                                      ("0.83", False)])
+def test_filed_line_10_compares_as_3_place_decimal(value, ok):
+    found = run(ex02(f8606_taxpayer={"10": value}))
+    assert ("FILED_MISMATCH" not in codes(found)) is ok
+
+
+def test_filed_amounts_compare_in_whole_dollars():
+    assert "FILED_MISMATCH" not in codes(run(ex02(f8606_taxpayer={"15c": "100.40"})))
+    assert "FILED_MISMATCH" in codes(run(ex02(f8606_taxpayer={"15c": "100.50"})))
+
+
+def test_filed_1040_mismatch():
+    f = only(run(ex02(f1040={"4a": 600, "4b": 600})), "FILED_MISMATCH")
+    assert f.field == "filed.f1040.4b" and "Form 1040 line 4b" in f.message and "$100" in f.message
+
+
+def test_filed_1040_agrees():
+    assert "FILED_MISMATCH" not in codes(run(ex02(f1040={"4a": 600, "4b": 100, "25b": 0})))
+
+
+def test_filed_blank_4a_when_fully_taxable():
+    """i1040: leave 4a blank when the whole distribution is taxable (no basis, no rollover)."""
+    data = scenario([ira_form("ira1", 600)], taxpayer=person(ira={"ever_nondeductible": False}),
+                    filed={"f1040": {"4a": None, "4b": 600}})
+    assert "FILED_MISMATCH" not in codes(run(data))
+    filled = scenario([ira_form("ira1", 600)], taxpayer=person(ira={"ever_nondeductible": False}),
+                      filed={"f1040": {"4a": 600, "4b": 600}})
+    assert "FILED_MISMATCH" not in codes(run(filled))
+
+
+def test_filed_blank_4a_when_computed_4a_equals_4b():
+    """Form 8606 is required (a nondeductible contribution), but all of it was made after year end, so
+    line 5 = 0, line 10 = 0 and the 10,000 distribution is fully taxable: 4a = 4b = 10,000; a blank 4a is fine."""
+    tp = person(birth="1960-01-01", ira={"prior_basis": 0, "nondeductible_contributions": 1000,
+                                          "nondeductible_after_year_end": 1000, "year_end_value": 50000})
+    data = scenario([ira_form("ira1", 10000)], taxpayer=tp, filed={"f1040": {"4a": None, "4b": 10000}})
+    res = result(data)
+    assert res.graph["f1040.line4a"] == res.graph["f1040.line4b"] == 10000
+    assert "FILED_MISMATCH" not in codes(check(res))
+
+
+def test_filed_blank_4a_when_part_is_not_taxable():
+    found = run(ex02(f1040={"4a": None, "4b": 100}))
+    f = only(found, "FILED_MISMATCH")
+    assert f.field == "filed.f1040.4a" and "filed blank, recomputed $600" in f.message
+
+
+def test_filed_mismatch_on_a_provisional_line_is_a_warning():
+    data = scenario([ira_form("ira1", 600)], taxpayer=person(birth="1950-02-01", ira={
+        "ever_nondeductible": True, "year_end_value": 1800, "nondeductible_contributions": 100}),
+        filed={"f8606_taxpayer": {"15c": 90}})
+    found = run(data)
+    f = only(found, "FILED_MISMATCH_PROVISIONAL")
+    assert f.severity == "warning" and "taxpayer.ira.prior_basis" in f.message
+    assert "FILED_MISMATCH" not in codes(found)
+
+
+def test_filed_line_unknown():
+    f = only(run(ex02(f1040={"4x": 1, "4b": 100})), "FILED_LINE_UNKNOWN")
+    assert "'4x'" in f.message and "4a, 4b, 5a, 5b, 25b" in f.fix
+    assert "FILED_LINE_UNKNOWN" not in codes(run(ex02(f1040={"4b": 100})))
+
+
+def test_filed_spouse_form_without_a_spouse():
+    f = only(run(ex02(f8606_spouse={"15c": 1})), "FILED_LINE_UNKNOWN")
+    assert "no spouse" in f.message
+
+
+# --- a filed Form 8606 PDF ------------------------------------------------------------------------
+
+BLANK = Path(__file__).resolve().parents[3] / "shared" / "forms" / "2025" / "f8606.pdf"
+
+
+def _filled(tmp_path, lines, ssn="123-45-6789") -> Path:
+    if not BLANK.is_file():
+        pytest.skip(f"official blank not found at {BLANK}")
+    from taxdocs.documents.fieldmaps import load_map
+    from taxdocs.documents.fill import fill_8606
+    out = tmp_path / "filed-8606.pdf"
+    out.write_bytes(fill_8606(BLANK, load_map("f8606", 2025), lines, {"name": "Bill King", "ssn": ssn}))
+    return out
+
+
+EX02_LINES = {"1": Decimal(0), "2": Decimal(2000), "3": Decimal(2000), "5": Decimal(2000), "6": Decimal(1800),
+              "7": Decimal(600), "9": Decimal(2400), "10": Decimal("0.833"), "12": Decimal(500), "13": Decimal(500),
+              "14": Decimal(1500), "15a": Decimal(100), "15c": Decimal(100)}
+
+
+def test_filed_8606_pdf_that_agrees(tmp_path):
+    pdf = _filled(tmp_path, EX02_LINES)
+    doc = filed_mod.read_filed_8606(pdf)
+    res = result(ex02())
+    found = check(res, [filed_mod.from_pdf(res.scenario, doc, str(pdf))])
+    assert errors(found) == []
+    assert "FILED_8606_PDF" in codes(found) and "FILED_8606_PDF_PERSON" not in codes(found)
+
+
+def test_filed_8606_pdf_that_differs(tmp_path):
+    pdf = _filled(tmp_path, {**EX02_LINES, "15a": Decimal(600), "15c": Decimal(600), "10": Decimal("0.900")})
+    res = result(ex02())
+    found = check(res, [filed_mod.from_pdf(res.scenario, filed_mod.read_filed_8606(pdf), str(pdf))])
+    lines = sorted(f.field for f in found if f.code == "FILED_MISMATCH")
+    assert lines == ["filed_8606_pdf.10", "filed_8606_pdf.15a", "filed_8606_pdf.15c"]
+
+
+def test_filed_8606_pdf_blank_line_counts(tmp_path):
+    """In a PDF every line is given: a blank line 15c where 100 is due is a mismatch."""
+    lines = {k: v for k, v in EX02_LINES.items() if k not in ("15a", "15c")}
+    pdf = _filled(tmp_path, lines)
+    res = result(ex02())
+    found = check(res, [filed_mod.from_pdf(res.scenario, filed_mod.read_filed_8606(pdf), str(pdf))])
+    assert {f.field for f in found if f.code == "FILED_MISMATCH"} == {"filed_8606_pdf.15a", "filed_8606_pdf.15c"}
+
+
+def test_filed_8606_pdf_of_someone_else(tmp_path):
+    pdf = _filled(tmp_path, EX02_LINES, ssn="987-65-4321")
+    res = result(ex02())
+    found = check(res, [filed_mod.from_pdf(res.scenario, filed_mod.read_filed_8606(pdf), str(pdf))])
+    f = only(found, "FILED_8606_PDF_PERSON")
+    assert "4321" in f.message and "987-65-4321" not in f.message
+
+
+def test_filed_8606_pdf_matched_to_the_spouse():
+    data = scenario([ira_form("s1", 600, recipient="spouse")], status="mfj",
+                    spouse=person(name="Sue", ssn="987-65-4321", birth="1950-02-01",
+                                  ira={"prior_basis": 2000, "year_end_value": 1800}))
+    res = result(data)
+    doc = {"revision": 2025, "lines": {"15c": Decimal(600)}, "ssn_last4": "4321"}
+    found = check(res, [filed_mod.from_pdf(res.scenario, doc, "x.pdf")])
+    mism = [f for f in found if f.code == "FILED_MISMATCH"]
+    assert mism and all(f.record == "spouse" for f in mism)  # blank lines in a PDF count as filed blank
+    assert any("Form 8606 (spouse) line 15c" in f.message and "filed $600, recomputed $100" in f.message for f in mism)
+
+
+def test_unreadable_pdf_is_a_clear_error(tmp_path):
+    from taxdocs.errors import TaxdocsError
+    bad = tmp_path / "x.pdf"
+    bad.write_bytes(b"not a pdf")
+    with pytest.raises(TaxdocsError, match="cannot read it as a filled Form 8606"):
+        filed_mod.read_filed_8606(bad)
+    with pytest.raises(TaxdocsError, match="file not found"):
+        filed_mod.read_filed_8606(tmp_path / "missing.pdf")
+
+
+def test_readback_module_missing_is_a_clear_error(tmp_path, monkeypatch):
+    import sys
+    pdf = tmp_path / "f.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    monkeypatch.setitem(sys.modules, "taxdocs.documents.readback", None)  # import raises ImportError
+    from taxdocs.errors import TaxdocsError
+    with pytest.raises(TaxdocsError, match="taxdocs.documents.readback"):
+        filed_mod.read_filed_8606(pdf)

@@ -1,0 +1,140 @@
+"""Input problems and Form 1099-R boxes: arithmetic, state/local rows, the payer's TIN."""
+import pytest
+
+from chkhelp import codes, form, input_run, only, person, run, scenario
+from taxdocs.checks.box_checks import box_arithmetic, payer_tin
+from taxdocs.checks.input_checks import classify, input_findings
+from taxdocs.errors import Problem
+from taxdocs.model.scenario import Scenario
+
+
+def _plan(**kw):
+    return scenario([form("p1", 10000, ("1",), box2a=10000, **kw)])
+
+
+# --- input problems (exit 2) --------------------------------------------------------------
+
+@pytest.mark.parametrize("code,bad,good", [
+    ("INPUT_INVALID", {"boxx": 1}, {}),
+    ("INPUT_UNKNOWN_CODE", {"box7": ["Z"]}, {"box7": ["1"]}),
+    ("INPUT_DATE_PAID", {"date_paid": "2024-12-31"}, {"date_paid": "2025-01-01"}),
+    ("INPUT_USES_EXCEED_BOX1", {"uses": [{"kind": "cash", "amount": 10001}]}, {"uses": [{"kind": "cash", "amount": 10000}]}),
+    ("INPUT_USE_DESTINATION", {"uses": [{"kind": "indirect_rollover", "amount": 100, "date": "2025-03-05"}]},
+     {"uses": [{"kind": "indirect_rollover", "to": "traditional_ira", "amount": 100, "date": "2025-03-05"}]}),
+    ("INPUT_USE_DATE", {"uses": [{"kind": "indirect_rollover", "to": "traditional_ira", "amount": 100}]},
+     {"uses": [{"kind": "indirect_rollover", "to": "traditional_ira", "amount": 100, "date": "2025-03-01"}]}),
+    ("INPUT_USE_DATE", {"uses": [{"kind": "indirect_rollover", "to": "traditional_ira", "amount": 100, "date": "2025-02-28"}]},
+     {"uses": [{"kind": "indirect_rollover", "to": "traditional_ira", "amount": 100, "date": "2025-03-01"}]}),
+    ("INPUT_USE_PRETAX", {"uses": [{"kind": "direct_rollover", "to": "traditional_ira", "amount": 100, "pretax": "100.01"}]},
+     {"uses": [{"kind": "direct_rollover", "to": "traditional_ira", "amount": 100, "pretax": 100}]}),
+])
+def test_input_problems(code, bad, good):
+    found = input_run(_plan(**bad))
+    f = only(found, code)
+    assert f.severity == "error" and f.field.startswith("forms_1099r[0]") and f.record in ("p1", "")
+    assert code not in codes(input_run(_plan(**good)))
+
+
+def test_input_birth_date():
+    data = scenario([form()], taxpayer={"name": "A", "ssn": "123-45-6789"})
+    f = only(input_run(data), "INPUT_BIRTH_DATE")
+    assert f.field == "taxpayer.birth_date"
+    assert input_run(scenario([form()])) == []
+
+
+def test_input_person_facts():
+    bad = scenario([], taxpayer=person(ira={"nondeductible_contributions": 1000, "nondeductible_after_year_end": 1001}))
+    good = scenario([], taxpayer=person(ira={"nondeductible_contributions": 1000, "nondeductible_after_year_end": 1000}))
+    assert only(input_run(bad), "INPUT_PERSON_FACTS").field == "taxpayer.ira.nondeductible_after_year_end"
+    assert input_run(good) == []
+    typo = scenario([], taxpayer=person(ira={"prior_basis": -1}))  # a malformed value, not a contradiction
+    assert codes(input_run(typo)) == {"INPUT_INVALID"}
+
+
+def test_input_file_problems_classify():
+    assert classify(Problem("x.yaml", "", "file not found")) == "INPUT_FILE"
+    assert classify(Problem("x.yaml", "line 3", "not valid YAML: bad")) == "INPUT_FILE"
+    assert classify(Problem("x.yaml", "", "a scenario must be a mapping (YAML/JSON object)")) == "INPUT_FILE"
+    f = input_findings([Problem("x.yaml", "", "file not found")])[0]
+    assert f.code == "INPUT_FILE" and f.message == "x.yaml: file not found"
+    # a near miss: a well-formed problem on a field is not a file problem
+    assert classify(Problem("x.yaml", "tax_year", "Input should be a valid integer")) == "INPUT_INVALID"
+
+
+# --- box arithmetic -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("box,code", [("box2a", "BOX_2A_EXCEEDS_BOX1"), ("box3", "BOX_3_EXCEEDS_BOX1"),
+                                      ("box4", "BOX_4_EXCEEDS_BOX1"), ("box5", "BOX_5_EXCEEDS_BOX1")])
+def test_box_exceeds_box1_as_input_finding(box, code):
+    bad = scenario([form("p1", 1000, ("1",), **{box: "1000.01"})])
+    found = input_run(bad)
+    f = only(found, code)
+    assert f.field == f"forms_1099r[0].{box}" and f.record == "p1"
+    assert "$1,000.01" in f.message and "$1,000" in f.message
+    good = scenario([form("p1", 1000, ("1",), **{box: 1000})])
+    assert input_run(good) == []
+
+
+def test_box_arithmetic_runs_on_an_unvalidated_scenario():
+    data = scenario([form("p1", 100, ("1",), box2a=150, box5=120)])
+    sc = Scenario.model_validate(data)  # model only: the semantic checks did not run
+    assert codes(box_arithmetic(sc)) == {"BOX_2A_EXCEEDS_BOX1", "BOX_5_EXCEEDS_BOX1"}
+
+
+def test_box3_exceeds_2a():
+    f = only(run(scenario([form("p1", 10000, ("1",), box2a=5000, box3="5000.01")])), "BOX_3_EXCEEDS_2A")
+    assert f.field == "forms_1099r[0].box3" and "$5,000.01" in f.message
+    assert "BOX_3_EXCEEDS_2A" not in codes(run(scenario([form("p1", 10000, ("1",), box2a=5000, box3=5000)])))
+
+
+# --- state and local rows -------------------------------------------------------------------
+
+def test_state_row_incomplete():
+    bad = scenario([form(state=[{"tax_withheld": 50, "distribution": 10000}])])
+    f = only(run(bad), "STATE_ROW_INCOMPLETE")
+    assert f.field == "forms_1099r[0].state[0]" and "box 15" in f.message and f.severity == "warning"
+    good = scenario([form(state=[{"tax_withheld": 50, "state": "CA", "payer_state_no": "123-4567",
+                                  "distribution": 10000}])])
+    assert "STATE_ROW_INCOMPLETE" not in codes(run(good))
+
+
+def test_state_row_withholding_without_state_number():
+    bad = scenario([form(state=[{"tax_withheld": 50, "state": "CA"}])])
+    assert "state number" in only(run(bad), "STATE_ROW_INCOMPLETE").message
+    bad2 = scenario([form(state=[{"tax_withheld": 50, "state": "Cal", "payer_state_no": "1"}])])
+    assert "two-letter" in only(run(bad2), "STATE_ROW_INCOMPLETE").message
+
+
+def test_local_row_incomplete():
+    bad = scenario([form(local=[{"tax_withheld": 10}])])
+    f = only(run(bad), "LOCAL_ROW_INCOMPLETE")
+    assert f.field == "forms_1099r[0].local[0]" and "locality" in f.message
+    good = scenario([form(local=[{"tax_withheld": 10, "locality": "Detroit", "distribution": 10000}])])
+    assert "LOCAL_ROW_INCOMPLETE" not in codes(run(good))
+
+
+# --- payer TIN ------------------------------------------------------------------------------
+
+def _tin(tin):
+    d = form()
+    d["payer"]["tin"] = tin
+    return scenario([d])
+
+
+@pytest.mark.parametrize("tin,why", [("12-345678", "8"), ("00-0000000", "zeros"), ("123-45-6789", "Social Security"),
+                                     ("1-23456789", "NN-NNNNNNN")])
+def test_payer_tin_invalid(tin, why):
+    f = only(run(_tin(tin)), "PAYER_TIN_INVALID")
+    assert why in f.message and f.field == "forms_1099r[0].payer.tin" and f.severity == "error"
+    assert tin not in f.message and tin.replace("-", "") not in f.message  # never echo what may be an SSN
+
+
+@pytest.mark.parametrize("tin", ["12-3456789", "123456789", "04-1112222"])
+def test_payer_tin_valid(tin):
+    assert "PAYER_TIN_INVALID" not in codes(run(_tin(tin)))
+
+
+def test_payer_tin_blank_is_not_checked():
+    d = form()
+    del d["payer"]["tin"]
+    assert payer_tin(Scenario.model_validate(scenario([d]))) == []

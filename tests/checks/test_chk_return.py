@@ -1,0 +1,82 @@
+"""The whole return: the 10% additional tax, provisional lines, ordering, and the clean samples."""
+from pathlib import Path
+
+import pytest
+
+from chkhelp import codes, errors, form, ira_form, only, person, run, scenario
+from taxdocs.checks.run import check, exit_status, summary
+from taxdocs.model.load import load
+from taxdocs.rules.engine import compute
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def test_early_distribution_tax_ex19():
+    """EX-19 case 1: 2,000 not rolled over at 42 -> 200 on Schedule 2 line 8 (code 1: no Form 5329 needed)."""
+    use = {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 8000, "date": "2025-04-01"}
+    data = scenario([form("401k", 10000, ("1",), box2a=10000, box4=2000, uses=[use])],
+                    taxpayer=person(birth="1983-03-01"))
+    f = only(run(data), "EARLY_DISTRIBUTION_TAX")
+    assert "$2,000" in f.message and "$200" in f.message and "not needed" in f.message and f.severity == "info"
+
+
+def test_early_distribution_tax_with_form_5329():
+    """An exception for part of it, not shown in box 7, needs Form 5329 (rules.md §8.1)."""
+    data = scenario([form("401k", 10000, ("1",), box2a=10000, box4=2000,
+                          exceptions=[{"number": "05", "amount": 4000}])], taxpayer=person(birth="1983-03-01"))
+    f = only(run(data), "EARLY_DISTRIBUTION_TAX")
+    assert "$6,000" in f.message and "$600" in f.message and "Form 5329 is required" in f.message
+
+
+def test_no_early_distribution_tax_at_59_half():
+    data = scenario([form("401k", 10000, ("7",), box2a=10000, box4=2000)], taxpayer=person(birth="1960-01-01"))
+    assert "EARLY_DISTRIBUTION_TAX" not in codes(run(data))
+
+
+def test_provisional_lines_name_the_missing_fact():
+    data = scenario([ira_form("ira1", 600)], taxpayer=person(birth="1950-02-01", ira={
+        "ever_nondeductible": True, "year_end_value": 1800, "nondeductible_contributions": 100}))
+    found = run(data)
+    f = only(found, "PROVISIONAL_LINES")
+    assert f.severity == "info" and f.field == "taxpayer.ira.prior_basis" and f.record == "return"
+    assert "f8606.taxpayer.line15c" in f.message and "f1040.line4b" in f.message
+    assert "f8606.taxpayer.line15c" in f.data["keys"]
+
+
+def test_no_provisional_lines_when_facts_are_given():
+    data = scenario([ira_form("ira1", 600)], taxpayer=person(birth="1950-02-01", ira={
+        "prior_basis": 2000, "year_end_value": 1800}))
+    assert "PROVISIONAL_LINES" not in codes(run(data))
+
+
+def test_findings_are_sorted_errors_first():
+    use = {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 8000, "date": "2025-06-01"}
+    data = scenario([form("401k", 10000, ("1",), box2a=10000, box4=1000, uses=[use], local=[{"tax_withheld": 5}])],
+                    taxpayer=person(birth="1983-03-01"))
+    found = run(data)
+    sev = [f.severity for f in found]
+    assert sev == sorted(sev, key=["error", "warning", "info"].index)
+    assert {"error", "warning", "info"} <= set(sev)
+
+
+def test_exit_status():
+    use = {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 8000, "date": "2025-06-01"}
+    late = run(scenario([form("401k", 10000, ("1",), box2a=10000, box4=2000, uses=[use])],
+                        taxpayer=person(birth="1983-03-01")))
+    assert exit_status(late) == 1 and summary(late)["error"] >= 1
+    assert exit_status([]) == 0 and exit_status([], usable=False) == 2
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_samples_have_no_error_findings(path):
+    """Every bundled sample is a clean, correctly reported story: no error findings."""
+    found = check(compute(load(path), str(path)))
+    assert errors(found) == [], [(f.code, f.message) for f in errors(found)]
+
+
+def test_samples_show_their_stories():
+    def codes_of(stem):
+        return codes(check(compute(load(SAMPLES / f"{stem}.yaml"))))
+    assert "WITHHOLDING_SHORTFALL" in codes_of("04-indirect-rollover-withholding")     # EX-25 C
+    assert "BACKDOOR_PRO_RATA" in codes_of("06b-backdoor-roth-spoiled")                # EX-08
+    assert "BACKDOOR_PRO_RATA" not in codes_of("06a-backdoor-roth")

@@ -1,0 +1,256 @@
+"""Rollovers: the 60-day window and waivers, eligibility, once per 12 months, withholding, Notice 2014-54."""
+from chkhelp import codes, errors, form, ira_form, only, person, result, run, scenario
+
+YOUNG = "1983-03-01"   # age 42 in 2025: early, no RMDs
+OLD = "1950-01-01"     # RMD age (72) reached long ago
+
+
+def ira_rollover(deposited, paid="2025-03-01", birth=YOUNG, waiver=None, **kw):
+    use = {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 10000, "date": deposited}
+    if waiver:
+        use["waiver"] = waiver
+    return scenario([ira_form("ira1", 10000, ("1",), paid=paid, uses=[use], **kw)],
+                    taxpayer=person(birth=birth, ira={"ever_nondeductible": False}))
+
+
+# --- 60 days (rules.md §6.1: deadline = receipt + 60 days) ---------------------------------------
+
+def test_day_61_is_late():
+    f = only(run(ira_rollover("2025-05-01")), "ROLLOVER_60_DAY_LATE")
+    assert f.severity == "error" and f.record == "ira1" and f.field == "forms_1099r[0].uses[0].date"
+    for s in ("$10,000", "Mar 1, 2025", "May 1, 2025", "61 days", "Apr 30, 2025", "10% additional tax"):
+        assert s in f.message, s
+
+
+def test_day_60_is_on_time():
+    found = run(ira_rollover("2025-04-30"))
+    assert not codes(found) & {"ROLLOVER_60_DAY_LATE", "ROLLOVER_SELF_CERTIFIED"}
+    assert errors(found) == []
+
+
+def test_self_certification_accepted_is_a_warning():
+    waiver = {"kind": "self_certification", "reason": 2, "reason_ended": "2025-05-20"}
+    f = only(run(ira_rollover("2025-06-19", waiver=waiver)), "ROLLOVER_SELF_CERTIFIED")
+    assert f.severity == "warning" and "examination" in f.message and f.field == "forms_1099r[0].uses[0].waiver"
+
+
+def test_self_certification_30th_day_after_the_reason_ended():
+    waiver = {"kind": "self_certification", "reason": 2, "reason_ended": "2025-05-20"}
+    found = run(ira_rollover("2025-06-19", waiver=waiver))  # 30 days after May 20
+    assert "SELF_CERT_30_DAY" not in codes(found)
+
+
+def test_self_certification_31st_day_after_the_reason_ended():
+    waiver = {"kind": "self_certification", "reason": 2, "reason_ended": "2025-05-20"}
+    f = only(run(ira_rollover("2025-06-20", waiver=waiver)), "SELF_CERT_30_DAY")
+    assert "31 days" in f.message and "Jun 19, 2025" in f.message and f.severity == "error"
+
+
+def test_self_certification_incomplete():
+    f = only(run(ira_rollover("2025-06-01", waiver={"kind": "self_certification", "reason": 4})),
+             "SELF_CERT_INCOMPLETE")
+    assert "the date the reason ended" in f.message
+    complete = {"kind": "self_certification", "reason": 4, "reason_ended": "2025-05-25"}
+    assert "SELF_CERT_INCOMPLETE" not in codes(run(ira_rollover("2025-06-01", waiver=complete)))
+
+
+def test_automatic_waiver_within_one_year():
+    f = only(run(ira_rollover("2026-01-10", paid="2025-01-10", waiver={"kind": "automatic"})),
+             "ROLLOVER_AUTOMATIC_WAIVER")
+    assert f.severity == "info"
+
+
+def test_automatic_waiver_after_one_year_is_late():
+    found = run(ira_rollover("2026-01-11", paid="2025-01-10", waiver={"kind": "automatic"}))
+    assert "ROLLOVER_AUTOMATIC_WAIVER" not in codes(found)
+    assert "does not extend" in only(found, "ROLLOVER_60_DAY_LATE").message
+
+
+def test_plr_waiver():
+    f = only(run(ira_rollover("2025-08-01", waiver={"kind": "private_letter_ruling", "reference": "PLR 202512345"})),
+             "ROLLOVER_PLR_WAIVER")
+    assert "PLR 202512345" in f.message and f.severity == "info"
+    assert "ROLLOVER_PLR_WAIVER" not in codes(run(ira_rollover("2025-04-30")))
+
+
+def test_postponed_deadline():
+    waiver = {"kind": "disaster_postponement", "deadline": "2025-06-30"}
+    f = only(run(ira_rollover("2025-06-30", waiver=waiver)), "ROLLOVER_POSTPONED_DEADLINE")
+    assert "Jun 30, 2025" in f.message
+    late = run(ira_rollover("2025-07-01", waiver=waiver))
+    assert "ROLLOVER_POSTPONED_DEADLINE" not in codes(late) and "ROLLOVER_60_DAY_LATE" in codes(late)
+
+
+# --- what cannot be rolled over (rules.md §6.3) --------------------------------------------------
+
+def _plan_rollover(**kw):
+    use = {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 8000, "date": "2025-03-20"}
+    return scenario([form("p1", 10000, ("1",), box2a=10000, box4=2000, uses=[use], **kw)],
+                    taxpayer=person(birth=YOUNG))
+
+
+def test_hardship_distribution_rolled_over():
+    f = only(run(_plan_rollover(hardship=True)), "ROLLOVER_NOT_ELIGIBLE")
+    assert "hardship" in f.message and f.severity == "error"
+    assert "ROLLOVER_NOT_ELIGIBLE" not in codes(run(_plan_rollover()))
+
+
+def test_rmd_rolled_over():
+    assert only(run(_plan_rollover(rmd_year=True)), "ROLLOVER_OF_RMD").severity == "error"
+    assert "ROLLOVER_OF_RMD" not in codes(run(_plan_rollover()))
+
+
+def test_rollover_in_an_rmd_year_unconfirmed():
+    f = only(run(ira_rollover("2025-03-20", birth=OLD)), "RMD_YEAR_ROLLOVER_UNCONFIRMED")
+    assert f.severity == "warning" and "72" in f.message
+    assert "RMD_YEAR_ROLLOVER_UNCONFIRMED" not in codes(run(ira_rollover("2025-03-20", birth=YOUNG)))
+
+
+def _inherited(nonspouse):
+    use = {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 10000, "date": "2025-03-20"}
+    return scenario([ira_form("inh", 10000, ("4",), uses=[use], nonspouse_beneficiary=nonspouse)],
+                    taxpayer=person(birth=YOUNG))
+
+
+def test_non_spouse_beneficiary_60_day_rollover():
+    f = only(run(_inherited(True)), "INHERITED_60_DAY_ROLLOVER")
+    assert "trustee-to-trustee" in f.message
+    assert "INHERITED_60_DAY_ROLLOVER" not in codes(run(_inherited(False)))
+
+
+# --- once per 12 months (rules.md §6.4) -----------------------------------------------------------
+
+def _second(paid):
+    use = {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 10000, "date": paid}
+    return scenario([ira_form("ira2", 10000, ("1",), paid=paid, uses=[use])],
+                    taxpayer=person(birth=YOUNG, ira={"ever_nondeductible": False},
+                                    rollovers_last_12_months=[{"distribution_date": "2024-06-01"}]))
+
+
+def test_second_rollover_within_12_months():
+    f = only(run(_second("2025-05-31")), "ROLLOVER_ONCE_PER_YEAR")
+    assert "Jun 1, 2024" in f.message and "Jun 1, 2025" in f.message and f.severity == "error"
+
+
+def test_rollover_on_the_anniversary_is_allowed():
+    assert "ROLLOVER_ONCE_PER_YEAR" not in codes(run(_second("2025-06-01")))
+
+
+# --- 20% withholding (rules.md §6.5; EX-19, EX-25) ------------------------------------------------
+
+def jordan(rolled):
+    """EX-19: Jordan, 42, 10,000 eligible rollover distribution, 2,000 withheld."""
+    use = {"kind": "indirect_rollover", "to": "traditional_ira", "amount": rolled, "date": "2025-04-15"}
+    return scenario([form("401k", 10000, ("1",), paid="2025-03-01", box2a=10000, box4=2000, uses=[use])],
+                    taxpayer=person(birth=YOUNG))
+
+
+def test_withholding_shortfall_ex19_case1():
+    """Rolls over 8,000: 2,000 taxable, 10% = 200 (EX-19 case 1)."""
+    f = only(run(jordan(8000)), "WITHHOLDING_SHORTFALL")
+    assert f.severity == "warning" and f.record == "401k"
+    assert "$2,000" in f.message and "$8,000" in f.message and "$200" in f.message
+    assert "tax withheld" in f.message  # the shortfall equals box 4
+
+
+def test_withholding_shortfall_ex19_case2():
+    """Rolls over the full 10,000 with 2,000 from other funds: nothing taxable (EX-19 case 2)."""
+    found = run(jordan(10000))
+    assert "WITHHOLDING_SHORTFALL" not in codes(found)
+    assert result(jordan(10000)).graph["f1040.line5b"] == 0
+
+
+def test_withholding_shortfall_not_equal_to_box4():
+    f = only(run(jordan(7000)), "WITHHOLDING_SHORTFALL")
+    assert "$3,000" in f.message and "it is the tax withheld" not in f.message
+
+
+def test_withholding_shortfall_ex25_roth():
+    """EX-25 C: 50,000 paid, 10,000 withheld, 40,000 redeposited in a Roth IRA: 10,000 distributed (+1,000)."""
+    use = {"kind": "indirect_rollover", "to": "roth_ira", "amount": 40000, "date": "2025-04-15"}
+    data = scenario([form("401k", 50000, ("1",), box2a=50000, box4=10000, uses=[use])], taxpayer=person(birth=YOUNG))
+    f = only(run(data), "WITHHOLDING_SHORTFALL")
+    assert "$10,000" in f.message and "$1,000" in f.message
+
+
+def test_no_withholding_shortfall_without_a_rollover():
+    data = scenario([form("401k", 10000, ("1",), box2a=10000, box4=2000)], taxpayer=person(birth=YOUNG))
+    assert "WITHHOLDING_SHORTFALL" not in codes(run(data))
+
+
+def test_withholding_not_20_percent():
+    data = scenario([form("401k", 10000, ("1",), box2a=10000, box4=1000)], taxpayer=person(birth=YOUNG))
+    f = only(run(data), "WITHHOLDING_NOT_20_PERCENT")
+    assert "$2,000" in f.message and "$1,000" in f.message and f.field == "forms_1099r[0].box4"
+
+
+def test_withholding_20_percent_exactly():
+    data = scenario([form("401k", 10000, ("1",), box2a=10000, box4=2000)], taxpayer=person(birth=YOUNG))
+    assert "WITHHOLDING_NOT_20_PERCENT" not in codes(run(data))
+    assert "WITHHOLDING_NOT_20_PERCENT" not in codes(run(jordan(8000)))
+
+
+def test_withholding_20_percent_only_on_the_pretax_cash():
+    """EX-23 B disallowed structure: 20% of the 8,000 pre-tax cash = 1,600 (sample 02b)."""
+    from pathlib import Path
+    from taxdocs.checks.run import check
+    from taxdocs.model.load import load
+    from taxdocs.rules.engine import compute
+    sample = Path(__file__).resolve().parents[2] / "samples" / "02b-partial-distribution-disallowed-split.yaml"
+    assert "WITHHOLDING_NOT_20_PERCENT" not in codes(check(compute(load(sample))))
+
+
+def test_withholding_not_required_on_a_hardship_distribution():
+    data = scenario([form("401k", 10000, ("1",), box2a=10000, box4=1000, hardship=True)], taxpayer=person(birth=YOUNG))
+    assert "WITHHOLDING_NOT_20_PERCENT" not in codes(run(data))
+
+
+# --- Notice 2014-54 (rules.md §5.3; EX-16, EX-23) --------------------------------------------------
+
+def ex23b(pretax_choice):
+    """EX-23 B: 40,000 from a 100,000 account holding 40,000 after-tax -> 24,000 pre-tax + 16,000 after-tax;
+    16,000 sent directly to a Roth IRA, 24,000 paid in cash."""
+    use = {"kind": "direct_rollover", "to": "roth_ira", "amount": 16000}
+    if pretax_choice is not None:
+        use["pretax"] = pretax_choice
+    return scenario([form("p1", 40000, ("1",), box2a=24000, box5=16000, plan_account={"balance": 100000,
+                                                                                     "after_tax": 40000},
+                          uses=[use])], taxpayer=person(birth=YOUNG))
+
+
+def test_notice_2014_54_choice_that_breaks_pretax_first():
+    """The participant cannot send only after-tax money to the Roth while taking pre-tax cash (EX-23 B)."""
+    f = only(run(ex23b(0)), "NOTICE_2014_54")
+    assert f.severity == "error" and f.field == "forms_1099r[0].uses[0].pretax"
+    assert "$16,000" in f.message and "$24,000" in f.message and "pre-tax money first" in f.message
+
+
+def test_notice_2014_54_without_a_choice():
+    found = run(ex23b(None))
+    assert "NOTICE_2014_54" not in codes(found)
+    res = result(ex23b(None))
+    assert res.graph["taxpayer.roth.plan_rollovers_taxable"] == 16000   # EX-23 B derived
+    assert res.graph["f1040.line5b"] == 24000
+
+
+def test_notice_2014_54_allowed_choice_among_rollovers():
+    """EX-16: 80,000 pre-tax to a traditional IRA, 10,000 after-tax to a Roth IRA, 10,000 after-tax in cash."""
+    uses = [{"kind": "direct_rollover", "to": "traditional_ira", "amount": 80000, "pretax": 80000},
+            {"kind": "direct_rollover", "to": "roth_ira", "amount": 10000, "pretax": 0}]
+    data = scenario([form("p1", 100000, ("G",), box2a=0, box5=20000, plan_account={"balance": 100000,
+                                                                                  "after_tax": 20000}, uses=uses)],
+                    taxpayer=person(birth=YOUNG))
+    found = run(data)
+    assert "NOTICE_2014_54" not in codes(found)
+    assert result(data).graph["f1040.line5b"] == 0
+
+
+def test_notice_2014_54_choice_that_cannot_be_honoured():
+    """Two rollovers choosing more pre-tax money than the distribution has."""
+    uses = [{"kind": "direct_rollover", "to": "traditional_ira", "amount": 50000, "pretax": 50000},
+            {"kind": "direct_rollover", "to": "traditional_ira", "amount": 50000, "pretax": 50000}]
+    data = scenario([form("p1", 100000, ("G",), box2a=0, box5=20000, plan_account={"balance": 100000,
+                                                                                  "after_tax": 20000}, uses=uses)],
+                    taxpayer=person(birth=YOUNG))
+    f = only(run(data), "NOTICE_2014_54")
+    assert "could be given" in f.message and "$30,000" in f.message
