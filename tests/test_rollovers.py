@@ -253,3 +253,30 @@ def test_in_plan_rollover_recapture_from_box_10():
     f = form("b", 10000, ["B", "1"], "2025-02-10", box2a=0, box5=10000, box10=6000, box11=2023)
     res = run(scenario(2025, [f], taxpayer=YOUNG))
     assert res.graph["f5329.taxpayer.line1"] == 6000 and res.graph["f5329.taxpayer.line4"] == 600
+
+
+def test_pretax_choice_cannot_break_pretax_first():
+    # EX-23 B with a choice of 0 pre-tax for the Roth rollover: rollovers still take pre-tax first (rules.md §5.3)
+    f = form("d", 40000, ["1"], "2025-05-01", box4=1600, plan_account={"balance": 100000, "after_tax": 40000},
+             uses=[{"kind": "direct_rollover", "to": "roth_ira", "amount": 16000, "pretax": 0}])
+    res = run(scenario(2025, [f], taxpayer=person(birth="1980-01-01")))
+    assert res.graph["taxpayer.roth.plan_rollovers_taxable"] == 16000 and res.graph["f1040.schedule2_line8"] == 800
+
+
+def test_recharacterization_goes_to_line_4():
+    f = form("n", 7000, ["N"], "2025-03-01", box2a=0)
+    res = run(scenario(2025, [f], taxpayer=YOUNG))
+    assert res.graph["f1040.line4a"] == 7000 and res.graph["f1040.line4b"] == 0 and res.graph["f1040.line5a"] is None
+
+
+def test_plan_box_2a_below_box_1_without_box_5():
+    # i1040 lines 5a-5b: partially taxable -> 5a total, 5b from box 2a
+    res = run(scenario(2025, [form("p", 10000, ["7"], "2025-03-01", box2a=5000)], taxpayer=person(birth="1950-01-01")))
+    assert res.graph["f1040.line5a"] == 10000 and res.graph["f1040.line5b"] == 5000
+
+
+def test_rmd_cannot_be_converted():
+    f = form("c", 20000, ["7"], "2025-03-01", ira=True, box2a=20000, rmd_year=True,
+             uses=[{"kind": "conversion", "to": "roth_ira", "amount": 20000}])
+    res = run(scenario(2025, [f], taxpayer=person(birth="1950-01-01", ira={"year_end_value": 100000})))
+    assert "ROLLOVER_OF_RMD" in [e.code for e in res.events] and res.graph["taxpayer.ira.converted"] == 0

@@ -105,12 +105,16 @@ def declare(res, who: str, gp) -> None:
     f.line("required", "Form 5329 must be filed", "i5329 Who Must File",
            "an exception not shown in box 7, or tax not reported by the code 1 shortcut",
            lambda g: f.z("2") > 0 or any(i.kind in ("roth", "recapture") for i in f["items"])
-           or (f.z("4") > 0 and not all(_code1(res, i.form_id) for i in f["items"])))
+           or (f.z("4") > 0 and not all(_code1(res, i) for i in f["items"])))
 
 
-def _code1(res, form_id: str) -> bool:
-    info = res.forms.get(form_id)
-    return info is not None and "1" in info.legs[0].form.box7
+def _code1(res, item) -> bool:
+    """The i5329 shortcut: code 1 shown and the tax owed on the full amount of the 1099-R (box 2a)."""
+    info = res.forms.get(item.form_id)
+    if info is None or "1" not in info.legs[0].form.box7 or item.excepted:
+        return False
+    f = info.legs[0].form
+    return item.amount == (f.box2a if f.box2a is not None else f.box1)
 
 
 def _exception_no(items, year: int):

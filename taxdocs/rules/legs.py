@@ -55,6 +55,8 @@ def source_of(f: Form1099R) -> tuple[Account, str]:
     codes = set(f.box7)
     if codes & ROTH_CODES:
         return Account.roth_ira, "codes J/Q/T are Roth IRA codes"
+    if codes & {"N", "R"}:
+        return Account.traditional_ira, "code N/R: an IRA recharacterization (Form 1040 line 4)"
     if codes & {"B", "H"}:
         return Account.designated_roth, "code B/H: designated Roth account"
     if f.box7_ira_sep_simple:

@@ -32,15 +32,29 @@ class PlanGroup:
 
 def aftertax_of(legs: list[Leg]) -> tuple[Decimal, str]:
     """After-tax part of the distribution: §72(e)(8) pro rata on the whole group when the account
-    facts are given (Notice 2014-54 background), else the payers' box 5."""
+    facts are given (Notice 2014-54 background); else per form box 5, or, for money paid out,
+    box 1 less box 2a when the payer determined the taxable amount (i1040 lines 5a-5b)."""
     forms = list({id(l.form): l.form for l in legs}.values())
     acct = next((f.plan_account for f in forms if f.plan_account is not None), None)
     gross = sum((f.box1 for f in forms), ZERO)
     if acct is not None and acct.balance > 0:
         share = min(dollars(gross * acct.after_tax / acct.balance), acct.after_tax)  # IRC §72(e)(8)
         return share, f"{gross} x {acct.after_tax} / {acct.balance} = {share} (IRC §72(e)(8) pro rata)"
-    total = sum((f.box5 or ZERO for f in forms), ZERO)
-    return total, "box 5: " + ", ".join(f"{f.id} {f.box5 or 0}" for f in forms)
+    total, how = ZERO, []
+    for f in forms:
+        part, why = _form_aftertax(f)
+        total += part
+        how.append(f"{f.id} {part} ({why})")
+    return total, "; ".join(how)
+
+
+def _form_aftertax(f) -> tuple[Decimal, str]:
+    box5 = f.box5 or ZERO
+    direct = bool(set(f.box7) & {"G", "H"})  # a direct rollover's 2a says nothing about after-tax money
+    if direct or f.box2a is None or f.box2b_not_determined:
+        return box5, "box 5"
+    rest = f.box1 - f.box2a
+    return (max(box5, rest), "box 1 - box 2a") if rest > box5 else (box5, "box 5")
 
 
 def allocate(group: PlanGroup) -> None:
@@ -51,13 +65,20 @@ def allocate(group: PlanGroup) -> None:
     group.pretax = group.gross - group.aftertax
     left = group.pretax
     rolled = [leg for leg in group.legs if leg.is_rollover and leg.valid or leg.kind == UseKind.in_plan_roth_rollover]
+    # Pre-tax goes to the rollovers first (§402(c)(2)): together they take min(pre-tax, amount rolled).
+    # The participant's choice (`pretax` on a use) only splits that among destinations (Notice 2014-54 §III.B).
     chosen = [leg for leg in rolled if leg.use is not None and leg.use.pretax is not None]
-    for leg in chosen:  # the participant's choice comes first (Notice 2014-54 §III.B)
+    for leg in chosen:
         leg.pretax = min(leg.use.pretax, leg.amount, left)
         left -= leg.pretax
-    for leg in sorted((l for l in rolled if l not in chosen), key=lambda l: PRETAX_ORDER.get(l.to, 9)):
-        leg.pretax = min(leg.amount, left)  # pre-tax first to rollovers (§402(c)(2))
-        left -= leg.pretax
+    order = sorted(rolled, key=lambda l: (l in chosen, PRETAX_ORDER.get(l.to, 9)))
+    for leg in order:
+        more = min(leg.amount - leg.pretax, left)
+        if more > 0 and leg in chosen:
+            group.notes.append(f"{leg.ref}: the choice of {leg.use.pretax} pre-tax cannot stand; rollovers take "
+                               f"pre-tax money first, so it takes {leg.pretax + more} (Notice 2014-54)")
+        leg.pretax += more
+        left -= more
     kept = [leg for leg in group.legs if leg not in rolled]
     kept_total = sum((leg.amount for leg in kept), ZERO)
     spread = left

@@ -68,7 +68,7 @@ def check_window(leg: Leg, paid: date, window_days: int, self_cert_days: int) ->
 
 def check_eligible(leg: Leg, src: Account, person: Person, rmd_age: Optional[int], year: int) -> list[Event]:
     """Amounts that are not eligible rollover distributions (IRC §402(c)(4), §408(d)(3); rules.md §6.3)."""
-    if not leg.is_rollover:
+    if not (leg.is_rollover or leg.kind == UseKind.conversion):  # a conversion is a rollover too (§408A(e))
         return []
     f, out = leg.form, []
     for code in f.box7:

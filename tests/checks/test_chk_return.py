@@ -12,12 +12,19 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
 def test_early_distribution_tax_ex19():
-    """EX-19 case 1: 2,000 not rolled over at 42 -> 200 on Schedule 2 line 8 (code 1: no Form 5329 needed)."""
+    """EX-19 case 1: 2,000 not rolled over at 42 -> 200 on Schedule 2 line 8. The code 1 shortcut does not
+    apply: the tax is owed on 2,000, not on the full 10,000 shown on the 1099-R (i5329; rules.md §8.1)."""
     use = {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 8000, "date": "2025-04-01"}
     data = scenario([form("401k", 10000, ("1",), box2a=10000, box4=2000, uses=[use])],
                     taxpayer=person(birth="1983-03-01"))
     f = only(run(data), "EARLY_DISTRIBUTION_TAX")
-    assert "$2,000" in f.message and "$200" in f.message and "not needed" in f.message and f.severity == "info"
+    assert "$2,000" in f.message and "$200" in f.message and "Form 5329 is required" in f.message
+    assert f.severity == "info"
+
+
+def test_code_1_shortcut_when_tax_is_owed_on_the_full_amount():
+    data = scenario([form("401k", 10000, ("1",), box2a=10000, box4=2000)], taxpayer=person(birth="1983-03-01"))
+    assert "not needed" in only(run(data), "EARLY_DISTRIBUTION_TAX").message
 
 
 def test_early_distribution_tax_with_form_5329():
