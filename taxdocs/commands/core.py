@@ -106,20 +106,22 @@ def explain(scenario: Path = typer.Argument(..., help="scenario file"),
 
 def _tree(node: dict, parent: Tree | None = None) -> Tree:
     v = node["value"]
-    shown = fmt(v) if not isinstance(v, (list, dict, bool)) and v is not None else ("blank" if v is None else str(v)[:80])
-    text = f"[bold]{node['key']}[/] = {shown}  {node['label']}"
+    from decimal import Decimal
+    shown = fmt(v) if isinstance(v, (Decimal, int)) and not isinstance(v, bool) else ("blank" if v is None else str(v)[:80])
+    from rich.markup import escape as e
+    text = f"[bold]{e(node['key'])}[/] = {e(shown)}  {e(node['label'])}"
     if node.get("formula"):
-        text += f"\n   [dim]{node['formula']}[/]"
+        text += f"\n   [dim]{e(node['formula'])}[/]"
     if node.get("cite"):
-        text += f"  [cyan]({node['cite']})[/]"
+        text += f"  [cyan]({e(node['cite'])})[/]"
     if node.get("source"):
-        text += f"\n   [green]{node['source']}[/]"
+        text += f"\n   [green]{e(node['source'])}[/]"
     if node.get("repeat"):
         text += "  [dim](shown above)[/]"
     if node["status"] != "complete":
         text += f"  [yellow]{node['status']}[/]"
     for n in node.get("notes", []):
-        text += f"\n   [magenta]note: {n}[/]"
+        text += f"\n   [magenta]note: {e(n)}[/]"
     branch = Tree(text) if parent is None else parent.add(text)
     for child in node.get("inputs", []):
         _tree(child, branch)

@@ -122,7 +122,7 @@ class Graph:
 
     # -- explaining ------------------------------------------------------
     def explain(self, key: str, depth: int = 50, gates: bool = False, _seen: set | None = None) -> dict:
-        """The tree of what a line read. Yes/no conditions (gates) and repeats are folded unless asked."""
+        """The tree of what a line read. Yes/no conditions and lists (gates) and repeats are folded unless asked."""
         seen = set() if _seen is None else _seen
         node = self._node(key)
         out = {"key": node.key, "label": node.label, "value": node.value, "status": node.status}
@@ -138,7 +138,7 @@ class Graph:
             out["repeat"] = True
             return out
         seen.add(key)
-        deps = [k for k in node.deps if gates or not isinstance(self.nodes[k].value, bool)]
+        deps = [k for k in node.deps if gates or not isinstance(self.nodes[k].value, (bool, list))]
         if depth > 0 and deps:
             out["inputs"] = [self.explain(k, depth - 1, gates, seen) for k in deps]
         return out

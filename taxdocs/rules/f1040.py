@@ -69,8 +69,11 @@ def declare(res) -> None:
                                                          or f["4b"] != f["ira_gross"]) else None)
     f.line("pension_gross", "Pensions and annuities, box 1 total", "i1040 lines 5a-5b", "sum of box 1",
            lambda g: total(r["gross"] for r in rows("5")))
+    for info in res.forms.values():
+        if info.source not in IRA_LINE:
+            _declare_plan_form(res, info)
     f.line("5b", "Pensions and annuities, taxable amount", "i1040 lines 5a-5b; Notice 2014-54", "sum of taxable parts",
-           lambda g: total(r["taxable"] for r in rows("5")) if rows("5") else None)
+           lambda g: total(g[f"r1099.{r['id']}.taxable"] for r in rows("5")) if rows("5") else None)
     f.line("5c", "Line 5 notations", "i1040 lines 5a-5b; 2025 line 5c", "Rollover",
            lambda g: sorted({n for r in rows("5") for n in r["notes"]}))
     f.line("5a", "Pensions and annuities (total, when not fully taxable)", "i1040 lines 5a-5b",
@@ -82,3 +85,36 @@ def declare(res) -> None:
            "Form 5329 line 4, each person", lambda g: total(g[f"f5329.{w}.line4"] for w in people))
     f.line("retirement_taxable", "Retirement income included in income", "lines 4b + 5b", "4b + 5b",
            lambda g: f.z("4b") + f.z("5b"))
+
+
+def _declare_plan_form(res, info) -> None:
+    """One plan 1099-R's taxable amount, with each leg's pre-tax/after-tax split as its explanation."""
+    g, f = res.graph, info.legs[0].form
+    grp = next((gr for gr in res.groups if any(l.form is f for l in gr.legs)), None)
+    g.fact(f"r1099.{f.id}.box1", f.box1, f"Form 1099-R {f.id}: box 1", f"scenario: forms_1099r[id={f.id}].box1")
+    if grp is not None:
+        g.fact(f"r1099.{f.id}.group", f"pre-tax {grp.pretax}, after-tax {grp.aftertax} of {grp.gross}",
+               "The distribution this form is part of (Notice 2014-54: one distribution)",
+               f"after-tax from {grp.aftertax_source}")
+    for i, l in enumerate(info.legs):
+        where = l.kind.value + (f" to {l.to.value}" if l.to else "") + ("" if l.valid else " (does not count: "
+                                                                         + ", ".join(l.invalid_reasons) + ")")
+        g.fact(f"r1099.{f.id}.leg{i}", l.taxable, f"{where}: {l.amount} = pre-tax {l.pretax} + after-tax {l.aftertax}",
+               f"scenario: forms_1099r[id={f.id}].uses" + (f"[{l.index}]" if l.index >= 0 else " (the rest: kept)"),
+               note=l.inferred or None)
+    sm = f"sm.{f.id}.line9"
+    if g.has(sm):
+        g.define(f"r1099.{f.id}.taxable", f"Form 1099-R {f.id}: taxable amount", "i1040 Simplified Method Worksheet",
+                 "Simplified Method line 9", lambda g: g[sm])
+        return
+    g.define(f"r1099.{f.id}.taxable", f"Form 1099-R {f.id}: taxable amount",
+             "IRC §402(c)(2); Notice 2014-54; i1040 lines 5a-5b",
+             "pre-tax money kept or rolled to a Roth account; pre-tax goes to rollovers first",
+             lambda g: _leg_sum(g, f.id, len(info.legs)))
+
+
+def _leg_sum(g, fid, n):
+    if g.has(f"r1099.{fid}.group"):
+        g[f"r1099.{fid}.group"]
+    g[f"r1099.{fid}.box1"]
+    return total(g[f"r1099.{fid}.leg{i}"] for i in range(n))
