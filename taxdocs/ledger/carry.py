@@ -1,0 +1,264 @@
+"""Carry forward from the ledger: fill a scenario's blank prior-year facts.
+
+    from taxdocs.ledger import open_store
+    from taxdocs.ledger.carry import fill_from_ledger
+
+    filled, findings = fill_from_ledger(scenario, open_store(url))
+    res = compute(filled, file)            # then report `findings` with the check findings
+
+`fill_from_ledger(scenario, store) -> (Scenario, list[Finding])` is pure: it reads the ledger,
+never writes it, and never changes `scenario` (it returns a filled deep copy). Per person, keyed
+by (person.client_id or scenario.client_id, SSN key), it looks at the ledger's current version of
+the previous tax year and fills each fact the scenario leaves blank:
+
+| scenario fact (blank =)                          | from the ledger's previous year                         |
+|--------------------------------------------------|---------------------------------------------------------|
+| ira.prior_basis (None)                           | Form 8606 line 14 (basis carried, rules.md §4.3 line 2)  |
+| ira.ever_nondeductible (None)                    | True when that basis is more than 0                      |
+| roth.contribution_basis (None)                   | regular-contribution basis left (line 22 start)          |
+| roth.conversions ([])                            | conversion / plan-rollover layers, `distributed` updated |
+| roth.first_contribution_year (None)              | first Roth IRA year (5-year clock, rules.md §7.1)        |
+| rollovers_last_12_months ([])                    | IRA-to-IRA 60-day rollover dates whose 12 months reach   |
+|                                                  | into this year (rules.md §6.4)                           |
+
+Findings (taxdocs.checks.finding.Finding):
+- LEDGER_DISAGREES (warning): the scenario gives a fact and the ledger has a different one; the
+  scenario's value is kept, the message shows both.
+- LEDGER_GAP (warning): the previous year is not in the ledger but an earlier one is. Nothing
+  year-dependent is filled (the missing year may have changed it); only `ever_nondeductible` and
+  the first Roth year, which no later year can change.
+- LEDGER_PROVISIONAL (warning): a filled figure rested on an assumption when that year was committed.
+- LEDGER_FILLED (info): what was filled, from which year and version.
+- LEDGER_NO_CLIENT_ID / LEDGER_NO_HISTORY / LEDGER_OTHER_CLIENT (info): nothing could be filled, and why.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Optional
+
+from taxdocs.checks.finding import Finding
+from taxdocs.core.dates import add_months
+from taxdocs.core.money import fmt
+from taxdocs.ledger import keys
+
+if TYPE_CHECKING:  # pragma: no cover
+    from taxdocs.ledger.store import LedgerStore
+    from taxdocs.model.scenario import Scenario
+
+R_BASIS = "Form 8606 line 2 = prior-year line 14 (i8606; rules.md §4.3)"
+R_ROTH_BASIS = "Form 8606 line 22, Basis in Regular Roth IRA Contributions (i8606; rules.md §4.3)"
+R_LAYERS = "Form 8606 line 24; Reg. §1.408A-6 Q&A-8 ordering (rules.md §7.3)"
+R_FIRST = "IRC §408A(d)(2)(B): the 5-taxable-year period (rules.md §7.1)"
+R_ONCE = "IRC §408(d)(3)(B): one IRA-to-IRA rollover per 12 months (rules.md §6.4)"
+
+
+def _money(x) -> str:
+    return "blank" if x is None else fmt(Decimal(keys.money_text(Decimal(x))))
+
+
+def _layers_text(layers: list[dict]) -> str:
+    if not layers:
+        return "none"
+    return "; ".join(f"{l['year']}: {_money(l['amount'])} (taxable {_money(l['taxable'])}, "
+                     f"distributed {_money(l['distributed'])})" for l in layers)
+
+
+def _norm_layers(layers) -> list[tuple]:
+    out = []
+    for l in layers:
+        d = l if isinstance(l, dict) else {"year": l.year, "amount": l.amount, "taxable": l.taxable,
+                                           "distributed": l.distributed}
+        out.append((int(d["year"]), Decimal(d["amount"]), Decimal(d["taxable"]), Decimal(d["distributed"])))
+    return sorted(out)
+
+
+def rollover_dates_reaching(dates: list[date], tax_year: int) -> list[date]:
+    """Distribution dates whose 12-month period runs into `tax_year` (same add-12-months rule as
+    taxdocs.rules.rollovers.check_once_per_year)."""
+    start = date(tax_year, 1, 1)
+    return sorted({d for d in dates if d < start and add_months(d, 12) > start})
+
+
+def fill_from_ledger(scenario: "Scenario", store: "LedgerStore | str") -> tuple["Scenario", list[Finding]]:
+    """Return (a filled copy of `scenario`, findings). See the module docstring.
+
+    `store`: an open `LedgerStore`, or a ledger URL / path (opened without creating it, and
+    closed again; a missing ledger is a `LedgerError`)."""
+    if not hasattr(store, "current_years"):
+        from taxdocs.ledger.store import open_store
+        with open_store(store, create=False) as opened:
+            return fill_from_ledger(scenario, opened)
+    sc = scenario.model_copy(deep=True)
+    findings: list[Finding] = []
+    for who, person in sc.people():
+        findings += _fill_person(sc, who, person, store)
+    return sc, findings
+
+
+def _finding(code, severity, message, rule, fix, who, field="", **data) -> Finding:
+    return Finding(code, severity, message, rule, fix, record=who, field=field, data=keys.canon(data))
+
+
+def _fill_person(sc, who: str, person, store) -> list[Finding]:
+    from taxdocs.model.scenario import ConversionLayer, Rollover
+
+    out: list[Finding] = []
+    y = sc.tax_year
+    name = f"{who} ({person.ssn_last4})"
+    cid = person.client_id or sc.client_id
+    if not cid:
+        return [_finding("LEDGER_NO_CLIENT_ID", "info", f"{name}: no client_id, so the ledger was not consulted",
+                         "taxdocs ledger (docs/ledger.md)", "Set client_id in the scenario (or on the person).", who,
+                         "client_id")]
+    key = keys.ssn_key(person.ssn)
+    prior = [r for r in store.current_years(cid, key) if r.tax_year < y]
+    if not prior:
+        others = [c for c in store.clients_of(key) if c != cid]
+        if others:
+            return [_finding("LEDGER_OTHER_CLIENT", "info",
+                             f"{name}: the ledger has no year before {y} under client {cid}, but has this SSN under "
+                             f"client {', '.join(others)}", "taxdocs ledger (docs/ledger.md)",
+                             "Check the client_id; the ledger is keyed by client id and SSN.", who, "client_id",
+                             client_id=cid, other_clients=others)]
+        return [_finding("LEDGER_NO_HISTORY", "info", f"{name}: no year before {y} in the ledger for client {cid}; "
+                         "prior-year facts are as given", "taxdocs ledger (docs/ledger.md)",
+                         "Nothing to do for a first year; otherwise seed the ledger (`taxdocs ledger seed`).", who,
+                         client_id=cid)]
+    last = prior[-1]
+    f = last.facts
+    src = f"the ledger's {last.tax_year} (version {last.version})"
+    filled: list[str] = []
+    ira, roth = person.ira, person.roth
+
+    def disagree(field: str, what: str, given, ledger, rule: str):
+        out.append(_finding(
+            "LEDGER_DISAGREES", "warning",
+            f"{name}: {what}: the scenario gives {given}; {src} has {ledger}. The scenario's value is used.",
+            rule, f"Check the {last.tax_year} return as filed. Correct {who}.{field}, leave it blank to take the "
+            f"ledger's value, or record the correction with `taxdocs ledger commit --amend` on the {last.tax_year} "
+            "scenario.", who, f"{who}.{field}", scenario=given, ledger=ledger, ledger_year=last.tax_year,
+            ledger_version=last.version))
+
+    if last.tax_year != y - 1:
+        missing = list(range(last.tax_year + 1, y))
+        out.append(_finding(
+            "LEDGER_GAP", "warning",
+            f"{name}: the ledger has {last.tax_year} but not {', '.join(map(str, missing))}; the basis, Roth "
+            f"contribution basis, conversion layers and rollover dates were not filled from {last.tax_year} "
+            "because the missing year(s) may have changed them",
+            "Form 8606 line 2 (most recent 8606 line 14 plus later contributions; rules.md §4.1, §4.3)",
+            f"Commit the missing year(s) ({', '.join(map(str, missing))}), or give the prior-year facts in the "
+            "scenario.", who, f"{who}.ira.prior_basis", ledger_year=last.tax_year, missing_years=missing))
+        # facts no later year can undo
+        if ira.ever_nondeductible is None and any(r.facts.ira_basis > 0 for r in prior):
+            ira.ever_nondeductible = True
+            filled.append("ever_nondeductible = true")
+        first = _first_year(prior)
+        if first is not None:
+            if roth.first_contribution_year is None:
+                roth.first_contribution_year = first
+                filled.append(f"first Roth year {first}")
+            elif roth.first_contribution_year != first:
+                disagree("roth.first_contribution_year", "first Roth IRA year", roth.first_contribution_year,
+                         first, R_FIRST)
+        if filled:
+            out.append(_filled(name, who, src, filled))
+        return out
+
+    provisional = set(f.provisional)
+
+    def warn_provisional(label: str, what: str, field: str):
+        if label in provisional:
+            out.append(_finding("LEDGER_PROVISIONAL", "warning",
+                                f"{name}: {what} filled from {src} rested on an assumption when that year was "
+                                "committed", rule_for(label), f"Check the {last.tax_year} figures; amend that year "
+                                "if it was wrong.", who, f"{who}.{field}", ledger_year=last.tax_year))
+
+    # traditional IRA basis (Form 8606 line 14 -> next year's line 2)
+    if ira.prior_basis is None:
+        ira.prior_basis = f.ira_basis
+        filled.append(f"prior_basis {_money(f.ira_basis)} (line 14)")
+        warn_provisional("ira_basis", "the prior-year basis", "ira.prior_basis")
+    elif Decimal(ira.prior_basis) != f.ira_basis:
+        disagree("ira.prior_basis", f"prior-year basis (Form 8606 line 14 of {last.tax_year})",
+                 _money(ira.prior_basis), _money(f.ira_basis), R_BASIS)
+    if f.ira_basis > 0 or any(r.facts.ira_basis > 0 for r in prior):
+        if ira.ever_nondeductible is None:
+            ira.ever_nondeductible = True
+            filled.append("ever_nondeductible = true")
+        elif ira.ever_nondeductible is False:
+            basis_years = [r.tax_year for r in prior if r.facts.ira_basis > 0]
+            disagree("ira.ever_nondeductible", "nondeductible contributions in an earlier year", "no",
+                     f"basis in {', '.join(map(str, basis_years))}", R_BASIS)
+
+    # Roth IRA regular-contribution basis
+    if roth.contribution_basis is None:
+        roth.contribution_basis = f.roth_contribution_basis
+        filled.append(f"Roth contribution basis {_money(f.roth_contribution_basis)}")
+        warn_provisional("roth_contribution_basis", "the Roth contribution basis", "roth.contribution_basis")
+    elif Decimal(roth.contribution_basis) != f.roth_contribution_basis:
+        disagree("roth.contribution_basis", "Roth IRA contribution basis", _money(roth.contribution_basis),
+                 _money(f.roth_contribution_basis), R_ROTH_BASIS)
+
+    # conversion and plan-rollover layers
+    if not roth.conversions:
+        if f.conversion_layers:
+            roth.conversions = [ConversionLayer(year=l["year"], amount=l["amount"], taxable=l["taxable"],
+                                                distributed=l["distributed"]) for l in f.conversion_layers]
+            filled.append(f"{len(f.conversion_layers)} conversion layer(s)")
+            warn_provisional("conversion_layers", "the conversion layers", "roth.conversions")
+    elif _norm_layers(roth.conversions) != _norm_layers(f.conversion_layers):
+        disagree("roth.conversions", "conversion layers",
+                 _layers_text([{"year": l.year, "amount": l.amount, "taxable": l.taxable,
+                                "distributed": l.distributed} for l in sorted(roth.conversions, key=lambda l: l.year)]),
+                 _layers_text(f.conversion_layers), R_LAYERS)
+
+    # first Roth IRA year (five-year clock)
+    first = _first_year(prior)
+    if first is not None:
+        if roth.first_contribution_year is None:
+            roth.first_contribution_year = first
+            filled.append(f"first Roth year {first}")
+            warn_provisional("roth_first_year", "the first Roth IRA year", "roth.first_contribution_year")
+        elif roth.first_contribution_year != first:
+            disagree("roth.first_contribution_year", "first Roth IRA year", roth.first_contribution_year, first,
+                     R_FIRST)
+
+    # IRA-to-IRA rollovers within 12 months (once-per-year rule)
+    reach = rollover_dates_reaching(f.ira_rollover_dates, y)
+    if reach:
+        if not person.rollovers_last_12_months:
+            person.rollovers_last_12_months = [Rollover(distribution_date=d, note=f"from the ledger ({last.tax_year})")
+                                               for d in reach]
+            filled.append("rollover date(s) " + ", ".join(d.isoformat() for d in reach))
+        else:
+            given = {r.distribution_date for r in person.rollovers_last_12_months}
+            missing = [d for d in reach if d not in given]
+            if missing:
+                disagree("rollovers_last_12_months", "IRA-to-IRA rollovers in the last 12 months",
+                         ", ".join(sorted(d.isoformat() for d in given)),
+                         ", ".join(d.isoformat() for d in reach), R_ONCE)
+    if filled:
+        out.append(_filled(name, who, src, filled))
+    return out
+
+
+def _first_year(prior: list) -> Optional[int]:
+    """The first Roth year as the most recent year that knew it recorded it."""
+    for r in reversed(prior):
+        if r.facts.roth_first_year is not None:
+            return r.facts.roth_first_year
+    return None
+
+
+def rule_for(label: str) -> str:
+    return {"ira_basis": R_BASIS, "roth_contribution_basis": R_ROTH_BASIS, "roth_first_year": R_FIRST,
+            "conversion_layers": R_LAYERS}.get(
+        label, "taxdocs ledger (docs/ledger.md)")
+
+
+def _filled(name: str, who: str, src: str, filled: list[str]) -> Finding:
+    return _finding("LEDGER_FILLED", "info", f"{name}: filled from {src}: " + "; ".join(filled),
+                    "taxdocs ledger (docs/ledger.md)", "Nothing to do; give the facts in the scenario to override.",
+                    who, filled=filled)

@@ -1,0 +1,101 @@
+"""Keys and content hashes for the ledger. The SSN never leaves this module in clear.
+
+- `ssn_key(ssn)`: the person's key beside the client id. PBKDF2-HMAC-SHA256 of the nine digits
+  with a fixed application salt (so two firms running taxdocs get the same key, and an export
+  from one imports into the other), 100,000 iterations (so guessing all 10^9 SSNs costs real
+  time; a fixed salt alone would not). It is a pseudonym, not encryption: treat the ledger as PII.
+- `canonical_scenario(sc)`: the scenario as canonical JSON, SSNs replaced by their key and last
+  four digits; equal inputs give equal text whatever the file's spelling (7000 vs 7000.00, key
+  order, defaults written out or left out).
+- `content_hash(text)`: sha256 of that text, to tell "the same year again" from an amendment.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+APP_SALT = b"taxdocs-ledger/ssn-key/v1"
+ITERATIONS = 100_000
+
+
+def ssn_digits(ssn: str) -> str:
+    digits = "".join(ch for ch in str(ssn) if ch.isdigit())
+    if len(digits) != 9:
+        raise ValueError("an SSN has 9 digits")
+    return digits
+
+
+@functools.lru_cache(maxsize=4096)
+def _key(digits: str) -> str:
+    return hashlib.pbkdf2_hmac("sha256", digits.encode(), APP_SALT, ITERATIONS).hex()
+
+
+def ssn_key(ssn: str) -> str:
+    """64 hex characters; the same for '123-45-6789' and '123456789'."""
+    return _key(ssn_digits(ssn))
+
+
+def last4(ssn: str) -> str:
+    return ssn_digits(ssn)[-4:]
+
+
+def masked(last: str) -> str:
+    """The only form in which an SSN is ever shown."""
+    return f"***-**-{last}"
+
+
+def money_text(d: Decimal) -> str:
+    """Canonical text of an amount: 7000, 7000.0 and 7000.00 all give '7000'; 12.50 gives '12.5'."""
+    if not d.is_finite():
+        raise ValueError(f"not a finite amount: {d}")
+    if d == d.to_integral_value():
+        return str(int(d))
+    return format(d.normalize(), "f")
+
+
+def canon(x: Any) -> Any:
+    """JSON-ready, stable: Decimals as canonical text, dates ISO, enums by value."""
+    if isinstance(x, bool) or x is None or isinstance(x, (int, str)):
+        return x
+    if isinstance(x, Decimal):
+        return money_text(x)
+    if isinstance(x, float):
+        return money_text(Decimal(str(x)))
+    if isinstance(x, (date, datetime)):
+        return x.isoformat()
+    if isinstance(x, Enum):
+        return x.value
+    if isinstance(x, dict):
+        return {str(k): canon(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [canon(v) for v in x]
+    raise TypeError(f"cannot put {type(x).__name__} in the ledger")
+
+
+def dumps(doc: Any) -> str:
+    return json.dumps(canon(doc), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def redacted_scenario(sc) -> dict:
+    """The scenario as a plain dict with each SSN replaced by {ssn_key, last4}."""
+    data = sc.model_dump(mode="python")
+    for who in ("taxpayer", "spouse"):
+        p = data.get(who)
+        if p:
+            ssn = p.pop("ssn")
+            p["ssn_key"] = ssn_key(ssn)
+            p["ssn_last4"] = last4(ssn)
+    return canon(data)
+
+
+def canonical_scenario(sc) -> str:
+    return dumps(redacted_scenario(sc))
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

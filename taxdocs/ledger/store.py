@@ -1,0 +1,677 @@
+"""The ledger store: what each finished year leaves for the next, per person, with history.
+
+    store = open_store()                 # ./taxdocs.db, or $TAXDOCS_LEDGER, or a path / URL given
+    report = store.commit(scenario)      # atomic; the same inputs again change nothing
+    store.commit(changed, amend=True)    # a new version; the earlier one stays as history
+    store.current_years(client_id, ssn_key(ssn))
+
+The tax logic is not here: `commit` runs `taxdocs.rules.engine.compute` and
+`taxdocs.rules.carry.carry_forward` and stores what they give.
+
+Faults. A commit is one database transaction: killed at any point, the ledger is as before
+(tests/ledger/test_faults.py kills a child process inside the transaction). Two commits of the
+same person-year cannot both win silently: on SQLite the write transaction takes the write lock
+first (BEGIN IMMEDIATE); on PostgreSQL the person rows are locked (SELECT ... FOR UPDATE); under
+both, (person, year, version) is unique, so a writer that read a stale version fails with
+`LedgerConflict` and writes nothing. The second of two commits then sees the first: same inputs
+mean "unchanged", different inputs need `--amend`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator, Optional
+
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, selectinload
+
+from taxdocs.errors import TaxdocsError
+from taxdocs.ledger import keys
+from taxdocs.ledger import models as m
+
+DEFAULT_PATH = "taxdocs.db"
+ENV_URL = "TAXDOCS_LEDGER"
+ENV_HOOK = "TAXDOCS_LEDGER_TEST_HOOK"
+MIGRATIONS = Path(__file__).parent / "migrations"
+_PG_LOCK = 0x7A78_6C65  # advisory lock id for migrations ("taxle")
+BUSY_TIMEOUT_S = 30
+
+
+class LedgerError(TaxdocsError):
+    """A clear ledger failure (no such client, cannot open, newer schema...)."""
+
+
+class LedgerNeedsAmend(LedgerError):
+    """The year is already recorded with different inputs and --amend was not given."""
+
+
+class LedgerConflict(LedgerError):
+    """Another commit for the same person-year landed first; nothing was written."""
+
+
+# --------------------------------------------------------------------------- records
+
+@dataclass
+class CarryFacts:
+    """What one tax year leaves for the next (from `taxdocs.rules.carry.carry_forward`)."""
+    ira_basis: Decimal                                   # Form 8606 line 14 (or basis kept)
+    roth_contribution_basis: Decimal                     # regular Roth contributions not yet distributed
+    conversion_layers: list[dict] = field(default_factory=list)  # year, amount, taxable, distributed
+    roth_first_year: Optional[int] = None
+    ira_rollover_dates: list[date] = field(default_factory=list)
+    year_end_value: Optional[Decimal] = None
+    f8606: dict[str, Decimal] = field(default_factory=dict)      # the year's Form 8606 lines, "1".."25c"
+    notes: list[str] = field(default_factory=list)
+    provisional: list[str] = field(default_factory=list)         # carried figures resting on assumptions
+
+    def as_dict(self) -> dict:
+        return keys.canon({
+            "ira_basis": self.ira_basis, "roth_contribution_basis": self.roth_contribution_basis,
+            "conversion_layers": [{k: l[k] for k in ("year", "amount", "taxable", "distributed")}
+                                  for l in self.conversion_layers],
+            "roth_first_year": self.roth_first_year, "ira_rollover_dates": list(self.ira_rollover_dates),
+            "year_end_value": self.year_end_value, "f8606": self.f8606, "notes": self.notes,
+            "provisional": self.provisional})
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "CarryFacts":
+        dec = lambda v: None if v is None else Decimal(str(v))  # noqa: E731
+        return cls(
+            ira_basis=dec(d["ira_basis"]), roth_contribution_basis=dec(d.get("roth_contribution_basis", 0)),
+            conversion_layers=[{"year": int(l["year"]), "amount": dec(l["amount"]), "taxable": dec(l["taxable"]),
+                                "distributed": dec(l.get("distributed", 0))} for l in d.get("conversion_layers", [])],
+            roth_first_year=d.get("roth_first_year"),
+            ira_rollover_dates=[date.fromisoformat(x) if isinstance(x, str) else x for x in d.get("ira_rollover_dates", [])],
+            year_end_value=dec(d.get("year_end_value")),
+            f8606={str(k): dec(v) for k, v in (d.get("f8606") or {}).items()},
+            notes=list(d.get("notes") or []), provisional=list(d.get("provisional") or []))
+
+
+@dataclass
+class YearRecord:
+    client_id: str
+    ssn_last4: str
+    name: Optional[str]
+    tax_year: int
+    version: int
+    current: bool
+    kind: str
+    source: Optional[str]
+    committed_at: datetime
+    content_hash: str
+    facts: CarryFacts
+
+    @property
+    def ssn_masked(self) -> str:
+        return keys.masked(self.ssn_last4)
+
+
+@dataclass
+class PersonRecord:
+    client_id: str
+    ssn_key: str
+    ssn_last4: str
+    name: Optional[str]
+    years: list[YearRecord]           # every version, by year then version
+
+    @property
+    def ssn_masked(self) -> str:
+        return keys.masked(self.ssn_last4)
+
+    def current(self) -> list[YearRecord]:
+        return [y for y in self.years if y.current]
+
+
+@dataclass
+class Entry:
+    """One person-year to record."""
+    client_id: str
+    ssn_key: str
+    ssn_last4: str
+    name: Optional[str]
+    who: str
+    facts: CarryFacts
+
+
+@dataclass
+class Outcome:
+    who: str
+    client_id: str
+    ssn_last4: str
+    tax_year: int
+    status: str                       # new | unchanged | amended
+    version: int
+    previous: Optional[int] = None
+    changes: list[str] = field(default_factory=list)
+    later_years: list[int] = field(default_factory=list)
+
+    @property
+    def ssn_masked(self) -> str:
+        return keys.masked(self.ssn_last4)
+
+
+@dataclass
+class CommitReport:
+    tax_year: int
+    outcomes: list[Outcome]
+    findings: list = field(default_factory=list)     # from fill_from_ledger (taxdocs.checks.finding.Finding)
+    content_hash: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return any(o.status != "unchanged" for o in self.outcomes)
+
+
+# --------------------------------------------------------------------------- opening
+
+def normalize_url(url_or_path: Optional[str | os.PathLike] = None) -> str:
+    """A SQLAlchemy URL from a URL, a file path, $TAXDOCS_LEDGER or ./taxdocs.db.
+    postgres:// and postgresql:// use the psycopg (3) driver."""
+    raw = str(url_or_path) if url_or_path not in (None, "") else (os.environ.get(ENV_URL) or DEFAULT_PATH)
+    if "://" not in raw:
+        return "sqlite:///" + str(Path(raw).expanduser().resolve())
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def _safe(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # pragma: no cover - unparsable URL is reported by create_engine
+        return "<ledger URL>"
+
+
+def _engine(url: str) -> Engine:
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        eng = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
+
+        @event.listens_for(eng, "connect")
+        def _connect(dbapi_conn, _rec):
+            dbapi_conn.isolation_level = None      # we issue BEGIN ourselves (below)
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+            cur.close()
+
+        @event.listens_for(eng, "begin")
+        def _begin(conn):
+            # a write transaction takes the write lock before it reads anything
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("taxdocs_write") else "BEGIN")
+        return eng
+    if u.get_backend_name() == "postgresql" and u.get_driver_name() == "psycopg":
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise LedgerError("a PostgreSQL ledger needs the psycopg package: pip install 'psycopg[binary]'") from None
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config():
+    from alembic.config import Config
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+# The newest migration in migrations/versions. Opening a ledger already at this revision does not
+# load Alembic at all (it is slow to import); tests/ledger/test_ledger_migrations.py checks the value.
+SCHEMA_HEAD = "0002"
+
+
+def schema_head() -> str:
+    """The head revision according to Alembic's scripts."""
+    from alembic.script import ScriptDirectory
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def schema_revision(engine: Engine) -> Optional[str]:
+    """The ledger's schema revision, None for an empty database."""
+    from sqlalchemy import inspect, text
+    with engine.connect() as conn:
+        if not inspect(conn).has_table(m.VERSION_TABLE):
+            return None
+        return conn.execute(text(f"SELECT version_num FROM {m.VERSION_TABLE}")).scalar()
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    """Bring the schema to `target` under a lock (SQLite write lock / PostgreSQL advisory lock),
+    so two processes opening a new ledger at once do not both create it."""
+    cur = schema_revision(engine)
+    if target == "head" and cur == SCHEMA_HEAD:
+        return
+    from alembic import command
+    from alembic.script import ScriptDirectory
+    cfg = alembic_config()
+    script = ScriptDirectory.from_config(cfg)
+    if cur is not None:
+        try:
+            script.get_revision(cur)
+        except Exception:
+            raise LedgerError(f"this ledger has schema revision {cur!r}, written by a newer taxdocs; "
+                              "upgrade taxdocs to open it") from None
+    if target == "head" and cur == script.get_current_head():
+        return
+    with engine.connect() as conn:
+        conn.execution_options(taxdocs_write=True)
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK})")
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, target)
+
+
+def open_store(url_or_path: Optional[str | os.PathLike] = None, *, create: bool = True,
+               migrate: bool = True) -> "LedgerStore":
+    """Open (and create, and upgrade to the newest schema) the ledger.
+
+    `url_or_path`: a SQLAlchemy URL (sqlite:///..., postgresql://user:pw@host/db) or a file path;
+    blank: $TAXDOCS_LEDGER, else ./taxdocs.db. `create=False`: a missing SQLite file is an error
+    instead of a new empty ledger."""
+    url = normalize_url(url_or_path)
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite" and (not u.database or ":memory:" in u.database
+                                             or "mode=memory" in str(u)):
+        raise LedgerError("an in-memory SQLite ledger would be lost on exit; give a file path")
+    if u.get_backend_name() == "sqlite" and not u.database.startswith("file:"):
+        p = Path(u.database)
+        if not p.exists():
+            if not create:
+                raise LedgerError(f"no ledger at {p} (commit a year or give --ledger / ${ENV_URL})")
+            if not p.parent.is_dir():
+                raise LedgerError(f"cannot create the ledger {p}: folder {p.parent} does not exist")
+    eng = _engine(url)
+    try:
+        if migrate:
+            upgrade(eng)
+    except LedgerError:
+        eng.dispose()
+        raise
+    except DBAPIError as e:
+        eng.dispose()
+        first = str(e.orig).strip().splitlines()[0] if str(e.orig).strip() else type(e.orig).__name__
+        raise LedgerError(f"cannot open the ledger {_safe(url)}: {first}") from None
+    return LedgerStore(eng, url)
+
+
+# --------------------------------------------------------------------------- test hook
+
+def _hook(point: str) -> None:
+    """Fault-injection for the tests, off unless $TAXDOCS_LEDGER_TEST_HOOK names this point:
+    "after_read=sleep:1.5" sleeps; "after_first_row=pause:/tmp/marker" creates the marker file
+    and waits (to be killed); "after_first_row=fail" raises. Several: separate with ';'."""
+    spec = os.environ.get(ENV_HOOK)
+    if not spec:
+        return
+    for part in spec.split(";"):
+        name, _, action = part.strip().partition("=")
+        if name != point:
+            continue
+        kind, _, arg = action.partition(":")
+        if kind == "sleep":
+            time.sleep(float(arg))
+        elif kind == "pause":
+            Path(arg).write_text(str(os.getpid()))
+            time.sleep(600)
+        elif kind == "fail":
+            raise RuntimeError(f"test hook: failure injected at {point}")
+
+
+# --------------------------------------------------------------------------- the store
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _aware(d: datetime) -> datetime:
+    return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+
+
+class LedgerStore:
+    # Lock before reading in a write (SQLite BEGIN IMMEDIATE, PostgreSQL SELECT ... FOR UPDATE).
+    # Tests turn it off to show that the unique constraint alone still stops a double win.
+    lock_rows = True
+
+    def __init__(self, engine: Engine, url: str):
+        self.engine = engine
+        self.url = url
+
+    @property
+    def display_url(self) -> str:
+        return _safe(self.url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "LedgerStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- sessions
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as s:
+            yield s
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """One transaction; committed when the block ends, rolled back on any exception."""
+        with self.engine.connect() as conn:
+            conn.execution_options(taxdocs_write=self.lock_rows)
+            with conn.begin():
+                with Session(bind=conn, expire_on_commit=False, autoflush=False) as s:
+                    yield s
+                    s.flush()
+
+    # -- reading
+    def _records(self, person: m.Person) -> list[YearRecord]:
+        latest: dict[int, int] = {}
+        for y in person.years:
+            latest[y.tax_year] = max(latest.get(y.tax_year, 0), y.version)
+        out = []
+        for y in sorted(person.years, key=lambda y: (y.tax_year, y.version)):
+            out.append(YearRecord(person.client_id, person.ssn_last4, person.name, y.tax_year, y.version,
+                                  y.version == latest[y.tax_year], y.commit.kind, y.commit.source,
+                                  _aware(y.commit.committed_at), y.commit.content_hash, _facts_of(y)))
+        return out
+
+    def _load_people(self, s: Session, *where) -> list[m.Person]:
+        q = (select(m.Person).where(*where)
+             .options(selectinload(m.Person.years).selectinload(m.Year.layers),
+                      selectinload(m.Person.years).selectinload(m.Year.rollovers),
+                      selectinload(m.Person.years).selectinload(m.Year.commit))
+             .order_by(m.Person.client_id, m.Person.id))
+        return list(s.scalars(q))
+
+    def people(self, client_id: Optional[str] = None) -> list[PersonRecord]:
+        """Every person (of one client, or all), with every version of every year."""
+        with self._read() as s:
+            rows = self._load_people(s, *(() if client_id is None else (m.Person.client_id == client_id,)))
+            return [PersonRecord(p.client_id, p.ssn_key, p.ssn_last4, p.name, self._records(p)) for p in rows]
+
+    def person(self, client_id: str, ssn_key: str) -> Optional[PersonRecord]:
+        with self._read() as s:
+            rows = self._load_people(s, m.Person.client_id == client_id, m.Person.ssn_key == ssn_key)
+            return PersonRecord(rows[0].client_id, rows[0].ssn_key, rows[0].ssn_last4, rows[0].name,
+                                self._records(rows[0])) if rows else None
+
+    def current_years(self, client_id: str, ssn_key: str) -> list[YearRecord]:
+        """The current version of each recorded year of one person, oldest first."""
+        p = self.person(client_id, ssn_key)
+        return p.current() if p else []
+
+    def clients_of(self, ssn_key: str) -> list[str]:
+        """Client ids under which this SSN key is recorded."""
+        with self._read() as s:
+            return sorted(s.scalars(select(m.Person.client_id).where(m.Person.ssn_key == ssn_key)))
+
+    def client_ids(self) -> list[str]:
+        with self._read() as s:
+            return sorted(set(s.scalars(select(m.Person.client_id))))
+
+    def counts(self) -> dict[str, int]:
+        with self._read() as s:
+            return {"people": s.scalar(select(func.count()).select_from(m.Person)) or 0,
+                    "commits": s.scalar(select(func.count()).select_from(m.Commit)) or 0,
+                    "years": s.scalar(select(func.count()).select_from(m.Year)) or 0}
+
+    # -- writing
+    def commit(self, scenario, *, amend: bool = False, source: Optional[str] = None,
+               expect_version: Optional[int] = None) -> CommitReport:
+        """Record a finished year. Prior-year facts the scenario leaves blank are first taken from
+        the ledger (`fill_from_ledger`), then the engine computes the year and `carry_forward`
+        gives what is stored. Identical inputs again: nothing changes. Different inputs: needs
+        `amend=True` (new version; the earlier one is kept). `expect_version`: optimistic check,
+        the current version of every person-year must be this (0 = not recorded yet)."""
+        from taxdocs.ledger.carry import fill_from_ledger
+        from taxdocs.rules.carry import carry_forward
+        from taxdocs.rules.engine import compute
+
+        people = []
+        for who, person in scenario.people():
+            cid = person.client_id or scenario.client_id
+            if not cid:
+                raise LedgerError(f"{who} ({person.ssn_last4}) has no client_id: set client_id at the top of the "
+                                  "scenario (or on each person) to record it in the ledger")
+            people.append(Entry(cid, keys.ssn_key(person.ssn), keys.last4(person.ssn), person.name, who,
+                                CarryFacts(Decimal(0), Decimal(0))))
+        with self.transaction(_conflict_message(people, scenario.tax_year)) as s:
+            # lock the people first (SQLite: the write lock is already held), so the prior years read
+            # below cannot be amended by another writer before this year is recorded
+            for e in people:
+                self._person_row(s, e)
+            filled, findings = fill_from_ledger(scenario, self)
+            res = compute(filled, source or "<scenario>")
+            entries = [Entry(e.client_id, e.ssn_key, e.ssn_last4, e.name, e.who,
+                             facts_from_result(res, e.who, carry_forward)) for e in people]
+            text = keys.canonical_scenario(filled)
+            digest = keys.content_hash(text)
+            outcomes = self._record(s, entries, filled.tax_year, digest, text, "commit", source, amend,
+                                    expect_version, None)
+        return CommitReport(filled.tax_year, outcomes, findings, digest)
+
+    def record(self, entries: list[Entry], tax_year: int, digest: str, scenario_json: Optional[str], *,
+               kind: str, source: Optional[str], amend: bool = False, expect_version: Optional[int] = None,
+               committed_at: Optional[datetime] = None) -> list[Outcome]:
+        """Write one transaction: a commit row and a new year version for each entry whose
+        current version has a different content hash. All or nothing."""
+        with self.transaction(_conflict_message(entries, tax_year)) as s:
+            return self._record(s, entries, tax_year, digest, scenario_json, kind, source, amend,
+                                expect_version, committed_at)
+
+    @contextmanager
+    def transaction(self, conflict: str) -> Iterator[Session]:
+        """A write transaction whose lost race (unique person-year-version, or SQLite's lock)
+        becomes `LedgerConflict(conflict)`; nothing is written then."""
+        try:
+            with self._write() as s:
+                yield s
+        except IntegrityError as e:
+            if not _is_race(e):
+                raise
+            raise LedgerConflict(conflict) from None
+        except OperationalError as e:
+            if "locked" in str(e.orig).lower():
+                raise LedgerConflict(conflict) from None
+            raise
+
+    def _person_row(self, s: Session, e: Entry) -> m.Person:
+        q = select(m.Person).where(m.Person.client_id == e.client_id, m.Person.ssn_key == e.ssn_key)
+        if self.lock_rows:
+            q = q.with_for_update()
+        p = s.scalars(q).first()
+        if p is not None:
+            return p
+        try:
+            with s.begin_nested():
+                p = m.Person(client_id=e.client_id, ssn_key=e.ssn_key, ssn_last4=e.ssn_last4, name=e.name,
+                             created_at=_now())
+                s.add(p)
+                s.flush()
+            return p
+        except IntegrityError:   # created meanwhile by another writer (PostgreSQL): take theirs
+            return s.scalars(q).one()
+
+    def _record(self, s, entries, tax_year, digest, scenario_json, kind, source, amend, expect_version,
+                committed_at) -> list[Outcome]:
+        rows = [self._person_row(s, e) for e in entries]
+        current: list[Optional[m.Year]] = []
+        for p in rows:
+            y = s.scalars(select(m.Year).where(m.Year.person_id == p.id, m.Year.tax_year == tax_year)
+                          .order_by(m.Year.version.desc()).limit(1)
+                          .options(selectinload(m.Year.commit), selectinload(m.Year.layers),
+                                   selectinload(m.Year.rollovers))).first()
+            current.append(y)
+        _hook("after_read")
+        outcomes, refuse = [], []
+        for e, p, y in zip(entries, rows, current):
+            if expect_version is not None and (y.version if y else 0) != expect_version:
+                raise LedgerConflict(
+                    f"client {e.client_id}, {e.who} {keys.masked(e.ssn_last4)}, {tax_year}: expected version "
+                    f"{expect_version}, the ledger has {y.version if y else 0}; nothing was written")
+            if y is None:
+                outcomes.append(Outcome(e.who, e.client_id, e.ssn_last4, tax_year, "new", 1))
+            elif y.commit.content_hash == digest:
+                outcomes.append(Outcome(e.who, e.client_id, e.ssn_last4, tax_year, "unchanged", y.version))
+            else:
+                o = Outcome(e.who, e.client_id, e.ssn_last4, tax_year, "amended", y.version + 1, y.version,
+                            _changes(_facts_of(y), e.facts))
+                later = s.scalars(select(m.Year.tax_year).where(m.Year.person_id == p.id,
+                                                                m.Year.tax_year > tax_year).distinct())
+                o.later_years = sorted(set(later))
+                outcomes.append(o)
+                if not amend:
+                    refuse.append((e, y, o))
+        if refuse:
+            raise LedgerNeedsAmend("\n".join(
+                f"client {e.client_id}, {e.who} {keys.masked(e.ssn_last4)}: {tax_year} is already in the ledger "
+                f"(version {y.version}, {y.commit.kind} of {_aware(y.commit.committed_at):%Y-%m-%d %H:%M} UTC) with "
+                f"different inputs" + (f" ({'; '.join(o.changes)})" if o.changes else "")
+                for e, y, o in refuse) + "\nNothing was written. Use --amend to record a new version "
+                "(the earlier one is kept as history).")
+        if all(o.status == "unchanged" for o in outcomes):
+            return outcomes
+        c = m.Commit(client_id=entries[0].client_id, tax_year=tax_year, content_hash=digest,
+                     scenario_json=scenario_json, source=(source or "")[:500] or None,
+                     committed_at=committed_at or _now(),
+                     kind="amend" if kind == "commit" and any(o.status == "amended" for o in outcomes) else kind)
+        s.add(c)
+        s.flush()
+        first = True
+        for e, p, o in zip(entries, rows, outcomes):
+            if o.status == "unchanged":
+                continue
+            if e.name and p.name != e.name:
+                p.name = e.name
+            s.add(_year_row(p, c, tax_year, o.version, e.facts))
+            s.flush()           # the unique (person, year, version) is checked here
+            if first:
+                _hook("after_first_row")
+                first = False
+        return outcomes
+
+    def seed(self, client_id: str, ssn: str, tax_year: int, facts: CarryFacts, *, name: Optional[str] = None,
+             source: Optional[str] = None, amend: bool = False) -> Outcome:
+        """Start a person's history from figures of a year done elsewhere (a filled Form 8606)."""
+        entry = Entry(client_id, keys.ssn_key(ssn), keys.last4(ssn), name, "taxpayer", facts)
+        doc = {"seed": facts.as_dict(), "client_id": client_id, "ssn_key": entry.ssn_key, "tax_year": tax_year}
+        text = keys.dumps(doc)
+        return self.record([entry], tax_year, keys.content_hash(text), text, kind="seed", source=source,
+                           amend=amend)[0]
+
+    # -- export / import
+    def export(self, client_id: Optional[str] = None) -> dict:
+        from taxdocs.ledger.exchange import export_doc
+        return export_doc(self, client_id)
+
+    def import_(self, doc: dict, *, amend: bool = False, source: Optional[str] = None):
+        from taxdocs.ledger.exchange import import_doc
+        return import_doc(self, doc, amend=amend, source=source)
+
+    def scenario_json(self, client_id: str, ssn_key: str, tax_year: int, version: Optional[int] = None) -> Optional[dict]:
+        """The redacted scenario stored with a person-year (current version unless given)."""
+        with self._read() as s:
+            q = (select(m.Commit.scenario_json).join(m.Year, m.Year.commit_id == m.Commit.id)
+                 .join(m.Person, m.Person.id == m.Year.person_id)
+                 .where(m.Person.client_id == client_id, m.Person.ssn_key == ssn_key, m.Year.tax_year == tax_year))
+            q = q.where(m.Year.version == version) if version else q.order_by(m.Year.version.desc())
+            text = s.scalars(q.limit(1)).first()
+            return json.loads(text) if text else None
+
+
+# --------------------------------------------------------------------------- helpers
+
+def facts_from_result(res, who: str, carry_forward=None) -> CarryFacts:
+    """What the computed year leaves for the next (the engine's `carry_forward`), plus the
+    year's Form 8606 lines and which carried figures rest on assumptions."""
+    if carry_forward is None:
+        from taxdocs.rules.carry import carry_forward
+    cf = carry_forward(res, who)
+    g = res.graph
+    lines = res.lines()
+    pre = f"f8606.{who}.line"
+    f8606 = {k[len(pre):]: Decimal(v) for k, v in lines.items()
+             if k.startswith(pre) and v is not None and not isinstance(v, (bool, list, dict))}
+    provisional = []
+    for label, key in (("ira_basis", f"f8606.{who}.basis_next_year"),
+                       ("roth_contribution_basis", f"{who}.roth.contribution_basis"),
+                       ("roth_first_year", f"{who}.roth.first_year"),
+                       ("year_end_value", f"{who}.ira.year_end_value")):
+        if g.has(key) and g.node(key).status != "complete":
+            provisional.append(label)
+    return CarryFacts(
+        ira_basis=Decimal(cf.ira_basis), roth_contribution_basis=Decimal(cf.roth_contribution_basis),
+        conversion_layers=[{"year": int(l["year"]), "amount": Decimal(l["amount"]), "taxable": Decimal(l["taxable"]),
+                            "distributed": Decimal(l["distributed"])} for l in cf.conversion_layers],
+        roth_first_year=cf.roth_first_year, ira_rollover_dates=sorted(set(cf.ira_rollover_dates)),
+        year_end_value=None if cf.year_end_value is None else Decimal(cf.year_end_value),
+        f8606=f8606, notes=list(cf.notes), provisional=provisional)
+
+
+def _facts_of(y: m.Year) -> CarryFacts:
+    notes = json.loads(y.notes_json) if y.notes_json else {}
+    f8606 = json.loads(y.f8606_json) if y.f8606_json else {}
+    return CarryFacts(
+        ira_basis=y.ira_basis, roth_contribution_basis=y.roth_contribution_basis,
+        conversion_layers=[{"year": l.layer_year, "amount": l.amount, "taxable": l.taxable,
+                            "distributed": l.distributed} for l in sorted(y.layers, key=lambda l: l.position)],
+        roth_first_year=y.roth_first_year,
+        ira_rollover_dates=[r.distribution_date for r in sorted(y.rollovers, key=lambda r: r.position)],
+        year_end_value=y.year_end_value, f8606={k: Decimal(v) for k, v in f8606.items()},
+        notes=list(notes.get("notes", [])), provisional=list(notes.get("provisional", [])))
+
+
+def _year_row(p: m.Person, c: m.Commit, tax_year: int, version: int, f: CarryFacts) -> m.Year:
+    y = m.Year(person=p, commit=c, tax_year=tax_year, version=version, ira_basis=f.ira_basis,
+               roth_contribution_basis=f.roth_contribution_basis, roth_first_year=f.roth_first_year,
+               year_end_value=f.year_end_value, f8606_json=keys.dumps(f.f8606),
+               notes_json=keys.dumps({"notes": f.notes, "provisional": f.provisional}))
+    y.layers = [m.Layer(position=i, layer_year=l["year"], amount=l["amount"], taxable=l["taxable"],
+                        distributed=l["distributed"]) for i, l in enumerate(f.conversion_layers)]
+    y.rollovers = [m.Rollover(position=i, distribution_date=d, kind="ira_to_ira")
+                   for i, d in enumerate(f.ira_rollover_dates)]
+    return y
+
+
+def _changes(old: CarryFacts, new: CarryFacts) -> list[str]:
+    from taxdocs.core.money import fmt
+    out = []
+    for label, a, b in (("IRA basis", old.ira_basis, new.ira_basis),
+                        ("Roth contribution basis", old.roth_contribution_basis, new.roth_contribution_basis),
+                        ("first Roth year", old.roth_first_year, new.roth_first_year),
+                        ("year-end value", old.year_end_value, new.year_end_value)):
+        if a != b:
+            show = lambda v: "blank" if v is None else str(v) if isinstance(v, int) else fmt(m.tidy(Decimal(v)))  # noqa: E731
+            out.append(f"{label} {show(a)} -> {show(b)}")
+    if keys.canon(old.conversion_layers) != keys.canon(new.conversion_layers):
+        out.append("conversion layers differ")
+    if old.ira_rollover_dates != new.ira_rollover_dates:
+        out.append("rollover dates differ")
+    return out
+
+
+def _is_race(e: IntegrityError) -> bool:
+    """A unique (client, SSN key) or (person, year, version) violation: another writer got there first."""
+    text = str(e.orig)
+    return any(k in text for k in ("uq_year_person_year_version", "uq_person_client_ssn",
+                                   "ledger_year.person_id, ledger_year.tax_year, ledger_year.version",
+                                   "ledger_person.client_id, ledger_person.ssn_key"))
+
+
+def _conflict_message(entries: list[Entry], tax_year: int) -> str:
+    who = ", ".join(f"{e.who} {keys.masked(e.ssn_last4)}" for e in entries)
+    return (f"another commit for client {entries[0].client_id if entries else '?'} ({who}), {tax_year}, landed at the "
+            "same time (or held the ledger locked); nothing was written. Run the command again: it will see that "
+            "commit.")

@@ -1,0 +1,105 @@
+"""Schema migrations: a ledger written at revision 0001 opens (and is upgraded) by this version;
+the models match the head revision; two processes opening a new ledger at once both succeed."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from ledger_helpers import spawn_cli
+from ledger_scenarios import CLIENT, SSN, year2
+from sqlalchemy import text
+
+from taxdocs.ledger import keys
+from taxdocs.ledger.carry import fill_from_ledger
+from taxdocs.ledger.models import VERSION_TABLE, Base
+from taxdocs.ledger.store import _engine, normalize_url, open_store, schema_head, schema_revision, upgrade
+from taxdocs.model.load import from_data
+
+
+def write_revision_1_ledger(url: str) -> None:
+    """What taxdocs at schema 0001 wrote: 2024 committed, then amended (basis 7,000 -> 6,500)."""
+    eng = _engine(normalize_url(url))
+    upgrade(eng, "0001")
+    assert schema_revision(eng) == "0001"
+    key = keys.ssn_key(SSN)
+    with eng.begin() as c:
+        c.execute(text("INSERT INTO ledger_person (id, client_id, ssn_key, ssn_last4, name, created_at) "
+                       "VALUES (1, :c, :k, '6789', 'Pat Rivera', :t)"), {"c": CLIENT, "k": key, "t": "2025-04-01 10:00:00"})
+        for cid, h, when in ((1, "a" * 64, "2025-04-01 10:00:00"), (2, "b" * 64, "2025-05-01 10:00:00")):
+            c.execute(text("INSERT INTO ledger_commit (id, client_id, tax_year, content_hash, scenario_json, source, "
+                           "committed_at) VALUES (:i, :c, 2024, :h, NULL, 'old.yaml', :w)"),
+                      {"i": cid, "c": CLIENT, "h": h, "w": when})
+        for yid, ver, basis in ((1, 1, "7000.00"), (2, 2, "6500.00")):
+            c.execute(text("INSERT INTO ledger_year (id, person_id, commit_id, tax_year, version, ira_basis, "
+                           "roth_contribution_basis, roth_first_year, year_end_value, f8606_json) VALUES "
+                           "(:i, 1, :i, 2024, :v, :b, 1000, 2021, 50000, '{\"14\":\"7000\"}')"),
+                      {"i": yid, "v": ver, "b": Decimal(basis) if eng.dialect.name != "sqlite" else basis})
+        c.execute(text("INSERT INTO ledger_layer (year_id, position, layer_year, amount, taxable, distributed) "
+                       "VALUES (2, 0, 2022, 10000, 8000, 0)"))
+        c.execute(text("INSERT INTO ledger_rollover (year_id, position, distribution_date, kind) "
+                       "VALUES (2, 0, :d, 'ira_to_ira')"), {"d": date(2024, 12, 1)})
+        if eng.dialect.name == "postgresql":   # ids were given by hand: move the sequences past them
+            for t in ("ledger_person", "ledger_commit", "ledger_year"):
+                c.execute(text(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT max(id) FROM {t}))"))
+    eng.dispose()
+
+
+def test_a_revision_1_ledger_is_upgraded_and_read(ledger_url):
+    write_revision_1_ledger(ledger_url)
+    with open_store(ledger_url) as s:            # upgrades to head by itself
+        assert schema_revision(s.engine) == schema_head() == "0002"
+        years = s.people(CLIENT)[0].years
+        assert [(y.version, y.kind, y.current) for y in years] == [(1, "commit", False), (2, "amend", True)]
+        cur = years[-1].facts
+        assert cur.ira_basis == Decimal(6500) and cur.roth_contribution_basis == 1000
+        assert cur.conversion_layers == [{"year": 2022, "amount": 10000, "taxable": 8000, "distributed": 0}]
+        assert cur.notes == [] and cur.provisional == []          # the 0002 column is empty for old rows
+        # and it carries into the next year
+        sc, findings = fill_from_ledger(from_data(year2()), s)
+        # year2 is 2025: the 2024 amended version is used
+        assert sc.taxpayer.ira.prior_basis == 6500
+        assert sc.taxpayer.roth.first_contribution_year == 2021
+        assert [r.distribution_date for r in sc.taxpayer.rollovers_last_12_months] == [date(2024, 12, 1)]
+        # and new commits go on top
+        assert s.commit(from_data(year2())).outcomes[0].status == "new"
+
+
+def test_schema_head_constant_is_alembics_head():
+    from taxdocs.ledger.store import SCHEMA_HEAD
+    assert SCHEMA_HEAD == schema_head()
+
+
+def test_models_match_the_head_revision(ledger_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    with open_store(ledger_url) as s, s.engine.connect() as c:
+        mc = MigrationContext.configure(c, opts={"version_table": VERSION_TABLE, "compare_type": False})
+        assert compare_metadata(mc, Base.metadata) == []
+
+
+def test_downgrade_and_upgrade_again(ledger_url):
+    from alembic import command
+    from taxdocs.ledger.store import alembic_config
+    s = open_store(ledger_url)
+    cfg = alembic_config()
+    with s.engine.begin() as c:
+        cfg.attributes["connection"] = c
+        command.downgrade(cfg, "0001")
+    assert schema_revision(s.engine) == "0001"
+    s.close()
+    with open_store(ledger_url) as s:
+        assert schema_revision(s.engine) == "0002"
+        assert s.commit(from_data(year2())).outcomes[0].status == "new"
+
+
+def test_two_processes_create_a_new_ledger_at_once(ledger_url, tmp_path):
+    import json
+    from ledger_scenarios import year1
+    f = tmp_path / "y1.json"
+    f.write_text(json.dumps(year1()))
+    procs = [spawn_cli("ledger", "commit", str(f), "--ledger", ledger_url) for _ in range(2)]
+    outs = [(p.wait(120), p.stdout.read(), p.stderr.read()) for p in procs]
+    assert [o[0] for o in outs] == [0, 0], outs          # both created/opened it, neither crashed
+    with open_store(ledger_url) as s:
+        assert schema_revision(s.engine) == "0002"
+        assert s.counts()["years"] == 1
