@@ -34,6 +34,7 @@ TOPICS = {
     "roth": "Roth IRAs",
     "return": "The whole return",
     "filed": "Checking a filed return",
+    "ledger": "Prior-year facts from the ledger",
 }
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 

@@ -47,6 +47,8 @@ def check(scenario: Path = typer.Argument(..., help="scenario file (YAML or JSON
                                                          "year's prior basis"),
           prior_line14: Optional[str] = typer.Option(None, "--prior-line14",
                                                      help="last year's Form 8606 line 14 (taxpayer), if no PDF"),
+          ledger: Optional[str] = typer.Option(None, "--ledger", envvar="TAXDOCS_LEDGER",
+                                               help="take blank prior-year facts from this ledger (path or URL)"),
           ) -> None:
     """Recompute the return and report findings; with filed figures, compare each filed line.
 
@@ -68,7 +70,10 @@ def check(scenario: Path = typer.Argument(..., help="scenario file (YAML or JSON
         usable = False
         found = input_findings(e.problems, _raw_data(scenario))
     if usable:
-        extra = []
+        extra, ledger_found = [], []
+        if ledger:
+            from taxdocs.ledger.carry import fill_from_ledger
+            sc, ledger_found = fill_from_ledger(sc, ledger)
         if filed_8606 is not None:
             doc = filed_mod.read_filed_8606(filed_8606)
             who = None if filed_8606_for == Who.auto else filed_8606_for.value
@@ -93,6 +98,9 @@ def check(scenario: Path = typer.Argument(..., help="scenario file (YAML or JSON
             prior.setdefault("taxpayer", PriorYear(value, None, "--prior-line14"))
         res = compute(sc, str(scenario))
         found = run_checks(res, extra, prior)
+        if ledger_found:
+            from taxdocs.checks.catalogue import sort_findings
+            found = sort_findings(found + ledger_found)
     status = exit_status(found, usable)
 
     for path, make_bytes in ((html, lambda: report.html_file(found, str(scenario), res, usable)),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Optional
 
 import typer
 from rich.table import Table
@@ -20,15 +21,23 @@ def register(app: typer.Typer) -> None:
 
 @guarded
 def compute(scenario: Path = typer.Argument(..., help="scenario file (YAML or JSON)"),
-            json_out: bool = typer.Option(False, "--json", help="print every line as JSON (stable keys)")) -> None:
+            json_out: bool = typer.Option(False, "--json", help="print every line as JSON (stable keys)"),
+            ledger: Optional[str] = typer.Option(None, "--ledger", envvar="TAXDOCS_LEDGER",
+                                                 help="take blank prior-year facts from this ledger (path or URL)")) -> None:
     """Compute Form 8606, Form 5329 Part I and the Form 1040 retirement lines for one scenario."""
     from taxdocs.output import dumps, result_dict
     from taxdocs.rules.engine import compute as run
-    res = run(load_scenario(scenario), str(scenario))
+    sc, notes = load_scenario(scenario), []
+    if ledger:
+        from taxdocs.ledger.carry import fill_from_ledger
+        sc, notes = fill_from_ledger(sc, ledger)
+    res = run(sc, str(scenario))
     if json_out:
-        print(dumps(result_dict(res)))
+        print(dumps(result_dict(res, notes if ledger else None)))
         return
     print_summary(res)
+    for n in notes:
+        out.print(f"ledger: {n.severity}: {n.message}", highlight=False, markup=False)
 
 
 def print_summary(res) -> None:
