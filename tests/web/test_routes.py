@@ -121,7 +121,8 @@ def test_sample4_results_lines_why_findings_tax(client):
     assert re.search(r"5b Pensions and annuities, taxable amount 10,000", page)
     assert re.search(r"25b Federal income tax withheld from Forms 1099 10,000", page)
     assert r.text.count('<details class="why">') >= 8
-    assert "sum of taxable parts" in page and "oldjob-401k: person taxpayer, line 5, gross 50,000, taxable 10,000" in page
+    assert "sum of taxable parts" in page and "Form 1099-R oldjob-401k: taxable amount" in page
+    assert "cash: 10000 = pre-tax 10000 + after-tax 0" in page  # the Notice 2014-54 split behind 5b
     # findings with their fixes
     assert "WITHHOLDING_SHORTFALL" in page
     assert "How to fix it:" in page and "made up from other money" in page
