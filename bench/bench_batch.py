@@ -1,0 +1,190 @@
+"""Batch benchmark: a synthetic season through `taxdocs batch`, on this machine.
+
+    python bench/bench_batch.py                       # 10,000 returns; memory at 10,000 and 100,000
+    python bench/bench_batch.py --n 2000 --big 0      # quicker
+
+Measures (wall clock, all records of the season, the bad ones included):
+  1. compute + checks + JSON for N returns             target >= 2,000 returns/s on 2 cores
+  2. the same with the filled official Form 8606        target >= 200 returns/s
+     and, on the same Form 8606 values, one document at a time in one process:
+     pypdf "clone the blank and fill it" vs taxdocs fastfill (ratio; aim >= 20x)
+  3. peak resident memory of the whole process tree (parent, forkserver, workers), compute
+     only, for N and for BIG returns: it must not grow with the batch (< 500 MB)
+Results are printed and saved to bench/results/batch-<time>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+import synth  # noqa: E402
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+def run_cli(args: list[str]) -> tuple[float, int, int, dict]:
+    """Run `taxdocs batch` in a subprocess; (seconds, peak tree RSS, peak single-process RSS, tally)."""
+    import psutil
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "taxdocs.cli", "batch", *args, "--progress", "none"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ps = psutil.Process(proc.pid)
+    peak_tree = peak_one = 0
+    while proc.poll() is None:
+        try:
+            procs = [ps, *ps.children(recursive=True)]
+            rss = []
+            for p in procs:
+                try:
+                    rss.append(p.memory_info().rss)
+                except psutil.Error:
+                    pass
+            peak_tree, peak_one = max(peak_tree, sum(rss)), max(peak_one, max(rss, default=0))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    secs = time.perf_counter() - t
+    out, err = proc.communicate()
+    if proc.returncode not in (0, 1):
+        sys.exit(f"batch failed ({proc.returncode}):\n{out}\n{err}")
+    outdir = Path(args[args.index("-o") + 1])
+    return secs, peak_tree, peak_one, json.loads((outdir / "tally.json").read_text())
+
+
+def fill_ratio(outdir: Path, forms_dir: Path, docs: int) -> dict:
+    """pypdf clone+fill vs fastfill, per document, same values, one process."""
+    from bench_pdf import pypdf_clone_fill
+    from taxdocs.documents.fastfill import FastFiller
+    from taxdocs.documents.fieldmaps import load_map
+    from taxdocs.documents.fill import prepare_8606
+    from taxdocs.batch.worker import f8606_values
+    blank = forms_dir / "2025" / "f8606.pdf"
+    fmap = load_map("f8606", 2025)
+    header = {"name": "Jane Q. Taxpayer", "ssn": "400-12-3456"}
+    values = []
+    for p in sorted((outdir / "returns").glob("*.json")):
+        d = json.loads(p.read_text())
+        if d["tax_year"] == 2025 and d["lines"].get("f8606.taxpayer.required"):
+            lines = {k: Decimal(str(v)) for k, v in d["lines"].items() if k.startswith("f8606.taxpayer.line")
+                     and v is not None}
+            values.append(f8606_values(lines, "taxpayer"))
+            if len(values) >= docs:
+                break
+    ff = FastFiller(blank, fmap)
+    ff.fill(prepare_8606(fmap, values[0], header))
+    pypdf_clone_fill(blank, fmap, values[0])
+    t = time.perf_counter()
+    for v in values:
+        ff.fill(prepare_8606(fmap, v, header))
+    fast = len(values) / (time.perf_counter() - t)
+    t = time.perf_counter()
+    for v in values:
+        pypdf_clone_fill(blank, fmap, v)
+    slow = len(values) / (time.perf_counter() - t)
+    return {"docs": len(values), "fastfill_docs_per_s": round(fast, 1), "pypdf_docs_per_s": round(slow, 1),
+            "ratio": round(fast / slow, 1)}
+
+
+def cpu_per_return(season: Path, forms_dir: Path | None, n: int = 1000) -> dict:
+    """CPU time per return in this process (time.process_time: not inflated by other load on the
+    machine), and where it goes. The ceiling on C cores is about C / (ms per return) * 1000."""
+    from taxdocs.batch.reader import open_input
+    from taxdocs.batch.runner import make_context
+    from taxdocs.batch.worker import process
+    inp = open_input(season)
+    recs = [r for _, r in zip(range(n + 50), inp.records())]
+    ctx = make_context(False, str(forms_dir) if forms_dir else None, None, False)
+    out = {}
+    for label, c in (("json", type(ctx)()), ("with_8606", ctx)):
+        for r in recs[:50]:
+            process(r, c)
+        t = time.process_time()
+        for r in recs[50:]:
+            process(r, c)
+        out[label + "_ms"] = round((time.process_time() - t) / len(recs[50:]) * 1000, 3)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("--big", type=int, default=100_000, help="second memory run (0: skip)")
+    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--seed", type=int, default=2025)
+    ap.add_argument("--docs", type=int, default=300, help="documents for the pypdf/fastfill comparison")
+    ap.add_argument("--forms-dir", type=Path, default=REPO.parent / "shared" / "forms")
+    ap.add_argument("--keep", type=Path, help="work directory to keep (default: a temp dir)")
+    a = ap.parse_args()
+    work = a.keep or Path(tempfile.mkdtemp(prefix="taxdocs-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    cores = len(os.sched_getaffinity(0))
+    wargs = ["--workers", str(a.workers)] if a.workers else []
+    res: dict = {"cores": cores, "workers": a.workers or cores, "python": sys.version.split()[0],
+                 "load_before": os.getloadavg()[0]}
+    print(f"{cores} cores, Python {res['python']}, load average {res['load_before']:.2f}", flush=True)
+
+    season = work / f"season-{a.n}.jsonl"
+    t = time.perf_counter()
+    synth.write_jsonl(a.n, a.seed, season)
+    print(f"season: {a.n:,} returns generated in {time.perf_counter() - t:.1f}s ({season})", flush=True)
+
+    cpu = res["cpu_per_return"] = cpu_per_return(season, a.forms_dir if (a.forms_dir / "2025").is_dir() else None)
+    print(f"0. CPU per return, one process: {cpu['json_ms']} ms compute+checks+JSON, {cpu['with_8606_ms']} ms with "
+          f"Form 8606 -> ceiling on {cores} cores ~{cores * 1000 / cpu['json_ms']:,.0f} and "
+          f"~{cores * 1000 / cpu['with_8606_ms']:,.0f} returns/s", flush=True)
+    secs, tree, one, tally = run_cli([str(season), "-o", str(work / "json"), *wargs])
+    res["json"] = {"n": a.n, "seconds": round(secs, 2), "returns_per_s": round(a.n / secs),
+                   "inside_batch_per_s": round(tally["processed"] / tally["seconds"]),
+                   "peak_rss_tree_mb": round(tree / 2**20), "peak_rss_process_mb": round(one / 2**20),
+                   "done": tally["done"], "findings": tally["findings"], "error": tally["error"]}
+    print(f"1. compute+checks+JSON: {a.n:,} in {secs:.1f}s = {a.n / secs:,.0f} returns/s "
+          f"(target 2,000); tally done {tally['done']:,} findings {tally['findings']:,} error {tally['error']:,}; "
+          f"peak RSS {tree / 2**20:.0f} MB tree, {one / 2**20:.0f} MB largest process", flush=True)
+
+    if (a.forms_dir / "2025" / "f8606.pdf").is_file():
+        secs, tree, one, tally = run_cli([str(season), "-o", str(work / "pdf"), "--forms-dir", str(a.forms_dir), *wargs])
+        pdfs = sum(1 for p in (work / "pdf" / "returns").iterdir() if p.suffix == ".pdf")
+        res["with_8606"] = {"n": a.n, "seconds": round(secs, 2), "returns_per_s": round(a.n / secs),
+                            "pdfs": pdfs, "pdfs_per_s": round(pdfs / secs), "peak_rss_tree_mb": round(tree / 2**20)}
+        print(f"2. with the official Form 8606: {a.n:,} in {secs:.1f}s = {a.n / secs:,.0f} returns/s (target 200); "
+              f"{pdfs:,} Forms 8606 filled ({pdfs / secs:,.0f}/s)", flush=True)
+        r = res["fill"] = fill_ratio(work / "json", a.forms_dir, a.docs)
+        print(f"   per document, one process, {r['docs']} docs: fastfill {r['fastfill_docs_per_s']:,} docs/s, "
+              f"pypdf clone+fill {r['pypdf_docs_per_s']:,} docs/s: {r['ratio']}x (aim 20x)", flush=True)
+    else:
+        print(f"2. skipped: no blank at {a.forms_dir}/2025/f8606.pdf (--forms-dir)")
+
+    res["memory"] = {str(a.n): res["json"]["peak_rss_tree_mb"]}
+    if a.big:
+        big = work / f"season-{a.big}.jsonl"
+        synth.write_jsonl(a.big, a.seed, big)
+        secs, tree, one, tally = run_cli([str(big), "-o", str(work / "big"), *wargs])
+        res["memory"][str(a.big)] = round(tree / 2**20)
+        res["big"] = {"n": a.big, "seconds": round(secs, 1), "returns_per_s": round(a.big / secs),
+                      "peak_rss_tree_mb": round(tree / 2**20), "peak_rss_process_mb": round(one / 2**20),
+                      "tally_ok": tally["ok"]}
+        print(f"3. memory, compute only: {a.n:,} returns -> {res['json']['peak_rss_tree_mb']} MB, "
+              f"{a.big:,} returns -> {round(tree / 2**20)} MB peak RSS (whole process tree; largest process "
+              f"{round(one / 2**20)} MB); {a.big:,} at {a.big / secs:,.0f} returns/s", flush=True)
+    res["load_after"] = os.getloadavg()[0]
+    out = REPO / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    path = out / f"batch-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(res, indent=2) + "\n")
+    print(f"saved {path}")
+
+
+if __name__ == "__main__":
+    main()

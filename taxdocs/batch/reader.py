@@ -1,0 +1,724 @@
+"""Batch inputs -> a stream of records (one record = one return).
+
+Accepted inputs (docs/batch.md):
+  * a directory of scenario files (*.yaml, *.yml, *.json), plus filled Form 1099-R
+    Copy B PDFs (*.pdf, one client each, facts from an optional <name>.facts.yaml);
+  * a JSON Lines file (*.jsonl, *.ndjson): one scenario per line;
+  * a pair of CSV files, one row per 1099-R (forms) and one row per client (clients),
+    joined on client_id; given as two paths, or a directory holding just the two;
+  * one filled Form 1099-R Copy B PDF (one client).
+
+Reading never raises for a bad record: the record carries its problems and the
+runner puts it in errors.jsonl. A bad *file* (unknown CSV columns, missing file)
+raises TaxdocsError before anything is processed. Memory stays flat: JSON Lines and
+directories are streamed; the CSV pair is joined through a temporary SQLite file.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from taxdocs.errors import TaxdocsError
+
+SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+FACTS_SUFFIX = ".facts.yaml"
+_SAFE = re.compile(r"[^A-Za-z0-9._-]")
+_SSN = re.compile(r"(?<!\d)(\d{3})[- ]?(\d{2})[- ]?(\d{4})(?!\d)")
+
+
+def scrub(text: str) -> str:
+    """Mask anything shaped like an SSN (9 digits, dashes optional): ***-**-1234."""
+    return _SSN.sub(lambda m: "***-**-" + m.group(3), text)
+
+
+def safe_id(raw: Any) -> str:
+    """A record id usable as a file name. Ids that need changing get a short hash
+    suffix so that two different ids never map to the same name."""
+    s = str(raw).strip()
+    clean = _SAFE.sub("_", s).lstrip("._-").rstrip("._") or "record"  # no hidden or option-like names
+    if clean != s or len(clean) > 120:
+        clean = clean[:100] + "-" + hashlib.sha1(s.encode()).hexdigest()[:8]
+    return clean
+
+
+def digest(data: Any) -> str:
+    blob = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+@dataclass
+class Record:
+    """One return to process. `data` is scenario data (None when unreadable);
+    `problems` are read-time problems (dicts, already located)."""
+    id: str
+    file: str
+    line: Optional[int] = None      # JSON Lines: line number
+    row: Optional[int] = None       # CSV: clients.csv row (header = row 1)
+    data: Optional[dict] = None
+    problems: list[dict] = field(default_factory=list)
+    locs: dict[str, tuple] = field(default_factory=dict)  # scenario path -> (file, row, column)
+    digest: str = ""
+
+    @property
+    def source(self) -> str:
+        if self.row is not None:
+            return f"{self.file} row {self.row}"
+        if self.line is not None:
+            return f"{self.file} line {self.line}"
+        return self.file
+
+    def where(self) -> dict:
+        """file + line/row of the record itself."""
+        out: dict[str, Any] = {"file": self.file}
+        if self.line is not None:
+            out["line"] = self.line
+        if self.row is not None:
+            out["row"] = self.row
+        return out
+
+    def locate(self, path: str) -> dict:
+        """Where a scenario field path (forms_1099r[1].box2a) is in the input."""
+        p = path or ""
+        while True:
+            if p in self.locs:
+                f, row, col = self.locs[p]
+                out: dict[str, Any] = {"file": f}
+                if row is not None:
+                    out["row"] = row
+                if col:
+                    out["column"] = col
+                return out
+            if not p:
+                return self.where()
+            p = re.sub(r"(\.[^.\[\]]+|\[\d+\]|^[^.\[\]]+)$", "", p)
+
+
+# --- opening ------------------------------------------------------------------
+
+class Input:
+    kind = "?"
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def records(self) -> Iterator[Record]:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+def open_input(paths: list[str | Path] | str | Path) -> Input:
+    """Decide what the input is. Raises TaxdocsError for an input that cannot be read at all."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    ps = [Path(p) for p in paths]
+    for p in ps:
+        if not p.exists():
+            raise TaxdocsError(f"{p}: not found")
+    if len(ps) == 2:
+        if not all(p.suffix.lower() == ".csv" for p in ps):
+            raise TaxdocsError("two inputs must be the CSV pair (forms CSV and clients CSV)")
+        return CsvPair(*ps)
+    if len(ps) != 1:
+        raise TaxdocsError("give one input (directory, .jsonl file, PDF) or the two CSV files")
+    p = ps[0]
+    if p.is_dir():
+        csvs = sorted(x for x in p.iterdir() if x.suffix.lower() == ".csv")
+        scen = [x for x in p.iterdir() if x.suffix.lower() in SCENARIO_SUFFIXES + (".pdf",)]
+        if len(csvs) == 2 and not scen:
+            return CsvPair(*csvs)
+        return Directory(p)
+    suf = p.suffix.lower()
+    if suf in JSONL_SUFFIXES:
+        return JsonLines(p)
+    if suf == ".pdf":
+        return PdfInput([p], p.parent)
+    if suf == ".csv":
+        raise TaxdocsError(f"{p}: a CSV input is a pair: give the forms CSV and the clients CSV "
+                           "(taxdocs batch forms.csv clients.csv -o OUTDIR)")
+    if suf in SCENARIO_SUFFIXES:
+        return Directory(p.parent, only=[p])
+    raise TaxdocsError(f"{p}: not a directory, .jsonl, .csv pair or .pdf")
+
+
+# --- directory of scenario files --------------------------------------------------
+
+class Directory(Input):
+    kind = "directory"
+
+    def __init__(self, root: Path, only: list[Path] | None = None):
+        self.root = root
+        self.only = only
+
+    def _files(self) -> Iterator[Path]:
+        if self.only is not None:
+            yield from self.only
+            return
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                low = name.lower()
+                if name.startswith(".") or low.endswith(FACTS_SUFFIX):
+                    continue
+                if low.endswith(SCENARIO_SUFFIXES) or low.endswith(".pdf"):
+                    yield Path(dirpath) / name
+
+    def count(self) -> int:
+        return sum(1 for _ in self._files())
+
+    def describe(self) -> str:
+        return f"directory {self.root}"
+
+    def records(self) -> Iterator[Record]:
+        from taxdocs.errors import InputError
+        from taxdocs.model.load import read_data
+        for p in self._files():
+            rel = p.relative_to(self.root) if self.only is None else Path(p.name)
+            rid = safe_id(rel.with_suffix("").as_posix().replace("/", "--"))
+            if p.suffix.lower() == ".pdf":
+                yield pdf_record(p, rid)
+                continue
+            rec = Record(rid, str(p))
+            try:
+                rec.data = read_data(p)
+                rec.digest = digest(rec.data)
+            except InputError as e:
+                rec.problems = [{"file": str(p), "field": pr.path, "reason": scrub(pr.message)} for pr in e.problems]
+                rec.digest = _raw_digest(p)
+            except (OSError, UnicodeDecodeError) as e:
+                rec.problems = [{"file": str(p), "field": "", "reason": f"cannot read the file: {e}"}]
+                rec.digest = _raw_digest(p)
+            yield rec
+
+
+def _raw_digest(p: Path) -> str:
+    try:
+        return hashlib.sha256(p.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+# --- JSON Lines ---------------------------------------------------------------------
+
+class JsonLines(Input):
+    kind = "jsonl"
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def describe(self) -> str:
+        return f"JSON Lines {self.path}"
+
+    def count(self) -> int:
+        n = 0
+        with open(self.path, "rb") as fh:
+            for raw in fh:
+                if raw.strip():
+                    n += 1
+        return n
+
+    def records(self) -> Iterator[Record]:
+        f = str(self.path)
+        with open(self.path, "rb") as fh:
+            for no, raw in enumerate(fh, 1):
+                if not raw.strip():
+                    continue
+                rec = Record(f"line-{no}", f, line=no)
+                try:
+                    data = json.loads(raw)
+                except (ValueError, UnicodeDecodeError) as e:
+                    msg = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
+                    col = f" at column {e.colno}" if isinstance(e, json.JSONDecodeError) else ""
+                    rec.problems = [{"file": f, "line": no, "field": "", "reason": f"not valid JSON: {msg}{col}"}]
+                    rec.digest = hashlib.sha256(raw.strip()).hexdigest()
+                    yield rec
+                    continue
+                cid = data.get("client_id") if isinstance(data, dict) else None
+                if isinstance(cid, (str, int)) and str(cid).strip():
+                    rec.id = safe_id(cid)
+                rec.data = data
+                rec.digest = digest(data)
+                yield rec
+
+
+# --- CSV pair -------------------------------------------------------------------------
+# Column -> (scenario path relative to the form / scenario, type). Documented in docs/batch.md.
+
+FORM_COLUMNS: dict[str, tuple[Optional[str], str]] = {
+    "client_id": (None, "str"),
+    "form_id": ("id", "str"),
+    "recipient": ("recipient", "str"),
+    "payer_name": ("payer.name", "str"),
+    "payer_tin": ("payer.tin", "str"),
+    "payer_address": ("payer.address", "str"),
+    "account_number": ("account_number", "str"),
+    "corrected": ("corrected", "bool"),
+    "box1": ("box1", "amount"),
+    "box2a": ("box2a", "amount"),
+    "box2b_not_determined": ("box2b_not_determined", "bool"),
+    "box2b_total_distribution": ("box2b_total_distribution", "bool"),
+    "box3": ("box3", "amount"),
+    "box4": ("box4", "amount"),
+    "box5": ("box5", "amount"),
+    "box6": ("box6", "amount"),
+    "box7": ("box7", "codes"),
+    "box7_ira_sep_simple": ("box7_ira_sep_simple", "bool"),
+    "box8_amount": ("box8_amount", "amount"),
+    "box8_percent": ("box8_percent", "amount"),
+    "box9a": ("box9a", "amount"),
+    "box9b": ("box9b", "amount"),
+    "box10": ("box10", "amount"),
+    "box11": ("box11", "int"),
+    "box12_fatca": ("box12_fatca", "bool"),
+    "box13": ("box13", "date"),
+    "state_tax_withheld": ("state[0].tax_withheld", "amount"),
+    "state": ("state[0].state", "str"),
+    "payer_state_no": ("state[0].payer_state_no", "str"),
+    "state_distribution": ("state[0].distribution", "amount"),
+    "local_tax_withheld": ("local[0].tax_withheld", "amount"),
+    "locality": ("local[0].locality", "str"),
+    "local_distribution": ("local[0].distribution", "amount"),
+    "date_paid": ("date_paid", "date"),
+    "source": ("source", "str"),
+    "group": ("group", "str"),
+    "plan_balance": ("plan_account.balance", "amount"),
+    "plan_after_tax": ("plan_account.after_tax", "amount"),
+    "plan_separate_after_tax_contract": ("plan_account.separate_after_tax_contract", "bool"),
+    "exceptions": ("exceptions", "exceptions"),
+    "rmd_year": ("rmd_year", "bool"),
+    "hardship": ("hardship", "bool"),
+    "sepp": ("sepp", "bool"),
+    "corrective": ("corrective", "bool"),
+    "nonspouse_beneficiary": ("nonspouse_beneficiary", "bool"),
+    "extra_json": ("", "json"),
+}
+for _n in (1, 2):
+    FORM_COLUMNS.update({
+        f"use{_n}_kind": (f"uses[{_n - 1}].kind", "str"),
+        f"use{_n}_to": (f"uses[{_n - 1}].to", "str"),
+        f"use{_n}_amount": (f"uses[{_n - 1}].amount", "amount"),
+        f"use{_n}_date": (f"uses[{_n - 1}].date", "date"),
+        f"use{_n}_pretax": (f"uses[{_n - 1}].pretax", "amount"),
+        f"use{_n}_basis_only_intent": (f"uses[{_n - 1}].basis_only_intent", "bool"),
+        f"use{_n}_waiver": (f"uses[{_n - 1}].waiver.kind", "str"),
+        f"use{_n}_waiver_reason": (f"uses[{_n - 1}].waiver.reason", "int"),
+        f"use{_n}_waiver_reason_ended": (f"uses[{_n - 1}].waiver.reason_ended", "date"),
+    })
+
+_PERSON_COLUMNS: dict[str, tuple[str, str]] = {
+    "name": ("name", "str"),
+    "ssn": ("ssn", "ssn"),
+    "birth_date": ("birth_date", "date"),
+    "date_of_death": ("date_of_death", "date"),
+    "disabled": ("disabled", "bool"),
+    "address": ("address", "str"),
+    "separated_from_service_year": ("separated_from_service_year", "int"),
+    "public_safety_employee": ("public_safety_employee", "bool"),
+    "ira_nondeductible_contributions": ("ira.nondeductible_contributions", "amount"),
+    "ira_nondeductible_after_year_end": ("ira.nondeductible_after_year_end", "amount"),
+    "ira_deductible_contributions": ("ira.deductible_contributions", "amount"),
+    "ira_contributions_made_before_conversion": ("ira.contributions_made_before_conversion", "amount"),
+    "ira_prior_basis": ("ira.prior_basis", "amount"),
+    "ira_ever_nondeductible": ("ira.ever_nondeductible", "bool"),
+    "ira_last_8606_year": ("ira.last_8606_year", "int"),
+    "ira_year_end_value": ("ira.year_end_value", "amount"),
+    "ira_outstanding_rollovers": ("ira.outstanding_rollovers", "amount"),
+    "ira_repayments_treated_as_rollovers": ("ira.repayments_treated_as_rollovers", "amount"),
+    "ira_use_worksheet_1_1": ("ira.use_worksheet_1_1", "bool"),
+    "ira_form_8606_filed": ("ira.form_8606_filed", "bool"),
+    "roth_first_contribution_year": ("roth.first_contribution_year", "int"),
+    "roth_contribution_basis": ("roth.contribution_basis", "amount"),
+    "roth_contributions_this_year": ("roth.contributions_this_year", "amount"),
+    "roth_prior_homebuyer": ("roth.prior_homebuyer", "amount"),
+    "roth_homebuyer_expenses": ("roth.homebuyer_expenses", "amount"),
+    "rollovers_last_12_months": ("rollovers_last_12_months", "dates"),
+}
+CLIENT_COLUMNS: dict[str, tuple[Optional[str], str]] = {
+    "client_id": ("client_id", "str"),
+    "tax_year": ("tax_year", "int"),
+    "filing_status": ("filing_status", "lower"),
+    "other_taxable_income": ("income.other_taxable_income", "amount"),
+    "notes": ("notes", "str"),
+    "extra_json": ("", "json"),
+}
+for _who in ("taxpayer", "spouse"):
+    CLIENT_COLUMNS.update({f"{_who}_{k}": (f"{_who}.{p}", t) for k, (p, t) in _PERSON_COLUMNS.items()})
+
+_TRUE = {"x", "yes", "y", "true", "t", "1", "on"}
+_FALSE = {"no", "n", "false", "f", "0", "off"}
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
+
+
+class CellError(ValueError):
+    pass
+
+
+def _date(s: str) -> str:
+    m = _US_DATE.match(s)
+    if m:
+        mo, d, y = (int(x) for x in m.groups())
+        y = y + 2000 if y < 100 else y
+        try:
+            return date(y, mo, d).isoformat()
+        except ValueError:
+            raise CellError(f"not a date: {s!r}") from None
+    return s  # ISO or wrong: the scenario model says which
+
+
+def convert(value: str, typ: str) -> Any:
+    """One CSV cell -> scenario value (strings the scenario model then validates)."""
+    s = value.strip()
+    if typ in ("str", "ssn"):
+        return s
+    if typ == "lower":
+        return s.lower()
+    if typ == "amount":
+        t = s.replace("$", "").replace(",", "").replace(" ", "")
+        if t.startswith("(") and t.endswith(")"):
+            raise CellError(f"negative amount {s!r}: amounts on a 1099-R are not negative")
+        return t
+    if typ == "bool":
+        low = s.lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise CellError(f"expected yes/no (or x, true/false, 1/0), got {s!r}")
+    if typ == "int":
+        return s.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", s) else s
+    if typ == "date":
+        return _date(s)
+    if typ == "codes":
+        codes = [c.upper() for c in s if c.isalnum()]
+        if not codes:
+            raise CellError(f"no distribution code in {s!r}")
+        return codes
+    if typ == "dates":
+        return [{"distribution_date": _date(x.strip())} for x in re.split(r"[;,]", s) if x.strip()]
+    if typ == "exceptions":
+        out = []
+        for part in re.split(r"[;,]", s):
+            part = part.strip()
+            if not part:
+                continue
+            num, _, amt = part.partition(":")
+            item: dict[str, Any] = {"number": num.strip().zfill(2) if num.strip().isdigit() else num.strip()}
+            if amt.strip():
+                item["amount"] = convert(amt, "amount")
+            out.append(item)
+        return out
+    if typ == "json":
+        try:
+            v = json.loads(s)
+        except ValueError as e:
+            raise CellError(f"not valid JSON: {e}") from None
+        if not isinstance(v, dict):
+            raise CellError("extra_json must be a JSON object")
+        return v
+    raise AssertionError(typ)
+
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def set_path(d: dict, path: str, value: Any) -> None:
+    """set_path(d, 'uses[0].waiver.kind', v): creates the dicts and lists on the way."""
+    parts = [(m.group(1), m.group(2)) for m in _PART.finditer(path)]
+    node: Any = d
+    for i, (name, idx) in enumerate(parts):
+        last = i == len(parts) - 1
+        nxt_is_idx = not last and parts[i + 1][1] is not None
+        if name is not None:
+            if last:
+                node[name] = value
+                return
+            if name not in node or node[name] is None:
+                node[name] = [] if nxt_is_idx else {}
+            node = node[name]
+        else:
+            k = int(idx)
+            while len(node) <= k:
+                node.append({})
+            if last:
+                node[k] = value
+                return
+            node = node[k]
+
+
+def deep_merge(base: dict, extra: dict) -> dict:
+    for k, v in extra.items():
+        if isinstance(v, dict) and isinstance(base.get(k), dict):
+            deep_merge(base[k], v)
+        else:
+            base[k] = v
+    return base
+
+
+def _norm_header(h: str) -> str:
+    return re.sub(r"\s+", "_", h.strip().lower().lstrip("\ufeff"))
+
+
+def _dialect(sample: str) -> type[csv.Dialect]:
+    """Excel CSV; the delimiter (, ; or tab, as some locales export) is the one the header uses most."""
+    head = sample.split("\n", 1)[0]
+    delim = max((",", ";", "\t"), key=head.count)
+
+    class Dialect(csv.excel):
+        delimiter = delim
+    return Dialect
+
+
+def _reader(path: Path) -> tuple[Any, list[str]]:
+    fh = open(path, newline="", encoding="utf-8-sig")
+    sample = fh.read(8192)
+    fh.seek(0)
+    rd = csv.reader(fh, _dialect(sample))
+    try:
+        header = [_norm_header(h) for h in next(rd)]
+    except StopIteration:
+        fh.close()
+        raise TaxdocsError(f"{path}: empty CSV (no header row)") from None
+    return (fh, rd), header
+
+
+def _check_header(path: Path, header: list[str], known: dict, kind: str) -> None:
+    unknown = [h for h in header if h and h not in known]
+    if unknown:
+        hints = []
+        for h in unknown:
+            close = difflib.get_close_matches(h, known, n=1)
+            hints.append(f"{h!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise TaxdocsError(f"{path}: unknown {kind} column(s): {', '.join(hints)}; the columns are "
+                           "listed in docs/batch.md")
+    dup = sorted({h for h in header if h and header.count(h) > 1})
+    if dup:
+        raise TaxdocsError(f"{path}: repeated column(s): {', '.join(dup)}")
+    if "client_id" not in header:
+        raise TaxdocsError(f"{path}: the client_id column is required (it joins the two files)")
+
+
+class CsvPair(Input):
+    """forms CSV (one row per 1099-R) + clients CSV (one row per client), joined on client_id."""
+    kind = "csv"
+
+    def __init__(self, a: Path, b: Path):
+        ha, hb = self._peek(a), self._peek(b)
+        is_forms = lambda h: "box1" in h or "form_id" in h  # noqa: E731
+        if is_forms(ha) and not is_forms(hb):
+            self.forms, self.clients = a, b
+        elif is_forms(hb) and not is_forms(ha):
+            self.forms, self.clients = b, a
+        else:
+            raise TaxdocsError(f"cannot tell the forms CSV (it has box1 and form_id columns) from the "
+                               f"clients CSV in {a} and {b}")
+        _check_header(self.forms, self._peek(self.forms), FORM_COLUMNS, "forms")
+        _check_header(self.clients, self._peek(self.clients), CLIENT_COLUMNS, "clients")
+        self._db: sqlite3.Connection | None = None
+        self._tmp: str | None = None
+
+    @staticmethod
+    def _peek(p: Path) -> list[str]:
+        (fh, _), header = _reader(p)
+        fh.close()
+        return header
+
+    def describe(self) -> str:
+        return f"CSV pair {self.forms} (forms) + {self.clients} (clients)"
+
+    def _load(self) -> sqlite3.Connection:
+        if self._db is not None:
+            return self._db
+        fd, self._tmp = tempfile.mkstemp(prefix="taxdocs-batch-join-", suffix=".sqlite")
+        os.close(fd)
+        db = sqlite3.connect(self._tmp)
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        db.execute("CREATE TABLE forms(client_id TEXT, row INTEGER, cells TEXT)")
+        db.execute("CREATE TABLE clients(client_id TEXT, row INTEGER, cells TEXT)")
+        for table, path in (("forms", self.forms), ("clients", self.clients)):
+            (fh, rd), header = _reader(path)
+            with fh:
+                batch = []
+                for n, cells in enumerate(rd, 2):
+                    if not any(c.strip() for c in cells):
+                        continue
+                    d = dict(zip(header, cells))
+                    if len(cells) > len(header):
+                        d["__extra_cells__"] = str(len(cells) - len(header))
+                    batch.append(((d.get("client_id") or "").strip(), n, json.dumps(d)))
+                    if len(batch) >= 5000:
+                        db.executemany(f"INSERT INTO {table} VALUES (?,?,?)", batch)
+                        batch = []
+                db.executemany(f"INSERT INTO {table} VALUES (?,?,?)", batch)
+        db.execute("CREATE INDEX forms_cid ON forms(client_id, row)")
+        db.execute("CREATE INDEX clients_cid ON clients(client_id)")
+        db.commit()
+        self._db = db
+        return db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self._tmp is not None:
+            try:
+                os.unlink(self._tmp)
+            except OSError:
+                pass
+            self._tmp = None
+
+    def count(self) -> int:
+        db = self._load()
+        clients = db.execute("SELECT count(*) FROM clients").fetchone()[0]
+        no_id = db.execute("SELECT count(*) FROM forms WHERE client_id = ''").fetchone()[0]
+        orphans = db.execute("SELECT count(DISTINCT client_id) FROM forms WHERE client_id != '' AND "
+                             "client_id NOT IN (SELECT client_id FROM clients)").fetchone()[0]
+        return clients + no_id + orphans
+
+    def records(self) -> Iterator[Record]:
+        db = self._load()
+        ff, cf = str(self.forms), str(self.clients)
+        cur = db.cursor()
+        for cid, row, cells in cur.execute("SELECT client_id, row, cells FROM clients ORDER BY row"):
+            cells = json.loads(cells)
+            forms = db.execute("SELECT row, cells FROM forms WHERE client_id = ? ORDER BY row", (cid,)).fetchall()
+            yield self._client_record(cid, row, cells, [(r, json.loads(c)) for r, c in forms], ff, cf)
+        for row, cells in db.execute("SELECT row, cells FROM forms WHERE client_id = '' ORDER BY row").fetchall():
+            rec = Record(f"forms-row-{row}", ff, row=row)
+            rec.problems = [{"file": ff, "row": row, "column": "client_id", "field": "client_id",
+                             "reason": "client_id is empty: this 1099-R belongs to no client"}]
+            rec.digest = digest(json.loads(cells))
+            yield rec
+        orphans = db.execute("SELECT client_id, min(row), count(*) FROM forms WHERE client_id != '' AND client_id "
+                             "NOT IN (SELECT client_id FROM clients) GROUP BY client_id ORDER BY min(row)").fetchall()
+        for cid, row, n in orphans:
+            rec = Record(safe_id(cid), ff, row=row)
+            rec.problems = [{"file": ff, "row": row, "column": "client_id", "field": "client_id",
+                             "reason": f"client_id {cid!r} has {n} 1099-R row(s) but no row in {cf}"}]
+            rec.digest = digest([cid, n])
+            yield rec
+
+    def _client_record(self, cid: str, row: int, cells: dict, forms: list[tuple[int, dict]],
+                       ff: str, cf: str) -> Record:
+        rec = Record(safe_id(cid) if cid else f"clients-row-{row}", cf, row=row)
+        data: dict[str, Any] = {}
+        rec.locs[""] = (cf, row, None)
+        for who in ("taxpayer", "spouse"):
+            rec.locs[who] = (cf, row, None)
+        problems: list[dict] = []
+        if not cid:
+            problems.append({"file": cf, "row": row, "column": "client_id", "field": "client_id",
+                             "reason": "client_id is empty"})
+        self._fill(data, "", cells, CLIENT_COLUMNS, cf, row, rec.locs, problems)
+        sp = data.get("spouse")
+        if isinstance(sp, dict) and not any(v not in (None, "", [], {}) for v in _leaves(sp)):
+            data.pop("spouse")
+        fl: list[dict] = []
+        for i, (frow, fcells) in enumerate(forms):
+            base = f"forms_1099r[{i}]"
+            rec.locs[base] = (ff, frow, None)
+            fdata: dict[str, Any] = {}
+            self._fill(fdata, base, fcells, FORM_COLUMNS, ff, frow, rec.locs, problems)
+            fl.append(fdata)
+        data["forms_1099r"] = fl
+        rec.data = data
+        rec.problems = problems
+        rec.digest = digest([cells, [c for _, c in forms]])
+        return rec
+
+    @staticmethod
+    def _fill(out: dict, base: str, cells: dict, columns: dict, file: str, row: int,
+              locs: dict, problems: list[dict]) -> None:
+        if "__extra_cells__" in cells:
+            problems.append({"file": file, "row": row, "field": base, "reason":
+                             f"{cells['__extra_cells__']} more cell(s) than header columns (a stray delimiter?)"})
+        extra = None
+        for col, value in cells.items():
+            if col not in columns or col == "__extra_cells__":
+                continue
+            path, typ = columns[col]
+            if path is None:
+                continue
+            full = f"{base}.{path}" if base and path else (base or path)
+            if path:
+                locs[full] = (file, row, col)
+            if value is None or not value.strip():
+                continue
+            try:
+                v = convert(value, typ)
+            except CellError as e:
+                problems.append({"file": file, "row": row, "column": col, "field": full or col,
+                                 "reason": scrub(str(e)) if typ != "ssn" else "not a valid SSN"})
+                continue
+            if typ == "json":
+                extra = v
+            else:
+                set_path(out, path, v)
+        if extra:
+            deep_merge(out, extra)
+
+
+def _leaves(d: Any) -> Iterator[Any]:
+    if isinstance(d, dict):
+        for v in d.values():
+            yield from _leaves(v)
+    elif isinstance(d, list):
+        if not d:
+            yield d
+        for v in d:
+            yield from _leaves(v)
+    else:
+        yield d
+
+
+# --- Form 1099-R Copy B PDF ---------------------------------------------------------------
+
+class PdfInput(Input):
+    kind = "pdf"
+
+    def __init__(self, pdfs: list[Path], root: Path):
+        self.pdfs, self.root = pdfs, root
+
+    def describe(self) -> str:
+        return f"Form 1099-R PDF {', '.join(map(str, self.pdfs))}"
+
+    def count(self) -> int:
+        return len(self.pdfs)
+
+    def records(self) -> Iterator[Record]:
+        for p in self.pdfs:
+            yield pdf_record(p, safe_id(p.stem))
+
+
+def facts_path(pdf: Path) -> Path:
+    return pdf.with_name(pdf.stem + FACTS_SUFFIX)
+
+
+def pdf_record(pdf: Path, rid: str) -> Record:
+    """A 1099-R Copy B PDF (+ optional <stem>.facts.yaml) as one record."""
+    from taxdocs.batch.pdf1099r import scenario_from_pdf
+    rec = Record(rid, str(pdf))
+    data, problems, raw = scenario_from_pdf(pdf)
+    rec.data = data
+    rec.problems = problems
+    rec.digest = digest(raw)
+    fp = facts_path(pdf)
+    rec.locs[""] = (str(fp) if fp.exists() else str(pdf), None, None)
+    rec.locs["forms_1099r[0]"] = (str(pdf), None, None)
+    return rec
+

@@ -1,0 +1,221 @@
+"""run_batch: read the input, skip what is unchanged, process the rest on an engine,
+write the per-batch files and prove that every record landed in exactly one bucket.
+
+OUTDIR layout:
+    returns/<id>.json              result_dict with findings (same as `taxdocs compute --json`)
+    returns/<id>.f8606.pdf         official Form 8606, filled (taxpayer; -spouse for the spouse)
+    returns/<id>.summary.pdf ...   rendered documents (--documents)
+    errors.jsonl                   one line per record in error
+    summary.csv, summary.html      one row per input record; totals, top findings, attention list
+    tally.json                     the final counts
+    .taxdocs-batch/                resume state (SQLite) and lock
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Any, Iterator, Optional
+
+from taxdocs.batch import summary
+from taxdocs.batch.engines import DaskEngine, LocalEngine, default_workers
+from taxdocs.batch.progress import Progress
+from taxdocs.batch.reader import Record, open_input
+from taxdocs.batch.state import State, outputs_exist
+from taxdocs.batch.worker import (DIR_MODE, RETURNS_DIR, Context, checks_available, ensure_dir,
+                                  write_outputs)
+from taxdocs.errors import TaxdocsError
+
+PKG = Path(__file__).resolve().parents[1]
+# What shapes the outputs: a change here redoes every record on the next run.
+FINGERPRINT_PARTS = ("model", "rules", "core", "params", "checks", "documents", "ledger", "output.py",
+                     "batch/worker.py", "batch/reader.py", "batch/pdf1099r.py")
+
+
+@dataclass
+class Tally:
+    total: int = 0          # records read from the input
+    done: int = 0
+    findings: int = 0
+    error: int = 0
+    processed: int = 0      # computed in this run
+    unchanged: int = 0      # skipped: same input as the last run, outputs present
+    duplicates: int = 0     # included in error
+    pending: int = 0        # must be 0 when the run ends normally
+    earlier: int = 0        # records of earlier runs not in this input (outputs kept)
+    seconds: float = 0.0
+    engine: str = ""
+    outdir: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.pending == 0 and self.done + self.findings + self.error == self.total
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "ok": self.ok}
+
+    def text(self) -> str:
+        check = "✔" if self.ok else "✘ DOES NOT ADD UP"
+        s = (f"{self.total:,} records: done {self.done:,} + findings {self.findings:,} + error {self.error:,} "
+             f"= {self.done + self.findings + self.error:,} {check}")
+        s += f"  (processed {self.processed:,}, unchanged {self.unchanged:,}"
+        if self.duplicates:
+            s += f", duplicate ids {self.duplicates:,}"
+        rate = self.processed / self.seconds if self.seconds else 0
+        return s + f"; {self.seconds:.1f}s, {rate:,.0f} returns/s)"
+
+
+def code_fingerprint() -> str:
+    h = hashlib.sha256()
+    for part in FINGERPRINT_PARTS:
+        p = PKG / part
+        files = [p] if p.is_file() else sorted(x for x in p.rglob("*") if x.is_file() and x.suffix in (".py", ".yaml", ".json", ".html", ".css"))
+        for f in files:
+            h.update(str(f.relative_to(PKG)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def make_context(documents: bool, forms_dir: Optional[str], ledger: Optional[str], commit: bool,
+                 checks: bool = True) -> Context:
+    """Find the official Form 8606 blanks (each revision's verified PDF) once, for every worker."""
+    ctx = Context(documents=documents, ledger=ledger, commit=commit, checks=checks)
+    try:
+        from taxdocs.documents.blanks import BlankFormError, find_blank
+        from taxdocs.documents.fieldmaps import all_maps
+    except ImportError:  # pragma: no cover - documents package missing
+        return ctx
+    for fmap in all_maps("f8606"):
+        for year in fmap.tax_years:
+            try:
+                p = find_blank("f8606", year, forms_dir)
+            except BlankFormError as e:
+                raise TaxdocsError(str(e)) from None
+            if p is not None:
+                data = p.read_bytes()
+                sha = hashlib.sha256(data).hexdigest()
+                ctx.blanks[year] = sha
+                ctx.blank_bytes[sha] = data
+    if forms_dir and not ctx.blanks:
+        raise TaxdocsError(f"--forms-dir {forms_dir}: no verified Form 8606 blank found there "
+                           f"(expected {forms_dir}/<year>/f8606.pdf)")
+    return ctx
+
+
+def _clean_temp(returns: Path, outdir: Path) -> None:
+    """Remove half-written temp files left by a killed run."""
+    for d in (returns, outdir):
+        for p in d.glob(".*.tmp"):
+            try:
+                p.unlink()
+            except OSError:
+                pass
+
+
+def _dup_error(rec: Record, first: Optional[str]) -> dict:
+    return {"id": rec.id, "kind": "input", "source": rec.source, **rec.where(), "field": "id",
+            "reason": f"duplicate record id {rec.id!r}" + (f" (first seen at {first})" if first else "")
+            + ": each client needs its own id", "problems": []}
+
+
+def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None, engine: str = "local",
+              scheduler: Optional[str] = None, documents: bool = False, forms_dir: Optional[str] = None,
+              ledger: Optional[str] = None, commit: bool = False, force: bool = False,
+              progress: str = "auto", progress_stream: Optional[IO[str]] = None, chunk: Optional[int] = None,
+              checks: bool = True, window: Optional[int] = None) -> Tally:
+    t0 = time.monotonic()
+    if commit and not ledger:
+        raise TaxdocsError("--commit needs --ledger URL")
+    if engine not in ("local", "dask"):
+        raise TaxdocsError(f"--engine must be local or dask, not {engine!r}")
+    if scheduler and engine != "dask":
+        raise TaxdocsError("--scheduler is for --engine dask")
+    inp = open_input(inputs)
+    out = Path(outdir)
+    out.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    returns = out / RETURNS_DIR
+    ensure_dir(returns)
+    ctx = make_context(documents, forms_dir, ledger, commit, checks)
+    if documents:
+        from taxdocs.batch.worker import documents_available
+        if not documents_available():
+            raise TaxdocsError("--documents needs taxdocs.documents.render (WeasyPrint), which is not available")
+    if checks and not checks_available():
+        print("note: taxdocs.checks is not installed: returns are computed without findings", file=sys.stderr)
+    # everything that shapes the outputs goes into each record's hash
+    options = hashlib.sha256(repr((code_fingerprint(), sorted(ctx.blanks.items()), documents,
+                                   ledger, commit, checks and checks_available())).encode()).hexdigest()
+    nworkers = workers or default_workers()
+    if engine == "local":
+        eng: Any = LocalEngine(nworkers, Context(**{**ctx.__dict__, "outdir": str(out)}), window)
+    else:
+        eng = DaskEngine(ctx, scheduler, workers, window)
+    state = State(out)
+    try:
+        _clean_temp(returns, out)
+        total = inp.count()
+        size = chunk or max(1, min(64, total // (nworkers * 8) or 1))
+        prog = Progress(total, progress, progress_stream)
+        tally = Tally(engine=eng.describe(), outdir=str(out))
+        pending: dict[str, list[str]] = {}   # id -> outputs of the last run (in flight)
+
+        def todo() -> Iterator[list]:
+            buf: list = []
+            for seq, rec in enumerate(inp.records()):
+                tally.total += 1
+                dig = hashlib.sha256((rec.digest + options).encode()).hexdigest()
+                old = state.lookup(rec.id)
+                if old is not None and old["run"] == state.run:
+                    state.duplicate(seq, rec.id, rec.source, _dup_error(rec, old["source"]))
+                    tally.duplicates += 1
+                    prog.update("error")
+                    continue
+                state.seen(rec.id, seq, rec.source, old is not None)
+                if (not force and old is not None and old["hash"] == dig and old["status"] in ("done", "findings")
+                        and outputs_exist(returns, old["outputs"])):
+                    state.unchanged(rec.id, rec.source, old["source"])
+                    tally.unchanged += 1
+                    prog.update("unchanged")
+                    continue
+                pending[rec.id] = old["outputs"] if old else []
+                buf.append((rec, dig))
+                if len(buf) >= size:
+                    yield buf
+                    buf = []
+            if buf:
+                yield buf
+
+        try:
+            for o in eng.run(todo()):
+                if o.get("files") is not None:
+                    write_outputs(out, o["files"])
+                    o["files"] = None
+                old = pending.pop(o["id"], [])
+                for stale in set(old) - set(o["outputs"]):
+                    try:
+                        (returns / stale).unlink()
+                    except FileNotFoundError:
+                        pass
+                state.finish(o)
+                tally.processed += 1
+                prog.update(o["status"])
+        finally:
+            state.commit()
+            prog.close()
+        c = state.counts()
+        tally.done, tally.findings, tally.pending = c["done"], c["findings"], c["pending"]
+        tally.error = c["error"] + c["duplicates"]
+        tally.earlier = state.others()
+        tally.seconds = time.monotonic() - t0
+        summary.write_errors(out / "errors.jsonl", state.errors())
+        summary.write_csv(out / "summary.csv", state.rows())
+        summary.write_html(out / "summary.html", state.rows(), tally.as_dict(),
+                           f"taxdocs batch: {inp.describe()}")
+        tally.seconds = time.monotonic() - t0
+        summary.write_tally(out / "tally.json", tally.as_dict())
+        return tally
+    finally:
+        state.close()
+        inp.close()

@@ -1,0 +1,155 @@
+"""The resume database, OUTDIR/.taxdocs-batch/state.sqlite (one writer: the batch's parent process).
+
+records(id PRIMARY KEY, hash, status, source, run, seq, outputs, row, error)
+  * `hash` is the content hash of the record's input (plus the code and options that
+    shape the outputs) for which `outputs` were written; it is set only after the
+    outputs are in place, so a batch killed at any point is redone where needed.
+  * `run`/`seq`: the run that last saw the record and its position in that run's input;
+    the tally and the summaries are over `run = current`.
+dups(run, seq, id, source, error): a second record with an id already seen in the run.
+
+SQLite in WAL mode survives SIGKILL; commits are batched (every ~0.5 s), and what was
+not committed is simply redone on the next run (outputs are replaced atomically).
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Iterator, Optional
+
+from taxdocs.errors import TaxdocsError
+
+STATE_DIR = ".taxdocs-batch"
+SCHEMA = 1
+
+
+class State:
+    def __init__(self, outdir: Path):
+        self.dir = outdir / STATE_DIR
+        self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._lock = os.fdopen(os.open(self.dir / "lock", os.O_RDWR | os.O_CREAT, 0o600), "r+")
+        try:
+            fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._lock.close()
+            raise TaxdocsError(f"another batch is running with output directory {outdir} "
+                               "(wait for it, or use another -o)") from None
+        path = self.dir / "state.sqlite"
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))  # SQLite gives -wal/-shm the same mode
+        os.chmod(path, 0o600)
+        self.db = sqlite3.connect(path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript("""
+            CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE IF NOT EXISTS records(id TEXT PRIMARY KEY, hash TEXT, status TEXT, source TEXT,
+                run INTEGER, seq INTEGER, outputs TEXT, row TEXT, error TEXT);
+            CREATE INDEX IF NOT EXISTS records_run ON records(run, seq);
+            CREATE TABLE IF NOT EXISTS dups(run INTEGER, seq INTEGER, id TEXT, source TEXT, error TEXT);
+        """)
+        v = self._meta("schema")
+        if v is not None and int(v) != SCHEMA:
+            raise TaxdocsError(f"{path}: written by another version of taxdocs batch; use a new output directory")
+        self.run = int(self._meta("run") or 0) + 1
+        self._set_meta("schema", str(SCHEMA))
+        self._set_meta("run", str(self.run))
+        self.db.execute("DELETE FROM dups WHERE run < ?", (self.run,))
+        self.db.commit()
+        self._last_commit = time.monotonic()
+
+    # -- meta -----------------------------------------------------------------------
+    def _meta(self, key: str) -> Optional[str]:
+        r = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return r[0] if r else None
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # -- per record -------------------------------------------------------------------
+    def lookup(self, rid: str) -> Optional[dict]:
+        r = self.db.execute("SELECT hash, status, source, run, outputs FROM records WHERE id = ?", (rid,)).fetchone()
+        if r is None:
+            return None
+        return {"hash": r[0], "status": r[1], "source": r[2], "run": r[3], "outputs": json.loads(r[4] or "[]")}
+
+    def seen(self, rid: str, seq: int, source: str, existing: bool) -> None:
+        """The record is in this run's input (before it is processed or skipped)."""
+        if existing:
+            self.db.execute("UPDATE records SET run = ?, seq = ? WHERE id = ?", (self.run, seq, rid))
+        else:
+            self.db.execute("INSERT INTO records(id, status, source, run, seq, outputs) VALUES (?, 'pending', ?, ?, ?, '[]')",
+                            (rid, source, self.run, seq))
+        self._maybe_commit()
+
+    def unchanged(self, rid: str, source: str, old_source: str) -> None:
+        if source != old_source:  # moved in the input: keep the summary row right
+            r = self.db.execute("SELECT row FROM records WHERE id = ?", (rid,)).fetchone()
+            row = json.loads(r[0]) if r and r[0] else {}
+            row["source"] = source
+            self.db.execute("UPDATE records SET source = ?, row = ? WHERE id = ?", (source, json.dumps(row), rid))
+
+    def finish(self, outcome: dict) -> None:
+        self.db.execute("UPDATE records SET hash = ?, status = ?, source = ?, outputs = ?, row = ?, error = ? WHERE id = ?",
+                        (outcome["digest"], outcome["status"], outcome["source"], json.dumps(outcome["outputs"]),
+                         json.dumps(outcome["row"]), json.dumps(outcome["error"]) if outcome["error"] else None,
+                         outcome["id"]))
+        self._maybe_commit()
+
+    def duplicate(self, seq: int, rid: str, source: str, error: dict) -> None:
+        self.db.execute("INSERT INTO dups VALUES (?, ?, ?, ?, ?)", (self.run, seq, rid, source, json.dumps(error)))
+        self._maybe_commit()
+
+    def _maybe_commit(self) -> None:
+        now = time.monotonic()
+        if now - self._last_commit > 0.5:
+            self.db.commit()
+            self._last_commit = now
+
+    def commit(self) -> None:
+        self.db.commit()
+        self._last_commit = time.monotonic()
+
+    # -- results ----------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        out = {"done": 0, "findings": 0, "error": 0, "pending": 0}
+        for status, n in self.db.execute("SELECT status, count(*) FROM records WHERE run = ? GROUP BY status", (self.run,)):
+            out[status] = out.get(status, 0) + n
+        out["duplicates"] = self.db.execute("SELECT count(*) FROM dups WHERE run = ?", (self.run,)).fetchone()[0]
+        return out
+
+    def others(self) -> int:
+        """Records of earlier runs that are not in this input (their outputs are kept)."""
+        return self.db.execute("SELECT count(*) FROM records WHERE run < ?", (self.run,)).fetchone()[0]
+
+    def rows(self) -> Iterator[dict]:
+        """Summary rows of this run in input order, duplicates included (as errors)."""
+        q = ("SELECT seq, row, NULL FROM records WHERE run = ? UNION ALL "
+             "SELECT seq, NULL, error FROM dups WHERE run = ? ORDER BY 1")
+        for _, row, err in self.db.execute(q, (self.run, self.run)):
+            if row is not None:
+                yield json.loads(row)
+            else:
+                e = json.loads(err)
+                yield {"id": e["id"], "source": e["source"], "status": "error", "reason": e["reason"],
+                       "field": e.get("field", "")}
+
+    def errors(self) -> Iterator[dict]:
+        q = ("SELECT seq, error FROM records WHERE run = ? AND status = 'error' UNION ALL "
+             "SELECT seq, error FROM dups WHERE run = ? ORDER BY 1")
+        for _, err in self.db.execute(q, (self.run, self.run)):
+            yield json.loads(err)
+
+    def close(self) -> None:
+        try:
+            self.db.commit()
+            self.db.close()
+        finally:
+            self._lock.close()
+
+
+def outputs_exist(returns: Path, names: list[str]) -> bool:
+    return all((returns / n).is_file() for n in names)

@@ -1,0 +1,322 @@
+"""One record -> its outputs. Runs in the worker processes (local pool or Dask).
+
+`process(record, ctx)` never raises: a bad input, a failure in the engine, the checks
+or a form fill all become an "error" outcome with a one-line reason (no traceback, no
+full SSN). It is a pure function of (record, ctx), which is why the local and the
+Dask engines give byte-identical outputs.
+
+Outcome (a plain dict, cheap to pickle):
+    id, digest, source, status ("done" | "findings" | "error"),
+    outputs  [file names under OUTDIR/returns],
+    files    {name: bytes} when the caller writes (Dask), else None (written here),
+    row      the summary.csv row,
+    error    the errors.jsonl entry (status "error" only).
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any, Optional
+
+from taxdocs.batch.reader import Record, scrub
+
+RETURNS_DIR = "returns"
+SEVERITIES = ("error", "warning", "info")
+ATTENTION = ("error", "warning")     # a return with one of these is in the "findings" bucket
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+@dataclass
+class Context:
+    """What every worker needs, shipped once per worker (pool initializer / Dask scatter)."""
+    documents: bool = False
+    blanks: dict[int, str] = field(default_factory=dict)     # tax year -> sha256 of the 8606 blank
+    blank_bytes: dict[str, bytes] = field(default_factory=dict)  # sha256 -> blank PDF bytes
+    ledger: Optional[str] = None
+    commit: bool = False
+    outdir: Optional[str] = None      # set: the worker writes the files itself (local engine)
+    checks: bool = True
+
+
+# --- files ------------------------------------------------------------------------------
+
+def ensure_dir(path: Path) -> None:
+    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+
+
+def write_atomic(directory: Path, name: str, data: bytes) -> None:
+    """temp file in the same directory (0o600) + os.replace: a reader (or a rerun after
+    SIGKILL) sees the old file or the new one, never half of one."""
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, FILE_MODE)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, directory / name)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_outputs(outdir: Path, files: dict[str, bytes]) -> None:
+    d = outdir / RETURNS_DIR
+    for name, data in files.items():
+        write_atomic(d, name, data)
+
+
+# --- optional modules (written by others; the batch degrades without them) -----------------
+
+_MOD: dict[str, Any] = {}
+
+
+def _optional(name: str, attr: str) -> Any:
+    key = f"{name}:{attr}"
+    if key not in _MOD:
+        try:
+            import importlib
+            _MOD[key] = getattr(importlib.import_module(name), attr)
+        except (ImportError, AttributeError):
+            _MOD[key] = None
+    return _MOD[key]
+
+
+def checks_available() -> bool:
+    return _optional("taxdocs.checks.run", "check") is not None
+
+
+def documents_available() -> bool:
+    return _optional("taxdocs.documents.render", "render") is not None
+
+
+_STORE: dict[str, Any] = {}
+
+
+def _ledger_store(url: str) -> Any:
+    if url not in _STORE:
+        open_store = _optional("taxdocs.ledger.store", "open_store")
+        if open_store is None:
+            raise RuntimeError("the ledger (taxdocs.ledger.store) is not installed")
+        _STORE[url] = open_store(url)
+    return _STORE[url]
+
+
+# --- Form 8606 ------------------------------------------------------------------------------
+
+_FILLERS: dict[str, Any] = {}
+
+
+def _filler(ctx: Context, year: int) -> Any:
+    sha = ctx.blanks.get(year)
+    if sha is None:
+        return None
+    f = _FILLERS.get(sha)
+    if f is None:
+        from taxdocs.documents.fastfill import FastFiller
+        from taxdocs.documents.fieldmaps import load_map
+        f = _FILLERS[sha] = FastFiller(ctx.blank_bytes[sha], load_map("f8606", year))
+    return f
+
+
+def f8606_values(lines: dict, who: str) -> dict[str, Any]:
+    """Computed Form 8606 lines -> fill values: whole dollars (i8606: round to whole
+    dollars, 50 cents up), line 10 as the 3-place ratio; blank lines stay blank."""
+    from taxdocs.documents.fill import LINES_8606
+    out: dict[str, Any] = {}
+    for k in LINES_8606:
+        v = lines.get(f"f8606.{who}.line{k}")
+        if v is None:
+            continue
+        v = Decimal(v)
+        out[k] = v if k == "10" else v.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return out
+
+
+def fill_8606(ctx: Context, res: Any, lines: dict) -> dict[str, bytes]:
+    """{file name: PDF} for each person who must file Form 8606, when the blank is there."""
+    filler = _filler(ctx, res.scenario.tax_year)
+    if filler is None:
+        return {}
+    from taxdocs.documents.fill import prepare_8606
+    out = {}
+    for who, person in res.scenario.people():
+        if not lines.get(f"f8606.{who}.required"):
+            continue
+        fields = prepare_8606(filler.fmap, f8606_values(lines, who), {"name": person.name, "ssn": person.ssn})
+        out[f"f8606{'' if who == 'taxpayer' else '-' + who}.pdf"] = filler.fill(fields)
+    return out
+
+
+def render_documents(res: Any, findings: list, lines: dict, official: bool) -> dict[str, bytes]:
+    render = _optional("taxdocs.documents.render", "render")
+    if render is None:
+        raise RuntimeError("--documents needs taxdocs.documents.render, which is not installed")
+    out = {"summary.pdf": render("summary", res, findings), "findings.pdf": render("findings", res, findings)}
+    if not official and any(lines.get(f"f8606.{w}.required") for w in res.people()):
+        out["f8606-facsimile.pdf"] = render("f8606_facsimile", res, findings)
+    return out
+
+
+# --- summary row ------------------------------------------------------------------------------
+
+ROW_LINES = {
+    "f1040_4a": "f1040.line4a", "f1040_4b": "f1040.line4b", "f1040_5a": "f1040.line5a",
+    "f1040_5b": "f1040.line5b", "f1040_25b": "f1040.line25b", "additional_tax": "f1040.schedule2_line8",
+    "tax_difference": "tax.difference",
+    "basis_next_year_taxpayer": "f8606.taxpayer.basis_next_year", "basis_next_year_spouse": "f8606.spouse.basis_next_year",
+}
+
+
+def _num(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else str(v)
+    return v
+
+
+def summary_row(rec: Record, res: Any, lines: dict, findings: list, pdfs: list[str]) -> dict:
+    sc = res.scenario
+    counts = {s: 0 for s in SEVERITIES}
+    codes: dict[str, list] = {}
+    for f in findings:
+        sev = getattr(f, "severity", "info")
+        counts[sev] = counts.get(sev, 0) + 1
+        c = codes.setdefault(getattr(f, "code", "?"), [sev, 0])
+        c[1] += 1
+    row = {"id": rec.id, "source": rec.source, "status": "", "tax_year": sc.tax_year,
+           "filing_status": sc.filing_status.value, "taxpayer": sc.taxpayer.name, "forms": len(sc.forms_1099r)}
+    for col, key in ROW_LINES.items():
+        row[col] = _num(lines.get(key))
+    row["f8606_required"] = " ".join(w for w in res.people() if lines.get(f"f8606.{w}.required"))
+    row["f8606_pdf"] = " ".join(pdfs)
+    row.update({"errors": counts["error"], "warnings": counts["warning"], "info": counts["info"]})
+    row["codes"] = codes
+    row["reason"] = ""
+    return row
+
+
+def error_row(rec: Record, error: dict) -> dict:
+    return {"id": rec.id, "source": rec.source, "status": "error", "reason": error["reason"],
+            "field": error.get("field", "")}
+
+
+# --- the record -------------------------------------------------------------------------------
+
+def _problem(rec: Record, p: Any) -> dict:
+    loc = rec.locate(p.path)
+    reason = scrub(p.message)
+    if p.path.endswith("ssn") and "(got" in reason:
+        reason = reason[:reason.index("(got")].rstrip()  # never echo what was typed in an SSN field
+    if p.record and p.record not in reason:
+        reason = f"1099-R {p.record}: {reason}"
+    if p.rule:
+        reason += f" ({p.rule})"
+    return {**loc, "field": p.path, "reason": reason}
+
+
+def _error(rec: Record, kind: str, problems: list[dict]) -> dict:
+    """errors.jsonl entry: the record (id, source) and where its first problem is
+    (file, line or row, column, field) with the reason; all problems in `problems`."""
+    first = problems[0] if problems else {"field": "", "reason": "unknown problem"}
+    loc = {k: first[k] for k in ("file", "line", "row", "column") if first.get(k) is not None}
+    return {"id": rec.id, "kind": kind, "source": rec.source, **(loc or rec.where()),
+            "field": first.get("field", ""), "reason": first["reason"], "problems": problems}
+
+
+def _internal(rec: Record, stage: str, e: BaseException) -> dict:
+    msg = scrub(str(e))[:300]
+    reason = f"internal error: {type(e).__name__}" + (f": {msg}" if msg else "") + f" (while {stage})"
+    return _error(rec, "internal", [{**rec.where(), "field": "", "reason": reason}])
+
+
+def process(rec: Record, ctx: Context, digest: str = "") -> dict:
+    out: dict[str, Any] = {"id": rec.id, "digest": digest, "source": rec.source, "outputs": [],
+                           "files": None, "error": None}
+    files: dict[str, bytes] = {}
+    error: dict | None = None
+    row: dict | None = None
+    try:
+        error, files, row = _run(rec, ctx)
+    except BaseException as e:  # noqa: BLE001 - one record never stops the batch
+        if isinstance(e, (KeyboardInterrupt, SystemExit)):
+            raise
+        error, files = _internal(rec, "processing", e), {}
+    if error is not None:
+        out["status"] = "error"
+        out["error"] = error
+        out["row"] = {**(row or {}), **error_row(rec, error)}
+    else:
+        assert row is not None
+        attention = row["errors"] + row["warnings"]
+        out["status"] = row["status"] = "findings" if attention else "done"
+        out["row"] = row
+    named = {f"{rec.id}.{name}": data for name, data in files.items()}
+    out["outputs"] = sorted(named)
+    if ctx.outdir is not None:
+        try:
+            write_outputs(Path(ctx.outdir), named)
+        except OSError as e:
+            err = _internal(rec, "writing the outputs", e)
+            return {**out, "status": "error", "error": err, "outputs": [], "row": error_row(rec, err)}
+    else:
+        out["files"] = named
+    return out
+
+
+def _run(rec: Record, ctx: Context) -> tuple[dict | None, dict[str, bytes], dict | None]:
+    from taxdocs.errors import InputError, TaxdocsError
+    from taxdocs.model.load import from_data
+    from taxdocs.output import dumps, result_dict
+    from taxdocs.rules.engine import compute
+
+    if rec.problems or rec.data is None:
+        return _error(rec, "input", rec.problems or [{**rec.where(), "field": "", "reason": "no data"}]), {}, None
+    try:
+        sc = from_data(rec.data, rec.source)
+    except InputError as e:
+        return _error(rec, "input", [_problem(rec, p) for p in e.problems]), {}, None
+    stage = "reading the ledger"
+    findings: list = []
+    try:
+        original = sc
+        if ctx.ledger:
+            fill = _optional("taxdocs.ledger.carry", "fill_from_ledger")
+            if fill is None:
+                raise RuntimeError("the ledger (taxdocs.ledger.carry) is not installed")
+            sc, ledger_findings = fill(sc, _ledger_store(ctx.ledger))
+            findings += list(ledger_findings)
+        stage = "computing"
+        res = compute(sc, rec.source)
+        lines = res.lines()
+        # every line is evaluated now and no longer changes; the checks, result_dict and the form
+        # fill each call res.lines() again, and re-walking the graph is ~0.3 ms a call
+        res.lines = lambda: dict(lines)  # type: ignore[method-assign]
+        stage = "checking"
+        check = _optional("taxdocs.checks.run", "check") if ctx.checks else None
+        if check is not None:
+            findings += list(check(res))
+        stage = "writing the JSON"
+        files: dict[str, bytes] = {"json": (dumps(result_dict(res, findings)) + "\n").encode()}
+        stage = "filling Form 8606"
+        pdfs = fill_8606(ctx, res, lines)
+        files.update(pdfs)
+        if ctx.documents:
+            stage = "rendering the documents"
+            files.update(render_documents(res, findings, lines, official=bool(pdfs)))
+        if ctx.ledger and ctx.commit:
+            stage = "committing to the ledger"
+            _ledger_store(ctx.ledger).commit(original, source=rec.source)
+    except InputError as e:  # e.g. the ledger contradicts the input
+        return _error(rec, "input", [_problem(rec, p) for p in e.problems]), {}, None
+    except TaxdocsError as e:  # the ledger refuses (needs --amend, conflict...): a clear message of its own
+        return _error(rec, "ledger" if ctx.ledger else "input",
+                      [{**rec.where(), "field": "", "reason": scrub(str(e)) + f" (while {stage})"}]), {}, None
+    except Exception as e:  # noqa: BLE001
+        return _internal(rec, stage, e), {}, None
+    row = summary_row(rec, res, lines, findings, [f"{rec.id}.{n}" for n in pdfs])
+    return None, files, row

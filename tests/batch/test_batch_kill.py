@@ -1,0 +1,55 @@
+"""A batch SIGKILLed midway and rerun completes with no duplicate and no missing output."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from batchutil import outputs
+
+import synth
+
+
+def test_sigkill_midway_then_rerun(tmp_path):
+    src = tmp_path / "season.jsonl"
+    synth.write_jsonl(800, 11, src)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "taxdocs.cli", "batch", str(src), "-o", str(out), "--workers", "2",
+           "--progress", "none"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    returns = out / "returns"
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if returns.is_dir() and sum(1 for _ in os.scandir(returns)) >= 100:
+                break
+            time.sleep(0.01)
+        assert proc.poll() is None, "the batch finished before it could be killed"
+        os.killpg(proc.pid, signal.SIGKILL)   # the parent, the forkserver and the workers
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert not (out / "tally.json").exists()
+    killed_with = sum(1 for _ in os.scandir(returns))
+    assert 0 < killed_with < 800
+
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert r.returncode in (0, 1), r.stderr
+    tally = json.loads((out / "tally.json").read_text())
+    assert tally["ok"] and tally["total"] == 800 and tally["pending"] == 0
+    assert tally["unchanged"] + tally["processed"] + tally["duplicates"] == 800
+
+    clean = tmp_path / "clean"
+    r2 = subprocess.run([*cmd[:6], str(clean), *cmd[7:]], capture_output=True, text=True, timeout=300)
+    assert r2.returncode in (0, 1), r2.stderr
+    clean_tally = json.loads((clean / "tally.json").read_text())
+    for k in ("total", "done", "findings", "error"):
+        assert tally[k] == clean_tally[k], k
+    assert outputs(out) == outputs(clean)          # same files, same bytes: nothing missing, nothing extra
+    assert (out / "errors.jsonl").read_text() == (clean / "errors.jsonl").read_text()
+    assert (out / "summary.csv").read_text() == (clean / "summary.csv").read_text()
+    assert not list(out.rglob(".*.tmp"))

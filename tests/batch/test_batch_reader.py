@@ -1,0 +1,128 @@
+"""Inputs: CSV pair (columns, joins, bad rows), JSON Lines, directories; ids; SSN scrubbing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from taxdocs.batch.reader import CsvPair, convert, open_input, safe_id, scrub, set_path
+from taxdocs.errors import TaxdocsError
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = REPO / "samples" / "batch"
+
+
+def test_csv_samples_join_and_columns():
+    inp = open_input([SAMPLES / "forms.csv", SAMPLES / "clients.csv"])  # either order
+    assert isinstance(inp, CsvPair) and inp.forms.name == "forms.csv"
+    recs = {r.id: r for r in inp.records()}
+    assert inp.count() == len(recs) == 5
+    r = recs["C-1002"]
+    assert r.row == 3 and r.source.endswith("clients.csv row 3")
+    d = r.data
+    assert d["client_id"] == "C-1002" and d["filing_status"] == "mfj"
+    assert d["taxpayer"]["birth_date"] == "1978-09-02"          # US date -> ISO
+    assert d["spouse"]["ira"]["year_end_value"] == "52000"
+    f = d["forms_1099r"]
+    assert [x["id"] for x in f] == ["widget-401k-roth", "widget-401k-cash", "spouse-ira"]
+    assert f[0]["box1"] == "16000" and f[0]["box7"] == ["G"]   # "16,000" -> 16000
+    assert f[0]["plan_account"] == {"balance": "100000", "after_tax": "40000"}
+    assert f[0]["uses"] == [{"kind": "direct_rollover", "to": "roth_ira", "amount": "16000"}]
+    assert f[2]["recipient"] == "spouse" and f[2]["box7_ira_sep_simple"] is True  # "x"
+    # a problem path maps back to the CSV cell a preparer must fix
+    assert r.locate("forms_1099r[1].box2a") == {"file": str(SAMPLES / "forms.csv"), "row": 4, "column": "box2a"}
+    assert r.locate("forms_1099r[1].uses[0].amount")["column"] == "use1_amount"
+    assert r.locate("spouse.birth_date")["column"] == "spouse_birth_date"
+    assert "spouse" not in recs["C-1001"].data      # empty spouse columns: no spouse
+    assert recs["C-1003"].data["taxpayer"]["ira"]["year_end_value"] == "41250"
+
+
+def _pair(tmp_path: Path, forms: str, clients: str) -> list:
+    (tmp_path / "f.csv").write_text(forms)
+    (tmp_path / "c.csv").write_text(clients)
+    inp = open_input([tmp_path / "f.csv", tmp_path / "c.csv"])
+    try:
+        return list(inp.records())
+    finally:
+        inp.close()
+
+
+def test_csv_orphans_empty_ids_and_cell_errors(tmp_path):
+    recs = _pair(tmp_path,
+                 "client_id,form_id,box1,box7,corrected\nA,f1,100,7,maybe\n,f2,5,7,\nZZ,f3,1,7,\nZZ,f4,2,7,\n",
+                 "client_id,tax_year,filing_status\nA,2025,single\n")
+    by = {r.id: r for r in recs}
+    assert set(by) == {"A", "forms-row-3", "ZZ"}
+    assert by["A"].problems[0]["column"] == "corrected" and "yes/no" in by["A"].problems[0]["reason"]
+    assert by["forms-row-3"].problems[0]["reason"].startswith("client_id is empty")
+    z = by["ZZ"].problems[0]
+    assert z["row"] == 4 and "2 1099-R row(s) but no row" in z["reason"]
+
+
+def test_csv_header_errors(tmp_path):
+    with pytest.raises(TaxdocsError, match="did you mean 'box2a'"):
+        _pair(tmp_path, "client_id,form_id,box1,box2_a\n", "client_id,tax_year\n")
+    with pytest.raises(TaxdocsError, match="cannot tell the forms CSV"):
+        _pair(tmp_path, "client_id,tax_year\n", "client_id,tax_year\n")
+
+
+def test_csv_semicolon_and_bom(tmp_path):
+    recs = _pair(tmp_path, "\ufeffclient_id;form_id;box1;box7\nA;f1;1.234,00;7\n".replace("1.234,00", "1234"),
+                 "client_id;tax_year;filing_status\nA;2025;single\n")
+    assert recs[0].data["forms_1099r"][0]["box1"] == "1234"
+
+
+def test_convert_cells():
+    assert convert(" $12,345.67 ", "amount") == "12345.67"
+    assert convert("7D", "codes") == ["7", "D"] and convert("7, d", "codes") == ["7", "D"]
+    assert convert("3/3/25", "date") == "2025-03-03"
+    assert convert("2025-03-03", "date") == "2025-03-03"
+    assert convert("01:5000; 12", "exceptions") == [{"number": "01", "amount": "5000"}, {"number": "12"}]
+    assert convert("1;2", "dates") == [{"distribution_date": "1"}, {"distribution_date": "2"}]
+    d: dict = {}
+    set_path(d, "uses[1].waiver.kind", "x")
+    assert d == {"uses": [{}, {"waiver": {"kind": "x"}}]}
+
+
+def test_jsonl_ids_and_bad_lines(tmp_path):
+    p = tmp_path / "s.jsonl"
+    p.write_text('{"client_id": "K1", "tax_year": 2025}\n\n{"tax_year": 2025}\n{"client_id": "K3", \n[1]\n')
+    inp = open_input(p)
+    recs = list(inp.records())
+    assert inp.count() == 4
+    assert [r.id for r in recs] == ["K1", "line-3", "line-4", "line-5"]
+    assert recs[2].problems[0]["line"] == 4 and recs[2].problems[0]["reason"].startswith("not valid JSON")
+    assert recs[3].data == [1] and not recs[3].problems   # the scenario model says what is wrong
+
+
+def test_directory(tmp_path):
+    (tmp_path / "a.yaml").write_text("tax_year: 2025\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.json").write_text("{bad")
+    (tmp_path / "x.facts.yaml").write_text("{}\n")   # a PDF's facts file, not a scenario
+    (tmp_path / "notes.txt").write_text("")
+    inp = open_input(tmp_path)
+    recs = list(inp.records())
+    assert [r.id for r in recs] == ["a", "sub--b"] and inp.count() == 2
+    assert recs[1].problems and "not valid JSON" in recs[1].problems[0]["reason"]
+
+
+def test_safe_id_and_scrub():
+    assert safe_id("C-1001") == "C-1001"
+    a, b = safe_id("a/b"), safe_id("a_b")
+    assert a != b and a.startswith("a_b-")
+    assert "/" not in safe_id("../../etc/passwd")
+    assert not safe_id("-rf").startswith("-") and not safe_id(".hidden").startswith(".")
+    assert scrub("ssn 123-45-6789 or 123456789") == "ssn ***-**-6789 or ***-**-6789"
+    assert scrub("account 1234567890123") == "account 1234567890123"
+
+
+def test_every_column_is_documented():
+    doc = (REPO / "docs" / "batch.md").read_text()
+    from taxdocs.batch.reader import CLIENT_COLUMNS, FORM_COLUMNS
+    cols = list(FORM_COLUMNS) + [c.replace("taxpayer_", "<person>_") for c in CLIENT_COLUMNS if not c.startswith("spouse_")]
+    missing = [c for c in cols if f"`{c}`" not in doc]
+    assert not missing
+    for name, known in (("forms.csv", FORM_COLUMNS), ("clients.csv", CLIENT_COLUMNS)):
+        header = (SAMPLES / name).read_text().splitlines()[0].split(",")
+        assert set(header) <= set(known)

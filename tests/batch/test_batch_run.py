@@ -1,0 +1,193 @@
+"""run_batch end to end (local engine): buckets and tally, outputs, errors.jsonl, resume, summaries."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+import yaml
+
+from batchutil import outputs, read_jsonl
+from taxdocs.batch.reader import Record
+from taxdocs.batch.runner import run_batch
+from taxdocs.batch.worker import Context, process
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _run(inp, out, **kw):
+    kw.setdefault("progress", "none")
+    kw.setdefault("workers", 2)
+    return run_batch(inp, out, **kw)
+
+
+def _full_ssns(texts) -> set[str]:
+    return {m for t in texts for m in re.findall(r"\b\d{3}-\d{2}-\d{4}\b", t)}
+
+
+def test_season_buckets_tally_and_files(season, tmp_path):
+    out = tmp_path / "out"
+    t = _run(season, out)
+    assert t.ok and t.total == 60 and t.processed == 60 and t.pending == 0
+    assert t.done + t.findings + t.error == 60 and t.error >= 1
+    # every input record: exactly one row in summary.csv; errors.jsonl = the error rows
+    rows = list(csv.DictReader((out / "summary.csv").open()))
+    assert len(rows) == 60 and len({r["id"] for r in rows}) == 60
+    errs = read_jsonl(out / "errors.jsonl")
+    assert {e["id"] for e in errs} == {r["id"] for r in rows if r["status"] == "error"}
+    assert len(errs) == t.error
+    for e in errs:
+        assert e["id"] and e["reason"] and "field" in e and ("line" in e) and "Traceback" not in e["reason"]
+    js = {p.stem for p in (out / "returns").glob("*.json")}
+    assert js == {r["id"] for r in rows if r["status"] in ("done", "findings")}
+    # the JSON is the same as `taxdocs compute --json` plus the findings
+    doc = json.loads((out / "returns" / f"{sorted(js)[0]}.json").read_text())
+    assert doc["schema"] == "taxdocs.result/1" and "findings" in doc
+    # private files, no full SSN anywhere (the Form 8606 PDFs, official forms, excepted)
+    for p in out.rglob("*"):
+        if p.is_file():
+            assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+    texts = [p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and not p.name.endswith(".pdf")]
+    ssns = _full_ssns(season.read_text().splitlines())
+    assert ssns and not (_full_ssns(texts) & ssns)
+    tally = json.loads((out / "tally.json").read_text())
+    assert tally["ok"] and tally["total"] == 60
+    html = (out / "summary.html").read_text()
+    assert "Findings most often raised" in html and "Returns needing attention first" in html
+
+
+def test_bad_record_reason_names_line_and_field(tmp_path):
+    p = tmp_path / "s.jsonl"
+    good = yaml.safe_load((REPO / "samples" / "06a-backdoor-roth.yaml").read_text())
+    bad = json.loads(json.dumps(good, default=str))
+    bad["client_id"] = "BAD"
+    bad["forms_1099r"][0]["box2a"] = 9000
+    worse = dict(bad, client_id="SSN")
+    worse["taxpayer"] = dict(bad["taxpayer"], ssn="400-66-770")
+    p.write_text("\n".join(json.dumps(x, default=str) for x in ({**good, "client_id": "OK"}, bad, worse)) + "\n")
+    t = _run(p, tmp_path / "o", workers=1)
+    assert (t.done + t.findings, t.error) == (1, 2)
+    errs = {e["id"]: e for e in read_jsonl(tmp_path / "o" / "errors.jsonl")}
+    e = errs["BAD"]
+    assert e["line"] == 2 and e["field"] == "forms_1099r[0].box2a" and "larger than box 1" in e["reason"]
+    s = errs["SSN"]
+    assert s["field"] == "taxpayer.ssn" and "9 digits" in s["reason"] and "400-66-770" not in json.dumps(s)
+
+
+def test_internal_error_is_one_clear_line(monkeypatch):
+    import taxdocs.rules.engine as engine
+
+    def boom(*a, **k):
+        raise ZeroDivisionError("bad thing for 400-66-7706")
+    monkeypatch.setattr(engine, "compute", boom)
+    data = yaml.safe_load((REPO / "samples" / "06a-backdoor-roth.yaml").read_text())
+    o = process(Record("r1", "x.jsonl", line=7, data=data), Context(), "h")
+    assert o["status"] == "error" and o["outputs"] == []
+    e = o["error"]
+    assert e["kind"] == "internal" and e["line"] == 7
+    assert e["reason"] == "internal error: ZeroDivisionError: bad thing for ***-**-7706 (while computing)"
+
+
+def test_resume_skips_unchanged_redoes_changed_and_removes_stale(tmp_path, forms_dir):
+    src = tmp_path / "in"
+    shutil.copytree(REPO / "samples", src, ignore=shutil.ignore_patterns("batch"))
+    out = tmp_path / "out"
+    t1 = _run(src, out, forms_dir=str(forms_dir))
+    assert t1.ok and t1.processed == 9
+    first = outputs(out)
+    assert "06a-backdoor-roth.f8606.pdf" in first
+    t2 = _run(src, out, forms_dir=str(forms_dir))
+    assert (t2.processed, t2.unchanged, t2.total) == (0, 9, 9) and t2.ok
+    assert outputs(out) == first
+    # change one record: only it is redone; its Form 8606 is no longer required -> the PDF goes
+    p = src / "06a-backdoor-roth.yaml"
+    d = yaml.safe_load(p.read_text())
+    d["taxpayer"]["ira"]["nondeductible_contributions"] = 0
+    d["forms_1099r"][0]["uses"] = []
+    d["forms_1099r"][0]["box7"] = ["7"]
+    d["taxpayer"]["birth_date"] = "1950-01-01"
+    p.write_text(yaml.safe_dump(d))
+    t3 = _run(src, out, forms_dir=str(forms_dir))
+    assert (t3.processed, t3.unchanged) == (1, 8) and t3.ok
+    now = outputs(out)
+    assert "06a-backdoor-roth.f8606.pdf" not in now
+    assert now["06a-backdoor-roth.json"] != first["06a-backdoor-roth.json"]
+    assert {k: v for k, v in now.items() if not k.startswith("06a")} == \
+        {k: v for k, v in first.items() if not k.startswith("06a")}
+    # a record that turns bad loses its outputs and lands in errors.jsonl
+    p.write_text("tax_year: [2025\n")
+    t4 = _run(src, out, forms_dir=str(forms_dir))
+    assert t4.error == 1 and t4.ok and "06a-backdoor-roth.json" not in outputs(out)
+    assert read_jsonl(out / "errors.jsonl")[0]["id"] == "06a-backdoor-roth"
+    # --force redoes everything
+    assert _run(src, out, force=True).processed == 9
+
+
+def test_duplicate_ids_go_to_errors(tmp_path):
+    good = yaml.safe_load((REPO / "samples" / "06a-backdoor-roth.yaml").read_text())
+    line = json.dumps({**good, "client_id": "SAME"}, default=str)
+    p = tmp_path / "s.jsonl"
+    p.write_text(line + "\n" + line + "\n")
+    t = _run(p, tmp_path / "o", workers=1)
+    assert (t.total, t.done + t.findings, t.error, t.duplicates) == (2, 1, 1, 1) and t.ok
+    e = read_jsonl(tmp_path / "o" / "errors.jsonl")
+    assert e[0]["line"] == 2 and "duplicate record id" in e[0]["reason"] and "line 1" in e[0]["reason"]
+
+
+def test_official_8606_filled_and_reads_back(tmp_path, forms_dir):
+    from taxdocs.documents.readback import read_8606
+    _run(REPO / "samples", tmp_path / "o", forms_dir=str(forms_dir), workers=1)
+    rb = read_8606(tmp_path / "o" / "returns" / "06b-backdoor-roth-spoiled.f8606.pdf")
+    assert rb["lines"]["10"] == __import__("decimal").Decimal("0.070")
+    assert rb["lines"]["14"] == 6510 and rb["lines"]["18"] == 6510 and rb["ssn_last4"] == "8807"
+    rows = {r["id"]: r for r in csv.DictReader((tmp_path / "o" / "summary.csv").open())}
+    assert rows["06b-backdoor-roth-spoiled"]["f8606_pdf"] == "06b-backdoor-roth-spoiled.f8606.pdf"
+
+
+def test_csv_pair_sample(tmp_path):
+    t = _run([REPO / "samples" / "batch" / "forms.csv", REPO / "samples" / "batch" / "clients.csv"], tmp_path / "o")
+    assert t.ok and t.total == 5 and t.error == 1
+    e = read_jsonl(tmp_path / "o" / "errors.jsonl")[0]
+    assert (e["id"], e["row"], e["column"]) == ("C-1005", 6, "taxpayer_birth_date")
+
+
+def test_refuses_a_second_batch_on_the_same_outdir(tmp_path):
+    from taxdocs.batch.state import State
+    from taxdocs.errors import TaxdocsError
+    (tmp_path / "o").mkdir()
+    s = State(tmp_path / "o")
+    try:
+        with pytest.raises(TaxdocsError, match="another batch is running"):
+            _run(REPO / "samples", tmp_path / "o")
+    finally:
+        s.close()
+
+
+def test_ledger_fill_and_commit(tmp_path):
+    pytest.importorskip("sqlalchemy")
+    pair = [REPO / "samples" / "batch" / "forms.csv", REPO / "samples" / "batch" / "clients.csv"]
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    t = _run(pair, tmp_path / "o", ledger=url, commit=True)
+    assert t.ok and t.error == 1 and (tmp_path / "ledger.db").is_file()
+    doc = json.loads((tmp_path / "o" / "returns" / "C-1001.json").read_text())
+    assert "LEDGER_NO_HISTORY" in [f["code"] for f in doc["findings"]]
+    t = _run(pair, tmp_path / "o", ledger=url, commit=True, force=True)   # same year again: no change
+    assert t.ok and t.error == 1 and t.processed == 5
+
+
+def test_documents_only_with_the_flag(tmp_path):
+    pytest.importorskip("weasyprint")
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(REPO / "samples" / "06b-backdoor-roth-spoiled.yaml", src)
+    t = _run(src, tmp_path / "o", workers=1)
+    assert t.ok and sorted(outputs(tmp_path / "o")) == ["06b-backdoor-roth-spoiled.json"]
+    t = _run(src, tmp_path / "o", workers=1, documents=True)      # an option change redoes the record
+    assert t.ok and t.processed == 1
+    names = sorted(outputs(tmp_path / "o"))
+    assert "06b-backdoor-roth-spoiled.summary.pdf" in names and "06b-backdoor-roth-spoiled.findings.pdf" in names
+    assert all(outputs(tmp_path / "o")[n].startswith(b"%PDF") for n in names if n.endswith(".pdf"))
