@@ -15,6 +15,8 @@ HIDDEN = ("f5329.{w}.items", "f8606.{w}.roth_ordering", "tax.effect", "f1040.for
 
 def plain(x: Any) -> Any:
     """JSON-ready: whole Decimals become ints, other Decimals strings (never floats)."""
+    if x is None or type(x) in (str, bool, int):
+        return x
     if isinstance(x, Decimal):
         return int(x) if x == x.to_integral_value() and x.as_tuple().exponent >= 0 else str(x)
     if isinstance(x, date):

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 STATUS_ORDER = {"complete": 0, "provisional": 1, "missing": 2}
+RANK = STATUS_ORDER
+STATUSES = ("complete", "provisional", "missing")
 
 
 def worst(*statuses: str) -> str:
@@ -70,9 +72,11 @@ class Graph:
 
     # -- evaluating ------------------------------------------------------
     def __getitem__(self, key: str) -> Any:
+        if not self._stack:  # outside an evaluation nothing is recorded
+            node = self.nodes.get(key)
+            return node.value if node is not None else self._node(key).value
         node = self._node(key)
-        if self._stack:
-            self._stack[-1][1].append(key)
+        self._stack[-1][1].append(key)
         return node.value
 
     def get(self, key: str, default: Any = None) -> Any:
@@ -93,28 +97,30 @@ class Graph:
             self._stack[-1][1].append("!provisional")
 
     def _node(self, key: str) -> Node:
-        if key in self.nodes:
-            return self.nodes[key]
-        if key not in self.defs:
+        node = self.nodes.get(key)
+        if node is not None:
+            return node
+        d = self.defs.get(key)
+        if d is None:
             raise KeyError(f"no line or fact named {key!r}")
         if any(k == key for k, _, _ in self._stack):
             raise CycleError(" -> ".join([k for k, _, _ in self._stack] + [key]))
-        d = self.defs[key]
         self._stack.append((key, [], []))
         try:
             value = d.fn(self)
         finally:
             _, deps, notes = self._stack.pop()
-        status = "complete"
-        real = []
+        rank, real, nodes = 0, [], self.nodes
         for k in dict.fromkeys(deps):
             if k == "!provisional":
-                status = worst(status, "provisional")
+                rank = max(rank, 1)
                 continue
             real.append(k)
-            status = worst(status, self.nodes[k].status)
-        node = Node(key, d.label, value, d.formula, d.cite, status=status, deps=real, notes=notes)
-        self.nodes[key] = node
+            r = RANK[nodes[k].status]
+            if r > rank:
+                rank = r
+        node = Node(key, d.label, value, d.formula, d.cite, status=STATUSES[rank], deps=real, notes=notes)
+        nodes[key] = node
         return node
 
     def evaluate_all(self, prefix: str = "") -> dict[str, Any]:

@@ -46,9 +46,13 @@ class Result:
     groups: list[PlanGroup]
     events: list[Event]
     file: str = "<input>"
+    _lines: Optional[dict] = field(default=None, repr=False)
 
     def lines(self) -> dict[str, Any]:
-        return self.graph.evaluate_all()
+        """Every declared line, evaluated once (lines are fixed once compute returns)."""
+        if self._lines is None or len(self._lines) != len(self.graph.defs):
+            self._lines = self.graph.evaluate_all()
+        return self._lines
 
     def people(self) -> list[str]:
         return [who for who, _ in self.scenario.people()]
