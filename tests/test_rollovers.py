@@ -280,3 +280,12 @@ def test_rmd_cannot_be_converted():
              uses=[{"kind": "conversion", "to": "roth_ira", "amount": 20000}])
     res = run(scenario(2025, [f], taxpayer=person(birth="1950-01-01", ira={"year_end_value": 100000})))
     assert "ROLLOVER_OF_RMD" in [e.code for e in res.events] and res.graph["taxpayer.ira.converted"] == 0
+
+
+def test_separate_after_tax_contract_pro_rata_within_the_subaccount():
+    # rules.md §5.2: a separate after-tax contract (72(d)(2)) is pro-rated only against itself:
+    # subaccount 25,000 = 20,000 contributions + 5,000 earnings; 10,000 out -> 8,000 after-tax, 2,000 taxable
+    f = form("s", 10000, ["1"], "2025-05-01", plan_account={"balance": 25000, "after_tax": 20000,
+                                                            "separate_after_tax_contract": True})
+    res = run(scenario(2025, [f], taxpayer=person(birth="1980-01-01")))
+    assert res.graph["f1040.line5b"] == 2000 and "72(d)(2)" in res.groups[0].aftertax_source

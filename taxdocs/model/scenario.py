@@ -98,10 +98,13 @@ class Payer(Strict):
 
 
 class PlanAccount(Strict):
-    """Facts for section 72(e)(8): the account the distribution came from, just before it."""
-    balance: Money
+    """Facts for section 72(e)(8): the account (or separate contract) the distribution came from, just before it."""
+    balance: Money = Field(description="balance just before the distribution: the whole account, or, for a separate "
+                                       "after-tax contract, that subaccount only")
     after_tax: Money = Field(description="investment in the contract (after-tax contributions not yet recovered)")
-    separate_after_tax_contract: bool = Field(False, description="plan keeps after-tax money as a separate contract (72(d)(2))")
+    separate_after_tax_contract: bool = Field(False, description="the plan keeps after-tax contributions and their "
+                                              "earnings as a separate contract (IRC §72(d)(2)) and the distribution "
+                                              "came from it: balance and after_tax are that subaccount's")
 
 
 class Annuity(Strict):

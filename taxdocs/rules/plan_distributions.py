@@ -39,7 +39,8 @@ def aftertax_of(legs: list[Leg]) -> tuple[Decimal, str]:
     gross = sum((f.box1 for f in forms), ZERO)
     if acct is not None and acct.balance > 0:
         share = min(dollars(gross * acct.after_tax / acct.balance), acct.after_tax)  # IRC §72(e)(8)
-        return share, f"{gross} x {acct.after_tax} / {acct.balance} = {share} (IRC §72(e)(8) pro rata)"
+        scope = " over the separate after-tax contract (IRC §72(d)(2))" if acct.separate_after_tax_contract else ""
+        return share, f"{gross} x {acct.after_tax} / {acct.balance} = {share} (IRC §72(e)(8) pro rata{scope})"
     total, how = ZERO, []
     for f in forms:
         part, why = _form_aftertax(f)
