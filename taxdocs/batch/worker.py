@@ -14,8 +14,6 @@ Outcome (a plain dict, cheap to pickle):
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -51,18 +49,8 @@ def ensure_dir(path: Path) -> None:
 def write_atomic(directory: Path, name: str, data: bytes) -> None:
     """temp file in the same directory (0o600) + os.replace: a reader (or a rerun after
     SIGKILL) sees the old file or the new one, never half of one."""
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, directory / name)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    from taxdocs.core.files import write_atomic as _write
+    _write(directory / name, data, FILE_MODE, fsync=False)
 
 
 def write_outputs(outdir: Path, files: dict[str, bytes]) -> None:

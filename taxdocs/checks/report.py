@@ -7,8 +7,6 @@ written atomically (a temporary file in the same directory, fsynced, then rename
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Optional
 
@@ -135,22 +133,7 @@ def render_pdf(html: str) -> bytes:
 
 def write_atomic(path: str | Path, data: bytes | str, mode: int = 0o600) -> Path:
     """Write to a temporary file beside `path`, fsync, chmod, then rename over it."""
-    p = Path(path)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    directory = p.parent if str(p.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=directory)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return p
+    from taxdocs.core.files import write_atomic as _write
+    return _write(path, data, mode)
+
+

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -120,17 +119,8 @@ def fetch(form: str, tax_year: int) -> Path:
             problems.append(f"{url}: sha256 {actual}, expected {fmap.sha256} (IRS re-issued the form?)")
             continue
         _mkdirs(dest_dir)
-        fd, tmp = tempfile.mkstemp(dir=dest_dir, prefix=".part-", suffix=".pdf")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, dest)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        from taxdocs.core.files import write_atomic
+        write_atomic(dest, data, 0o600)
         return dest
     raise BlankFormError(f"could not fetch {fmap.form} for tax year {tax_year}: "
                          + "; ".join(problems) + f". To fix: {_advice(fmap, tax_year)}")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -86,21 +85,10 @@ def write_atomic(directory: str | Path, name: str, data: bytes | str) -> Path:
     dest = d / name
     if dest.resolve().parent != d.resolve():
         raise OutputError(f"{name!r} would be written outside {d}")
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, FILE_MODE)
-        if dest.is_dir() and not dest.is_symlink():
-            raise OutputError(f"{dest}: a directory is in the way")
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    if dest.is_dir() and not dest.is_symlink():
+        raise OutputError(f"{dest}: a directory is in the way")
+    from taxdocs.core.files import write_atomic as _write
+    _write(dest, data, FILE_MODE)
     return dest
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any, Optional
 
 from taxdocs.core.dates import age_reached, date_at_age
 from taxdocs.core.lines import Graph
-from taxdocs.core.money import ZERO, dollars, total
+from taxdocs.core.money import ZERO
 from taxdocs.model.scenario import Account, Person, Scenario, UseKind
 from taxdocs.params import general, load_year
 from taxdocs.rules import rollovers, roth

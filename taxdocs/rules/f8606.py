@@ -13,7 +13,6 @@ def declare(res, who: str) -> None:
     g = res.graph
     f = Form(g, f"f8606.{who}")
     p = who
-    year = res.scenario.tax_year
 
     def fact(name):
         return g[f"{p}.{name}"]

@@ -1,7 +1,6 @@
 """Per-person facts: scenario inputs and amounts derived from the legs, each with its source."""
 from __future__ import annotations
 
-from decimal import Decimal
 
 from taxdocs.core.money import ZERO, total
 from taxdocs.model.scenario import Account, Person, UseKind
@@ -16,7 +15,7 @@ def is_conversion(leg, src) -> bool:
 
 
 def declare(res, who: str, person: Person, gp, yp) -> None:
-    g, sc, y = res.graph, res.scenario, res.scenario.tax_year
+    g, y = res.graph, res.scenario.tax_year
     ira, rf = person.ira, person.roth
     pre = f"{who}"
     mine = [i for i in res.forms.values() if i.person == who]
@@ -124,7 +123,6 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
          "derived: " + (", ".join(f"{l.ref} {l.amount} (taxable {l.taxable})" for _, l in plan_roth) or "none"))
     fact("roth.plan_rollovers_taxable", total(l.taxable for _, l in plan_roth), "Taxable part of those", "derived")
     first = rf.first_contribution_year
-    inflow = rf.contributions_this_year > 0 or conv or plan_roth or drac_in
     eff = first if first is not None else (y if (drac_in and not rf.conversions and rf.contribution_basis in (None, 0)) else None)
     note = "" if first is not None else ("a designated Roth rollover opened the first Roth IRA: the clock starts this year "
                                          "(Reg. §1.408A-10 A-4)" if eff else "")

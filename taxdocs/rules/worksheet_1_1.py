@@ -7,7 +7,7 @@ that may be only partly deductible. Lines 8, 10 and 11 replace Form 8606 lines 1
 from __future__ import annotations
 
 from taxdocs.core.lines import Form
-from taxdocs.core.money import ZERO, dollars, ratio, z
+from taxdocs.core.money import ZERO, dollars, ratio
 
 
 def applies(g, who: str) -> bool:
