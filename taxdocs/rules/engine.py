@@ -89,7 +89,8 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
     for who, person in sc.people():
         cands = [(forms[l.form.id].paid, l) for i in forms.values() if i.person == who
                  for l in i.legs if rollovers.counts_once_per_year(l, i.source)]
-        events += rollovers.check_once_per_year(cands, [r.distribution_date for r in person.rollovers_last_12_months])
+        events += rollovers.check_once_per_year(cands, [r.distribution_date for r in person.rollovers_last_12_months],
+                                                gp.periods.once_per_year_rollover.value)
     _qcd_limit(sc, forms, yp, events)
 
     # 3. plan and designated Roth allocation (Notice 2014-54; §402(c)(2))

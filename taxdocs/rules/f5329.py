@@ -123,4 +123,7 @@ def _exception_no(items, year: int):
         return None
     if len(nums) == 1:
         return nums[0]
-    return "99" if year >= 2023 else "12"  # rules.md §8.2: several exceptions
+    # several exceptions: 99 from 2023, "12 Other" before (i5329; rules.md §8.2; params exception_numbers)
+    from taxdocs.params import general
+    known = general().exception_numbers.for_year(year)
+    return "99" if "99" in known else "12"

@@ -100,15 +100,15 @@ def counts_once_per_year(leg: Leg, src: Account) -> bool:
     return src == Account.roth_ira and leg.to == Account.roth_ira
 
 
-def check_once_per_year(candidates: list[tuple[date, Leg]], history: list[date]) -> list[Event]:
+def check_once_per_year(candidates: list[tuple[date, Leg]], history: list[date], years: int = 1) -> list[Event]:
     """One IRA-to-IRA rollover in any 1-year period, from distribution date to distribution date
     (IRC §408(d)(3)(B); Bobrow; Ann. 2014-15). A distribution on the anniversary is outside the year."""
-    out, taken = [], sorted(history)
+    out, taken, months = [], sorted(history), 12 * years
     for paid, leg in sorted(candidates, key=lambda c: c[0]):
-        prior = [d for d in taken if d <= paid and paid < add_months(d, 12)]
+        prior = [d for d in taken if d <= paid and paid < add_months(d, months)]
         if prior:
             out.append(_event(leg, "ROLLOVER_ONCE_PER_YEAR", False, paid=paid, prior=max(prior),
-                              amount=leg.amount, next_allowed=add_months(max(prior), 12)))
+                              amount=leg.amount, next_allowed=add_months(max(prior), months)))
         else:
             taken.append(paid)
     return out
