@@ -90,5 +90,8 @@ def _form(res, info) -> dict:
     }
 
 
-def dumps(doc: dict) -> str:
-    return json.dumps(doc, indent=2, sort_keys=False, ensure_ascii=False)
+def dumps(doc: dict, compact: bool = False) -> str:
+    """Indented for people; compact (one line, the C encoder: several times faster) for batches."""
+    if compact:
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(doc, indent=2, ensure_ascii=False)

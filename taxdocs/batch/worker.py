@@ -289,7 +289,7 @@ def _run(rec: Record, ctx: Context) -> tuple[dict | None, dict[str, bytes], dict
         if check is not None:
             findings += list(check(res))
         stage = "writing the JSON"
-        files: dict[str, bytes] = {"json": (dumps(result_dict(res, findings)) + "\n").encode()}
+        files: dict[str, bytes] = {"json": (dumps(result_dict(res, findings), compact=True) + "\n").encode()}
         stage = "filling Form 8606"
         pdfs = fill_8606(ctx, res, lines)
         files.update(pdfs)

@@ -32,7 +32,8 @@ def guarded(fn):
                 err.print(f"  {p}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(EXIT_BAD_INPUT)
         except TaxdocsError as e:
-            err.print(f"[bold red]Error:[/] {e}", highlight=False)
+            err.print("[bold red]Error:[/] ", end="")
+            err.print(str(e), highlight=False, markup=False, soft_wrap=True)
             raise typer.Exit(EXIT_BAD_INPUT)
         except typer.Exit:
             raise
