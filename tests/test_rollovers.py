@@ -289,3 +289,49 @@ def test_separate_after_tax_contract_pro_rata_within_the_subaccount():
                                                             "separate_after_tax_contract": True})
     res = run(scenario(2025, [f], taxpayer=person(birth="1980-01-01")))
     assert res.graph["f1040.line5b"] == 2000 and "72(d)(2)" in res.groups[0].aftertax_source
+
+
+def _inherited_roth(first, basis=None):
+    f = form("inh", 30000, ["T"], "2025-08-01", source="inherited_roth_ira", decedent_first_roth_year=first)
+    if basis is not None:
+        f["decedent_roth_basis"] = basis
+    p = person(birth="1985-01-01", roth={"first_contribution_year": 2023, "contribution_basis": 6000})
+    return run(scenario(2025, [f], taxpayer=p))
+
+
+def test_inherited_roth_uses_the_decedents_clock_not_the_beneficiarys():
+    # rules.md §7.1: death qualifies; the owner's 5-year period applies; own basis is not combined (§4.1)
+    g = _inherited_roth(2000).graph
+    assert g["f8606.taxpayer.part3"] is False and g["f1040.line4b"] == 0 and g["f1040.line4a"] == 30000
+    g = _inherited_roth(2023, basis=20000).graph  # decedent's clock not met: above his basis is taxable
+    assert g["f8606.taxpayer.line19"] is None and g["f1040.line4b"] == 10000 and g["f5329.taxpayer.line4"] == 0
+
+
+def test_cents_are_rounded_on_every_line():
+    # i8606 General Instructions: round all amounts to whole dollars, half up
+    f = form("d", "10000.50", ["7"], "2025-05-01", ira=True, box2a="10000.50", box4="1000.25")
+    g = run(scenario(2025, [f], taxpayer=person(birth="1950-01-01", ira={"prior_basis": 6000,
+                                                                         "year_end_value": "93456.78"}))).graph
+    assert (g["f8606.taxpayer.line6"], g["f8606.taxpayer.line7"], g["f8606.taxpayer.line9"]) == (93457, 10001, 103458)
+    assert g["f8606.taxpayer.line10"] == Decimal("0.058") and g["f8606.taxpayer.line15c"] == 9421
+    assert (g["f1040.line4a"], g["f1040.line4b"], g["f1040.line25b"]) == (10001, 9421, 1000)
+
+
+def test_returned_contribution_earnings_taxable_without_additional_tax():
+    # i1040 Exception 2 item 4: 8606 governs; earnings (box 2a) taxable; no 10% (SECURE 2.0 §333)
+    f = form("x", 7350, ["8", "1"], "2025-03-01", ira=True, box2a=350)
+    g = run(scenario(2025, [f], taxpayer=YOUNG)).graph
+    assert (g["f1040.line4a"], g["f1040.line4b"], g["f5329.taxpayer.line4"]) == (7350, 350, 0)
+
+
+def test_roth_exception_claimed_on_the_form():
+    f = form("r", 15000, ["J"], "2025-06-01", exceptions=[{"number": "08"}])
+    p = person(birth="1980-01-01", roth={"first_contribution_year": 2015, "contribution_basis": 10000})
+    g = run(scenario(2025, [f], taxpayer=p)).graph
+    assert g["f8606.taxpayer.line25c"] == 5000 and g["f5329.taxpayer.line2"] == 5000
+    assert g["f5329.taxpayer.line2_exception"] == "08" and g["f5329.taxpayer.line4"] == 0
+
+
+def test_box_10_on_a_direct_rollover_owes_nothing():
+    f = form("h", 50000, ["H"], "2025-02-10", box2a=0, box5=30000, box10=8000, box11=2020)
+    assert run(scenario(2025, [f], taxpayer=YOUNG)).graph["f5329.taxpayer.line4"] == 0

@@ -147,6 +147,10 @@ class Form1099R(Strict):
     date_paid: Optional[dt.date] = Field(None, description="date the distribution was paid (box 13 if blank)")
     source: Optional[Account] = Field(None, description="account paid from; inferred from box 7 when blank")
     plan_account: Optional[PlanAccount] = Field(None, description="plan account just before the distribution (§72(e)(8) pro rata)")
+    decedent_first_roth_year: Optional[int] = Field(None, ge=1998, le=2100, description="inherited Roth IRA: the "
+                                                    "decedent's first Roth contribution year (their 5-year clock)")
+    decedent_roth_basis: Optional[Money] = Field(None, description="inherited Roth IRA: the decedent's contribution "
+                                                 "and conversion basis left in it (its own Form 8606)")
     annuity: Optional[Annuity] = Field(None, description="periodic annuity payments with after-tax cost (Simplified Method)")
     group: Optional[str] = Field(None, description="Notice 2014-54: forms scheduled at the same time share a group")
     uses: list[Use] = Field(default_factory=list, description="what happened to the money; the rest is cash")

@@ -210,7 +210,8 @@ def _roth_qualified(info: FormInfo, person: Person, gp) -> Optional[bool]:
     f = info.legs[0].form
     trigger = (_age_at(person, info.paid, gp.ages.early_distribution) or person.disabled
                or "4" in f.box7 or "3" in f.box7 or info.source == Account.inherited_roth_ira)
-    met = roth.five_year_met(person.roth.first_contribution_year, info.paid, gp.periods.roth_qualified_years.value)
+    first = f.decedent_first_roth_year if info.source == Account.inherited_roth_ira else person.roth.first_contribution_year
+    met = roth.five_year_met(first, info.paid, gp.periods.roth_qualified_years.value)  # the owner's clock
     if met is None:
         if "Q" in f.box7:
             return True  # the payer reports it qualified (i1099r code Q); no fact says otherwise

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from taxdocs.core.lines import Form
-from taxdocs.core.money import ZERO, total, z
+from taxdocs.core.money import ZERO, dollars, total, z
 from taxdocs.model.scenario import Account, UseKind
 from taxdocs.rules.facts import is_conversion
 from taxdocs.rules.legs import IRA_SOURCES
@@ -25,8 +25,8 @@ def per_form(res, info) -> dict:
         if l.kind == UseKind.hfd:
             notes.add("HFD")
     taxable = None if line == "4" else total(l.taxable for l in info.legs)
-    return {"id": f.id, "person": info.person, "line": line, "gross": f.box1, "taxable": taxable,
-            "withheld": f.box4, "notes": sorted(notes), "source": info.source.value}
+    return {"id": f.id, "person": info.person, "line": line, "gross": dollars(f.box1), "taxable": taxable,
+            "withheld": dollars(f.box4), "notes": sorted(notes), "source": info.source.value}
 
 
 def ira_taxable(res, who: str) -> Decimal:
@@ -43,6 +43,7 @@ def ira_taxable(res, who: str) -> Decimal:
     inherited = [l for i in res.forms.values() if i.person == who and i.source == Account.inherited_ira
                  for l in i.legs if l.kept]
     out += total(l.amount for l in inherited)  # own-basis rules do not reach an inherited IRA (rules.md §4.1)
+    out += g[f"{who}.ira.returned_earnings"] + g[f"{who}.roth.inherited_taxable"]
     return out
 
 

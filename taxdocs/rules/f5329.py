@@ -46,9 +46,11 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
             kind = "plan"
         else:
             continue
-        if info.source == Account.designated_roth and f.box10:
-            # box 10: amount allocable to an in-plan Roth rollover within 5 years (i5329 line 1 [K])
-            out.append(EarlyItem(f.id, "irr", f.box10))
+        kept_total = sum((l.amount for l in info.legs if l.kept), ZERO)
+        if info.source == Account.designated_roth and f.box10 and kept_total > 0:
+            # box 10: amount allocable to an in-plan Roth rollover within 5 years (i5329 line 1 [K]);
+            # what was rolled over is not subject to the additional tax (rules.md §8.1)
+            out.append(EarlyItem(f.id, "irr", min(dollars(f.box10), kept_total)))
         if amt <= 0:
             continue
         item = EarlyItem(f.id, kind, amt, simple="S" in f.box7)
@@ -65,11 +67,19 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
         early_amt = g[f"{who}.roth.early_share_amount"]
         share = (early_amt / l19) if l19 else ZERO
         t25 = dollars(z(g[f"{f8606}.line25c"]) * share)
-        if t25 > 0:
-            out.append(EarlyItem("roth", "roth", t25))
         rec = dollars(order.recapture_base * share) if order else ZERO
-        if rec > 0:
-            out.append(EarlyItem("roth", "recapture", rec))
+        claimed = [ex for info in res.forms.values() if info.person == who and info.early
+                   and info.source == Account.roth_ira for ex in info.legs[0].form.exceptions]
+        for kind, amt in (("roth", t25), ("recapture", rec)):
+            if amt <= 0:
+                continue
+            item = EarlyItem("roth", kind, amt)
+            for ex in claimed:  # exceptions claimed on the Roth IRA 1099-Rs (i5329 line 2)
+                part = min(ex.amount if ex.amount is not None else amt, amt - item.excepted)
+                if part > 0:
+                    item.excepted += part
+                    item.numbers.append(ex.number)
+            out.append(item)
     return out
 
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 
-from taxdocs.core.money import ZERO, total
+from decimal import Decimal
+
+from taxdocs.core.money import ZERO, dollars, total
 from taxdocs.model.scenario import Account, Person, UseKind
 from taxdocs.rules import roth
 from taxdocs.rules.legs import IRA_SOURCES
@@ -21,6 +23,8 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     mine = [i for i in res.forms.values() if i.person == who]
 
     def fact(name, value, label, source, status="complete", note=None):
+        if isinstance(value, Decimal):
+            value = dollars(value)  # whole dollars on every line (i8606 General Instructions)
         g.fact(f"{pre}.{name}", value, label, source, status, note)
 
     def legs_where(pred):
@@ -55,6 +59,12 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     fact("ira.distributions", total(l.amount for _, l in ira_kept),
          "Traditional, SEP and SIMPLE IRA distributions not rolled over, converted or given (QCD)",
          "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in ira_kept) or "none"))
+    returned = legs_where(lambda i, l: l.kind == UseKind.returned_contribution and i.source in IRA_SOURCES | {
+        Account.roth_ira})
+    fact("ira.returned_earnings", total(_earnings_share(l) for _, l in returned),
+         "Earnings on contributions returned by the due date (taxable; not on line 7)",
+         "derived (i1040 Exception 2; i8606 line 7): " + (", ".join(f"{l.ref} box 2a share {_earnings_share(l)}"
+                                                                     for _, l in returned) or "none"))
     fact("ira.early_distributions", total(l.amount for i, l in ira_kept if i.early and not _payer_excepted(i)),
          "Of those, paid before 59½ with no exception shown in box 7", "derived: box 7 and birth date")
     fact("ira.converted", total(l.amount for _, l in conv), "Converted to Roth IRAs this year",
@@ -85,7 +95,15 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
            src("ira.use_worksheet_1_1"))
 
     # --- Roth IRA (Part III) ---
-    roth_dist = legs_where(lambda i, l: i.source in (Account.roth_ira, Account.inherited_roth_ira) and l.kept)
+    roth_dist = legs_where(lambda i, l: i.source == Account.roth_ira and l.kept)
+    inh = legs_where(lambda i, l: i.source == Account.inherited_roth_ira and l.kept and not i.qualified)
+    inh_basis = sum((i.legs[0].form.decedent_roth_basis or ZERO for i in {id(i): i for i, _ in inh}.values()), ZERO)
+    unknown = any(i.legs[0].form.decedent_roth_basis is None or i.qualified is None for i, _ in inh)
+    fact("roth.inherited_taxable", max(total(l.amount for _, l in inh) - inh_basis, ZERO),
+         "Inherited Roth IRA: nonqualified amount above the decedent's basis (own Form 8606, not combined)",
+         "derived (rules.md §4.1, §7.1): " + (", ".join(f"{l.ref} {l.amount}" for _, l in inh) or "none"),
+         "provisional" if inh and unknown else "complete",
+         "decedent's basis or first Roth year not given: basis taken as 0" if inh and unknown else None)
     nonq = [(i, l) for i, l in roth_dist if not i.qualified]
     fact("roth.distributions", total(l.amount for _, l in roth_dist), "Roth IRA distributions not rolled over",
          "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in roth_dist) or "none"))
@@ -131,6 +149,15 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     g.fact(f"{pre}.roth.layers", layers, "Conversion layers", src("roth.conversions"))
 
 
+def _earnings_share(leg) -> Decimal:
+    """Box 2a (the earnings) in proportion to the part of box 1 this leg returned."""
+    f = leg.form
+    if not f.box2a or not f.box1:
+        return ZERO
+    return dollars(f.box2a * leg.amount / f.box1)
+
+
 def _payer_excepted(info) -> bool:
+    """Box 7 already shows an exception: 2, 3, 4, Q, T; 8/P corrective distributions (SECURE 2.0 §333; §72(t) n/a)."""
     codes = set(info.legs[0].form.box7)
-    return bool(codes & {"2", "3", "4", "Q", "T"})
+    return bool(codes & {"2", "3", "4", "Q", "T", "8", "P"})

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-from taxdocs.core.money import ZERO
+from taxdocs.core.money import ZERO, dollars
 from taxdocs.model.scenario import Account, Form1099R, Use, UseKind
 
 IRA_SOURCES = {Account.traditional_ira, Account.sep_ira, Account.simple_ira}
@@ -83,6 +83,9 @@ def default_use(f: Form1099R, src: Account) -> tuple[Optional[UseKind], Optional
         return UseKind.direct_rollover, Account.traditional_ira, "code G with box 2a = 0: direct rollover (assumed to a traditional IRA)"
     if codes & {"N", "R"}:
         return UseKind.recharacterization, None, "code N/R: recharacterization"
+    if codes & {"8", "P"} and src != Account.plan:
+        return (UseKind.returned_contribution, None,
+                "code 8/P from an IRA: contribution returned with its earnings (box 2a) (i1040 Exception 2)")
     if "Y" in codes:
         return UseKind.qcd, None, "code Y: qualified charitable distribution"
     return None, None, ""
@@ -91,9 +94,10 @@ def default_use(f: Form1099R, src: Account) -> tuple[Optional[UseKind], Optional
 def legs_of(f: Form1099R) -> tuple[Account, str, list[Leg]]:
     src, why = source_of(f)
     legs: list[Leg] = []
+    # Forms are filled in whole dollars (i8606 General Instructions: round all amounts, half up).
     for i, u in enumerate(f.uses):
-        legs.append(Leg(f, i, u.kind, u.to, u.amount, u.date, use=u))
-    rest = f.box1 - sum((u.amount for u in f.uses), ZERO)
+        legs.append(Leg(f, i, u.kind, u.to, dollars(u.amount), u.date, use=u))
+    rest = dollars(f.box1) - sum((leg.amount for leg in legs), ZERO)
     if rest > 0:
         kind, to, note = (None, None, "") if f.uses else default_use(f, src)
         if kind is None:

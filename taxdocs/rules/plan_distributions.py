@@ -36,7 +36,7 @@ def aftertax_of(legs: list[Leg]) -> tuple[Decimal, str]:
     box 1 less box 2a when the payer determined the taxable amount (i1040 lines 5a-5b)."""
     forms = list({id(l.form): l.form for l in legs}.values())
     acct = next((f.plan_account for f in forms if f.plan_account is not None), None)
-    gross = sum((f.box1 for f in forms), ZERO)
+    gross = sum((dollars(f.box1) for f in forms), ZERO)
     if acct is not None and acct.balance > 0:
         share = min(dollars(gross * acct.after_tax / acct.balance), acct.after_tax)  # IRC §72(e)(8)
         scope = " over the separate after-tax contract (IRC §72(d)(2))" if acct.separate_after_tax_contract else ""
@@ -50,11 +50,11 @@ def aftertax_of(legs: list[Leg]) -> tuple[Decimal, str]:
 
 
 def _form_aftertax(f) -> tuple[Decimal, str]:
-    box5 = f.box5 or ZERO
+    box5 = dollars(f.box5 or ZERO)
     direct = bool(set(f.box7) & {"G", "H"})  # a direct rollover's 2a says nothing about after-tax money
     if direct or f.box2a is None or f.box2b_not_determined:
         return box5, "box 5"
-    rest = f.box1 - f.box2a
+    rest = dollars(f.box1) - dollars(f.box2a)
     return (max(box5, rest), "box 1 - box 2a") if rest > box5 else (box5, "box 5")
 
 

@@ -148,7 +148,8 @@ def test_cents_are_exact(store):
     d = with_(d, "taxpayer.ira.prior_basis", "0.01")
     store.commit(from_data(d))
     f = store.current_years(CLIENT, keys.ssn_key(SSN))[-1].facts
-    assert f.ira_basis == Decimal("1234.57") and str(f.ira_basis) == "1234.57"
+    # Form 8606 is in whole dollars (i8606: round all amounts): 1,235 + 0 -> line 14 = 1,235, stored exactly
+    assert f.ira_basis == Decimal("1235") and str(f.ira_basis) == "1235"
 
 
 def test_no_ssn_in_clear_anywhere(store, tmp_path):
