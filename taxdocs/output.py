@@ -32,10 +32,6 @@ def plain(x: Any) -> Any:
     return x
 
 
-def line_key(key: str) -> str:
-    return key
-
-
 def result_dict(res, findings: list | None = None) -> dict:
     g, sc = res.graph, res.scenario
     lines = res.lines()

@@ -11,13 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-STATUS_ORDER = {"complete": 0, "provisional": 1, "missing": 2}
-RANK = STATUS_ORDER
 STATUSES = ("complete", "provisional", "missing")
-
-
-def worst(*statuses: str) -> str:
-    return max(statuses or ("complete",), key=STATUS_ORDER.__getitem__)
+RANK = {s: i for i, s in enumerate(STATUSES)}
 
 
 @dataclass

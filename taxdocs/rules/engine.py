@@ -21,7 +21,6 @@ from taxdocs.rules.legs import IRA_SOURCES, Leg, legs_of
 from taxdocs.rules.plan_distributions import PlanGroup, allocate, tax_leg
 from taxdocs.rules.rollovers import Event
 
-PAYER_EXCEPTION_CODES = {"2": "payer-coded exception (code 2)", "3": "disability (code 3)", "4": "death (code 4)"}
 
 
 @dataclass
@@ -34,7 +33,6 @@ class FormInfo:
     legs: list[Leg]
     early: bool = False            # under 59½ on the date paid, no death/disability
     qualified: Optional[bool] = None   # Roth IRA / designated Roth: qualified distribution?
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -197,8 +195,7 @@ def _drac_qualified(info: FormInfo, person: Person, gp) -> Optional[bool]:
     if "Q" in f.box7:
         return True
     met = roth.five_year_met(f.box11, info.paid, gp.periods.drac_qualified_years.value)
-    trigger = (_age_at(person, info.paid, gp.ages.early_distribution) or person.disabled
-               or "4" in f.box7 or "3" in f.box7)
+    trigger = not info.early  # 59½, disability or death
     if met is None:
         return None if trigger else False
     return met and trigger
@@ -208,8 +205,7 @@ def _roth_qualified(info: FormInfo, person: Person, gp) -> Optional[bool]:
     """Roth IRA: after the 5-taxable-year period and 59½, disability or death (IRC §408A(d)(2); rules.md §7.1).
     None when the first Roth year is unknown and code Q does not settle it."""
     f = info.legs[0].form
-    trigger = (_age_at(person, info.paid, gp.ages.early_distribution) or person.disabled
-               or "4" in f.box7 or "3" in f.box7 or info.source == Account.inherited_roth_ira)
+    trigger = not info.early  # 59½, disability or death (an inherited Roth: the owner died)
     first = f.decedent_first_roth_year if info.source == Account.inherited_roth_ira else person.roth.first_contribution_year
     met = roth.five_year_met(first, info.paid, gp.periods.roth_qualified_years.value)  # the owner's clock
     if met is None:

@@ -13,7 +13,7 @@ from taxdocs.core.dates import date_at_age
 from taxdocs.core.lines import Form
 from taxdocs.core.money import ZERO, dollars, z
 from taxdocs.model.scenario import Account
-from taxdocs.rules.facts import _payer_excepted
+from taxdocs.rules.facts import payer_excepted
 from taxdocs.rules.legs import IRA_SOURCES
 
 
@@ -34,7 +34,7 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
     dist = g[f"{who}.ira.distributions"]
     taxable_ira = g[f"{f8606}.line15c"] if g[f"{f8606}.part1_full"] else dist
     for info in res.forms.values():
-        if info.person != who or not info.early or _payer_excepted(info):
+        if info.person != who or not info.early or payer_excepted(info):
             continue
         f = info.legs[0].form
         if info.source in IRA_SOURCES:
@@ -53,11 +53,7 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
             out.append(EarlyItem(f.id, "irr", min(dollars(f.box10), kept_total)))
         if amt <= 0:
             continue
-        item = EarlyItem(f.id, kind, amt, simple="S" in f.box7)
-        for ex in f.exceptions:
-            part = min(ex.amount if ex.amount is not None else amt, amt - item.excepted)
-            item.excepted += part
-            item.numbers.append(ex.number)
+        item = _claim(EarlyItem(f.id, kind, amt, simple="S" in f.box7), f.exceptions)
         if kind == "plan" and not item.excepted and _separated_at_55(person, info, gp):
             item.excepted, item.numbers = amt, ["01"]  # IRC §72(t)(2)(A)(v)
         out.append(item)
@@ -73,14 +69,18 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
         for kind, amt in (("roth", t25), ("recapture", rec)):
             if amt <= 0:
                 continue
-            item = EarlyItem("roth", kind, amt)
-            for ex in claimed:  # exceptions claimed on the Roth IRA 1099-Rs (i5329 line 2)
-                part = min(ex.amount if ex.amount is not None else amt, amt - item.excepted)
-                if part > 0:
-                    item.excepted += part
-                    item.numbers.append(ex.number)
-            out.append(item)
+            out.append(_claim(EarlyItem("roth", kind, amt), claimed))  # claimed on the Roth 1099-Rs
     return out
+
+
+def _claim(item: EarlyItem, exceptions) -> EarlyItem:
+    """Exceptions claimed (i5329 line 2): each covers its amount, or all that is left when blank."""
+    for ex in exceptions:
+        part = min(ex.amount if ex.amount is not None else item.amount, item.amount - item.excepted)
+        if part > 0:
+            item.excepted += part
+            item.numbers.append(ex.number)
+    return item
 
 
 def _separated_at_55(person, info, gp) -> bool:

@@ -65,7 +65,7 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
          "Earnings on contributions returned by the due date (taxable; not on line 7)",
          "derived (i1040 Exception 2; i8606 line 7): " + (", ".join(f"{l.ref} box 2a share {_earnings_share(l)}"
                                                                      for _, l in returned) or "none"))
-    fact("ira.early_distributions", total(l.amount for i, l in ira_kept if i.early and not _payer_excepted(i)),
+    fact("ira.early_distributions", total(l.amount for i, l in ira_kept if i.early and not payer_excepted(i)),
          "Of those, paid before 59½ with no exception shown in box 7", "derived: box 7 and birth date")
     fact("ira.converted", total(l.amount for _, l in conv), "Converted to Roth IRAs this year",
          "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in conv) or "none"))
@@ -111,7 +111,7 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     fact("roth.nonqualified", total(l.amount for _, l in nonq), "Nonqualified Roth IRA distributions",
          "derived: " + (", ".join(f"{l.ref} {l.amount}" + (" (5-year status unknown)" if i.qualified is None else "")
                                   for i, l in nonq) or "none"), status)
-    fact("roth.early_share_amount", total(l.amount for i, l in nonq if i.early and not _payer_excepted(i)),
+    fact("roth.early_share_amount", total(l.amount for i, l in nonq if i.early and not payer_excepted(i)),
          "Nonqualified Roth IRA distributions before 59½", "derived: box 7 and birth date")
     fact("roth.homebuyer_expenses", rf.homebuyer_expenses, "Qualified first-time homebuyer expenses", src("roth.homebuyer_expenses"))
     fact("roth.prior_homebuyer", rf.prior_homebuyer, "Earlier homebuyer distributions", src("roth.prior_homebuyer"))
@@ -157,7 +157,7 @@ def _earnings_share(leg) -> Decimal:
     return dollars(f.box2a * leg.amount / f.box1)
 
 
-def _payer_excepted(info) -> bool:
+def payer_excepted(info) -> bool:
     """Box 7 already shows an exception: 2, 3, 4, Q, T; 8/P corrective distributions (SECURE 2.0 §333; §72(t) n/a)."""
     codes = set(info.legs[0].form.box7)
     return bool(codes & {"2", "3", "4", "Q", "T", "8", "P"})
