@@ -5,7 +5,12 @@ import dataclasses
 import json
 from datetime import date
 from decimal import Decimal
+from enum import Enum
 from typing import Any
+
+import orjson
+
+from taxdocs.core.lines import STATUSES
 
 SCHEMA = "taxdocs.result/1"
 
@@ -18,7 +23,7 @@ def plain(x: Any) -> Any:
     if x is None or type(x) in (str, bool, int):
         return x
     if isinstance(x, Decimal):
-        return int(x) if x == x.to_integral_value() and x.as_tuple().exponent >= 0 else str(x)
+        return _money(x)
     if isinstance(x, date):
         return x.isoformat()
     if dataclasses.is_dataclass(x) and not isinstance(x, type):
@@ -32,18 +37,38 @@ def plain(x: Any) -> Any:
     return x
 
 
+def _money(x: Decimal) -> Any:
+    """Whole amounts as ints, others (ratios, cents) as strings; never floats."""
+    s = str(x)  # str() first: several times cheaper than as_tuple() on this path
+    if "E" in s:
+        return int(x) if x.as_tuple().exponent >= 0 else s
+    return s if "." in s else int(s)
+
+
+def _default(x: Any) -> Any:
+    """What orjson does not write itself, written as `plain` would."""
+    if isinstance(x, Decimal):
+        return _money(x)
+    if isinstance(x, (set, frozenset)):
+        return list(x)
+    return plain(x)
+
+
 def result_dict(res, findings: list | None = None) -> dict:
+    """The result document. Values are left as they are (Decimal, date, Enum, dataclass);
+    `dumps` writes them as `plain` would. Use `plain(result_dict(...))` for JSON-ready values."""
     g, sc = res.graph, res.scenario
     lines = res.lines()
+    nodes = g.nodes
     hidden = {h.format(w=w) for h in HIDDEN for w in res.people()}
     out_lines, status = {}, {}
     for k, v in lines.items():
         if k in hidden or k.startswith("f1040.ira_taxable."):
             continue
-        out_lines[k] = plain(v)
-        st = g.node(k).status
-        if st != "complete":
-            status[k] = st
+        out_lines[k] = v
+        rank = nodes[k].rank
+        if rank:
+            status[k] = STATUSES[rank]
     people = {w: {"name": p.name, "ssn": p.ssn_last4} for w, p in sc.people()}
     eff = lines.get("tax.effect")
     doc = {
@@ -52,19 +77,19 @@ def result_dict(res, findings: list | None = None) -> dict:
         "filing_status": sc.filing_status.value,
         "people": people,
         "lines": out_lines,
-        "facts": {k: plain(n.value) for k, n in g.nodes.items() if n.is_fact and not k.endswith(".layers")
+        "facts": {k: n.value for k, n in nodes.items() if n.source and not k.endswith(".layers")
                   and k not in ("f1040.forms", "tax.brackets")},
         "status": status,
         "forms_1099r": [_form(res, i) for i in res.forms.values()],
-        "plan_groups": [{"key": grp.key, "gross": plain(grp.gross), "pretax": plain(grp.pretax),
-                         "aftertax": plain(grp.aftertax), "aftertax_source": grp.aftertax_source,
+        "plan_groups": [{"key": grp.key, "gross": grp.gross, "pretax": grp.pretax,
+                         "aftertax": grp.aftertax, "aftertax_source": grp.aftertax_source,
                          "legs": [l.ref for l in grp.legs], "notes": grp.notes} for grp in res.groups],
-        "roth_ordering": {w: plain(lines.get(f"f8606.{w}.roth_ordering")) for w in res.people()},
-        "early_items": {w: plain(lines.get(f"f5329.{w}.items")) for w in res.people()},
-        "tax_effect": plain(eff) if eff is not None else None,
+        "roth_ordering": {w: lines.get(f"f8606.{w}.roth_ordering") for w in res.people()},
+        "early_items": {w: lines.get(f"f5329.{w}.items") for w in res.people()},
+        "tax_effect": eff,
     }
     if findings is not None:
-        doc["findings"] = [plain(f) if not hasattr(f, "to_dict") else f.to_dict() for f in findings]
+        doc["findings"] = findings
     return doc
 
 
@@ -74,20 +99,25 @@ def _form(res, info) -> dict:
     plan = row["line"] == "5"
     return {
         "id": f.id, "person": info.person, "payer": f.payer.name, "source": info.source.value,
-        "source_inferred": info.source_why, "date_paid": plain(info.paid), "early": info.early,
-        "qualified": info.qualified, "form_1040_line": row["line"], "gross": plain(f.box1),
-        "taxable": plain(row["taxable"]), "withheld": plain(f.box4), "notations": row["notes"],
-        "legs": [{"ref": l.ref, "kind": l.kind.value, "to": l.to.value if l.to else None, "amount": plain(l.amount),
-                  "deposited": plain(l.deposited), "counts": l.valid,
+        "source_inferred": info.source_why, "date_paid": info.paid, "early": info.early,
+        "qualified": info.qualified, "form_1040_line": row["line"], "gross": f.box1,
+        "taxable": row["taxable"], "withheld": f.box4, "notations": row["notes"],
+        "legs": [{"ref": l.ref, "kind": l.kind.value, "to": l.to.value if l.to else None, "amount": l.amount,
+                  "deposited": l.deposited, "counts": l.valid,
                   # IRA legs are taxed together on Form 8606, not one by one
-                  "pretax": plain(l.pretax) if plan else None, "aftertax": plain(l.aftertax) if plan else None,
-                  "taxable": plain(l.taxable) if plan else None, "inferred": l.inferred,
+                  "pretax": l.pretax if plan else None, "aftertax": l.aftertax if plan else None,
+                  "taxable": l.taxable if plan else None, "inferred": l.inferred,
                   "events": l.invalid_reasons} for l in info.legs],
     }
 
 
-def dumps(doc: dict, compact: bool = False) -> str:
-    """Indented for people; compact (one line, the C encoder: several times faster) for batches."""
-    if compact:
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
-    return json.dumps(doc, indent=2, ensure_ascii=False)
+_OPTS = orjson.OPT_NON_STR_KEYS
+
+
+def dumps_bytes(doc: Any, compact: bool = False) -> bytes:
+    """UTF-8 JSON: indented for people, one line for batches (orjson: several times faster than json)."""
+    return orjson.dumps(doc, default=_default, option=_OPTS if compact else _OPTS | orjson.OPT_INDENT_2)
+
+
+def dumps(doc: Any, compact: bool = False) -> str:
+    return dumps_bytes(doc, compact).decode("utf-8")

@@ -83,6 +83,22 @@ def documents_available() -> bool:
     return _optional("taxdocs.documents.render", "render") is not None
 
 
+def warm_up() -> None:
+    """Import what a return needs and load the tables (params, codes, findings catalogue) once,
+    before the first record, so a worker's first chunk is not slower and the loaded tables can be
+    frozen out of the GC's sight (engines._init)."""
+    import taxdocs.output  # noqa: F401
+    import taxdocs.rules.engine  # noqa: F401
+    from taxdocs.model.load import from_data  # noqa: F401
+    from taxdocs.params import available_years, codes, general, load_year
+    general(), codes()
+    for year in available_years():
+        load_year(year)
+    if checks_available():
+        from taxdocs.checks.catalogue import catalogue
+        catalogue()
+
+
 _STORE: dict[str, Any] = {}
 
 
@@ -259,7 +275,7 @@ def process(rec: Record, ctx: Context, digest: str = "") -> dict:
 def _run(rec: Record, ctx: Context) -> tuple[dict | None, dict[str, bytes], dict | None]:
     from taxdocs.errors import InputError, TaxdocsError
     from taxdocs.model.load import from_data
-    from taxdocs.output import dumps, result_dict
+    from taxdocs.output import dumps_bytes, result_dict
     from taxdocs.rules.engine import compute
 
     if rec.problems or rec.data is None:
@@ -270,6 +286,7 @@ def _run(rec: Record, ctx: Context) -> tuple[dict | None, dict[str, bytes], dict
         return _error(rec, "input", [_problem(rec, p) for p in e.problems]), {}, None
     stage = "reading the ledger"
     findings: list = []
+    res = None
     try:
         original = sc
         if ctx.ledger:
@@ -289,7 +306,7 @@ def _run(rec: Record, ctx: Context) -> tuple[dict | None, dict[str, bytes], dict
         if check is not None:
             findings += list(check(res))
         stage = "writing the JSON"
-        files: dict[str, bytes] = {"json": (dumps(result_dict(res, findings), compact=True) + "\n").encode()}
+        files: dict[str, bytes] = {"json": dumps_bytes(result_dict(res, findings), compact=True) + b"\n"}
         stage = "filling Form 8606"
         pdfs = fill_8606(ctx, res, lines)
         files.update(pdfs)
@@ -299,6 +316,8 @@ def _run(rec: Record, ctx: Context) -> tuple[dict | None, dict[str, bytes], dict
         if ctx.ledger and ctx.commit:
             stage = "committing to the ledger"
             _ledger_store(ctx.ledger).commit(original, source=rec.source)
+        stage = "writing the summary row"
+        row = summary_row(rec, res, lines, findings, [f"{rec.id}.{n}" for n in pdfs])
     except InputError as e:  # e.g. the ledger contradicts the input
         return _error(rec, "input", [_problem(rec, p) for p in e.problems]), {}, None
     except TaxdocsError as e:  # the ledger refuses (needs --amend, conflict...): a clear message of its own
@@ -306,5 +325,7 @@ def _run(rec: Record, ctx: Context) -> tuple[dict | None, dict[str, bytes], dict
                       [{**rec.where(), "field": "", "reason": scrub(str(e)) + f" (while {stage})"}]), {}, None
     except Exception as e:  # noqa: BLE001
         return _internal(rec, stage, e), {}, None
-    row = summary_row(rec, res, lines, findings, [f"{rec.id}.{n}" for n in pdfs])
+    finally:
+        if res is not None:
+            res.release()  # the lines close over the result: free it now, not at the next GC pass
     return None, files, row

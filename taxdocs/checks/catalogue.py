@@ -144,8 +144,28 @@ class _Formatter(string.Formatter):
 _FMT = _Formatter()
 
 
+@functools.lru_cache(maxsize=None)
+def _parsed(template: str) -> tuple | None:
+    """(literal, name, spec) parts of a template with plain {name} / {name:spec} placeholders;
+    None when it uses more of str.format (the general formatter then does it)."""
+    parts = tuple(string.Formatter().parse(template))
+    if any(name and (conv or not name.isidentifier()) for _, name, _, conv in parts):
+        return None
+    return tuple((lit, name, spec) for lit, name, spec, _ in parts)
+
+
 def render(template: str, data: dict[str, Any]) -> str:
-    return _FMT.format(template, **data)
+    parts = _parsed(template)
+    if parts is None:
+        return _FMT.format(template, **data)
+    out = []
+    for lit, name, spec in parts:
+        out.append(lit)
+        if name is not None:
+            if name not in data:
+                raise KeyError(f"placeholder {{{name}}} has no value")
+            out.append(_FMT.format_field(data[name], spec))
+    return "".join(out)
 
 
 def make(code: str, /, record: str = "", field: str = "", **data: Any) -> Finding:

@@ -8,37 +8,52 @@ or missing; the worst status of its inputs flows downstream.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from decimal import Decimal
+
+from taxdocs.core.money import ZERO, D
 
 STATUSES = ("complete", "provisional", "missing")
 RANK = {s: i for i, s in enumerate(STATUSES)}
+_PROVISIONAL = 1
 
 
-@dataclass
 class Node:
-    key: str
-    label: str
-    value: Any
-    formula: str = ""
-    cite: str = ""
-    source: str = ""          # for facts: where in the input it came from
-    status: str = "complete"
-    deps: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    """A fact or an evaluated line. Slots and a plain __init__: a return creates a few hundred."""
+    __slots__ = ("key", "label", "value", "formula", "cite", "source", "rank", "read", "notes")
+
+    def __init__(self, key: str, label: str, value: Any, formula: str = "", cite: str = "", source: str = "",
+                 status: str = "complete", deps: list[str] | None = None, notes: list[str] | None = None,
+                 rank: int | None = None) -> None:
+        self.key, self.label, self.value = key, label, value
+        self.formula, self.cite, self.source = formula, cite, source
+        self.rank = RANK[status] if rank is None else rank
+        self.read = deps if deps is not None else []   # keys read, in order, repeats included
+        self.notes = notes if notes is not None else []
+
+    @property
+    def status(self) -> str:
+        return STATUSES[self.rank]
+
+    @property
+    def deps(self) -> list[str]:
+        """The facts and lines this line read, each once, in order."""
+        return list(dict.fromkeys(self.read))
 
     @property
     def is_fact(self) -> bool:
         return bool(self.source)
 
+    def __repr__(self) -> str:
+        return f"Node({self.key!r}, {self.value!r}, {self.status})"
 
-@dataclass
+
 class LineDef:
-    key: str
-    label: str
-    cite: str
-    formula: str
-    fn: Callable[["Graph"], Any]
+    __slots__ = ("key", "label", "cite", "formula", "fn")
+
+    def __init__(self, key: str, label: str, cite: str, formula: str, fn: Callable[["Graph"], Any]) -> None:
+        self.key, self.label, self.cite, self.formula, self.fn = key, label, cite, formula, fn
 
 
 class CycleError(RuntimeError):
@@ -49,7 +64,9 @@ class Graph:
     def __init__(self) -> None:
         self.nodes: dict[str, Node] = {}
         self.defs: dict[str, LineDef] = {}
-        self._stack: list[tuple[str, list[str], list[str]]] = []
+        # one frame per line being evaluated: [key, keys read, notes, worst rank read]
+        self._stack: list[list] = []
+        self._active: set[str] = set()
 
     # -- declaring -------------------------------------------------------
     def fact(self, key: str, value: Any, label: str, source: str,
@@ -60,25 +77,32 @@ class Graph:
     def define(self, key: str, label: str, cite: str, formula: str,
                fn: Callable[["Graph"], Any]) -> None:
         self.defs[key] = LineDef(key, label, cite, formula, fn)
-        self.nodes.pop(key, None)
+        if key in self.nodes:
+            del self.nodes[key]
 
     def has(self, key: str) -> bool:
         return key in self.nodes or key in self.defs
 
     # -- evaluating ------------------------------------------------------
     def __getitem__(self, key: str) -> Any:
-        if not self._stack:  # outside an evaluation nothing is recorded
-            node = self.nodes.get(key)
-            return node.value if node is not None else self._node(key).value
-        node = self._node(key)
-        self._stack[-1][1].append(key)
+        node = self.nodes.get(key)
+        if node is None:
+            node = self._evaluate(key)
+        if self._stack:  # inside an evaluation: record what the line read
+            frame = self._stack[-1]
+            frame[1].append(key)
+            if node.rank > frame[3]:
+                frame[3] = node.rank
         return node.value
 
     def get(self, key: str, default: Any = None) -> Any:
         return self[key] if self.has(key) else default
 
     def node(self, key: str) -> Node:
-        return self._node(key)
+        node = self.nodes.get(key)
+        return node if node is not None else self._evaluate(key)
+
+    _node = node
 
     def note(self, text: str) -> None:
         """Attach a note (an assumption, a choice) to the line being evaluated."""
@@ -87,39 +111,37 @@ class Graph:
 
     def provisional(self, text: str) -> None:
         """Mark the line being evaluated as resting on an assumption."""
-        self.note(text)
         if self._stack:
-            self._stack[-1][1].append("!provisional")
+            frame = self._stack[-1]
+            frame[2].append(text)
+            if frame[3] < _PROVISIONAL:
+                frame[3] = _PROVISIONAL
 
-    def _node(self, key: str) -> Node:
-        node = self.nodes.get(key)
-        if node is not None:
-            return node
+    def _evaluate(self, key: str) -> Node:
         d = self.defs.get(key)
         if d is None:
             raise KeyError(f"no line or fact named {key!r}")
-        if any(k == key for k, _, _ in self._stack):
-            raise CycleError(" -> ".join([k for k, _, _ in self._stack] + [key]))
-        self._stack.append((key, [], []))
+        if key in self._active:
+            raise CycleError(" -> ".join([f[0] for f in self._stack] + [key]))
+        frame = [key, [], [], 0]
+        self._stack.append(frame)
+        self._active.add(key)
         try:
             value = d.fn(self)
         finally:
-            _, deps, notes = self._stack.pop()
-        rank, real, nodes = 0, [], self.nodes
-        for k in dict.fromkeys(deps):
-            if k == "!provisional":
-                rank = max(rank, 1)
-                continue
-            real.append(k)
-            r = RANK[nodes[k].status]
-            if r > rank:
-                rank = r
-        node = Node(key, d.label, value, d.formula, d.cite, status=STATUSES[rank], deps=real, notes=notes)
-        nodes[key] = node
+            self._stack.pop()
+            self._active.discard(key)
+        node = Node(key, d.label, value, d.formula, d.cite, "", "", frame[1], frame[2], frame[3])
+        self.nodes[key] = node
         return node
 
     def evaluate_all(self, prefix: str = "") -> dict[str, Any]:
-        return {k: self[k] for k in list(self.defs) if k.startswith(prefix)}
+        nodes, out = self.nodes, {}
+        for k in list(self.defs):
+            if k.startswith(prefix):
+                node = nodes.get(k)
+                out[k] = (node if node is not None else self._evaluate(k)).value
+        return out
 
     # -- explaining ------------------------------------------------------
     def explain(self, key: str, depth: int = 50, gates: bool = False, _seen: set | None = None) -> dict:
@@ -154,16 +176,21 @@ class Form:
 
     def __init__(self, graph: Graph, prefix: str) -> None:
         self.g, self.prefix = graph, prefix
+        self._keys: dict[str, str] = {}
 
     def key(self, line: str) -> str:
-        return f"{self.prefix}.line{line}" if line[:1].isdigit() else f"{self.prefix}.{line}"
+        k = self._keys.get(line)
+        if k is None:
+            k = self._keys[line] = f"{self.prefix}.line{line}" if line[:1].isdigit() else f"{self.prefix}.{line}"
+        return k
 
     def line(self, line: str, label: str, cite: str, formula: str, fn: Callable[[Graph], Any]) -> None:
         self.g.define(self.key(line), label, cite, formula, fn)
 
     def __getitem__(self, line: str) -> Any:
-        return self.g[self.key(line)]
+        k = self._keys.get(line)
+        return self.g[k if k is not None else self.key(line)]
 
     def z(self, line: str):
-        from taxdocs.core.money import z
-        return z(self[line])
+        v = self[line]
+        return ZERO if v is None else v if type(v) is Decimal else D(v)

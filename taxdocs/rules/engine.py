@@ -51,6 +51,13 @@ class Result:
             self._lines = self.graph.evaluate_all()
         return self._lines
 
+    def release(self) -> None:
+        """Drop the lines and their values. The line functions close over this result (a reference
+        cycle), so a batch worker calls this when a return is written, instead of waiting for the GC."""
+        self.graph.defs.clear()
+        self.graph.nodes.clear()
+        self._lines = None
+
     def people(self) -> list[str]:
         return [who for who, _ in self.scenario.people()]
 
