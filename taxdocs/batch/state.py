@@ -21,10 +21,16 @@ import time
 from pathlib import Path
 from typing import Iterator, Optional
 
+import orjson
+
 from taxdocs.errors import TaxdocsError
 
 STATE_DIR = ".taxdocs-batch"
 SCHEMA = 1
+
+
+def _dumps(x) -> str:
+    return orjson.dumps(x, default=str).decode()
 
 
 class State:
@@ -94,8 +100,8 @@ class State:
 
     def finish(self, outcome: dict) -> None:
         self.db.execute("UPDATE records SET hash = ?, status = ?, source = ?, outputs = ?, row = ?, error = ? WHERE id = ?",
-                        (outcome["digest"], outcome["status"], outcome["source"], json.dumps(outcome["outputs"]),
-                         json.dumps(outcome["row"]), json.dumps(outcome["error"]) if outcome["error"] else None,
+                        (outcome["digest"], outcome["status"], outcome["source"], _dumps(outcome["outputs"]),
+                         _dumps(outcome["row"]), _dumps(outcome["error"]) if outcome["error"] else None,
                          outcome["id"]))
         self._maybe_commit()
 

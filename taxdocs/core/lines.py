@@ -71,8 +71,7 @@ class Graph:
     # -- declaring -------------------------------------------------------
     def fact(self, key: str, value: Any, label: str, source: str,
              status: str = "complete", note: str | None = None) -> None:
-        self.nodes[key] = Node(key, label, value, source=source, status=status,
-                               notes=[note] if note else [])
+        self.nodes[key] = Node(key, label, value, "", "", source, status, None, [note] if note else None)
 
     def define(self, key: str, label: str, cite: str, formula: str,
                fn: Callable[["Graph"], Any]) -> None:
@@ -174,9 +173,16 @@ class Form:
         f.line("3", "Add lines 1 and 2", "8606 line 3", "L1 + L2", lambda g: f.z("1") + f.z("2"))
     """
 
+    _KEYS: dict[str, dict[str, str]] = {}  # prefix -> line -> key, shared by every return in the process
+
     def __init__(self, graph: Graph, prefix: str) -> None:
         self.g, self.prefix = graph, prefix
-        self._keys: dict[str, str] = {}
+        keys = Form._KEYS.get(prefix)
+        if keys is None:
+            keys = {}
+            if len(Form._KEYS) < 256:  # bounded: per-1099-R prefixes vary from return to return
+                Form._KEYS[prefix] = keys
+        self._keys = keys
 
     def key(self, line: str) -> str:
         k = self._keys.get(line)
@@ -185,7 +191,8 @@ class Form:
         return k
 
     def line(self, line: str, label: str, cite: str, formula: str, fn: Callable[[Graph], Any]) -> None:
-        self.g.define(self.key(line), label, cite, formula, fn)
+        k = self._keys.get(line)
+        self.g.define(k if k is not None else self.key(line), label, cite, formula, fn)
 
     def __getitem__(self, line: str) -> Any:
         k = self._keys.get(line)

@@ -36,7 +36,7 @@ def declare(res, who: str) -> None:
            lambda g: bool(f["part1"]) and fact("ira.distributions") + fact("ira.converted") > 0)
     f.line("worksheet", "Lines 13, 15a, 17 and 18 come from Worksheet 1-1", "Pub. 590-B, Reporting your nontaxable distribution on Form 8606",
            "worksheet applies and line 5 >= worksheet line 8",
-           lambda g: bool(f["part1_full"]) and worksheet_1_1.applies(g, p) and f.z("5") >= z(g[f"ws11.{p}.line8"]))
+           lambda g: bool(f["part1_full"]) and g[f"ws11.{p}.applies"] and f.z("5") >= z(g[f"ws11.{p}.line8"]))
     f.line("part2", "Part II is completed", "Form 8606 Part II header", "conversions this year",
            lambda g: fact("ira.converted") > 0)
     f.line("part3", "Part III is completed", "Form 8606 Part III header", "nonqualified Roth IRA distributions",

@@ -25,11 +25,11 @@ def declare(res, who: str) -> None:
     g = res.graph
     w = Form(g, f"ws11.{who}")
     p = who
-    on = lambda: applies(g, p)  # noqa: E731
+    on = lambda: w["applies"]  # noqa: E731 (evaluated once, then read)
     cite = "Pub. 590-B Worksheet 1-1"
 
     w.line("applies", "Worksheet 1-1 used", cite, "distributions or conversions and partly deductible contributions",
-           lambda g: on())
+           lambda g: applies(g, p))
     w.line("1", "Basis in traditional IRAs at end of last year", f"{cite} line 1", "prior Form 8606 line 14 + after-tax rolled in",
            lambda g: g[f"{p}.ira.prior_basis"] + g[f"{p}.ira.plan_aftertax_rolled_in"] if on() else None)
     w.line("2", "All contributions for the year, deductible or not", f"{cite} line 2", "deductible + nondeductible",
