@@ -83,7 +83,7 @@ class LocalEngine:
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         mpctx = mp.get_context(method)
         if method == "forkserver":
-            mpctx.set_forkserver_preload(["taxdocs.batch.worker", "taxdocs.rules.engine", "taxdocs.output"])
+            mpctx.set_forkserver_preload(["taxdocs.batch.warm"])
         it = iter(chunks)
         with ProcessPoolExecutor(self.workers, mp_context=mpctx, initializer=_init, initargs=(self.ctx,)) as ex:
             pending: set = set()

@@ -80,7 +80,7 @@ class State:
         r = self.db.execute("SELECT hash, status, source, run, outputs FROM records WHERE id = ?", (rid,)).fetchone()
         if r is None:
             return None
-        return {"hash": r[0], "status": r[1], "source": r[2], "run": r[3], "outputs": json.loads(r[4] or "[]")}
+        return {"hash": r[0], "status": r[1], "source": r[2], "run": r[3], "outputs": orjson.loads(r[4] or "[]")}
 
     def seen(self, rid: str, seq: int, source: str, existing: bool) -> None:
         """The record is in this run's input (before it is processed or skipped)."""
@@ -94,7 +94,7 @@ class State:
     def unchanged(self, rid: str, source: str, old_source: str) -> None:
         if source != old_source:  # moved in the input: keep the summary row right
             r = self.db.execute("SELECT row FROM records WHERE id = ?", (rid,)).fetchone()
-            row = json.loads(r[0]) if r and r[0] else {}
+            row = orjson.loads(r[0]) if r and r[0] else {}
             row["source"] = source
             self.db.execute("UPDATE records SET source = ?, row = ? WHERE id = ?", (source, json.dumps(row), rid))
 
@@ -137,9 +137,9 @@ class State:
              "SELECT seq, NULL, error FROM dups WHERE run = ? ORDER BY 1")
         for _, row, err in self.db.execute(q, (self.run, self.run)):
             if row is not None:
-                yield json.loads(row)
+                yield orjson.loads(row)
             else:
-                e = json.loads(err)
+                e = orjson.loads(err)
                 yield {"id": e["id"], "source": e["source"], "status": "error", "reason": e["reason"],
                        "field": e.get("field", "")}
 
@@ -147,7 +147,7 @@ class State:
         q = ("SELECT seq, error FROM records WHERE run = ? AND status = 'error' UNION ALL "
              "SELECT seq, error FROM dups WHERE run = ? ORDER BY 1")
         for _, err in self.db.execute(q, (self.run, self.run)):
-            yield json.loads(err)
+            yield orjson.loads(err)
 
     def close(self) -> None:
         try:

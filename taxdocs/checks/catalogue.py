@@ -19,9 +19,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from taxdocs.checks.finding import SEVERITIES, Finding
+from taxdocs.core import yamlfile
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
 TOPICS = {
@@ -63,7 +63,7 @@ class CatalogueError(ValueError):
 
 
 def _load(path: Path) -> dict[str, Entry]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yamlfile.load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise CatalogueError(f"{path}: must be a mapping of codes")
     out: dict[str, Entry] = {}

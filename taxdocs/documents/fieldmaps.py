@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-import yaml
+from taxdocs.core import yamlfile
+
 
 # forms/ at the repository root; TAXDOCS_MAPS_DIR overrides (e.g. installed copies)
 MAPS_DIR = Path(__file__).resolve().parents[2] / "forms"
@@ -71,7 +72,7 @@ def maps_dir() -> Path:
 
 
 def _parse(path: Path) -> FieldMap:
-    d = yaml.safe_load(path.read_text(encoding="utf-8"))
+    d = yamlfile.load(path.read_text(encoding="utf-8"))
     fields = {str(k): FieldSpec(key=str(k), **v) for k, v in d["fields"].items()}
     return FieldMap(
         form=d["form"], revision=int(d["revision"]), tax_years=tuple(d["tax_years"]),

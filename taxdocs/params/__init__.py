@@ -28,6 +28,8 @@ from typing import Annotated, Any, NamedTuple
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 
+from taxdocs.core import yamlfile
+
 DATA_DIR = Path(__file__).parent
 STATUSES = ("single", "mfj", "mfs", "hoh", "qss")
 
@@ -435,7 +437,7 @@ class CodeTable(_Root):
 def _read(path: Path, model: type[BaseModel]) -> Any:
     try:
         with path.open(encoding="utf-8") as f:
-            data = yaml.safe_load(f)
+            data = yamlfile.load(f)
         return model.model_validate(data)
     except (yaml.YAMLError, ValidationError) as e:
         raise ParamsError(f"{path}: {e}") from e
