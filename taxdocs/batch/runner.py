@@ -79,9 +79,9 @@ def code_fingerprint() -> str:
 
 
 def make_context(documents: bool, forms_dir: Optional[str], ledger: Optional[str], commit: bool,
-                 checks: bool = True) -> Context:
+                 checks: bool = True, amend: bool = False) -> Context:
     """Find the official Form 8606 blanks (each revision's verified PDF) once, for every worker."""
-    ctx = Context(documents=documents, ledger=ledger, commit=commit, checks=checks)
+    ctx = Context(documents=documents, ledger=ledger, commit=commit, checks=checks, amend=amend)
     try:
         from taxdocs.documents.blanks import BlankFormError, find_blank
         from taxdocs.documents.fieldmaps import all_maps
@@ -120,14 +120,39 @@ def _dup_error(rec: Record, first: Optional[str]) -> dict:
             + ": each client needs its own id", "problems": []}
 
 
+def _open_ledger(url: str) -> Any:
+    from taxdocs.ledger.store import open_store
+    try:
+        return open_store(url)
+    except TaxdocsError:
+        raise
+    except Exception as e:  # noqa: BLE001 - e.g. a database server that is down
+        raise TaxdocsError(f"--ledger: cannot open the ledger ({type(e).__name__}: {e})") from None
+
+
+def ledger_marker(store: Any, rec: Record) -> str:
+    """What the ledger holds for the record's clients' earlier years. Part of the record's hash, so a
+    rerun redoes a return whose carried-forward facts changed in the ledger (and only those)."""
+    d = rec.data if isinstance(rec.data, dict) else {}
+    cids = [d.get("client_id")] + [p.get("client_id") for p in (d.get("taxpayer"), d.get("spouse"))
+                                    if isinstance(p, dict)]
+    cids = [str(c) for c in cids if isinstance(c, (str, int)) and str(c).strip()]
+    year = d.get("tax_year")
+    if not cids or not isinstance(year, int):
+        return ""
+    return store.history_marker(cids, year)
+
+
 def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None, engine: str = "local",
               scheduler: Optional[str] = None, documents: bool = False, forms_dir: Optional[str] = None,
               ledger: Optional[str] = None, commit: bool = False, force: bool = False,
               progress: str = "auto", progress_stream: Optional[IO[str]] = None, chunk: Optional[int] = None,
-              checks: bool = True, window: Optional[int] = None) -> Tally:
+              checks: bool = True, window: Optional[int] = None, amend: bool = False) -> Tally:
     t0 = time.monotonic()
     if commit and not ledger:
         raise TaxdocsError("--commit needs --ledger URL")
+    if amend and not commit:
+        raise TaxdocsError("--amend is for --commit (record a changed year as a new ledger version)")
     if engine not in ("local", "dask"):
         raise TaxdocsError(f"--engine must be local or dask, not {engine!r}")
     if scheduler and engine != "dask":
@@ -137,14 +162,15 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
     out.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     returns = out / RETURNS_DIR
     ensure_dir(returns)
-    ctx = make_context(documents, forms_dir, ledger, commit, checks)
+    ctx = make_context(documents, forms_dir, ledger, commit, checks, amend)
     if documents:
         from taxdocs.batch.worker import documents_available
         if not documents_available():
             raise TaxdocsError("--documents needs taxdocs.documents.render (WeasyPrint), which is not available")
     if checks and not checks_available():
         print("note: taxdocs.checks is not installed: returns are computed without findings", file=sys.stderr)
-    # everything that shapes the outputs goes into each record's hash
+    # everything that shapes the outputs goes into each record's hash (not --amend: records in
+    # error, such as a refused commit, are redone anyway, and a record done stays done)
     options = hashlib.sha256(repr((code_fingerprint(), sorted(ctx.blanks.items()), documents,
                                    ledger, commit, checks and checks_available())).encode()).hexdigest()
     nworkers = workers or default_workers()
@@ -153,7 +179,10 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
     else:
         eng = DaskEngine(ctx, scheduler, workers, window)
     state = State(out)
+    ledger_store = None
     try:
+        if ledger:
+            ledger_store = _open_ledger(ledger)
         _clean_temp(returns, out)
         total = inp.count()
         size = chunk or max(1, min(64, total // (nworkers * 8) or 1))
@@ -165,7 +194,8 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
             buf: list = []
             for seq, rec in enumerate(inp.records()):
                 tally.total += 1
-                dig = hashlib.sha256((rec.digest + options).encode()).hexdigest()
+                mark = ledger_marker(ledger_store, rec) if ledger_store is not None else ""
+                dig = hashlib.sha256((rec.digest + options + mark).encode()).hexdigest()
                 old = state.lookup(rec.id)
                 if old is not None and old["run"] == state.run:
                     state.duplicate(seq, rec.id, rec.source, _dup_error(rec, old["source"]))
@@ -219,3 +249,5 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
     finally:
         state.close()
         inp.close()
+        if ledger_store is not None:
+            ledger_store.close()

@@ -36,6 +36,7 @@ class Context:
     blank_bytes: dict[str, bytes] = field(default_factory=dict)  # sha256 -> blank PDF bytes
     ledger: Optional[str] = None
     commit: bool = False
+    amend: bool = False               # --commit --amend: a changed year becomes a new ledger version
     outdir: Optional[str] = None      # set: the worker writes the files itself (local engine)
     checks: bool = True
 
@@ -322,7 +323,7 @@ def _run(rec: Record, ctx: Context) -> tuple[dict | None, dict[str, bytes], dict
             files.update(render_documents(res, findings, lines, official=bool(pdfs)))
         if ctx.ledger and ctx.commit:
             stage = "committing to the ledger"
-            _ledger_store(ctx.ledger).commit(original, source=rec.source)
+            _ledger_store(ctx.ledger).commit(original, source=rec.source, amend=ctx.amend)
         stage = "writing the summary row"
         row = summary_row(rec, res, lines, findings, [f"{rec.id}.{n}" for n in pdfs])
     except InputError as e:  # e.g. the ledger contradicts the input

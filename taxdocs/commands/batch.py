@@ -41,6 +41,8 @@ def batch(inputs: List[Path] = typer.Argument(..., metavar="INPUT",
           forms_dir: Optional[Path] = typer.Option(None, "--forms-dir", help="official blank forms: DIR/<year>/f8606.pdf"),
           ledger: Optional[str] = typer.Option(None, "--ledger", help="read prior-year facts from this ledger URL"),
           commit: bool = typer.Option(False, "--commit", help="write this year's results to the ledger"),
+          amend: bool = typer.Option(False, "--amend", help="with --commit: a year already recorded with other "
+                                     "inputs gets a new version (the earlier one is kept as history)"),
           force: bool = typer.Option(False, "--force", help="redo every record, even if unchanged"),
           progress: ProgressMode = typer.Option(ProgressMode.auto, "--progress",
                                                 help="rich bar on a terminal, plain lines otherwise")) -> None:
@@ -48,7 +50,7 @@ def batch(inputs: List[Path] = typer.Argument(..., metavar="INPUT",
     from taxdocs.batch.runner import run_batch
     tally = run_batch([str(p) for p in inputs], outdir, workers=workers, engine=engine.value, scheduler=scheduler,
                       documents=documents, forms_dir=str(forms_dir) if forms_dir else None, ledger=ledger,
-                      commit=commit, force=force, progress=progress.value)
+                      commit=commit, amend=amend, force=force, progress=progress.value)
     print(tally.text())
     print(f"outputs in {outdir}/: returns/, summary.csv, summary.html, errors.jsonl")
     if not tally.ok:

@@ -421,6 +421,20 @@ class LedgerStore:
         with self._read() as s:
             return sorted(set(s.scalars(select(m.Person.client_id))))
 
+    def history_marker(self, client_ids: list[str], before_year: int) -> str:
+        """What the ledger holds for these clients before `before_year`: (SSN key, year, version,
+        commit) of every recorded year, as one short hash. It changes when a prior year is committed,
+        amended, seeded or imported for any person of these clients, so a batch rerun redoes the
+        returns whose carried-forward facts may have changed (and only those)."""
+        import hashlib
+        with self._read() as s:
+            rows = s.execute(
+                select(m.Person.client_id, m.Person.ssn_key, m.Year.tax_year, m.Year.version, m.Year.commit_id)
+                .join(m.Year, m.Year.person_id == m.Person.id)
+                .where(m.Person.client_id.in_(sorted(set(client_ids))), m.Year.tax_year < before_year)
+                .order_by(m.Person.client_id, m.Person.ssn_key, m.Year.tax_year, m.Year.version)).all()
+        return hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()[:16]
+
     def counts(self) -> dict[str, int]:
         with self._read() as s:
             return {"people": s.scalar(select(func.count()).select_from(m.Person)) or 0,

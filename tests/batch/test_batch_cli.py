@@ -31,6 +31,8 @@ def test_batch_command_exit_codes_and_tally(tmp_path):
     assert r.exit_code == 2 and "not found" in r.output
     r = runner.invoke(app, ["batch", str(src), "-o", str(tmp_path / "o3"), "--scheduler", "tcp://x:1"])
     assert r.exit_code == 2 and "--engine dask" in r.output
+    r = runner.invoke(app, ["batch", str(src), "-o", str(tmp_path / "o4"), "--ledger", str(tmp_path / "l.db"), "--amend"])
+    assert r.exit_code == 2 and "--amend is for --commit" in r.output
 
 
 def test_plain_progress_lines():
