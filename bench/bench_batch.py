@@ -11,6 +11,9 @@ Measures (wall clock, all records of the season, the bad ones included):
   3. peak resident memory of the whole process tree (parent, forkserver, workers), compute
      only, for N and for BIG returns: it must not grow with the batch (< 500 MB)
 Results are printed and saved to bench/results/batch-<time>.json.
+
+Measure on a quiet file system: on this machine (ext4, no journal) creating a file costs ~30x
+more for about five minutes after many files were deleted (docs/batch.md, "Where the time goes").
 """
 from __future__ import annotations
 
