@@ -103,6 +103,11 @@ class Graph:
 
     _node = node
 
+    def reads(self, *keys: str) -> None:
+        """Record facts the line being evaluated rests on without using their values (they explain it)."""
+        for k in keys:
+            self[k]
+
     def note(self, text: str) -> None:
         """Attach a note (an assumption, a choice) to the line being evaluated."""
         if self._stack:

@@ -115,7 +115,5 @@ def _declare_plan_form(res, info) -> None:
 
 
 def _leg_sum(g, fid, n):
-    if g.has(f"r1099.{fid}.group"):
-        g[f"r1099.{fid}.group"]
-    g[f"r1099.{fid}.box1"]
+    g.reads(*(k for k in (f"r1099.{fid}.group", f"r1099.{fid}.box1") if g.has(k)))
     return total(g[f"r1099.{fid}.leg{i}"] for i in range(n))
