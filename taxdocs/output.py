@@ -60,7 +60,7 @@ def result_dict(res, findings: list | None = None) -> dict:
     g, sc = res.graph, res.scenario
     lines = res.lines()
     nodes = g.nodes
-    hidden = {h.format(w=w) for h in HIDDEN for w in res.people()}
+    hidden = {h.format(w=w) for h in HIDDEN for w in res.people()} | {f"f8606.{k}.roth_ordering" for k in res.inherited}
     out_lines, status = {}, {}
     for k, v in lines.items():
         if k in hidden or k.startswith("f1040.ira_taxable."):

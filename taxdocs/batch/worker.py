@@ -157,11 +157,12 @@ def fill_8606(ctx: Context, res: Any, lines: dict) -> dict[str, bytes]:
         return {}
     from taxdocs.documents.fill import prepare_8606
     out = {}
-    for who, person in res.scenario.people():
-        if not lines.get(f"f8606.{who}.required"):
+    for key, who, _ in res.forms_8606():
+        if not lines.get(f"f8606.{key}.required"):
             continue
-        fields = prepare_8606(filler.fmap, f8606_values(lines, who), {"name": person.name, "ssn": person.ssn})
-        out[f"f8606{'' if who == 'taxpayer' else '-' + who}.pdf"] = filler.fill(fields)
+        person = res.scenario.person(who)
+        fields = prepare_8606(filler.fmap, f8606_values(lines, key), {"name": person.name, "ssn": person.ssn})
+        out[f"f8606{'' if key == 'taxpayer' else '-' + key.replace('_', '-')}.pdf"] = filler.fill(fields)
     return out
 
 
@@ -170,7 +171,7 @@ def render_documents(res: Any, findings: list, lines: dict, official: bool) -> d
     if render is None:
         raise RuntimeError("--documents needs taxdocs.documents.render, which is not installed")
     out = {"summary.pdf": render("summary", res, findings), "findings.pdf": render("findings", res, findings)}
-    if not official and any(lines.get(f"f8606.{w}.required") for w in res.people()):
+    if not official and any(lines.get(f"f8606.{k}.required") for k, _, _ in res.forms_8606()):
         out["f8606-facsimile.pdf"] = render("f8606_facsimile", res, findings)
     return out
 
@@ -204,7 +205,7 @@ def summary_row(rec: Record, res: Any, lines: dict, findings: list, pdfs: list[s
            "filing_status": sc.filing_status.value, "taxpayer": sc.taxpayer.name, "forms": len(sc.forms_1099r)}
     for col, key in ROW_LINES.items():
         row[col] = _num(lines.get(key))
-    row["f8606_required"] = " ".join(w for w in res.people() if lines.get(f"f8606.{w}.required"))
+    row["f8606_required"] = " ".join(k for k, _, _ in res.forms_8606() if lines.get(f"f8606.{k}.required"))
     row["f8606_pdf"] = " ".join(pdfs)
     row.update({"errors": counts["error"], "warnings": counts["warning"], "info": counts["info"]})
     row["codes"] = codes

@@ -10,8 +10,8 @@ from taxdocs.checks.catalogue import make, money
 from taxdocs.checks.context import Ctx, ira_source
 from taxdocs.checks.finding import Finding
 from taxdocs.core.money import ZERO, total
-from taxdocs.rules.facts import is_conversion
-from taxdocs.model.scenario import UseKind
+from taxdocs.rules.facts import inherited_key, inherited_link, is_conversion
+from taxdocs.model.scenario import Account, UseKind
 
 
 @dataclass
@@ -178,5 +178,25 @@ def backdoor(ctx: Ctx) -> list[Finding]:
     return out
 
 
+def inherited(ctx: Ctx) -> list[Finding]:
+    """Inherited IRAs with basis: each decedent's own Form 8606 (rules.md §4.1, §5.1)."""
+    out: list[Finding] = []
+    for who, person in ctx.sc.people():
+        listed = person.inherited_iras
+        for info in ctx.res.forms.values():
+            f = info.legs[0].form
+            if info.person == who and info.source == Account.inherited_ira and listed \
+                    and inherited_link(person, f) is None:
+                out.append(make("INHERITED_IRA_UNLINKED", f.id, ctx.fpath(f.id, "decedent"), who=who, form=f.id,
+                                amount=f.box1, listed=[e.decedent for e in listed]))
+        for n, e in enumerate(listed, 1):
+            k = inherited_key(who, n)
+            if ctx.status(f"{k}.ira.year_end_value") == "missing":
+                out.append(make("INHERITED_LINE6_MISSING", who, f"{who}.inherited_iras[{n - 1}].year_end_value",
+                                who=who, decedent=e.decedent, year=ctx.year, index=n - 1,
+                                amount=ctx.zline(f"{k}.ira.distributions")))
+    return out
+
+
 def check(ctx: Ctx, prior: dict[str, PriorYear] | None = None) -> list[Finding]:
-    return basis(ctx, prior) + line6(ctx) + form_8606_filed(ctx) + backdoor(ctx)
+    return basis(ctx, prior) + line6(ctx) + form_8606_filed(ctx) + backdoor(ctx) + inherited(ctx)

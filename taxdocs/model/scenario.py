@@ -151,6 +151,8 @@ class Form1099R(Strict):
                                                     "decedent's first Roth contribution year (their 5-year clock)")
     decedent_roth_basis: Optional[Money] = Field(None, description="inherited Roth IRA: the decedent's contribution "
                                                  "and conversion basis left in it (its own Form 8606)")
+    decedent: Optional[str] = Field(None, description="inherited traditional IRA: whose (the `decedent` of one of the "
+                                    "recipient's inherited_iras); blank = the only one")
     annuity: Optional[Annuity] = Field(None, description="periodic annuity payments with after-tax cost (Simplified Method)")
     group: Optional[str] = Field(None, description="Notice 2014-54: forms scheduled at the same time share a group")
     uses: list[Use] = Field(default_factory=list, description="what happened to the money; the rest is cash")
@@ -217,6 +219,15 @@ class YearEndAccount(Strict):
 IraFacts.model_rebuild()
 
 
+class InheritedIra(Strict):
+    """Traditional, SEP and SIMPLE IRAs inherited from one decedent, with basis: their own Form 8606,
+    never combined with the beneficiary's own IRAs (rules.md §4.1, §5.1)."""
+    decedent: str = Field(description="who it was inherited from (a name or label; 1099-Rs name it in `decedent`)")
+    basis: Money = Field(Decimal(0), description="basis in these IRAs at the end of last year: the share of the "
+                         "decedent's basis inherited, or last year's Form 8606 line 14 for them")
+    year_end_value: Optional[Money] = Field(None, description="Dec 31 value of all IRAs inherited from this decedent (line 6)")
+
+
 class RothFacts(Strict):
     first_contribution_year: Optional[int] = Field(None, description="first year any Roth IRA got a contribution or conversion")
     contribution_basis: Optional[Money] = Field(None, description="regular contribution basis before this year's contributions")
@@ -239,6 +250,8 @@ class Person(Strict):
     ira: IraFacts = Field(default_factory=IraFacts, description="traditional, SEP and SIMPLE IRA facts (Form 8606 Part I)")
     roth: RothFacts = Field(default_factory=RothFacts, description="Roth IRA history (Form 8606 Part III)")
     rollovers_last_12_months: list[Rollover] = Field(default_factory=list, description="earlier IRA 60-day rollovers (once-per-year rule)")
+    inherited_iras: list[InheritedIra] = Field(default_factory=list, description="inherited traditional IRAs with "
+                                               "basis, one entry per decedent (each its own Form 8606)")
     client_id: Optional[str] = Field(None, description="the preparer's stable id for this person (ledger)")
 
     @field_validator("ssn")

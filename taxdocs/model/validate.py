@@ -49,6 +49,18 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
             if u.pretax is not None and u.pretax > u.amount:
                 bad(f"{up}.pretax", f"pre-tax part ({u.pretax}) exceeds the amount ({u.amount})", f.id, "Notice 2014-54")
     for who, person in sc.people():
+        labels = [e.decedent.strip().lower() for e in person.inherited_iras]
+        for k, label in enumerate(labels):
+            if label in labels[:k]:
+                bad(f"{who}.inherited_iras[{k}].decedent", f"decedent {person.inherited_iras[k].decedent!r} is listed twice: "
+                    "one entry per decedent", rule="rules.md §5.1 (aggregated per decedent)")
+    for i, f in enumerate(sc.forms_1099r):
+        person = sc.person(f.recipient) if f.recipient == "taxpayer" or sc.spouse else None
+        if f.decedent and person is not None and f.decedent.strip().lower() not in {
+                e.decedent.strip().lower() for e in person.inherited_iras}:
+            bad(f"forms_1099r[{i}].decedent", f"no inherited IRA from {f.decedent!r} under {f.recipient}.inherited_iras",
+                f.id, "rules.md §4.1 (a separate Form 8606 per decedent)")
+    for who, person in sc.people():
         if who in people_with_forms and person.birth_date is None:
             bad(f"{who}.birth_date", "birth date is needed: age decides the 10% additional tax, 59½ and Roth qualification",
                 rule="IRC §72(t)(2)(A)(i)")

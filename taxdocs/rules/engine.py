@@ -43,6 +43,7 @@ class Result:
     groups: list[PlanGroup]
     events: list[Event]
     file: str = "<input>"
+    inherited: list[str] = field(default_factory=list)   # f8606 keys of inherited IRAs' own forms
     _lines: Optional[dict] = field(default=None, repr=False)
 
     def lines(self) -> dict[str, Any]:
@@ -57,6 +58,16 @@ class Result:
         self.graph.defs.clear()
         self.graph.nodes.clear()
         self._lines = None
+
+    def forms_8606(self) -> list[tuple[str, str, str]]:
+        """(key, person, title) of every Form 8606 of the return: each person's own, then one per
+        decedent whose IRAs a person inherited (f8606.<key>.line...)."""
+        out = [(w, w, w) for w in self.people()]
+        for key in self.inherited:
+            who, _, n = key.rpartition("_inherited_")
+            dec = self.scenario.person(who).inherited_iras[int(n) - 1].decedent
+            out.append((key, who, f"{who}, IRAs inherited from {dec}"))
+        return out
 
     def people(self) -> list[str]:
         return [who for who, _ in self.scenario.people()]
@@ -130,6 +141,12 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
         worksheet_1_1.declare(res, who)
         f8606.declare(res, who)
         f5329.declare(res, who, gp)
+        for n in range(1, len(person.inherited_iras) + 1):  # each decedent's IRAs: their own 8606 (rules.md §4.1)
+            key = facts.inherited_key(who, n)
+            facts.declare_inherited(res, who, n, person, gp)
+            worksheet_1_1.declare(res, key)
+            f8606.declare(res, key)
+            res.inherited.append(key)
     f1040.declare(res)
     tax_effect.declare(res, yp)
     return res

@@ -6,7 +6,7 @@ from decimal import Decimal
 from taxdocs.core.lines import Form
 from taxdocs.core.money import ZERO, dollars, total, z
 from taxdocs.model.scenario import Account, UseKind
-from taxdocs.rules.facts import is_conversion
+from taxdocs.rules.facts import inherited_key, inherited_link, is_conversion
 from taxdocs.rules.legs import IRA_SOURCES
 
 IRA_LINE = IRA_SOURCES | {Account.roth_ira, Account.inherited_ira, Account.inherited_roth_ira}
@@ -40,9 +40,13 @@ def ira_taxable(res, who: str) -> Decimal:
         out += g[f"{who}.ira.distributions"]  # no basis: all of it is taxable (i8606 "no 8606 needed")
     out += z(g[f"{f}.line18"])
     out += z(g[f"{f}.line25c"])
+    person = res.scenario.person(who)
     inherited = [l for i in res.forms.values() if i.person == who and i.source == Account.inherited_ira
-                 for l in i.legs if l.kept]
-    out += total(l.amount for l in inherited)  # own-basis rules do not reach an inherited IRA (rules.md §4.1)
+                 and inherited_link(person, i.legs[0].form) is None for l in i.legs if l.kept]
+    out += total(l.amount for l in inherited)  # no basis given for it: all taxable (rules.md §4.1)
+    for n in range(1, len(person.inherited_iras) + 1):  # each decedent's IRAs: their own Form 8606
+        k = inherited_key(who, n)
+        out += z(g[f"f8606.{k}.line15c"]) if g[f"f8606.{k}.part1_full"] else g[f"{k}.ira.distributions"]
     out += g[f"{who}.ira.returned_earnings"] + g[f"{who}.roth.inherited_taxable"]
     return out
 

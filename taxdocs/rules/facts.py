@@ -161,3 +161,57 @@ def payer_excepted(info) -> bool:
     """Box 7 already shows an exception: 2, 3, 4, Q, T; 8/P corrective distributions (SECURE 2.0 §333; §72(t) n/a)."""
     codes = set(info.legs[0].form.box7)
     return bool(codes & {"2", "3", "4", "Q", "T", "8", "P"})
+
+
+# --- inherited traditional IRAs with basis: one Form 8606 per decedent (rules.md §4.1, §5.1) ---
+
+def inherited_key(who: str, n: int) -> str:
+    """The 'person' key of the n-th inherited IRA's own Form 8606: f8606.<who>_inherited_<n>.line..."""
+    return f"{who}_inherited_{n}"
+
+
+def inherited_link(person: Person, form) -> int | None:
+    """Which of the person's inherited_iras (1-based) a 1099-R from an inherited IRA belongs to: the one
+    it names, or the only one. None: not linked (taxed without basis; finding INHERITED_IRA_UNLINKED)."""
+    entries = person.inherited_iras
+    if form.decedent:
+        want = form.decedent.strip().lower()
+        return next((n for n, e in enumerate(entries, 1) if e.decedent.strip().lower() == want), None)
+    return 1 if len(entries) == 1 else None
+
+
+def declare_inherited(res, who: str, n: int, person: Person, gp) -> None:
+    """Facts of the separate Form 8606 for IRAs inherited from one decedent: the inherited basis, their
+    Dec 31 value and what was kept from them. A beneficiary cannot contribute to, convert or 60-day roll
+    over an inherited IRA (IRC §408(d)(3)(C)), so those lines are 0; Parts II and III stay blank."""
+    g, entry, key = res.graph, person.inherited_iras[n - 1], inherited_key(who, n)
+    path = f"{who}.inherited_iras[{n - 1}]"
+    legs = [(i, l) for i in res.forms.values() if i.person == who and i.source == Account.inherited_ira
+            and inherited_link(person, i.legs[0].form) == n for l in i.legs if l.kept]
+
+    def fact(name, value, label, source, status="complete", note=None):
+        g.fact(f"{key}.{name}", dollars(value) if isinstance(value, Decimal) else value, label, source, status, note)
+
+    fact("ira.prior_basis", entry.basis, f"Basis inherited from {entry.decedent} (or last year's line 14 for it)",
+         f"scenario: {path}.basis")
+    fact("ira.distributions", total(l.amount for _, l in legs), f"Distributions kept from IRAs inherited from {entry.decedent}",
+         "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in legs) or "none"))
+    if entry.year_end_value is None:
+        fact("ira.year_end_value", ZERO, f"Dec 31 value of IRAs inherited from {entry.decedent}", f"scenario: {path}.year_end_value",
+             "missing" if legs and entry.basis > 0 else "complete", "not given" if legs and entry.basis > 0 else None)
+    else:
+        fact("ira.year_end_value", entry.year_end_value, f"Dec 31 value of IRAs inherited from {entry.decedent}",
+             f"scenario: {path}.year_end_value")
+    fact("decedent", entry.decedent, "Inherited from", f"scenario: {path}.decedent")
+    none = "a beneficiary cannot contribute to, convert or roll over an inherited IRA (IRC §408(d)(3)(C))"
+    for name in ("ira.nondeductible_contributions", "ira.after_year_end", "ira.deductible_contributions",
+                 "ira.plan_aftertax_rolled_in", "ira.converted", "ira.outstanding_rollovers", "ira.repayments",
+                 "ira.contributions_before_conversion", "roth.nonqualified", "roth.homebuyer_expenses",
+                 "roth.prior_homebuyer", "roth.contribution_basis", "roth.contributions_this_year",
+                 "roth.drac_basis_rolled_in", "roth.conversion_basis_prior", "roth.plan_rollovers",
+                 "roth.plan_rollovers_taxable"):
+        fact(name, ZERO, name.replace("_", " "), f"none for an inherited IRA: {none}")
+    fact("roth.homebuyer_limit", gp.limits.first_time_homebuyer_lifetime.value, "Lifetime homebuyer limit",
+         gp.limits.first_time_homebuyer_lifetime.source)
+    g.fact(f"{key}.ira.use_worksheet_1_1", False, "Worksheet 1-1", f"not for an inherited IRA: {none}")
+    g.fact(f"{key}.roth.layers", [], "Conversion layers", "none for an inherited IRA")

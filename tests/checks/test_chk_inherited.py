@@ -1,0 +1,134 @@
+"""Inherited traditional IRAs with basis: one Form 8606 per decedent, never combined with the
+beneficiary's own IRAs (rules.md §4.1, §5.1)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from chkhelp import codes, ira_form, only, person, result, run, scenario
+from taxdocs.errors import InputError
+from taxdocs.model.load import from_data
+
+YOUNG = "1980-05-05"   # under 59½: a beneficiary owes no 10% (death exception, code 4)
+
+
+def inh_form(id="inh", box1=30000, decedent=None, **kw):
+    f = ira_form(id, box1, ("4",), **kw)
+    if decedent:
+        f["decedent"] = decedent
+    return f
+
+
+def beneficiary(inherited, ira=None):
+    return person(birth=YOUNG, inherited_iras=inherited, **({"ira": ira} if ira else {}))
+
+
+# (inherited entries, forms, expected lines): the pro-rata rule applied to one decedent's IRAs alone
+CASES = [
+    # a third of a $1,000,000 IRA with $100,000 basis; $30,000 taken, $303,333 left on Dec 31:
+    # line 10 = 33,333 / 333,333 = 0.100 -> $3,000 of basis, $27,000 taxable, $30,333 carried
+    ("one third of the decedent's basis",
+     [{"decedent": "John Smith", "basis": 33333, "year_end_value": 303333}], [inh_form()],
+     {"f8606.taxpayer_inherited_1.line10": Decimal("0.100"), "f8606.taxpayer_inherited_1.line13": 3000,
+      "f8606.taxpayer_inherited_1.line15c": 27000, "f8606.taxpayer_inherited_1.line14": 30333,
+      "f1040.line4a": 30000, "f1040.line4b": 27000}),
+    # the inherited IRA emptied: all the basis comes out (line 10 = 5,000 / 40,000 = 0.125)
+    ("inherited IRA emptied",
+     [{"decedent": "Mom", "basis": 5000, "year_end_value": 0}], [inh_form(box1=40000)],
+     {"f8606.taxpayer_inherited_1.line10": Decimal("0.125"), "f8606.taxpayer_inherited_1.line15c": 35000,
+      "f8606.taxpayer_inherited_1.line14": 0, "f1040.line4b": 35000}),
+    # no basis listed: fully taxable, and no separate Form 8606 required
+    ("no basis", [{"decedent": "Dad", "basis": 0, "year_end_value": 90000}], [inh_form(box1=10000)],
+     {"f8606.taxpayer_inherited_1.required": False, "f1040.line4b": 10000}),
+]
+
+
+@pytest.mark.parametrize("name,inherited,forms,expected", CASES, ids=[c[0] for c in CASES])
+def test_inherited_ira_form_8606(name, inherited, forms, expected):
+    g = result(scenario(forms, taxpayer=beneficiary(inherited))).graph
+    for key, want in expected.items():
+        assert g[key] == want, key
+
+
+def test_two_decedents_and_own_ira_each_on_their_own_form():
+    """Own IRA basis 2,000 (EX-02 figures) and two inherited IRAs: three separate pro-rata computations."""
+    inherited = [{"decedent": "Mom", "basis": 10000, "year_end_value": 90000},
+                 {"decedent": "Dad", "basis": 3000, "year_end_value": 27000}]
+    forms = [ira_form("own", 600), inh_form("from-mom", 10000, decedent="mom"),   # names match without case
+             inh_form("from-dad", 3000, decedent="Dad")]
+    g = result(scenario(forms, taxpayer=beneficiary(inherited, {"prior_basis": 2000, "year_end_value": 1800}))).graph
+    assert g["f8606.taxpayer.line10"] == Decimal("0.833") and g["f8606.taxpayer.line15c"] == 100   # EX-02 unchanged
+    assert g["f8606.taxpayer_inherited_1.line10"] == Decimal("0.100")       # 10,000 / 100,000
+    assert g["f8606.taxpayer_inherited_1.line15c"] == 9000
+    assert g["f8606.taxpayer_inherited_2.line10"] == Decimal("0.100")       # 3,000 / 30,000
+    assert g["f8606.taxpayer_inherited_2.line15c"] == 2700
+    assert g["f1040.line4b"] == 100 + 9000 + 2700
+    assert g["f5329.taxpayer.line1"] == 100                                 # only the own early distribution
+
+
+def test_basis_is_neither_created_nor_destroyed():
+    g = result(scenario([inh_form(box1=12345)], taxpayer=beneficiary(
+        [{"decedent": "Aunt", "basis": 7777, "year_end_value": 55555}]))).graph
+    k = "f8606.taxpayer_inherited_1"
+    assert g[f"{k}.line13"] + g[f"{k}.line14"] == 7777
+    assert g[f"{k}.line13"] + g[f"{k}.line15c"] == 12345
+
+
+def test_unlinked_form_is_taxed_in_full_with_a_warning():
+    inherited = [{"decedent": "Mom", "basis": 10000, "year_end_value": 90000},
+                 {"decedent": "Dad", "basis": 3000, "year_end_value": 27000}]
+    data = scenario([inh_form(box1=10000)], taxpayer=beneficiary(inherited))   # two listed, none named
+    assert result(data).graph["f1040.line4b"] == 10000
+    f = only(run(data), "INHERITED_IRA_UNLINKED")
+    assert f.severity == "warning" and f.field == "forms_1099r[0].decedent" and "Mom, Dad" in f.message
+    data["forms_1099r"][0]["decedent"] = "Dad"                                  # near miss: named
+    assert "INHERITED_IRA_UNLINKED" not in codes(run(data))
+
+
+def test_inherited_year_end_value_missing():
+    data = scenario([inh_form()], taxpayer=beneficiary([{"decedent": "John Smith", "basis": 33333}]))
+    f = only(run(data), "INHERITED_LINE6_MISSING")
+    assert f.severity == "error" and f.field == "taxpayer.inherited_iras[0].year_end_value"
+    assert "John Smith" in f.message and "$30,000" in f.message
+    assert result(data).graph.node("f8606.taxpayer_inherited_1.line15c").status == "missing"
+    data["taxpayer"]["inherited_iras"][0]["year_end_value"] = 303333           # near miss
+    assert "INHERITED_LINE6_MISSING" not in codes(run(data))
+
+
+def test_unknown_or_repeated_decedent_is_an_input_error():
+    data = scenario([inh_form(decedent="Nobody")], taxpayer=beneficiary([{"decedent": "Mom", "basis": 1}]))
+    with pytest.raises(InputError) as e:
+        from_data(data, "x.yaml")
+    assert "forms_1099r[0].decedent" in str(e.value) and "Nobody" in str(e.value)
+    data = scenario([inh_form()], taxpayer=beneficiary([{"decedent": "Mom"}, {"decedent": " mom"}]))
+    with pytest.raises(InputError) as e:
+        from_data(data, "x.yaml")
+    assert "taxpayer.inherited_iras[1].decedent" in str(e.value)
+
+
+def test_the_separate_form_is_filled_and_rendered(tmp_path):
+    """The official Form 8606 for the inherited IRAs (read back), and the facsimile names the decedent."""
+    from taxdocs.batch.worker import f8606_values
+    from taxdocs.documents.readback import read_8606
+    shared = Path(__file__).resolve().parents[3] / "shared" / "forms"
+    res = result(scenario([inh_form()], taxpayer=beneficiary(
+        [{"decedent": "John Smith", "basis": 33333, "year_end_value": 303333}])))
+    assert [k for k, _, _ in res.forms_8606()] == ["taxpayer", "taxpayer_inherited_1"]
+    assert f8606_values(res.lines(), "taxpayer_inherited_1")["15c"] == 27000
+    if (shared / "2025" / "f8606.pdf").is_file():
+        from taxdocs.batch.runner import make_context
+        from taxdocs.batch.worker import fill_8606
+        ctx = make_context(False, str(shared), None, False)
+        pdfs = fill_8606(ctx, res, res.lines())
+        assert list(pdfs) == ["f8606-taxpayer-inherited-1.pdf"]
+        back = read_8606(pdfs["f8606-taxpayer-inherited-1.pdf"])
+        assert back["lines"]["15c"] == 27000 and back["lines"]["2"] == 33333
+    pytest.importorskip("weasyprint")
+    from pypdf import PdfReader
+    from taxdocs.documents.render import render
+    pdf = render("f8606_facsimile", res, [])
+    (tmp_path / "f.pdf").write_bytes(pdf)
+    text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "f.pdf").pages)
+    assert "inherited from John Smith" in text and "27,000" in text
