@@ -37,6 +37,13 @@ EXPECTED = {
     # EX-08: 7% basis, 93% taxable
     "06b-backdoor-roth-spoiled": {"f8606.taxpayer.line10": "0.070", "f8606.taxpayer.line11": 490,
                                   "f8606.taxpayer.line14": 6510, "f8606.taxpayer.line18": 6510, "f1040.line4b": 6510},
+    # inherited IRA with basis on its own Form 8606 (rules.md §4.1, §5.1): 33,333 / 333,333 = 0.100;
+    # own IRA: 2,000 / 22,000 = 0.091 -> 364 of basis; 10% of the own 3,636 only (code 4: death exception)
+    "07-inherited-ira-with-basis": {"f8606.taxpayer_inherited_1.line10": "0.100",
+                                    "f8606.taxpayer_inherited_1.line15c": 27000,
+                                    "f8606.taxpayer_inherited_1.line14": 30333, "f8606.taxpayer.line10": "0.091",
+                                    "f8606.taxpayer.line15c": 3636, "f8606.taxpayer.line14": 1636,
+                                    "f1040.line4a": 34000, "f1040.line4b": 30636, "f1040.schedule2_line8": 364},
 }
 
 
