@@ -116,7 +116,11 @@ _OPTS = orjson.OPT_NON_STR_KEYS
 
 def dumps_bytes(doc: Any, compact: bool = False) -> bytes:
     """UTF-8 JSON: indented for people, one line for batches (orjson: several times faster than json)."""
-    return orjson.dumps(doc, default=_default, option=_OPTS if compact else _OPTS | orjson.OPT_INDENT_2)
+    try:
+        return orjson.dumps(doc, default=_default, option=_OPTS if compact else _OPTS | orjson.OPT_INDENT_2)
+    except TypeError:  # an integer beyond 64 bits: the json module writes the same document
+        kw = {"separators": (",", ":")} if compact else {"indent": 2}
+        return json.dumps(plain(doc), ensure_ascii=False, **kw).encode("utf-8")
 
 
 def dumps(doc: Any, compact: bool = False) -> str:

@@ -335,3 +335,21 @@ def test_roth_exception_claimed_on_the_form():
 def test_box_10_on_a_direct_rollover_owes_nothing():
     f = form("h", 50000, ["H"], "2025-02-10", box2a=0, box5=30000, box10=8000, box11=2020)
     assert run(scenario(2025, [f], taxpayer=YOUNG)).graph["f5329.taxpayer.line4"] == 0
+
+
+def test_a_converted_rmd_stays_taxable():
+    """An RMD cannot be converted (rules.md §6.3): the amount is a taxable distribution, not lost."""
+    from taxdocs.model.load import from_data
+    from taxdocs.rules.engine import compute
+    data = {"tax_year": 2025, "filing_status": "single",
+            "taxpayer": {"name": "Old Convert", "ssn": "400-55-1414", "birth_date": "1945-01-01",
+                         "ira": {"prior_basis": 0, "year_end_value": 100000}},
+            "forms_1099r": [{"id": "conv", "payer": {"name": "Broker"}, "box1": 10000, "box2a": 10000,
+                             "box2b_not_determined": True, "box7": ["7"], "box7_ira_sep_simple": True,
+                             "date_paid": "2025-06-02", "rmd_year": True,
+                             "uses": [{"kind": "conversion", "to": "roth_ira", "amount": 10000}]}]}
+    g = compute(from_data(data, "x")).graph
+    assert g["f1040.line4b"] == 10000 and g["taxpayer.ira.converted"] == 0
+    data["forms_1099r"][0]["rmd_year"] = False             # near miss: not an RMD -> a conversion
+    g = compute(from_data(data, "x")).graph
+    assert g["f1040.line4b"] == 10000 and g["taxpayer.ira.converted"] == 10000 and g["f8606.taxpayer.line18"] == 10000

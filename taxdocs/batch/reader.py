@@ -56,17 +56,26 @@ def safe_id(raw: Any) -> str:
 
 def digest(data: Any) -> str:
     """Content hash of a record's data: canonical JSON (sorted keys), so key order does not count."""
-    blob = orjson.dumps(data, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    try:
+        blob = orjson.dumps(data, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    except TypeError:  # an integer beyond 64 bits: the json module writes it (the record's checks refuse it)
+        blob = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()
 
 
+_LONG_INT = re.compile(rb"\d{19}")
+
+
 def _loads(raw: bytes) -> Any:
-    """orjson when it can (several times faster); the json module for what orjson refuses (huge
-    integers, NaN, UTF-16) and for its error messages (line and column)."""
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return json.loads(raw)
+    """orjson when it can (several times faster); the json module for what orjson refuses or reads
+    differently (integers beyond 64 bits, which orjson would make floats; NaN; UTF-16) and for its
+    error messages (line and column)."""
+    if _LONG_INT.search(raw) is None:
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(raw)
 
 
 @dataclass

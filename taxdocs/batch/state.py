@@ -30,7 +30,10 @@ SCHEMA = 1
 
 
 def _dumps(x) -> str:
-    return orjson.dumps(x, default=str).decode()
+    try:
+        return orjson.dumps(x, default=str).decode()
+    except TypeError:  # an integer beyond 64 bits
+        return json.dumps(x, default=str)
 
 
 class State:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from taxdocs.errors import Problem
-from taxdocs.model.scenario import Scenario, UseKind
+from taxdocs.model.scenario import Account, Scenario, UseKind
 
 KNOWN_CODES = set("123456789ABCDEFGHJKLMNPQRSTUWY")
 NEEDS_TO = {UseKind.direct_rollover, UseKind.indirect_rollover}
@@ -56,7 +56,11 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
                     "one entry per decedent", rule="rules.md §5.1 (aggregated per decedent)")
     for i, f in enumerate(sc.forms_1099r):
         person = sc.person(f.recipient) if f.recipient == "taxpayer" or sc.spouse else None
-        if f.decedent and person is not None and f.decedent.strip().lower() not in {
+        if f.decedent and ((f.source is not None and f.source != Account.inherited_ira)
+                           or (f.source is None and not f.box7_ira_sep_simple)):
+            bad(f"forms_1099r[{i}].decedent", "`decedent` is for a 1099-R from an inherited traditional, SEP or SIMPLE "
+                "IRA (IRA/SEP/SIMPLE box checked, or source: inherited_ira)", f.id, "rules.md §4.1")
+        elif f.decedent and person is not None and f.decedent.strip().lower() not in {
                 e.decedent.strip().lower() for e in person.inherited_iras}:
             bad(f"forms_1099r[{i}].decedent", f"no inherited IRA from {f.decedent!r} under {f.recipient}.inherited_iras",
                 f.id, "rules.md §4.1 (a separate Form 8606 per decedent)")

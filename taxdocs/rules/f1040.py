@@ -55,6 +55,7 @@ def declare(res) -> None:
     g = res.graph
     f = Form(g, "f1040")
     people = res.people()
+    forms = res.forms_8606()  # each person's, and each inherited IRA's
     g.fact("f1040.forms", [per_form(res, i) for i in res.forms.values()], "Each 1099-R and the line it goes to",
            "derived from the 1099-Rs")
     rows = lambda line: [r for r in g["f1040.forms"] if r["line"] == line]  # noqa: E731
@@ -70,7 +71,7 @@ def declare(res) -> None:
            "Rollover, QCD, HFD", lambda g: sorted({n for r in rows("4") for n in r["notes"]}))
     f.line("4a", "IRA distributions (total, when an exception applies)", "i1040 lines 4a-4b",
            "box 1 total when a rollover, Form 8606, QCD or HFD applies; else blank",
-           lambda g: f["ira_gross"] if rows("4") and (f["4c"] or any(g[f"f8606.{w}.required"] for w in people)
+           lambda g: f["ira_gross"] if rows("4") and (f["4c"] or any(g[f"f8606.{k}.required"] for k, _, _ in forms)
                                                          or f["4b"] != f["ira_gross"]) else None)
     f.line("pension_gross", "Pensions and annuities, box 1 total", "i1040 lines 5a-5b", "sum of box 1",
            lambda g: total(r["gross"] for r in rows("5")))

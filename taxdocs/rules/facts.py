@@ -7,7 +7,7 @@ from decimal import Decimal
 from taxdocs.core.money import ZERO, dollars, total
 from taxdocs.model.scenario import Account, Person, UseKind
 from taxdocs.rules import roth
-from taxdocs.rules.legs import IRA_SOURCES
+from taxdocs.rules.legs import IRA_SOURCES, inherited_link
 
 
 def is_conversion(leg, src) -> bool:
@@ -168,16 +168,6 @@ def payer_excepted(info) -> bool:
 def inherited_key(who: str, n: int) -> str:
     """The 'person' key of the n-th inherited IRA's own Form 8606: f8606.<who>_inherited_<n>.line..."""
     return f"{who}_inherited_{n}"
-
-
-def inherited_link(person: Person, form) -> int | None:
-    """Which of the person's inherited_iras (1-based) a 1099-R from an inherited IRA belongs to: the one
-    it names, or the only one. None: not linked (taxed without basis; finding INHERITED_IRA_UNLINKED)."""
-    entries = person.inherited_iras
-    if form.decedent:
-        want = form.decedent.strip().lower()
-        return next((n for n, e in enumerate(entries, 1) if e.decedent.strip().lower() == want), None)
-    return 1 if len(entries) == 1 else None
 
 
 def declare_inherited(res, who: str, n: int, person: Person, gp) -> None:

@@ -45,7 +45,7 @@ class Leg:
     def kept(self) -> bool:
         """Money that stays out of any retirement account for tax purposes."""
         return (self.kind == UseKind.cash or (self.is_rollover and not self.valid)
-                or (self.kind == UseKind.qcd and not self.valid))
+                or (self.kind in (UseKind.qcd, UseKind.conversion) and not self.valid))
 
 
 def source_of(f: Form1099R) -> tuple[Account, str]:
@@ -62,10 +62,22 @@ def source_of(f: Form1099R) -> tuple[Account, str]:
     if f.box7_ira_sep_simple:
         if "4" in codes:
             return Account.inherited_ira, "code 4 with the IRA box: paid to a beneficiary"
+        if f.decedent:
+            return Account.inherited_ira, f"inherited from {f.decedent} (the 1099-R's `decedent`)"
         if "S" in codes:
             return Account.simple_ira, "code S: SIMPLE IRA"
         return Account.traditional_ira, "IRA/SEP/SIMPLE box checked"
     return Account.plan, "IRA box not checked and no Roth code: employer plan"
+
+
+def inherited_link(person, form: Form1099R) -> Optional[int]:
+    """Which of the person's inherited_iras (1-based) a 1099-R from an inherited IRA belongs to: the one
+    it names, or the only one. None: not linked (taxed without basis; finding INHERITED_IRA_UNLINKED)."""
+    entries = person.inherited_iras
+    if form.decedent:
+        want = form.decedent.strip().lower()
+        return next((n for n, e in enumerate(entries, 1) if e.decedent.strip().lower() == want), None)
+    return 1 if len(entries) == 1 else None
 
 
 def default_use(f: Form1099R, src: Account) -> tuple[Optional[UseKind], Optional[Account], str]:

@@ -11,7 +11,7 @@ from typing import Optional
 
 from taxdocs.core.dates import add_months, date_at_age, days_between, plus_days
 from taxdocs.model.scenario import Account, Person, UseKind, WaiverKind
-from taxdocs.rules.legs import IRA_SOURCES, Leg
+from taxdocs.rules.legs import IRA_SOURCES, Leg, inherited_link
 
 IRA_LIKE = IRA_SOURCES | {Account.roth_ira, Account.inherited_ira, Account.inherited_roth_ira}
 NOT_ELIGIBLE_CODES = {"L": "a loan treated as a deemed distribution (code L)", "U": "a §404(k) dividend (code U)",
@@ -81,8 +81,12 @@ def check_eligible(leg: Leg, src: Account, person: Person, rmd_age: Optional[int
     if f.corrective:
         out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, what="a corrective distribution", amount=leg.amount))
     inherited = src in (Account.inherited_ira, Account.inherited_roth_ira) or "4" in f.box7
-    if inherited and f.nonspouse_beneficiary and leg.kind == UseKind.indirect_rollover:
+    # listed under inherited_iras = kept as an inherited IRA, not treated as the beneficiary's own
+    nonspouse = f.nonspouse_beneficiary or (src == Account.inherited_ira and inherited_link(person, f) is not None)
+    if inherited and nonspouse and leg.kind == UseKind.indirect_rollover:
         out.append(_event(leg, "INHERITED_60_DAY_ROLLOVER", False, amount=leg.amount))
+    if src == Account.inherited_ira and nonspouse and leg.kind == UseKind.conversion:  # IRC §408(d)(3)(C), §408A(e)
+        out.append(_event(leg, "INHERITED_IRA_CONVERSION", False, amount=leg.amount))
     if f.rmd_year:
         out.append(_event(leg, "ROLLOVER_OF_RMD", False, amount=leg.amount))
     elif (rmd_age is not None and person.birth_date is not None and src in IRA_SOURCES | {Account.plan}

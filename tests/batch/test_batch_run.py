@@ -191,3 +191,29 @@ def test_documents_only_with_the_flag(tmp_path):
     names = sorted(outputs(tmp_path / "o"))
     assert "06b-backdoor-roth-spoiled.summary.pdf" in names and "06b-backdoor-roth-spoiled.findings.pdf" in names
     assert all(outputs(tmp_path / "o")[n].startswith(b"%PDF") for n in names if n.endswith(".pdf"))
+
+
+def test_integers_beyond_64_bits_do_not_stop_anything(tmp_path):
+    """orjson refuses integers of 2**64 and more: the json module takes over (digest, state, result)."""
+    from taxdocs.batch.reader import _loads, digest
+    from taxdocs.output import dumps_bytes
+    big = 10 ** 20
+    assert _loads(b'{"box1": 100000000000000000000}') == {"box1": big}
+    assert len(digest({"box1": big})) == 64
+    assert json.loads(dumps_bytes({"x": big, "y": [1]}, compact=True)) == {"x": big, "y": [1]}
+    from taxdocs.batch.state import _dumps
+    assert json.loads(_dumps({"n": big})) == {"n": big}
+
+
+def test_pool_workers_keep_the_gc_on_with_documents():
+    import gc
+    from taxdocs.batch import engines
+    try:
+        engines._init(Context(documents=True))
+        assert gc.isenabled()
+        engines._init(Context(documents=False))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+        engines._CTX = None

@@ -132,3 +132,48 @@ def test_the_separate_form_is_filled_and_rendered(tmp_path):
     (tmp_path / "f.pdf").write_bytes(pdf)
     text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "f.pdf").pages)
     assert "inherited from John Smith" in text and "27,000" in text
+
+
+# --- what a beneficiary cannot do with an inherited IRA -------------------------------------
+
+def test_converting_an_inherited_ira_is_taxable_with_an_error():
+    use = {"kind": "conversion", "to": "roth_ira", "amount": 30000, "date": "2025-06-02"}
+    data = scenario([inh_form(uses=[use])], taxpayer=beneficiary(
+        [{"decedent": "John Smith", "basis": 33333, "year_end_value": 303333}]))
+    g = result(data).graph
+    assert g["f8606.taxpayer_inherited_1.line7"] == 30000 and g["f1040.line4b"] == 27000
+    assert g["f8606.taxpayer.required"] is False        # not a conversion on her own Form 8606
+    f = only(run(data), "INHERITED_IRA_CONVERSION")
+    assert f.severity == "error" and "$30,000" in f.message
+    plain = scenario([inh_form()], taxpayer=beneficiary(          # near miss: the money simply kept
+        [{"decedent": "John Smith", "basis": 33333, "year_end_value": 303333}]))
+    assert "INHERITED_IRA_CONVERSION" not in codes(run(plain))
+
+
+def test_a_60_day_rollover_of_a_listed_inherited_ira_is_taxable():
+    use = {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 30000, "date": "2025-07-01"}
+    data = scenario([inh_form(uses=[use])], taxpayer=beneficiary(
+        [{"decedent": "John Smith", "basis": 33333, "year_end_value": 303333}]))
+    assert result(data).graph["f1040.line4b"] == 27000
+    assert "INHERITED_60_DAY_ROLLOVER" in codes(run(data))
+
+
+def test_decedent_makes_the_form_an_inherited_ira_one_and_is_refused_on_a_plan_form():
+    inherited = [{"decedent": "John Smith", "basis": 33333, "year_end_value": 303333}]
+    f = inh_form(decedent="John Smith")
+    f["box7"] = ["7"]                                      # payer used code 7; the decedent says inherited
+    g = result(scenario([f], taxpayer=beneficiary(inherited))).graph
+    assert g["f8606.taxpayer_inherited_1.line15c"] == 27000 and g["f8606.taxpayer.required"] is False
+    plan = inh_form(decedent="John Smith")
+    plan["box7_ira_sep_simple"] = False
+    with pytest.raises(InputError) as e:
+        from_data(scenario([plan], taxpayer=beneficiary(inherited)), "x.yaml")
+    assert "forms_1099r[0].decedent" in str(e.value) and "inherited traditional" in str(e.value)
+
+
+def test_line_4a_shown_when_only_the_inherited_form_is_filed():
+    """Line 10 rounds to 0.000 (100 / 1,010,000): nothing nontaxable, but the form is still filed (basis)."""
+    g = result(scenario([inh_form(box1=10000)], taxpayer=beneficiary(
+        [{"decedent": "Dad", "basis": 100, "year_end_value": 1000000}]))).graph
+    assert g["f8606.taxpayer_inherited_1.required"] is True and g["f8606.taxpayer_inherited_1.line10"] == 0
+    assert g["f1040.line4b"] == 10000 and g["f1040.line4a"] == 10000
