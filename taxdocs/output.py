@@ -5,7 +5,6 @@ import dataclasses
 import json
 from datetime import date
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 import orjson
@@ -46,11 +45,7 @@ def _money(x: Decimal) -> Any:
 
 
 def _default(x: Any) -> Any:
-    """What orjson does not write itself, written as `plain` would."""
-    if isinstance(x, Decimal):
-        return _money(x)
-    if isinstance(x, (set, frozenset)):
-        return list(x)
+    """What orjson does not write itself (Decimal, set...), written as `plain` would."""
     return plain(x)
 
 
@@ -60,7 +55,7 @@ def result_dict(res, findings: list | None = None) -> dict:
     g, sc = res.graph, res.scenario
     lines = res.lines()
     nodes = g.nodes
-    hidden = {h.format(w=w) for h in HIDDEN for w in res.people()} | {f"f8606.{k}.roth_ordering" for k in res.inherited}
+    hidden = {h.format(w=w) for h in HIDDEN for w in res.people()} | {f"f8606.{r.key}.roth_ordering" for r in res.inherited}
     out_lines, status = {}, {}
     for k, v in lines.items():
         if k in hidden or k.startswith("f1040.ira_taxable."):

@@ -157,12 +157,12 @@ def fill_8606(ctx: Context, res: Any, lines: dict) -> dict[str, bytes]:
         return {}
     from taxdocs.documents.fill import prepare_8606
     out = {}
-    for key, who, _ in res.forms_8606():
-        if not lines.get(f"f8606.{key}.required"):
+    for form in res.forms_8606():
+        if not lines.get(f"f8606.{form.key}.required"):
             continue
-        person = res.scenario.person(who)
-        fields = prepare_8606(filler.fmap, f8606_values(lines, key), {"name": person.name, "ssn": person.ssn})
-        out[f"f8606{'' if key == 'taxpayer' else '-' + key.replace('_', '-')}.pdf"] = filler.fill(fields)
+        person = res.scenario.person(form.who)
+        fields = prepare_8606(filler.fmap, f8606_values(lines, form.key), {"name": person.name, "ssn": person.ssn})
+        out[f"f8606{'' if form.key == 'taxpayer' else '-' + form.slug}.pdf"] = filler.fill(fields)
     return out
 
 
@@ -171,7 +171,7 @@ def render_documents(res: Any, findings: list, lines: dict, official: bool) -> d
     if render is None:
         raise RuntimeError("--documents needs taxdocs.documents.render, which is not installed")
     out = {"summary.pdf": render("summary", res, findings), "findings.pdf": render("findings", res, findings)}
-    if not official and any(lines.get(f"f8606.{k}.required") for k, _, _ in res.forms_8606()):
+    if not official and any(lines.get(f"f8606.{f.key}.required") for f in res.forms_8606()):
         out["f8606-facsimile.pdf"] = render("f8606_facsimile", res, findings)
     return out
 
@@ -205,7 +205,7 @@ def summary_row(rec: Record, res: Any, lines: dict, findings: list, pdfs: list[s
            "filing_status": sc.filing_status.value, "taxpayer": sc.taxpayer.name, "forms": len(sc.forms_1099r)}
     for col, key in ROW_LINES.items():
         row[col] = _num(lines.get(key))
-    row["f8606_required"] = " ".join(k for k, _, _ in res.forms_8606() if lines.get(f"f8606.{k}.required"))
+    row["f8606_required"] = " ".join(f.key for f in res.forms_8606() if lines.get(f"f8606.{f.key}.required"))
     row["f8606_pdf"] = " ".join(pdfs)
     row.update({"errors": counts["error"], "warnings": counts["warning"], "info": counts["info"]})
     row["codes"] = codes
@@ -306,10 +306,7 @@ def _run(rec: Record, ctx: Context) -> tuple[dict | None, dict[str, bytes], dict
             findings += list(ledger_findings)
         stage = "computing"
         res = compute(sc, rec.source)
-        lines = res.lines()
-        # every line is evaluated now and no longer changes; the checks, result_dict and the form
-        # fill each call res.lines() again, and re-walking the graph is ~0.3 ms a call
-        res.lines = lambda: dict(lines)  # type: ignore[method-assign]
+        lines = res.lines()  # evaluated once; Result.lines() returns the same values to the checks
         stage = "checking"
         check = _optional("taxdocs.checks.run", "check") if ctx.checks else None
         if check is not None:

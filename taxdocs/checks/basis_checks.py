@@ -10,7 +10,8 @@ from taxdocs.checks.catalogue import make, money
 from taxdocs.checks.context import Ctx, ira_source
 from taxdocs.checks.finding import Finding
 from taxdocs.core.money import ZERO, total
-from taxdocs.rules.facts import inherited_key, inherited_link, is_conversion
+from taxdocs.rules.facts import inherited_key, is_conversion
+from taxdocs.rules.legs import inherited_link
 from taxdocs.model.scenario import Account, UseKind
 
 

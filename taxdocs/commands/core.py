@@ -53,11 +53,12 @@ def print_summary(res) -> None:
         t.add_row(row["id"], row["person"], row["source"], fmt(row["gross"]), row["line"],
                   fmt(row["taxable"]) if row["taxable"] is not None else "see 8606", fmt(row["withheld"]), what)
     out.print(t)
-    for who, _, title in res.forms_8606():
+    for form in res.forms_8606():
+        who = form.key
         if not lines[f"f8606.{who}.required"]:
-            out.print(f"Form 8606 ({title}): not required")
+            out.print(f"Form 8606 ({form.title}): not required")
             continue
-        t = Table("line", "amount", "label", title=f"Form 8606 ({title})")
+        t = Table("line", "amount", "label", title=f"Form 8606 ({form.title})")
         for k, v in lines.items():
             if k.startswith(f"f8606.{who}.line") and v is not None:
                 st = g.node(k).status

@@ -89,7 +89,7 @@ class Official:
         err.print(f"No official {form}.pdf for tax year {year} (use {fetch}--forms-dir DIR or TAXDOCS_FORMS_DIR); "
                   f"{stands_in}.", highlight=False, soft_wrap=True)
 
-    def documents(self, res, must_file: list[str]) -> list[tuple[str, bytes]]:
+    def documents(self, res, must_file: list) -> list[tuple[str, bytes]]:
         """[(suffix, pdf bytes)]: f8606-<who>.pdf per Form 8606 to file (f8606-<who>-inherited-<n>.pdf for
         inherited IRAs); f5329-<who>.pdf when line 4 > 0."""
         if not self.enabled:
@@ -105,12 +105,10 @@ class Official:
                 self.say_facsimile("f8606", year)
             else:
                 fmap = load_map("f8606", year)
-                owner = {k: who for k, who, _ in res.forms_8606()}
-                for key in must_file:
-                    values = {ln: g[f"f8606.{key}.line{ln}"] for ln in LINES_8606}
-                    docs.append((f"f8606-{key.replace('_', '-')}", fill_8606(blank, fmap, values,
-                                                                              _header(sc, owner[key]),
-                                                                              flatten=self.flatten)))
+                for form in must_file:
+                    values = {ln: g[f"f8606.{form.key}.line{ln}"] for ln in LINES_8606}
+                    docs.append((f"f8606-{form.slug}", fill_8606(blank, fmap, values, _header(sc, form.who),
+                                                                 flatten=self.flatten)))
         owes = [w for w, _ in sc.people() if (g.get(f"f5329.{w}.line4") or 0) > 0]
         if owes:
             blank = self.blank("f5329", year)
@@ -153,7 +151,7 @@ def render_one(path: Path, outdir: Path, stem: str, official: Official,
         failed.append(f"the checks failed ({type(e).__name__}: {e}); documents written without findings")
     written = [write_atomic(outdir, f"{stem}.json", dumps(result_dict(res, findings)) + "\n")]
     lines = res.lines()
-    must_file = [k for k, _, _ in res.forms_8606() if lines.get(f"f8606.{k}.required")]
+    must_file = [f for f in res.forms_8606() if lines.get(f"f8606.{f.key}.required")]
     kinds = (["f8606_facsimile"] if must_file else []) + ["summary"] + (["findings"] if findings is not None else [])
     names = {"f8606_facsimile": "f8606-facsimile", "summary": "summary", "findings": "findings"}
     for kind in kinds:

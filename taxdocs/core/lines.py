@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from decimal import Decimal
-
-from taxdocs.core.money import ZERO, D
+from taxdocs.core.money import z
 
 STATUSES = ("complete", "provisional", "missing")
 RANK = {s: i for i, s in enumerate(STATUSES)}
@@ -101,8 +99,6 @@ class Graph:
         node = self.nodes.get(key)
         return node if node is not None else self._evaluate(key)
 
-    _node = node
-
     def reads(self, *keys: str) -> None:
         """Record facts the line being evaluated rests on without using their values (they explain it)."""
         for k in keys:
@@ -151,7 +147,7 @@ class Graph:
     def explain(self, key: str, depth: int = 50, gates: bool = False, _seen: set | None = None) -> dict:
         """The tree of what a line read. Yes/no conditions and lists (gates) and repeats are folded unless asked."""
         seen = set() if _seen is None else _seen
-        node = self._node(key)
+        node = self.node(key)
         out = {"key": node.key, "label": node.label, "value": node.value, "status": node.status}
         if node.formula:
             out["formula"] = node.formula
@@ -196,13 +192,10 @@ class Form:
         return k
 
     def line(self, line: str, label: str, cite: str, formula: str, fn: Callable[[Graph], Any]) -> None:
-        k = self._keys.get(line)
-        self.g.define(k if k is not None else self.key(line), label, cite, formula, fn)
+        self.g.define(self.key(line), label, cite, formula, fn)
 
     def __getitem__(self, line: str) -> Any:
-        k = self._keys.get(line)
-        return self.g[k if k is not None else self.key(line)]
+        return self.g[self.key(line)]
 
     def z(self, line: str):
-        v = self[line]
-        return ZERO if v is None else v if type(v) is Decimal else D(v)
+        return z(self[line])

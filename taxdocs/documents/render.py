@@ -191,8 +191,9 @@ def _facsimile(res, line) -> list[dict]:
     facts = _flagged(res, line)["facts"]
     out = []
     people = {p["who"]: p for p in _people(res)}
-    for w, who, title in res.forms_8606():
-        p = {**people[who], "who": w, "inherited_from": title.partition("inherited from ")[2]}
+    for form in res.forms_8606():
+        w = form.key
+        p = {**people[form.who], "who": w, "inherited_from": form.decedent or ""}
         if not line(f"f8606.{w}.required").value:
             continue
         L = {k.split(".line", 1)[1]: line(k) for k in res.graph.defs if k.startswith(f"f8606.{w}.line")}

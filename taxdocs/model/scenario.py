@@ -219,6 +219,11 @@ class YearEndAccount(Strict):
 IraFacts.model_rebuild()
 
 
+def same_decedent(a: str, b: str) -> bool:
+    """Decedent names match without regard to case or surrounding spaces."""
+    return a.strip().lower() == b.strip().lower()
+
+
 class InheritedIra(Strict):
     """Traditional, SEP and SIMPLE IRAs inherited from one decedent, with basis: their own Form 8606,
     never combined with the beneficiary's own IRAs (rules.md §4.1, §5.1)."""
@@ -265,6 +270,10 @@ class Person(Strict):
     @property
     def ssn_last4(self) -> str:
         return "***-**-" + self.ssn[-4:]
+
+    def inherited_index(self, decedent: str) -> Optional[int]:
+        """1-based position of the inherited_iras entry for this decedent, or None."""
+        return next((n for n, e in enumerate(self.inherited_iras, 1) if same_decedent(e.decedent, decedent)), None)
 
 
 class Income(Strict):

@@ -49,9 +49,8 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
             if u.pretax is not None and u.pretax > u.amount:
                 bad(f"{up}.pretax", f"pre-tax part ({u.pretax}) exceeds the amount ({u.amount})", f.id, "Notice 2014-54")
     for who, person in sc.people():
-        labels = [e.decedent.strip().lower() for e in person.inherited_iras]
-        for k, label in enumerate(labels):
-            if label in labels[:k]:
+        for k, e in enumerate(person.inherited_iras):
+            if person.inherited_index(e.decedent) != k + 1:
                 bad(f"{who}.inherited_iras[{k}].decedent", f"decedent {person.inherited_iras[k].decedent!r} is listed twice: "
                     "one entry per decedent", rule="rules.md §5.1 (aggregated per decedent)")
     for i, f in enumerate(sc.forms_1099r):
@@ -60,8 +59,7 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
                            or (f.source is None and not f.box7_ira_sep_simple)):
             bad(f"forms_1099r[{i}].decedent", "`decedent` is for a 1099-R from an inherited traditional, SEP or SIMPLE "
                 "IRA (IRA/SEP/SIMPLE box checked, or source: inherited_ira)", f.id, "rules.md §4.1")
-        elif f.decedent and person is not None and f.decedent.strip().lower() not in {
-                e.decedent.strip().lower() for e in person.inherited_iras}:
+        elif f.decedent and person is not None and person.inherited_index(f.decedent) is None:
             bad(f"forms_1099r[{i}].decedent", f"no inherited IRA from {f.decedent!r} under {f.recipient}.inherited_iras",
                 f.id, "rules.md §4.1 (a separate Form 8606 per decedent)")
     for who, person in sc.people():

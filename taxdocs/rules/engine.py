@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from taxdocs.core.dates import age_reached, date_at_age
 from taxdocs.core.lines import Graph
@@ -35,6 +35,22 @@ class FormInfo:
     qualified: Optional[bool] = None   # Roth IRA / designated Roth: qualified distribution?
 
 
+class Form8606Ref(NamedTuple):
+    """One Form 8606 of the return: a person's own (decedent None) or one decedent's inherited IRAs."""
+    key: str                        # f8606.<key>.line...
+    who: str                        # the person who files it
+    decedent: Optional[str] = None
+
+    @property
+    def title(self) -> str:
+        return self.who if self.decedent is None else f"{self.who}, IRAs inherited from {self.decedent}"
+
+    @property
+    def slug(self) -> str:
+        """For file names: taxpayer, spouse, taxpayer-inherited-1."""
+        return self.key.replace("_", "-")
+
+
 @dataclass
 class Result:
     scenario: Scenario
@@ -43,7 +59,7 @@ class Result:
     groups: list[PlanGroup]
     events: list[Event]
     file: str = "<input>"
-    inherited: list[str] = field(default_factory=list)   # f8606 keys of inherited IRAs' own forms
+    inherited: list[Form8606Ref] = field(default_factory=list)   # inherited IRAs' own Forms 8606
     _lines: Optional[dict] = field(default=None, repr=False)
 
     def lines(self) -> dict[str, Any]:
@@ -59,15 +75,10 @@ class Result:
         self.graph.nodes.clear()
         self._lines = None
 
-    def forms_8606(self) -> list[tuple[str, str, str]]:
-        """(key, person, title) of every Form 8606 of the return: each person's own, then one per
-        decedent whose IRAs a person inherited (f8606.<key>.line...)."""
-        out = [(w, w, w) for w in self.people()]
-        for key in self.inherited:
-            who, _, n = key.rpartition("_inherited_")
-            dec = self.scenario.person(who).inherited_iras[int(n) - 1].decedent
-            out.append((key, who, f"{who}, IRAs inherited from {dec}"))
-        return out
+    def forms_8606(self) -> list[Form8606Ref]:
+        """Every Form 8606 of the return: each person's own, then one per decedent whose IRAs a person
+        inherited."""
+        return [Form8606Ref(w, w) for w in self.people()] + self.inherited
 
     def people(self) -> list[str]:
         return [who for who, _ in self.scenario.people()]
@@ -146,7 +157,7 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
             facts.declare_inherited(res, who, n, person, gp)
             worksheet_1_1.declare(res, key)
             f8606.declare(res, key)
-            res.inherited.append(key)
+            res.inherited.append(Form8606Ref(key, who, person.inherited_iras[n - 1].decedent))
     f1040.declare(res)
     tax_effect.declare(res, yp)
     return res

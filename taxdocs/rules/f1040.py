@@ -4,10 +4,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from taxdocs.core.lines import Form
-from taxdocs.core.money import ZERO, dollars, total, z
+from taxdocs.core.money import dollars, total, z
 from taxdocs.model.scenario import Account, UseKind
-from taxdocs.rules.facts import inherited_key, inherited_link, is_conversion
-from taxdocs.rules.legs import IRA_SOURCES
+from taxdocs.rules.facts import is_conversion
+from taxdocs.rules.legs import IRA_SOURCES, inherited_link
 
 IRA_LINE = IRA_SOURCES | {Account.roth_ira, Account.inherited_ira, Account.inherited_roth_ira}
 
@@ -29,24 +29,24 @@ def per_form(res, info) -> dict:
             "withheld": dollars(f.box4), "notes": sorted(notes), "source": info.source.value}
 
 
+def _distributions_taxable(g, key: str) -> Decimal:
+    """Traditional IRA distributions kept, as taxed: Form 8606 line 15c when Part I is completed, else all
+    of them (no basis: i8606 "no 8606 needed")."""
+    return z(g[f"f8606.{key}.line15c"]) if g[f"f8606.{key}.part1_full"] else g[f"{key}.ira.distributions"]
+
+
 def ira_taxable(res, who: str) -> Decimal:
     """Taxable IRA amount of one person: Form 8606 when it governs, else what was kept (i1040 line 4b)."""
     g = res.graph
     f = f"f8606.{who}"
-    out = ZERO
-    if g[f"{f}.part1_full"]:
-        out += z(g[f"{f}.line15c"])
-    else:
-        out += g[f"{who}.ira.distributions"]  # no basis: all of it is taxable (i8606 "no 8606 needed")
-    out += z(g[f"{f}.line18"])
-    out += z(g[f"{f}.line25c"])
+    out = _distributions_taxable(g, who) + z(g[f"{f}.line18"]) + z(g[f"{f}.line25c"])
     person = res.scenario.person(who)
     inherited = [l for i in res.forms.values() if i.person == who and i.source == Account.inherited_ira
                  and inherited_link(person, i.legs[0].form) is None for l in i.legs if l.kept]
     out += total(l.amount for l in inherited)  # no basis given for it: all taxable (rules.md §4.1)
-    for n in range(1, len(person.inherited_iras) + 1):  # each decedent's IRAs: their own Form 8606
-        k = inherited_key(who, n)
-        out += z(g[f"f8606.{k}.line15c"]) if g[f"f8606.{k}.part1_full"] else g[f"{k}.ira.distributions"]
+    for form in res.inherited:  # each decedent's IRAs: their own Form 8606 (rules.md §4.1, §5.1)
+        if form.who == who:
+            out += _distributions_taxable(g, form.key)
     out += g[f"{who}.ira.returned_earnings"] + g[f"{who}.roth.inherited_taxable"]
     return out
 
@@ -71,7 +71,7 @@ def declare(res) -> None:
            "Rollover, QCD, HFD", lambda g: sorted({n for r in rows("4") for n in r["notes"]}))
     f.line("4a", "IRA distributions (total, when an exception applies)", "i1040 lines 4a-4b",
            "box 1 total when a rollover, Form 8606, QCD or HFD applies; else blank",
-           lambda g: f["ira_gross"] if rows("4") and (f["4c"] or any(g[f"f8606.{k}.required"] for k, _, _ in forms)
+           lambda g: f["ira_gross"] if rows("4") and (f["4c"] or any(g[f"f8606.{form.key}.required"] for form in forms)
                                                          or f["4b"] != f["ira_gross"]) else None)
     f.line("pension_gross", "Pensions and annuities, box 1 total", "i1040 lines 5a-5b", "sum of box 1",
            lambda g: total(r["gross"] for r in rows("5")))

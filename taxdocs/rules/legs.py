@@ -73,11 +73,9 @@ def source_of(f: Form1099R) -> tuple[Account, str]:
 def inherited_link(person, form: Form1099R) -> Optional[int]:
     """Which of the person's inherited_iras (1-based) a 1099-R from an inherited IRA belongs to: the one
     it names, or the only one. None: not linked (taxed without basis; finding INHERITED_IRA_UNLINKED)."""
-    entries = person.inherited_iras
     if form.decedent:
-        want = form.decedent.strip().lower()
-        return next((n for n, e in enumerate(entries, 1) if e.decedent.strip().lower() == want), None)
-    return 1 if len(entries) == 1 else None
+        return person.inherited_index(form.decedent)
+    return 1 if len(person.inherited_iras) == 1 else None
 
 
 def default_use(f: Form1099R, src: Account) -> tuple[Optional[UseKind], Optional[Account], str]:
