@@ -54,14 +54,14 @@ def result_dict(res, findings: list | None = None) -> dict:
     `dumps` writes them as `plain` would. Use `plain(result_dict(...))` for JSON-ready values."""
     g, sc = res.graph, res.scenario
     lines = res.lines()
-    nodes = g.nodes
+    ranks = g.ranks
     hidden = {h.format(w=w) for h in HIDDEN for w in res.people()} | {f"f8606.{r.key}.roth_ordering" for r in res.inherited}
     out_lines, status = {}, {}
     for k, v in lines.items():
         if k in hidden or k.startswith("f1040.ira_taxable."):
             continue
         out_lines[k] = v
-        rank = nodes[k].rank
+        rank = ranks.get(k)
         if rank:
             status[k] = STATUSES[rank]
     people = {w: {"name": p.name, "ssn": p.ssn_last4} for w, p in sc.people()}
@@ -72,7 +72,7 @@ def result_dict(res, findings: list | None = None) -> dict:
         "filing_status": sc.filing_status.value,
         "people": people,
         "lines": out_lines,
-        "facts": {k: n.value for k, n in nodes.items() if n.source and not k.endswith(".layers")
+        "facts": {k: g.vals[k] for k, (_, source, _) in g.facts.items() if source and not k.endswith(".layers")
                   and k not in ("f1040.forms", "tax.brackets")},
         "status": status,
         "forms_1099r": [_form(res, i) for i in res.forms.values()],

@@ -80,7 +80,7 @@ class Ctx:
         return z(v) if not isinstance(v, bool) else ZERO
 
     def status(self, key: str) -> str:
-        return self.g.node(key).status if self.g.has(key) else "complete"
+        return self.g.status(key) if self.g.has(key) else "complete"
 
     def early_rate(self, info) -> Optional[Decimal]:
         """The additional-tax rate Form 5329 Part I applies to this form (None when none applies)."""

@@ -48,10 +48,10 @@ def _roots(g, key: str, seen: set) -> set[str]:
     if key in seen:
         return set()
     seen.add(key)
-    n = g.nodes[key]
-    if n.status == "complete":
+    if not g.ranks.get(key):
         return set()
-    bad = [d for d in n.deps if g.nodes[d].status != "complete"]
+    n = g.node(key)
+    bad = [d for d in n.deps if g.ranks.get(d)]
     if n.is_fact or not bad:
         return {key}
     out: set[str] = set()
@@ -64,15 +64,15 @@ def provisional(ctx: Ctx) -> list[Finding]:
     g = ctx.g
     ctx.res.lines()
     by_root: dict[str, list[str]] = {}
-    for key in g.defs:
-        n = g.nodes.get(key)
-        if n is None or n.status == "complete" or not _shown(key, n.value):
+    ranks = g.ranks
+    for key in g.defs:  # in declaration order
+        if not ranks.get(key) or not _shown(key, g.vals[key]):
             continue
         for r in sorted(_roots(g, key, set())):
             by_root.setdefault(r, []).append(key)
     out = []
     for root, keys in by_root.items():
-        n = g.nodes[root]
+        n = g.node(root)
         fact = n.source.removeprefix("scenario: ").split(" ")[0] if n.source.startswith("scenario:") else root
         keys = sorted(keys, key=_priority)
         shown = keys[:MAX_LINES_SHOWN]

@@ -8,6 +8,8 @@ or missing; the worst status of its inputs flows downstream.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Callable
 
 from taxdocs.core.money import z
@@ -18,7 +20,8 @@ _PROVISIONAL = 1
 
 
 class Node:
-    """A fact or an evaluated line. Slots and a plain __init__: a return creates a few hundred."""
+    """A fact or an evaluated line, as explained. Built on request (`Graph.node`): the graph itself
+    keeps values, statuses and what each line read in plain dicts (a return has ~120 of them)."""
     __slots__ = ("key", "label", "value", "formula", "cite", "source", "rank", "read", "notes")
 
     def __init__(self, key: str, label: str, value: Any, formula: str = "", cite: str = "", source: str = "",
@@ -47,11 +50,11 @@ class Node:
         return f"Node({self.key!r}, {self.value!r}, {self.status})"
 
 
-class LineDef:
-    __slots__ = ("key", "label", "cite", "formula", "fn")
-
-    def __init__(self, key: str, label: str, cite: str, formula: str, fn: Callable[["Graph"], Any]) -> None:
-        self.key, self.label, self.cite, self.formula, self.fn = key, label, cite, formula, fn
+# A line definition is a plain tuple (a return declares ~80): label, cite, formula, function.
+LABEL, CITE, FORMULA, FN = range(4)
+# What evaluating a line recorded: [key, keys read (in order, repeats included), notes or None, worst rank].
+_READ, _NOTES, _RANK = 1, 2, 3
+_NO = object()  # "not evaluated yet" (None is a value)
 
 
 class CycleError(RuntimeError):
@@ -60,44 +63,74 @@ class CycleError(RuntimeError):
 
 class Graph:
     def __init__(self) -> None:
-        self.nodes: dict[str, Node] = {}
-        self.defs: dict[str, LineDef] = {}
-        # one frame per line being evaluated: [key, keys read, notes, worst rank read]
+        self.vals: dict[str, Any] = {}          # facts and evaluated lines -> value
+        self.ranks: dict[str, int] = {}         # status rank, only where not complete
+        self.facts: dict[str, tuple] = {}       # fact -> (label, source, notes)
+        self.defs: dict[str, tuple] = {}        # line -> (label, cite, formula, fn)
+        self.trace: dict[str, list] = {}        # line -> its evaluation frame (also: being evaluated)
         self._stack: list[list] = []
-        self._active: set[str] = set()
 
     # -- declaring -------------------------------------------------------
     def fact(self, key: str, value: Any, label: str, source: str,
              status: str = "complete", note: str | None = None) -> None:
-        self.nodes[key] = Node(key, label, value, "", "", source, status, None, [note] if note else None)
+        self.vals[key] = value
+        self.facts[key] = (label, source, [note] if note else [])
+        if status != "complete":
+            self.ranks[key] = RANK[status]
+        elif key in self.ranks:
+            del self.ranks[key]
 
     def define(self, key: str, label: str, cite: str, formula: str,
                fn: Callable[["Graph"], Any]) -> None:
-        self.defs[key] = LineDef(key, label, cite, formula, fn)
-        if key in self.nodes:
-            del self.nodes[key]
+        self.defs[key] = (label, cite, formula, fn)
+        if key in self.vals:  # replaces a fact, or a line already evaluated
+            self._forget(key)
+
+    def _forget(self, key: str) -> None:
+        del self.vals[key]
+        self.facts.pop(key, None)
+        self.ranks.pop(key, None)
+        self.trace.pop(key, None)
 
     def has(self, key: str) -> bool:
-        return key in self.nodes or key in self.defs
+        return key in self.vals or key in self.defs
 
     # -- evaluating ------------------------------------------------------
     def __getitem__(self, key: str) -> Any:
-        node = self.nodes.get(key)
-        if node is None:
-            node = self._evaluate(key)
+        v = self.vals.get(key, _NO)
+        if v is _NO:
+            v = self._evaluate(key)
         if self._stack:  # inside an evaluation: record what the line read
             frame = self._stack[-1]
-            frame[1].append(key)
-            if node.rank > frame[3]:
-                frame[3] = node.rank
-        return node.value
+            frame[_READ].append(key)
+            r = self.ranks.get(key)
+            if r is not None and r > frame[_RANK]:
+                frame[_RANK] = r
+        return v
 
     def get(self, key: str, default: Any = None) -> Any:
         return self[key] if self.has(key) else default
 
+    def status(self, key: str) -> str:
+        if key not in self.vals:
+            self._evaluate(key)
+        return STATUSES[self.ranks.get(key, 0)]
+
     def node(self, key: str) -> Node:
-        node = self.nodes.get(key)
-        return node if node is not None else self._evaluate(key)
+        if key not in self.vals:
+            self._evaluate(key)
+        rank = self.ranks.get(key, 0)
+        fact = self.facts.get(key)
+        if fact is not None:
+            return Node(key, fact[0], self.vals[key], "", "", fact[1], deps=[], notes=fact[2], rank=rank)
+        d, frame = self.defs[key], self.trace[key]
+        return Node(key, d[LABEL], self.vals[key], d[FORMULA], d[CITE], "", deps=frame[_READ],
+                    notes=frame[_NOTES] if frame[_NOTES] is not None else [], rank=rank)
+
+    @property
+    def nodes(self) -> "Nodes":
+        """Facts and evaluated lines as `Node`s (built on access)."""
+        return Nodes(self)
 
     def reads(self, *keys: str) -> None:
         """Record facts the line being evaluated rests on without using their values (they explain it)."""
@@ -107,41 +140,54 @@ class Graph:
     def note(self, text: str) -> None:
         """Attach a note (an assumption, a choice) to the line being evaluated."""
         if self._stack:
-            self._stack[-1][2].append(text)
+            frame = self._stack[-1]
+            if frame[_NOTES] is None:
+                frame[_NOTES] = []
+            frame[_NOTES].append(text)
 
     def provisional(self, text: str) -> None:
         """Mark the line being evaluated as resting on an assumption."""
         if self._stack:
+            self.note(text)
             frame = self._stack[-1]
-            frame[2].append(text)
-            if frame[3] < _PROVISIONAL:
-                frame[3] = _PROVISIONAL
+            if frame[_RANK] < _PROVISIONAL:
+                frame[_RANK] = _PROVISIONAL
 
-    def _evaluate(self, key: str) -> Node:
+    def _evaluate(self, key: str) -> Any:
         d = self.defs.get(key)
         if d is None:
             raise KeyError(f"no line or fact named {key!r}")
-        if key in self._active:
+        trace = self.trace
+        if key in trace:  # in the trace but without a value: being evaluated
             raise CycleError(" -> ".join([f[0] for f in self._stack] + [key]))
-        frame = [key, [], [], 0]
-        self._stack.append(frame)
-        self._active.add(key)
+        frame = [key, [], None, 0]
+        trace[key] = frame
+        stack = self._stack
+        stack.append(frame)
         try:
-            value = d.fn(self)
-        finally:
-            self._stack.pop()
-            self._active.discard(key)
-        node = Node(key, d.label, value, d.formula, d.cite, "", "", frame[1], frame[2], frame[3])
-        self.nodes[key] = node
-        return node
+            value = d[FN](self)
+        except BaseException:
+            stack.pop()
+            del trace[key]
+            raise
+        stack.pop()
+        self.vals[key] = value
+        if frame[_RANK]:
+            self.ranks[key] = frame[_RANK]
+        return value
 
     def evaluate_all(self, prefix: str = "") -> dict[str, Any]:
-        nodes, out = self.nodes, {}
+        vals, out = self.vals, {}
         for k in list(self.defs):
-            if k.startswith(prefix):
-                node = nodes.get(k)
-                out[k] = (node if node is not None else self._evaluate(k)).value
+            if not prefix or k.startswith(prefix):
+                v = vals.get(k, _NO)
+                out[k] = self._evaluate(k) if v is _NO else v
         return out
+
+    def clear(self) -> None:
+        """Drop everything (the line functions may close over objects that refer to this graph)."""
+        for d in (self.vals, self.ranks, self.facts, self.defs, self.trace):
+            d.clear()
 
     # -- explaining ------------------------------------------------------
     def explain(self, key: str, depth: int = 50, gates: bool = False, _seen: set | None = None) -> dict:
@@ -161,10 +207,45 @@ class Graph:
             out["repeat"] = True
             return out
         seen.add(key)
-        deps = [k for k in node.deps if gates or not isinstance(self.nodes[k].value, (bool, list))]
+        deps = [k for k in node.deps if gates or not isinstance(self.vals[k], (bool, list))]
         if depth > 0 and deps:
             out["inputs"] = [self.explain(k, depth - 1, gates, seen) for k in deps]
         return out
+
+
+class Nodes(Mapping):
+    """Read-only view: key -> Node for every fact and evaluated line."""
+    __slots__ = ("g",)
+
+    def __init__(self, g: Graph) -> None:
+        self.g = g
+
+    def __getitem__(self, key: str) -> Node:
+        if key not in self.g.vals:
+            raise KeyError(key)
+        return self.g.node(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.g.vals
+
+    def __iter__(self):
+        return iter(list(self.g.vals))
+
+    def __len__(self) -> int:
+        return len(self.g.vals)
+
+
+class _Keys(dict):
+    """line -> key under one prefix, made on first use."""
+    __slots__ = ("prefix",)
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, line: str) -> str:
+        k = self[line] = f"{self.prefix}.line{line}" if line[:1].isdigit() else f"{self.prefix}.{line}"
+        return k
 
 
 class Form:
@@ -173,29 +254,27 @@ class Form:
         f = Form(g, "f8606.taxpayer")
         f.line("3", "Add lines 1 and 2", "8606 line 3", "L1 + L2", lambda g: f.z("1") + f.z("2"))
     """
-
-    _KEYS: dict[str, dict[str, str]] = {}  # prefix -> line -> key, shared by every return in the process
+    __slots__ = ("g", "prefix", "_keys")
+    _KEYS: dict[str, _Keys] = {}  # prefix -> line -> key, shared by every return in the process
 
     def __init__(self, graph: Graph, prefix: str) -> None:
         self.g, self.prefix = graph, prefix
         keys = Form._KEYS.get(prefix)
         if keys is None:
-            keys = {}
+            keys = _Keys(prefix)
             if len(Form._KEYS) < 256:  # bounded: per-1099-R prefixes vary from return to return
                 Form._KEYS[prefix] = keys
         self._keys = keys
 
     def key(self, line: str) -> str:
-        k = self._keys.get(line)
-        if k is None:
-            k = self._keys[line] = f"{self.prefix}.line{line}" if line[:1].isdigit() else f"{self.prefix}.{line}"
-        return k
+        return self._keys[line]
 
     def line(self, line: str, label: str, cite: str, formula: str, fn: Callable[[Graph], Any]) -> None:
-        self.g.define(self.key(line), label, cite, formula, fn)
+        self.g.define(self._keys[line], label, cite, formula, fn)
 
     def __getitem__(self, line: str) -> Any:
-        return self.g[self.key(line)]
+        return self.g[self._keys[line]]
 
     def z(self, line: str):
-        return z(self[line])
+        v = self.g[self._keys[line]]
+        return v if v.__class__ is Decimal else z(v)  # a blank line (None) is 0

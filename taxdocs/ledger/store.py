@@ -623,7 +623,7 @@ def facts_from_result(res, who: str, carry_forward=None) -> CarryFacts:
                        ("roth_contribution_basis", f"{who}.roth.contribution_basis"),
                        ("roth_first_year", f"{who}.roth.first_year"),
                        ("year_end_value", f"{who}.ira.year_end_value")):
-        if g.has(key) and g.node(key).status != "complete":
+        if g.has(key) and g.status(key) != "complete":
             provisional.append(label)
     return CarryFacts(
         ira_basis=Decimal(cf.ira_basis), roth_contribution_basis=Decimal(cf.roth_contribution_basis),

@@ -56,7 +56,7 @@ def carry_forward(res, who: str) -> CarryForward:
     for info in res.forms.values():
         if info.person == who:
             dates += [info.paid for l in info.legs if rollovers.counts_once_per_year(l, info.source)]
-    yev = g[f"{who}.ira.year_end_value"] if g.node(f"{who}.ira.year_end_value").status == "complete" else None
+    yev = g[f"{who}.ira.year_end_value"] if g.status(f"{who}.ira.year_end_value") == "complete" else None
     return CarryForward(y, basis, max(contrib, ZERO),
                         [{"year": l.year, "amount": l.amount, "taxable": l.taxable, "distributed": l.distributed}
                          for l in sorted(layers, key=lambda l: l.year)],

@@ -71,8 +71,7 @@ class Result:
     def release(self) -> None:
         """Drop the lines and their values. The line functions close over this result (a reference
         cycle), so a batch worker calls this when a return is written, instead of waiting for the GC."""
-        self.graph.defs.clear()
-        self.graph.nodes.clear()
+        self.graph.clear()
         self._lines = None
 
     def forms_8606(self) -> list[Form8606Ref]:

@@ -24,7 +24,7 @@ def declare(res, who: str) -> None:
     f.line("total_conversion", "Everything in traditional IRAs was converted", "i8606 line 16-17 (Part I skipped)",
            "converted > 0, no other distribution, nothing left at year end",
            lambda g: fact("ira.converted") > 0 and fact("ira.distributions") == 0
-           and g.node(f"{p}.ira.year_end_value").status == "complete"  # a blank value is not proof of zero
+           and g.status(f"{p}.ira.year_end_value") == "complete"  # a blank value is not proof of zero
            and fact("ira.year_end_value") + fact("ira.outstanding_rollovers") == 0)
     f.line("part1", "Part I is completed", "Form 8606 Part I header",
            "line 1 > 0, or distributions with basis, or a partial conversion with basis",
