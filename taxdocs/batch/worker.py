@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from taxdocs.batch.reader import Record, scrub
+from taxdocs.core.files import write_atomic as _write
 
 RETURNS_DIR = "returns"
 SEVERITIES = ("error", "warning", "info")
@@ -50,7 +51,6 @@ def ensure_dir(path: Path) -> None:
 def write_atomic(directory: Path, name: str, data: bytes) -> None:
     """temp file in the same directory (0o600) + os.replace: a reader (or a rerun after
     SIGKILL) sees the old file or the new one, never half of one."""
-    from taxdocs.core.files import write_atomic as _write
     _write(directory / name, data, FILE_MODE, fsync=False)
 
 
@@ -281,12 +281,23 @@ def process(rec: Record, ctx: Context, digest: str = "") -> dict:
     return out
 
 
-def _run(rec: Record, ctx: Context) -> tuple[dict | None, dict[str, bytes], dict | None]:
-    from taxdocs.errors import InputError, TaxdocsError
-    from taxdocs.model.load import from_data
-    from taxdocs.output import dumps_bytes, result_dict
-    from taxdocs.rules.engine import compute
+_ENGINE: tuple = ()
 
+
+def _engine() -> tuple:
+    """The engine's entry points, imported on first use (the batch's parent process never needs them)."""
+    global _ENGINE
+    if not _ENGINE:
+        from taxdocs.errors import InputError, TaxdocsError
+        from taxdocs.model.load import from_data
+        from taxdocs.output import dumps_bytes, result_dict
+        from taxdocs.rules.engine import compute
+        _ENGINE = (InputError, TaxdocsError, from_data, dumps_bytes, result_dict, compute)
+    return _ENGINE
+
+
+def _run(rec: Record, ctx: Context) -> tuple[dict | None, dict[str, bytes], dict | None]:
+    InputError, TaxdocsError, from_data, dumps_bytes, result_dict, compute = _engine()
     if rec.problems or rec.data is None:
         return _error(rec, "input", rec.problems or [{**rec.where(), "field": "", "reason": "no data"}]), {}, None
     try:

@@ -11,7 +11,7 @@ from taxdocs.checks.context import Ctx, ira_source
 from taxdocs.checks.finding import Finding
 from taxdocs.core.money import ZERO, total
 from taxdocs.rules.facts import inherited_key, is_conversion
-from taxdocs.rules.legs import inherited_link
+from taxdocs.rules.legs import IRA_SOURCES, inherited_link
 from taxdocs.model.scenario import Account, UseKind
 
 
@@ -106,7 +106,6 @@ def line6(ctx: Ctx) -> list[Finding]:
 
 def _outstanding(ctx: Ctx, who: str) -> list[Finding]:
     out, legs = [], []
-    from taxdocs.rules.legs import IRA_SOURCES
     for info in ctx.res.forms.values():
         if info.person != who or not ira_source(info.source):
             continue

@@ -11,6 +11,7 @@ from taxdocs.checks.finding import Finding
 from taxdocs.core.dates import add_months
 from taxdocs.core.money import ZERO
 from taxdocs.model.scenario import Account, Form1099R, Scenario, UseKind
+from taxdocs.params import codes
 from taxdocs.rules.facts import is_conversion
 
 ROTH_IRA_CODES = ("J", "Q", "T")
@@ -98,7 +99,6 @@ def payer_tin(sc: Scenario) -> list[Finding]:
 # --- box 7 -------------------------------------------------------------------------------------
 
 def codes_valid(ctx: Ctx) -> list[Finding]:
-    from taxdocs.params import codes
     table, out, y = codes(), [], ctx.year
     for f in ctx.sc.forms_1099r:
         field = ctx.fpath(f.id, "box7")

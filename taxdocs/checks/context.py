@@ -12,6 +12,7 @@ from typing import Any, Optional
 from taxdocs.core.dates import age_on, age_reached, date_at_age
 from taxdocs.core.money import ZERO, z
 from taxdocs.model.scenario import Account, Form1099R, Person
+from taxdocs.params import general
 
 
 class Ctx:
@@ -21,7 +22,6 @@ class Ctx:
         self.g = res.graph
         self.year = self.sc.tax_year
         self.index = {f.id: i for i, f in enumerate(self.sc.forms_1099r)}
-        from taxdocs.params import general
         self.gp = general()
 
     # -- scenario paths ----------------------------------------------------------------

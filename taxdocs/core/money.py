@@ -19,7 +19,7 @@ def D(x) -> Decimal:
 
 def dollars(x) -> Decimal:
     """Whole dollars: drop under 50 cents, round 50-99 cents up (i8606 General Instructions)."""
-    return D(x).quantize(ONE, rounding=ROUND_HALF_UP)
+    return (x if x.__class__ is Decimal else D(x)).quantize(ONE, ROUND_HALF_UP)
 
 
 def ratio(num, den, places: int = 3) -> Decimal:
@@ -33,7 +33,12 @@ def ratio(num, den, places: int = 3) -> Decimal:
 
 
 def total(xs: Iterable) -> Decimal:
-    return sum((D(x) for x in xs if x is not None), ZERO)
+    """Sum of amounts; blanks (None) count as 0."""
+    out = ZERO
+    for x in xs:
+        if x is not None:
+            out += x if x.__class__ is Decimal else D(x)
+    return out
 
 
 def z(x) -> Decimal:

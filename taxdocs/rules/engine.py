@@ -15,8 +15,9 @@ from taxdocs.core.dates import age_reached, date_at_age
 from taxdocs.core.lines import Graph
 from taxdocs.core.money import ZERO
 from taxdocs.model.scenario import Account, Person, Scenario, UseKind
-from taxdocs.params import general, load_year
-from taxdocs.rules import rollovers, roth
+from taxdocs.params import ParamsError, general, load_year
+from taxdocs.rules import (f1040, f5329, f8606, facts, rollovers, roth, simplified_method, tax_effect,
+                           worksheet_1_1)
 from taxdocs.rules.legs import IRA_SOURCES, Leg, legs_of
 from taxdocs.rules.plan_distributions import PlanGroup, allocate, tax_leg
 from taxdocs.rules.rollovers import Event
@@ -136,7 +137,6 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
                 tax_leg(leg)
 
     res = Result(sc, g, forms, groups, events, file)
-    from taxdocs.rules import f1040, f5329, f8606, facts, simplified_method, tax_effect, worksheet_1_1
     for info in forms.values():
         f = info.legs[0].form
         if info.source == Account.plan and simplified_method.applies(f):
@@ -164,7 +164,6 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
 
 def _year_params(year: int):
     """This year's data, or None: lines still compute; the tax effect and QCD limit say why they are blank."""
-    from taxdocs.params import ParamsError
     try:
         return load_year(year)
     except ParamsError:

@@ -5,6 +5,17 @@ from taxdocs.core.lines import Form
 from taxdocs.rules.tax import tax_effect
 
 
+_SOURCES: dict[tuple, str] = {}
+
+
+def _source(yp, status: str) -> str:
+    """Where this year's brackets come from (the parameter lookup, once per process)."""
+    key = (yp.year, status)
+    if key not in _SOURCES:
+        _SOURCES[key] = yp.source(f"brackets.{status}")
+    return _SOURCES[key]
+
+
 def declare(res, yp) -> None:
     g = res.graph
     sc = res.scenario
@@ -16,7 +27,7 @@ def declare(res, yp) -> None:
         g.fact("tax.brackets", None, f"{sc.tax_year} brackets", "no tax-year data file", "missing",
                f"no bracket data for {sc.tax_year}: the tax effect is not computed")
     else:
-        g.fact("tax.brackets", yp.brackets[status], f"{sc.tax_year} brackets, {status}", yp.source(f"brackets.{status}"))
+        g.fact("tax.brackets", yp.brackets[status], f"{sc.tax_year} brackets, {status}", _source(yp, status))
     f.line("effect", "Tax effect of the retirement income", "IRC §1(j); taxdocs/params/<year>.yaml",
            "tax(other + retirement) - tax(other), by bracket",
            lambda g: tax_effect(g["income.other_taxable_income"], g["f1040.retirement_taxable"], status, yp)
