@@ -240,8 +240,9 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
         tally.earlier = state.others()
         tally.seconds = time.monotonic() - t0
         summary.write_errors(out / "errors.jsonl", state.errors())
-        summary.write_csv(out / "summary.csv", state.rows())
-        summary.write_html(out / "summary.html", state.rows(), tally.as_dict(),
+        digest = summary.Digest()  # one pass over the rows for both summaries
+        summary.write_csv(out / "summary.csv", digest.feed(state.rows()))
+        summary.write_html(out / "summary.html", digest, tally.as_dict(),
                            f"taxdocs batch: {inp.describe()}")
         tally.seconds = time.monotonic() - t0
         summary.write_tally(out / "tally.json", tally.as_dict())

@@ -57,44 +57,67 @@ def _codes_text(codes: dict) -> str:
 
 
 def write_csv(path: Path, rows: Iterator[dict]) -> None:
+    codes_col = CSV_COLUMNS.index("codes")
     with _AtomicText(path) as fh:
-        w = csv.DictWriter(fh, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
-        w.writeheader()
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(CSV_COLUMNS)
         for r in rows:
-            r = dict(r)
-            r["codes"] = _codes_text(r.get("codes"))
-            w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in CSV_COLUMNS})
+            cells = ["" if (v := r.get(k)) is None else v for k in CSV_COLUMNS]
+            cells[codes_col] = _codes_text(r.get("codes"))
+            w.writerow(cells)
 
 
-def write_html(path: Path, rows: Iterator[dict], tally: dict, title: str) -> None:
-    """Totals, the findings most often raised, and the returns needing attention first."""
-    codes: Counter = Counter()
-    returns_with: Counter = Counter()
-    severity: dict[str, str] = {}
-    attention: list = []   # min-heap of (score, n, row)
-    errors: list[dict] = []
-    sums: Counter = Counter()
-    for n, r in enumerate(rows):
+class Digest:
+    """What summary.html shows, gathered in one pass over the rows (`feed` passes them on, e.g. to write_csv)."""
+
+    def __init__(self) -> None:
+        self.codes: Counter = Counter()
+        self.returns_with: Counter = Counter()
+        self.severity: dict[str, str] = {}
+        self.attention: list = []   # min-heap of (score, n, row)
+        self.errors: list[dict] = []
+        self.sums: Counter = Counter()
+        self.n = 0
+
+    def add(self, r: dict) -> None:
+        n = self.n
+        self.n += 1
         if r.get("status") == "error":
-            if len(errors) < TOP_RETURNS:
-                errors.append(r)
-            continue
+            if len(self.errors) < TOP_RETURNS:
+                self.errors.append(r)
+            return
         for code, (sev, cnt) in (r.get("codes") or {}).items():
-            codes[code] += cnt
-            returns_with[code] += 1
-            severity[code] = sev
+            self.codes[code] += cnt
+            self.returns_with[code] += 1
+            self.severity[code] = sev
         for k in ("f1040_4b", "f1040_5b", "additional_tax"):
             v = r.get(k)
             if isinstance(v, int):
-                sums[k] += v
+                self.sums[k] += v
         if r.get("errors") or r.get("warnings"):
             score = (r.get("errors", 0), r.get("warnings", 0), -n)
             item = (score, n, r)
-            if len(attention) < TOP_RETURNS:
-                heapq.heappush(attention, item)
-            elif score > attention[0][0]:
-                heapq.heapreplace(attention, item)
-    attention = [it[2] for it in sorted(attention, key=lambda it: it[0], reverse=True)]
+            if len(self.attention) < TOP_RETURNS:
+                heapq.heappush(self.attention, item)
+            elif score > self.attention[0][0]:
+                heapq.heapreplace(self.attention, item)
+
+    def feed(self, rows: Iterator[dict]) -> Iterator[dict]:
+        for r in rows:
+            self.add(r)
+            yield r
+
+
+def write_html(path: Path, rows: Iterator[dict] | Digest, tally: dict, title: str) -> None:
+    """Totals, the findings most often raised, and the returns needing attention first."""
+    if isinstance(rows, Digest):
+        d = rows
+    else:
+        d = Digest()
+        for r in rows:
+            d.add(r)
+    codes, returns_with, severity, errors, sums = d.codes, d.returns_with, d.severity, d.errors, d.sums
+    attention = [it[2] for it in sorted(d.attention, key=lambda it: it[0], reverse=True)]
     e = html.escape
 
     def table(head: list[str], body: list[list[Any]]) -> str:
