@@ -41,7 +41,7 @@ def run_cli(args: list[str]) -> tuple[float, int, int, dict]:
     """Run `taxdocs batch` in a subprocess; (seconds, peak tree RSS, peak single-process RSS, tally)."""
     import psutil
     t = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "taxdocs.cli", "batch", *args, "--progress", "none"],
+    proc = subprocess.Popen([sys.executable, "-m", "taxdocs", "batch", *args, "--progress", "none"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ps = psutil.Process(proc.pid)
     peak_tree = peak_one = 0

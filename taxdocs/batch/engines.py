@@ -21,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Iterable, Iterator, Optional
 
 from taxdocs.batch.worker import Context, process
+from taxdocs.entry import PRELOAD
 from taxdocs.errors import TaxdocsError
 
 Chunk = list  # list[tuple[Record, str]]
@@ -85,7 +86,7 @@ class LocalEngine:
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         mpctx = mp.get_context(method)
         if method == "forkserver":
-            mpctx.set_forkserver_preload(["taxdocs.batch.warm"])
+            mpctx.set_forkserver_preload(PRELOAD)
         it = iter(chunks)
         with ProcessPoolExecutor(self.workers, mp_context=mpctx, initializer=_init, initargs=(self.ctx,)) as ex:
             pending: set = set()

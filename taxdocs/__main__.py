@@ -1,0 +1,4 @@
+"""`python -m taxdocs ...` is the `taxdocs` command."""
+from taxdocs.entry import main
+
+main()
