@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from datetime import date
 from decimal import Decimal
@@ -53,13 +54,18 @@ def _default(x: Any) -> Any:
     return plain(x)
 
 
+@functools.lru_cache(maxsize=64)
+def _hidden(people: tuple, inherited: tuple) -> frozenset:
+    return frozenset({h.format(w=w) for h in HIDDEN for w in people} | {f"f8606.{k}.roth_ordering" for k in inherited})
+
+
 def result_dict(res, findings: list | None = None) -> dict:
     """The result document. Values are left as they are (Decimal, date, Enum, dataclass);
     `dumps` writes them as `plain` would. Use `plain(result_dict(...))` for JSON-ready values."""
     g, sc = res.graph, res.scenario
     lines = res.lines()
     ranks = g.ranks
-    hidden = {h.format(w=w) for h in HIDDEN for w in res.people()} | {f"f8606.{r.key}.roth_ordering" for r in res.inherited}
+    hidden = _hidden(tuple(res.people()), tuple(r.key for r in res.inherited))
     out_lines, status = {}, {}
     for k, v in lines.items():
         if k in hidden or k.startswith("f1040.ira_taxable."):

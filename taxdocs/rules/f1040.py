@@ -56,9 +56,13 @@ def declare(res) -> None:
     f = Form(g, "f1040")
     people = res.people()
     forms = res.forms_8606()  # each person's, and each inherited IRA's
-    g.fact("f1040.forms", [per_form(res, i) for i in res.forms.values()], "Each 1099-R and the line it goes to",
-           "derived from the 1099-Rs")
-    rows = lambda line: [r for r in g["f1040.forms"] if r["line"] == line]  # noqa: E731
+    all_rows = [per_form(res, i) for i in res.forms.values()]
+    g.fact("f1040.forms", all_rows, "Each 1099-R and the line it goes to", "derived from the 1099-Rs")
+    by_line = {"4": [r for r in all_rows if r["line"] == "4"], "5": [r for r in all_rows if r["line"] == "5"]}
+
+    def rows(line: str) -> list[dict]:
+        g.reads("f1040.forms")  # the lines rest on it (explanations)
+        return by_line[line]
 
     f.line("ira_gross", "IRA distributions, box 1 total", "i1040 lines 4a-4b", "sum of box 1 (IRA box or Roth IRA)",
            lambda g: total(r["gross"] for r in rows("4")))
