@@ -64,10 +64,11 @@ def provisional(ctx: Ctx) -> list[Finding]:
     g = ctx.g
     ctx.res.lines()
     by_root: dict[str, list[str]] = {}
-    ranks = g.ranks
-    for key in g.defs:  # in declaration order
-        if not ranks.get(key) or not _shown(key, g.vals[key]):
-            continue
+    flagged = [k for k in g.ranks if k in g.defs and _shown(k, g.vals[k])]
+    if len(flagged) > 1:  # in declaration order
+        order = {k: i for i, k in enumerate(g.defs)}
+        flagged.sort(key=order.__getitem__)
+    for key in flagged:
         for r in sorted(_roots(g, key, set())):
             by_root.setdefault(r, []).append(key)
     out = []
