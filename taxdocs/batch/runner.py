@@ -188,7 +188,7 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
         size = chunk or max(1, min(64, total // (nworkers * 8) or 1))
         prog = Progress(total, progress, progress_stream)
         tally = Tally(engine=eng.describe(), outdir=str(out))
-        pending: dict[str, list[str]] = {}   # id -> outputs of the last run (in flight)
+        pending: dict[str, tuple] = {}   # in flight: id -> (seq, source, outputs of the last run)
 
         def todo() -> Iterator[list]:
             buf: list = []
@@ -197,19 +197,21 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
                 mark = ledger_marker(ledger_store, rec) if ledger_store is not None else ""
                 dig = hashlib.sha256((rec.digest + options + mark).encode()).hexdigest()
                 old = state.lookup(rec.id)
-                if old is not None and old["run"] == state.run:
-                    state.duplicate(seq, rec.id, rec.source, _dup_error(rec, old["source"]))
+                first = pending.get(rec.id)
+                if first is not None or (old is not None and old["run"] == state.run):
+                    state.duplicate(seq, rec.id, rec.source, _dup_error(rec, first[1] if first else old["source"]))
                     tally.duplicates += 1
                     prog.update("error")
                     continue
-                state.seen(rec.id, seq, rec.source, old is not None)
+                if old is not None:
+                    state.seen(rec.id, seq)
                 if (not force and old is not None and old["hash"] == dig and old["status"] in ("done", "findings")
                         and outputs_exist(returns, old["outputs"])):
                     state.unchanged(rec.id, rec.source, old["source"])
                     tally.unchanged += 1
                     prog.update("unchanged")
                     continue
-                pending[rec.id] = old["outputs"] if old else []
+                pending[rec.id] = (seq, rec.source, old["outputs"] if old else [])
                 buf.append((rec, dig))
                 if len(buf) >= size:
                     yield buf
@@ -222,20 +224,21 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
                 if o.get("files") is not None:
                     write_outputs(out, o["files"])
                     o["files"] = None
-                old = pending.pop(o["id"], [])
+                seq, _, old = pending.pop(o["id"])
                 for stale in set(old) - set(o["outputs"]):
                     try:
                         (returns / stale).unlink()
                     except FileNotFoundError:
                         pass
-                state.finish(o)
+                state.finish(o, seq)
                 tally.processed += 1
                 prog.update(o["status"])
         finally:
             state.commit()
             prog.close()
         c = state.counts()
-        tally.done, tally.findings, tally.pending = c["done"], c["findings"], c["pending"]
+        tally.done, tally.findings = c["done"], c["findings"]
+        tally.pending = c["pending"] + len(pending)  # read but never finished (0 unless something went wrong)
         tally.error = c["error"] + c["duplicates"]
         tally.earlier = state.others()
         tally.seconds = time.monotonic() - t0

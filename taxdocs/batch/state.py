@@ -85,13 +85,10 @@ class State:
             return None
         return {"hash": r[0], "status": r[1], "source": r[2], "run": r[3], "outputs": orjson.loads(r[4] or "[]")}
 
-    def seen(self, rid: str, seq: int, source: str, existing: bool) -> None:
-        """The record is in this run's input (before it is processed or skipped)."""
-        if existing:
-            self.db.execute("UPDATE records SET run = ?, seq = ? WHERE id = ?", (self.run, seq, rid))
-        else:
-            self.db.execute("INSERT INTO records(id, status, source, run, seq, outputs) VALUES (?, 'pending', ?, ?, ?, '[]')",
-                            (rid, source, self.run, seq))
+    def seen(self, rid: str, seq: int) -> None:
+        """A record of an earlier run is in this run's input (before it is processed or skipped). A new
+        record is written when it finishes (`finish`); until then the runner holds it."""
+        self.db.execute("UPDATE records SET run = ?, seq = ? WHERE id = ?", (self.run, seq, rid))
         self._maybe_commit()
 
     def unchanged(self, rid: str, source: str, old_source: str) -> None:
@@ -101,11 +98,13 @@ class State:
             row["source"] = source
             self.db.execute("UPDATE records SET source = ?, row = ? WHERE id = ?", (source, json.dumps(row), rid))
 
-    def finish(self, outcome: dict) -> None:
-        self.db.execute("UPDATE records SET hash = ?, status = ?, source = ?, outputs = ?, row = ?, error = ? WHERE id = ?",
-                        (outcome["digest"], outcome["status"], outcome["source"], _dumps(outcome["outputs"]),
-                         _dumps(outcome["row"]), _dumps(outcome["error"]) if outcome["error"] else None,
-                         outcome["id"]))
+    def finish(self, outcome: dict, seq: int) -> None:
+        """The record's outputs are in place: its row, with the hash they were made from."""
+        self.db.execute("INSERT OR REPLACE INTO records(id, hash, status, source, run, seq, outputs, row, error) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (outcome["id"], outcome["digest"], outcome["status"], outcome["source"], self.run, seq,
+                         _dumps(outcome["outputs"]), _dumps(outcome["row"]),
+                         _dumps(outcome["error"]) if outcome["error"] else None))
         self._maybe_commit()
 
     def duplicate(self, seq: int, rid: str, source: str, error: dict) -> None:

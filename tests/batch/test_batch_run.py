@@ -217,3 +217,15 @@ def test_pool_workers_keep_the_gc_on_with_documents():
         gc.enable()
         gc.unfreeze()
         engines._CTX = None
+
+
+def test_duplicate_of_an_unchanged_record_is_an_error_on_rerun(tmp_path):
+    good = yaml.safe_load((REPO / "samples" / "06a-backdoor-roth.yaml").read_text())
+    line = json.dumps({**good, "client_id": "SAME"}, default=str)
+    p = tmp_path / "s.jsonl"
+    p.write_text(line + "\n")
+    assert _run(p, tmp_path / "o", workers=1).processed == 1
+    p.write_text(line + "\n" + line + "\n")  # the first is unchanged (skipped), the second repeats its id
+    t = _run(p, tmp_path / "o", workers=1)
+    assert (t.total, t.unchanged, t.duplicates, t.error, t.pending) == (2, 1, 1, 1, 0) and t.ok
+    assert "SAME.json" in outputs(tmp_path / "o")
