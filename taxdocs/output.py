@@ -14,8 +14,22 @@ from taxdocs.core.lines import STATUSES
 
 SCHEMA = "taxdocs.result/1"
 
-# Lines that are internal helpers, not form lines; kept out of `lines` but shown elsewhere.
-HIDDEN = ("f5329.{w}.items", "f8606.{w}.roth_ordering", "tax.effect", "f1040.forms")
+# Lines that are internal helpers, not form lines; kept out of `lines` but shown elsewhere
+# (<w>: a person, or an inherited IRA's own Form 8606).
+HIDDEN = ("f5329.<w>.items", "f8606.<w>.roth_ordering", "tax.effect", "f1040.forms", "f1040.ira_taxable.<w>")
+_SHOWN: dict[str, bool] = {}  # line key -> shown in `lines`; keys repeat from return to return
+
+
+def _shown(key: str) -> bool:
+    shown = _SHOWN.get(key)
+    if shown is None:
+        shown = not (key in ("tax.effect", "f1040.forms") or key.startswith("f1040.ira_taxable.")
+                     or (key.startswith("f5329.") and key.endswith(".items"))
+                     or (key.startswith("f8606.") and key.endswith(".roth_ordering")))
+        if len(_SHOWN) > 20_000:  # bounded: per-1099-R keys vary
+            _SHOWN.clear()
+        _SHOWN[key] = shown
+    return shown
 
 
 def plain(x: Any) -> Any:
@@ -27,7 +41,7 @@ def plain(x: Any) -> Any:
     if isinstance(x, date):
         return x.isoformat()
     if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        return {k: plain(v) for k, v in dataclasses.asdict(x).items()}
+        return {k: plain(getattr(x, k)) for k in _field_names(type(x))}  # as dataclasses.asdict, without its copies
     if isinstance(x, dict):
         return {str(k): plain(v) for k, v in x.items()}
     if isinstance(x, (list, tuple, set)):
@@ -35,6 +49,11 @@ def plain(x: Any) -> Any:
     if hasattr(x, "value") and hasattr(x, "name") and not isinstance(x, (str, int)):
         return x.value
     return x
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def _money(x: Decimal) -> Any:
@@ -54,21 +73,15 @@ def _default(x: Any) -> Any:
     return plain(x)
 
 
-@functools.lru_cache(maxsize=64)
-def _hidden(people: tuple, inherited: tuple) -> frozenset:
-    return frozenset({h.format(w=w) for h in HIDDEN for w in people} | {f"f8606.{k}.roth_ordering" for k in inherited})
-
-
 def result_dict(res, findings: list | None = None) -> dict:
     """The result document. Values are left as they are (Decimal, date, Enum, dataclass);
     `dumps` writes them as `plain` would. Use `plain(result_dict(...))` for JSON-ready values."""
     g, sc = res.graph, res.scenario
     lines = res.lines()
     ranks = g.ranks
-    hidden = _hidden(tuple(res.people()), tuple(r.key for r in res.inherited))
     out_lines, status = {}, {}
     for k, v in lines.items():
-        if k in hidden or k.startswith("f1040.ira_taxable."):
+        if not _shown(k):
             continue
         out_lines[k] = v
         rank = ranks.get(k)
