@@ -14,6 +14,7 @@ Outcome (a plain dict, cheap to pickle):
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -51,7 +52,7 @@ def ensure_dir(path: Path) -> None:
 def write_atomic(directory: Path, name: str, data: bytes) -> None:
     """temp file in the same directory (0o600) + os.replace: a reader (or a rerun after
     SIGKILL) sees the old file or the new one, never half of one."""
-    _write(directory / name, data, FILE_MODE, fsync=False)
+    _write(os.path.join(directory, name), data, FILE_MODE, fsync=False)
 
 
 def write_outputs(outdir: Path, files: dict[str, bytes]) -> None:

@@ -11,14 +11,14 @@ DIR_MODE = 0o700
 
 def write_atomic(path: str | Path, data: bytes | str, mode: int = FILE_MODE, fsync: bool = True) -> Path:
     """A reader, or a rerun after SIGKILL, sees the old file or the new one, never half of one."""
-    p = Path(path)
     if isinstance(data, str):
         data = data.encode("utf-8")
-    target = os.fspath(p)
+    target = os.fspath(path)
     fd, tmp = _create_temp(target, mode)
     try:
         try:
-            os.fchmod(fd, mode)  # the umask may have taken bits away
+            if mode & _umask():
+                os.fchmod(fd, mode)  # the umask took bits away
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
@@ -30,7 +30,19 @@ def write_atomic(path: str | Path, data: bytes | str, mode: int = FILE_MODE, fsy
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return p
+    return Path(path)
+
+
+_UMASK: list[int] = []
+
+
+def _umask() -> int:
+    """The process umask, read once (os.umask can only be read by setting it)."""
+    if not _UMASK:
+        m = os.umask(0o077)
+        os.umask(m)
+        _UMASK.append(m)
+    return _UMASK[0]
 
 
 _COUNTER = itertools.count()
