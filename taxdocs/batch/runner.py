@@ -23,7 +23,7 @@ from taxdocs.batch import summary
 from taxdocs.batch.engines import DaskEngine, LocalEngine, default_workers
 from taxdocs.batch.progress import Progress
 from taxdocs.batch.reader import Record, open_input
-from taxdocs.batch.state import State, outputs_exist
+from taxdocs.batch.state import State, dup_row, outputs_exist
 from taxdocs.batch.worker import (DIR_MODE, RETURNS_DIR, Context, checks_available, ensure_dir,
                                   write_outputs)
 from taxdocs.errors import TaxdocsError
@@ -189,6 +189,7 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
         prog = Progress(total, progress, progress_stream)
         tally = Tally(engine=eng.describe(), outdir=str(out))
         pending: dict[str, tuple] = {}   # in flight: id -> (seq, source, outputs of the last run)
+        digest = summary.Digest()        # summary.html, gathered as the rows come
 
         def todo() -> Iterator[list]:
             buf: list = []
@@ -199,7 +200,9 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
                 old = state.lookup(rec.id)
                 first = pending.get(rec.id)
                 if first is not None or (old is not None and old["run"] == state.run):
-                    state.duplicate(seq, rec.id, rec.source, _dup_error(rec, first[1] if first else old["source"]))
+                    err = _dup_error(rec, first[1] if first else old["source"])
+                    state.duplicate(seq, rec.id, rec.source, err)
+                    digest.add(dup_row(err), seq)
                     tally.duplicates += 1
                     prog.update("error")
                     continue
@@ -207,7 +210,7 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
                     state.seen(rec.id, seq)
                 if (not force and old is not None and old["hash"] == dig and old["status"] in ("done", "findings")
                         and outputs_exist(returns, old["outputs"])):
-                    state.unchanged(rec.id, rec.source, old["source"])
+                    digest.add(state.unchanged(rec.id, rec.source, old), seq)
                     tally.unchanged += 1
                     prog.update("unchanged")
                     continue
@@ -231,6 +234,7 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
                     except FileNotFoundError:
                         pass
                 state.finish(o, seq)
+                digest.add(o["row"], seq)
                 tally.processed += 1
                 prog.update(o["status"])
         finally:
@@ -243,8 +247,7 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
         tally.earlier = state.others()
         tally.seconds = time.monotonic() - t0
         summary.write_errors(out / "errors.jsonl", state.errors())
-        digest = summary.Digest()  # one pass over the rows for both summaries
-        summary.write_csv(out / "summary.csv", digest.feed(state.rows()))
+        summary.write_csv(out / "summary.csv", state.csv_lines())
         summary.write_html(out / "summary.html", digest, tally.as_dict(),
                            f"taxdocs batch: {inp.describe()}")
         tally.seconds = time.monotonic() - t0

@@ -1,11 +1,12 @@
 """The resume database, OUTDIR/.taxdocs-batch/state.sqlite (one writer: the batch's parent process).
 
-records(id PRIMARY KEY, hash, status, source, run, seq, outputs, row, error)
+records(id PRIMARY KEY, hash, status, source, run, seq, outputs, row, error, csv)
   * `hash` is the content hash of the record's input (plus the code and options that
     shape the outputs) for which `outputs` were written; it is set only after the
     outputs are in place, so a batch killed at any point is redone where needed.
   * `run`/`seq`: the run that last saw the record and its position in that run's input;
     the tally and the summaries are over `run = current`.
+  * `row` is the summary row (JSON), `csv` the same as a line of summary.csv.
 dups(run, seq, id, source, error): a second record with an id already seen in the run.
 
 SQLite in WAL mode survives SIGKILL; commits are batched (every ~0.5 s), and what was
@@ -23,6 +24,7 @@ from typing import Iterator, Optional
 
 import orjson
 
+from taxdocs.batch.rows import csv_line
 from taxdocs.errors import TaxdocsError
 
 STATE_DIR = ".taxdocs-batch"
@@ -60,6 +62,9 @@ class State:
             CREATE INDEX IF NOT EXISTS records_run ON records(run, seq);
             CREATE TABLE IF NOT EXISTS dups(run INTEGER, seq INTEGER, id TEXT, source TEXT, error TEXT);
         """)
+        cols = {r[1] for r in self.db.execute("PRAGMA table_info(records)")}
+        if "csv" not in cols:  # written before summary lines were kept (the line is made from `row`)
+            self.db.execute("ALTER TABLE records ADD COLUMN csv TEXT")
         v = self._meta("schema")
         if v is not None and int(v) != SCHEMA:
             raise TaxdocsError(f"{path}: written by another version of taxdocs batch; use a new output directory")
@@ -80,10 +85,11 @@ class State:
 
     # -- per record -------------------------------------------------------------------
     def lookup(self, rid: str) -> Optional[dict]:
-        r = self.db.execute("SELECT hash, status, source, run, outputs FROM records WHERE id = ?", (rid,)).fetchone()
+        r = self.db.execute("SELECT hash, status, source, run, outputs, row FROM records WHERE id = ?", (rid,)).fetchone()
         if r is None:
             return None
-        return {"hash": r[0], "status": r[1], "source": r[2], "run": r[3], "outputs": orjson.loads(r[4] or "[]")}
+        return {"hash": r[0], "status": r[1], "source": r[2], "run": r[3], "outputs": orjson.loads(r[4] or "[]"),
+                "row": r[5]}
 
     def seen(self, rid: str, seq: int) -> None:
         """A record of an earlier run is in this run's input (before it is processed or skipped). A new
@@ -91,20 +97,23 @@ class State:
         self.db.execute("UPDATE records SET run = ?, seq = ? WHERE id = ?", (self.run, seq, rid))
         self._maybe_commit()
 
-    def unchanged(self, rid: str, source: str, old_source: str) -> None:
-        if source != old_source:  # moved in the input: keep the summary row right
-            r = self.db.execute("SELECT row FROM records WHERE id = ?", (rid,)).fetchone()
-            row = orjson.loads(r[0]) if r and r[0] else {}
+    def unchanged(self, rid: str, source: str, old: dict) -> dict:
+        """A record skipped as unchanged; its summary row (the source updated if it moved in the input)."""
+        row = orjson.loads(old["row"]) if old.get("row") else {}
+        if source != old["source"]:  # moved in the input: keep the summary row right
             row["source"] = source
-            self.db.execute("UPDATE records SET source = ?, row = ? WHERE id = ?", (source, json.dumps(row), rid))
+            self.db.execute("UPDATE records SET source = ?, row = ?, csv = ? WHERE id = ?",
+                            (source, _dumps(row), csv_line(row), rid))
+        return row
 
     def finish(self, outcome: dict, seq: int) -> None:
         """The record's outputs are in place: its row, with the hash they were made from."""
-        self.db.execute("INSERT OR REPLACE INTO records(id, hash, status, source, run, seq, outputs, row, error) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self.db.execute("INSERT OR REPLACE INTO records(id, hash, status, source, run, seq, outputs, row, error, csv) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (outcome["id"], outcome["digest"], outcome["status"], outcome["source"], self.run, seq,
                          _dumps(outcome["outputs"]), _dumps(outcome["row"]),
-                         _dumps(outcome["error"]) if outcome["error"] else None))
+                         _dumps(outcome["error"]) if outcome["error"] else None,
+                         outcome.get("csv") or csv_line(outcome["row"])))
         self._maybe_commit()
 
     def duplicate(self, seq: int, rid: str, source: str, error: dict) -> None:
@@ -138,12 +147,17 @@ class State:
         q = ("SELECT seq, row, NULL FROM records WHERE run = ? UNION ALL "
              "SELECT seq, NULL, error FROM dups WHERE run = ? ORDER BY 1")
         for _, row, err in self.db.execute(q, (self.run, self.run)):
-            if row is not None:
-                yield orjson.loads(row)
+            yield orjson.loads(row) if row is not None else dup_row(orjson.loads(err))
+
+    def csv_lines(self) -> Iterator[str]:
+        """summary.csv's lines of this run in input order, duplicates included (as errors)."""
+        q = ("SELECT seq, csv, row, NULL FROM records WHERE run = ? UNION ALL "
+             "SELECT seq, NULL, NULL, error FROM dups WHERE run = ? ORDER BY 1")
+        for _, line, row, err in self.db.execute(q, (self.run, self.run)):
+            if line is not None:
+                yield line
             else:
-                e = orjson.loads(err)
-                yield {"id": e["id"], "source": e["source"], "status": "error", "reason": e["reason"],
-                       "field": e.get("field", "")}
+                yield csv_line(orjson.loads(row) if row is not None else dup_row(orjson.loads(err)))
 
     def errors(self) -> Iterator[dict]:
         q = ("SELECT seq, error FROM records WHERE run = ? AND status = 'error' UNION ALL "
@@ -157,6 +171,12 @@ class State:
             self.db.close()
         finally:
             self._lock.close()
+
+
+def dup_row(error: dict) -> dict:
+    """The summary row of a duplicate record (from its errors.jsonl entry)."""
+    return {"id": error["id"], "source": error["source"], "status": "error", "reason": error["reason"],
+            "field": error.get("field", "")}
 
 
 def outputs_exist(returns: Path, names: list[str]) -> bool:

@@ -1,6 +1,8 @@
 """Per-batch outputs: errors.jsonl, summary.csv, summary.html, tally.json.
 
-All streamed from the state database (memory stays flat) and written atomically.
+errors.jsonl and summary.csv are streamed from the state database (summary.csv from the lines the
+workers formatted); summary.html from a `Digest` the runner fills as rows arrive (bounded: the top
+findings and the first records needing attention). Memory stays flat; files are written atomically.
 """
 from __future__ import annotations
 
@@ -15,10 +17,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator
 
-from taxdocs.batch.worker import FILE_MODE, ROW_LINES
-
-CSV_COLUMNS = (["id", "source", "status", "tax_year", "filing_status", "taxpayer", "forms"] + list(ROW_LINES)
-               + ["f8606_required", "f8606_pdf", "errors", "warnings", "info", "codes", "reason"])
+from taxdocs.batch.rows import CSV_COLUMNS, codes_text as _codes_text, header_line  # noqa: F401
+from taxdocs.batch.worker import FILE_MODE
 TOP_FINDINGS = 20
 TOP_RETURNS = 100
 
@@ -56,35 +56,35 @@ def _codes_text(codes: dict) -> str:
     return " ".join(sorted(codes)) if isinstance(codes, dict) else str(codes or "")
 
 
-def write_csv(path: Path, rows: Iterator[dict]) -> None:
-    codes_col = CSV_COLUMNS.index("codes")
+def write_csv(path: Path, lines: Iterator[str]) -> None:
+    """summary.csv from its lines (rows.csv_line), in input order."""
     with _AtomicText(path) as fh:
-        w = csv.writer(fh, lineterminator="\n")
-        w.writerow(CSV_COLUMNS)
-        for r in rows:
-            cells = ["" if (v := r.get(k)) is None else v for k in CSV_COLUMNS]
-            cells[codes_col] = _codes_text(r.get("codes"))
-            w.writerow(cells)
+        fh.write(header_line())
+        for line in lines:
+            fh.write(line)
 
 
 class Digest:
-    """What summary.html shows, gathered in one pass over the rows (`feed` passes them on, e.g. to write_csv)."""
+    """What summary.html shows, gathered row by row in any order: `n` is the row's place in the input."""
 
     def __init__(self) -> None:
         self.codes: Counter = Counter()
         self.returns_with: Counter = Counter()
         self.severity: dict[str, str] = {}
         self.attention: list = []   # min-heap of (score, n, row)
-        self.errors: list[dict] = []
+        self.errors: list = []      # max-heap of (-n, row): the first TOP_RETURNS records in error
         self.sums: Counter = Counter()
         self.n = 0
 
-    def add(self, r: dict) -> None:
-        n = self.n
-        self.n += 1
+    def add(self, r: dict, n: int | None = None) -> None:
+        if n is None:
+            n = self.n
+        self.n = n + 1
         if r.get("status") == "error":
             if len(self.errors) < TOP_RETURNS:
-                self.errors.append(r)
+                heapq.heappush(self.errors, (-n, r))
+            elif -n > self.errors[0][0]:
+                heapq.heapreplace(self.errors, (-n, r))
             return
         for code, (sev, cnt) in (r.get("codes") or {}).items():
             self.codes[code] += cnt
@@ -102,11 +102,6 @@ class Digest:
             elif score > self.attention[0][0]:
                 heapq.heapreplace(self.attention, item)
 
-    def feed(self, rows: Iterator[dict]) -> Iterator[dict]:
-        for r in rows:
-            self.add(r)
-            yield r
-
 
 def write_html(path: Path, rows: Iterator[dict] | Digest, tally: dict, title: str) -> None:
     """Totals, the findings most often raised, and the returns needing attention first."""
@@ -116,7 +111,8 @@ def write_html(path: Path, rows: Iterator[dict] | Digest, tally: dict, title: st
         d = Digest()
         for r in rows:
             d.add(r)
-    codes, returns_with, severity, errors, sums = d.codes, d.returns_with, d.severity, d.errors, d.sums
+    codes, returns_with, severity, sums = d.codes, d.returns_with, d.severity, d.sums
+    errors = [r for _, r in sorted(d.errors, key=lambda it: -it[0])]
     attention = [it[2] for it in sorted(d.attention, key=lambda it: it[0], reverse=True)]
     e = html.escape
 

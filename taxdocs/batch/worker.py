@@ -9,7 +9,7 @@ Outcome (a plain dict, cheap to pickle):
     id, digest, source, status ("done" | "findings" | "error"),
     outputs  [file names under OUTDIR/returns],
     files    {name: bytes} when the caller writes (Dask), else None (written here),
-    row      the summary.csv row,
+    row      the summary.csv row (for summary.html), csv: the same as a line of summary.csv,
     error    the errors.jsonl entry (status "error" only).
 """
 from __future__ import annotations
@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any, Optional
 
 from taxdocs.batch.reader import Record, scrub
+from taxdocs.batch.rows import ROW_LINES, SEVERITIES, csv_line, error_row, summary_row  # noqa: F401
 from taxdocs.core.files import write_atomic as _write
 
 RETURNS_DIR = "returns"
-SEVERITIES = ("error", "warning", "info")
 ATTENTION = ("error", "warning")     # a return with one of these is in the "findings" bucket
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -177,48 +177,6 @@ def render_documents(res: Any, findings: list, lines: dict, official: bool) -> d
     return out
 
 
-# --- summary row ------------------------------------------------------------------------------
-
-ROW_LINES = {
-    "f1040_4a": "f1040.line4a", "f1040_4b": "f1040.line4b", "f1040_5a": "f1040.line5a",
-    "f1040_5b": "f1040.line5b", "f1040_25b": "f1040.line25b", "additional_tax": "f1040.schedule2_line8",
-    "tax_difference": "tax.difference",
-    "basis_next_year_taxpayer": "f8606.taxpayer.basis_next_year", "basis_next_year_spouse": "f8606.spouse.basis_next_year",
-}
-
-
-def _num(v: Any) -> Any:
-    if isinstance(v, Decimal):
-        return int(v) if v == v.to_integral_value() else str(v)
-    return v
-
-
-def summary_row(rec: Record, res: Any, lines: dict, findings: list, pdfs: list[str]) -> dict:
-    sc = res.scenario
-    counts = {s: 0 for s in SEVERITIES}
-    codes: dict[str, list] = {}
-    for f in findings:
-        sev = getattr(f, "severity", "info")
-        counts[sev] = counts.get(sev, 0) + 1
-        c = codes.setdefault(getattr(f, "code", "?"), [sev, 0])
-        c[1] += 1
-    row = {"id": rec.id, "source": rec.source, "status": "", "tax_year": sc.tax_year,
-           "filing_status": sc.filing_status.value, "taxpayer": sc.taxpayer.name, "forms": len(sc.forms_1099r)}
-    for col, key in ROW_LINES.items():
-        row[col] = _num(lines.get(key))
-    row["f8606_required"] = " ".join(f.key for f in res.forms_8606() if lines.get(f"f8606.{f.key}.required"))
-    row["f8606_pdf"] = " ".join(pdfs)
-    row.update({"errors": counts["error"], "warnings": counts["warning"], "info": counts["info"]})
-    row["codes"] = codes
-    row["reason"] = ""
-    return row
-
-
-def error_row(rec: Record, error: dict) -> dict:
-    return {"id": rec.id, "source": rec.source, "status": "error", "reason": error["reason"],
-            "field": error.get("field", "")}
-
-
 # --- the record -------------------------------------------------------------------------------
 
 def _problem(rec: Record, p: Any) -> dict:
@@ -276,9 +234,11 @@ def process(rec: Record, ctx: Context, digest: str = "") -> dict:
             write_outputs(Path(ctx.outdir), named)
         except OSError as e:
             err = _internal(rec, "writing the outputs", e)
-            return {**out, "status": "error", "error": err, "outputs": [], "row": error_row(rec, err)}
+            row = error_row(rec, err)
+            return {**out, "status": "error", "error": err, "outputs": [], "row": row, "csv": csv_line(row)}
     else:
         out["files"] = named
+    out["csv"] = csv_line(out["row"])  # summary.csv's line, formatted here (in parallel)
     return out
 
 

@@ -229,3 +229,25 @@ def test_duplicate_of_an_unchanged_record_is_an_error_on_rerun(tmp_path):
     t = _run(p, tmp_path / "o", workers=1)
     assert (t.total, t.unchanged, t.duplicates, t.error, t.pending) == (2, 1, 1, 1, 0) and t.ok
     assert "SAME.json" in outputs(tmp_path / "o")
+
+
+def test_rerun_over_state_without_csv_lines_keeps_the_summaries(season, tmp_path):
+    """A state database written before summary lines were stored: the rerun adds the column, makes the
+    lines of unchanged records from their rows, and the summaries equal a fresh run's."""
+    import sqlite3
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    season = Path(shutil.copy(season, tmp_path / "season.jsonl"))  # the fixture is shared: change a copy
+    _run(season, out)
+    db = sqlite3.connect(out / ".taxdocs-batch" / "state.sqlite")
+    db.execute("ALTER TABLE records DROP COLUMN csv")
+    db.commit()
+    db.close()
+    lines = season.read_text().splitlines()
+    moved = "\n".join([lines[1], lines[0], *lines[2:]]) + "\n"  # two records change places in the input
+    season.write_text(moved)
+    t = _run(season, out)
+    assert t.ok and t.unchanged == 60 - t.error and t.processed == t.error
+    _run(season, fresh)
+    assert (out / "summary.csv").read_text() == (fresh / "summary.csv").read_text()
+    strip = lambda s: re.sub(r"[0-9.]+s, [0-9,]+ returns/s|Processed this run: [0-9,]+; unchanged since the last run: [0-9,]+", "", s)  # noqa: E731
+    assert strip((out / "summary.html").read_text()) == strip((fresh / "summary.html").read_text())
