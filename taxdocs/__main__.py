@@ -1,4 +1,5 @@
 """`python -m taxdocs ...` is the `taxdocs` command."""
 from taxdocs.entry import main
 
-main()
+if __name__ == "__main__":
+    main()

@@ -31,7 +31,7 @@ from taxdocs.errors import TaxdocsError
 PKG = Path(__file__).resolve().parents[1]
 # What shapes the outputs: a change here redoes every record on the next run.
 FINGERPRINT_PARTS = ("model", "rules", "core", "params", "checks", "documents", "ledger", "output.py",
-                     "batch/worker.py", "batch/reader.py", "batch/pdf1099r.py")
+                     "batch/worker.py", "batch/rows.py", "batch/reader.py", "batch/pdf1099r.py")
 
 
 @dataclass
@@ -227,7 +227,13 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
                 if o.get("files") is not None:
                     write_outputs(out, o["files"])
                     o["files"] = None
-                seq, _, old = pending.pop(o["id"])
+                if not eng.writes_outputs:  # a cluster's workers: this process formats the csv line
+                    o["csv"] = None
+                held = pending.pop(o["id"], None)
+                if held is None:
+                    raise TaxdocsError(f"the engine returned a record that was not sent ({o['id']!r}); "
+                                       "what finished is saved: run the same command again to resume")
+                seq, _, old = held
                 for stale in set(old) - set(o["outputs"]):
                     try:
                         (returns / stale).unlink()

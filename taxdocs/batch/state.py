@@ -24,7 +24,7 @@ from typing import Iterator, Optional
 
 import orjson
 
-from taxdocs.batch.rows import csv_line
+from taxdocs.batch.rows import CSV_COLUMNS, csv_line
 from taxdocs.errors import TaxdocsError
 
 STATE_DIR = ".taxdocs-batch"
@@ -62,12 +62,16 @@ class State:
             CREATE INDEX IF NOT EXISTS records_run ON records(run, seq);
             CREATE TABLE IF NOT EXISTS dups(run INTEGER, seq INTEGER, id TEXT, source TEXT, error TEXT);
         """)
-        cols = {r[1] for r in self.db.execute("PRAGMA table_info(records)")}
-        if "csv" not in cols:  # written before summary lines were kept (the line is made from `row`)
-            self.db.execute("ALTER TABLE records ADD COLUMN csv TEXT")
         v = self._meta("schema")
         if v is not None and int(v) != SCHEMA:
             raise TaxdocsError(f"{path}: written by another version of taxdocs batch; use a new output directory")
+        cols = {r[1] for r in self.db.execute("PRAGMA table_info(records)")}
+        if "csv" not in cols:  # written before summary lines were kept (the line is made from `row`)
+            self.db.execute("ALTER TABLE records ADD COLUMN csv TEXT")
+        layout = ",".join(CSV_COLUMNS)
+        if self._meta("csv_columns") != layout:  # lines kept under other columns: made again from `row`
+            self.db.execute("UPDATE records SET csv = NULL")
+            self._set_meta("csv_columns", layout)
         self.run = int(self._meta("run") or 0) + 1
         self._set_meta("schema", str(SCHEMA))
         self._set_meta("run", str(self.run))
@@ -141,13 +145,6 @@ class State:
     def others(self) -> int:
         """Records of earlier runs that are not in this input (their outputs are kept)."""
         return self.db.execute("SELECT count(*) FROM records WHERE run < ?", (self.run,)).fetchone()[0]
-
-    def rows(self) -> Iterator[dict]:
-        """Summary rows of this run in input order, duplicates included (as errors)."""
-        q = ("SELECT seq, row, NULL FROM records WHERE run = ? UNION ALL "
-             "SELECT seq, NULL, error FROM dups WHERE run = ? ORDER BY 1")
-        for _, row, err in self.db.execute(q, (self.run, self.run)):
-            yield orjson.loads(row) if row is not None else dup_row(orjson.loads(err))
 
     def csv_lines(self) -> Iterator[str]:
         """summary.csv's lines of this run in input order, duplicates included (as errors)."""

@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator
 
-from taxdocs.batch.rows import CSV_COLUMNS, codes_text as _codes_text, header_line  # noqa: F401
+from taxdocs.batch.rows import codes_text as _codes_text, header_line
 from taxdocs.batch.worker import FILE_MODE
 TOP_FINDINGS = 20
 TOP_RETURNS = 100
@@ -52,10 +52,6 @@ def write_errors(path: Path, errors: Iterator[dict]) -> int:
     return n
 
 
-def _codes_text(codes: dict) -> str:
-    return " ".join(sorted(codes)) if isinstance(codes, dict) else str(codes or "")
-
-
 def write_csv(path: Path, lines: Iterator[str]) -> None:
     """summary.csv from its lines (rows.csv_line), in input order."""
     with _AtomicText(path) as fh:
@@ -74,7 +70,12 @@ class Digest:
         self.attention: list = []   # min-heap of (score, n, row)
         self.errors: list = []      # max-heap of (-n, row): the first TOP_RETURNS records in error
         self.sums: Counter = Counter()
+        self.first: dict[str, int] = {}  # code -> first row raising it (ties in the top list)
         self.n = 0
+
+    def top_codes(self) -> list[str]:
+        """The findings raised most often; a tie goes to the one raised first in the input."""
+        return sorted(self.codes, key=lambda c: (-self.codes[c], self.first[c]))[:TOP_FINDINGS]
 
     def add(self, r: dict, n: int | None = None) -> None:
         if n is None:
@@ -87,6 +88,8 @@ class Digest:
                 heapq.heapreplace(self.errors, (-n, r))
             return
         for code, (sev, cnt) in (r.get("codes") or {}).items():
+            if n < self.first.get(code, n + 1):
+                self.first[code] = n
             self.codes[code] += cnt
             self.returns_with[code] += 1
             self.severity[code] = sev
@@ -146,7 +149,7 @@ def write_html(path: Path, rows: Iterator[dict] | Digest, tally: dict, title: st
     parts.append("<h2>Findings most often raised</h2>")
     if codes:
         parts.append(table(["finding", "severity", "times", "returns"],
-                           [[c, severity[c], n, returns_with[c]] for c, n in codes.most_common(TOP_FINDINGS)]))
+                           [[c, severity[c], codes[c], returns_with[c]] for c in d.top_codes()]))
     else:
         parts.append("<p>No findings.</p>")
     parts.append(f"<h2>Returns needing attention first</h2><p>Most errors, then most warnings "

@@ -234,11 +234,13 @@ def process(rec: Record, ctx: Context, digest: str = "") -> dict:
             write_outputs(Path(ctx.outdir), named)
         except OSError as e:
             err = _internal(rec, "writing the outputs", e)
-            row = error_row(rec, err)
-            return {**out, "status": "error", "error": err, "outputs": [], "row": row, "csv": csv_line(row)}
+            return {**out, "status": "error", "error": err, "outputs": [], "row": error_row(rec, err), "csv": None}
     else:
         out["files"] = named
-    out["csv"] = csv_line(out["row"])  # summary.csv's line, formatted here (in parallel)
+    try:
+        out["csv"] = csv_line(out["row"])  # summary.csv's line, formatted here (in parallel)
+    except Exception:  # noqa: BLE001 - the batch's parent makes it from the row
+        out["csv"] = None
     return out
 
 

@@ -17,8 +17,7 @@ def write_atomic(path: str | Path, data: bytes | str, mode: int = FILE_MODE, fsy
     fd, tmp = _create_temp(target, mode)
     try:
         try:
-            if mode & _umask():
-                os.fchmod(fd, mode)  # the umask took bits away
+            os.fchmod(fd, mode)  # the umask may have taken bits away
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
@@ -32,17 +31,6 @@ def write_atomic(path: str | Path, data: bytes | str, mode: int = FILE_MODE, fsy
         raise
     return Path(path)
 
-
-_UMASK: list[int] = []
-
-
-def _umask() -> int:
-    """The process umask, read once (os.umask can only be read by setting it)."""
-    if not _UMASK:
-        m = os.umask(0o077)
-        os.umask(m)
-        _UMASK.append(m)
-    return _UMASK[0]
 
 
 _COUNTER = itertools.count()

@@ -5,15 +5,17 @@ from taxdocs.core.lines import Form
 from taxdocs.rules.tax import tax_effect
 
 
-_SOURCES: dict[tuple, str] = {}
+_SOURCES: dict[tuple, tuple] = {}
 
 
 def _source(yp, status: str) -> str:
-    """Where this year's brackets come from (the parameter lookup, once per process)."""
-    key = (yp.year, status)
-    if key not in _SOURCES:
-        _SOURCES[key] = yp.source(f"brackets.{status}")
-    return _SOURCES[key]
+    """Where this year's brackets come from (the parameter lookup, once per loaded year)."""
+    hit = _SOURCES.get((id(yp), status))
+    if hit is None or hit[0] is not yp:
+        if len(_SOURCES) > 64:
+            _SOURCES.clear()
+        hit = _SOURCES[(id(yp), status)] = (yp, yp.source(f"brackets.{status}"))
+    return hit[1]
 
 
 def declare(res, yp) -> None:

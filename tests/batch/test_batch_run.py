@@ -251,3 +251,30 @@ def test_rerun_over_state_without_csv_lines_keeps_the_summaries(season, tmp_path
     assert (out / "summary.csv").read_text() == (fresh / "summary.csv").read_text()
     strip = lambda s: re.sub(r"[0-9.]+s, [0-9,]+ returns/s|Processed this run: [0-9,]+; unchanged since the last run: [0-9,]+", "", s)  # noqa: E731
     assert strip((out / "summary.html").read_text()) == strip((fresh / "summary.html").read_text())
+
+
+def test_kept_csv_lines_are_made_again_when_the_columns_change(season, tmp_path):
+    import sqlite3
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    _run(season, out)
+    db = sqlite3.connect(out / ".taxdocs-batch" / "state.sqlite")
+    db.execute("UPDATE records SET csv = 'laid out for other columns\n'")
+    db.execute("UPDATE meta SET value = 'id,source' WHERE key = 'csv_columns'")
+    db.commit()
+    db.close()
+    assert _run(season, out).processed < 60
+    _run(season, fresh)
+    assert (out / "summary.csv").read_text() == (fresh / "summary.csv").read_text()
+
+
+def test_digest_top_findings_do_not_depend_on_arrival_order():
+    from taxdocs.batch.summary import Digest
+    rows = [(n, {"status": "findings", "errors": 0, "warnings": 1, "codes": {c: ["warning", 1]}})
+            for n, c in enumerate(["B_CODE", "A_CODE", "C_CODE", "A_CODE"])]
+    tops = []
+    for order in (rows, rows[::-1], [rows[2], rows[0], rows[3], rows[1]]):
+        d = Digest()
+        for n, r in order:
+            d.add(r, n)
+        tops.append(d.top_codes())
+    assert tops[0] == tops[1] == tops[2] == ["A_CODE", "B_CODE", "C_CODE"]
