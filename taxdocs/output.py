@@ -17,15 +17,15 @@ SCHEMA = "taxdocs.result/1"
 # Lines that are internal helpers, not form lines; kept out of `lines` but shown elsewhere
 # (<w>: a person, or an inherited IRA's own Form 8606).
 HIDDEN = ("f5329.<w>.items", "f8606.<w>.roth_ordering", "tax.effect", "f1040.forms", "f1040.ira_taxable.<w>")
+_HIDDEN_PARTS = [h.partition("<w>") for h in HIDDEN]  # (before, "<w>" or "", after)
 _SHOWN: dict[str, bool] = {}  # line key -> shown in `lines`; keys repeat from return to return
 
 
 def _shown(key: str) -> bool:
     shown = _SHOWN.get(key)
     if shown is None:
-        shown = not (key in ("tax.effect", "f1040.forms") or key.startswith("f1040.ira_taxable.")
-                     or (key.startswith("f5329.") and key.endswith(".items"))
-                     or (key.startswith("f8606.") and key.endswith(".roth_ordering")))
+        shown = not any(key.startswith(pre) and key.endswith(post) and len(key) > len(pre) + len(post)
+                        if w else key == pre for pre, w, post in _HIDDEN_PARTS)
         if len(_SHOWN) > 20_000:  # bounded: per-1099-R keys vary
             _SHOWN.clear()
         _SHOWN[key] = shown
@@ -66,10 +66,8 @@ def _money(x: Decimal) -> Any:
 
 def _default(x: Any) -> Any:
     """What orjson does not write itself (Decimal, set...), written as `plain` would."""
-    if x.__class__ is Decimal:  # most calls: the same as _money, inline
-        s = str(x)
-        if "E" not in s:
-            return s if "." in s else int(s)
+    if x.__class__ is Decimal:  # most calls
+        return _money(x)
     return plain(x)
 
 

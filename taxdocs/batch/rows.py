@@ -43,8 +43,9 @@ def summary_row(rec: Any, res: Any, lines: dict, findings: list, pdfs: list[str]
     return row
 
 
-def error_row(rec: Any, error: dict) -> dict:
-    return {"id": rec.id, "source": rec.source, "status": "error", "reason": error["reason"],
+def error_row(error: dict) -> dict:
+    """The summary row of a record in error (a bad record or a duplicate id), from its errors.jsonl entry."""
+    return {"id": error["id"], "source": error["source"], "status": "error", "reason": error["reason"],
             "field": error.get("field", "")}
 
 

@@ -23,7 +23,8 @@ from taxdocs.batch import summary
 from taxdocs.batch.engines import DaskEngine, LocalEngine, default_workers
 from taxdocs.batch.progress import Progress
 from taxdocs.batch.reader import Record, open_input
-from taxdocs.batch.state import State, dup_row, outputs_exist
+from taxdocs.batch.rows import error_row
+from taxdocs.batch.state import State, outputs_exist
 from taxdocs.batch.worker import (DIR_MODE, RETURNS_DIR, Context, checks_available, ensure_dir,
                                   write_outputs)
 from taxdocs.errors import TaxdocsError
@@ -202,7 +203,7 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
                 if first is not None or (old is not None and old["run"] == state.run):
                     err = _dup_error(rec, first[1] if first else old["source"])
                     state.duplicate(seq, rec.id, rec.source, err)
-                    digest.add(dup_row(err), seq)
+                    digest.add(error_row(err), seq)
                     tally.duplicates += 1
                     prog.update("error")
                     continue

@@ -24,7 +24,7 @@ from typing import Iterator, Optional
 
 import orjson
 
-from taxdocs.batch.rows import CSV_COLUMNS, csv_line
+from taxdocs.batch.rows import CSV_COLUMNS, csv_line, error_row
 from taxdocs.errors import TaxdocsError
 
 STATE_DIR = ".taxdocs-batch"
@@ -154,7 +154,7 @@ class State:
             if line is not None:
                 yield line
             else:
-                yield csv_line(orjson.loads(row) if row is not None else dup_row(orjson.loads(err)))
+                yield csv_line(orjson.loads(row) if row is not None else error_row(orjson.loads(err)))
 
     def errors(self) -> Iterator[dict]:
         q = ("SELECT seq, error FROM records WHERE run = ? AND status = 'error' UNION ALL "
@@ -168,12 +168,6 @@ class State:
             self.db.close()
         finally:
             self._lock.close()
-
-
-def dup_row(error: dict) -> dict:
-    """The summary row of a duplicate record (from its errors.jsonl entry)."""
-    return {"id": error["id"], "source": error["source"], "status": "error", "reason": error["reason"],
-            "field": error.get("field", "")}
 
 
 def outputs_exist(returns: Path, names: list[str]) -> bool:

@@ -6,7 +6,6 @@ findings and the first records needing attention). Memory stays flat; files are 
 """
 from __future__ import annotations
 
-import csv
 import heapq
 import html
 import io
@@ -71,16 +70,12 @@ class Digest:
         self.errors: list = []      # max-heap of (-n, row): the first TOP_RETURNS records in error
         self.sums: Counter = Counter()
         self.first: dict[str, int] = {}  # code -> first row raising it (ties in the top list)
-        self.n = 0
 
     def top_codes(self) -> list[str]:
         """The findings raised most often; a tie goes to the one raised first in the input."""
         return sorted(self.codes, key=lambda c: (-self.codes[c], self.first[c]))[:TOP_FINDINGS]
 
-    def add(self, r: dict, n: int | None = None) -> None:
-        if n is None:
-            n = self.n
-        self.n = n + 1
+    def add(self, r: dict, n: int) -> None:
         if r.get("status") == "error":
             if len(self.errors) < TOP_RETURNS:
                 heapq.heappush(self.errors, (-n, r))
@@ -106,14 +101,8 @@ class Digest:
                 heapq.heapreplace(self.attention, item)
 
 
-def write_html(path: Path, rows: Iterator[dict] | Digest, tally: dict, title: str) -> None:
+def write_html(path: Path, d: Digest, tally: dict, title: str) -> None:
     """Totals, the findings most often raised, and the returns needing attention first."""
-    if isinstance(rows, Digest):
-        d = rows
-    else:
-        d = Digest()
-        for r in rows:
-            d.add(r)
     codes, returns_with, severity, sums = d.codes, d.returns_with, d.severity, d.sums
     errors = [r for _, r in sorted(d.errors, key=lambda it: -it[0])]
     attention = [it[2] for it in sorted(d.attention, key=lambda it: it[0], reverse=True)]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from taxdocs.batch.reader import Record, scrub
-from taxdocs.batch.rows import ROW_LINES, SEVERITIES, csv_line, error_row, summary_row  # noqa: F401
+from taxdocs.batch.rows import csv_line, error_row, summary_row
 from taxdocs.core.files import write_atomic as _write
 
 RETURNS_DIR = "returns"
@@ -221,7 +221,7 @@ def process(rec: Record, ctx: Context, digest: str = "") -> dict:
     if error is not None:
         out["status"] = "error"
         out["error"] = error
-        out["row"] = {**(row or {}), **error_row(rec, error)}
+        out["row"] = {**(row or {}), **error_row(error)}
     else:
         assert row is not None
         attention = row["errors"] + row["warnings"]
@@ -234,7 +234,7 @@ def process(rec: Record, ctx: Context, digest: str = "") -> dict:
             write_outputs(Path(ctx.outdir), named)
         except OSError as e:
             err = _internal(rec, "writing the outputs", e)
-            return {**out, "status": "error", "error": err, "outputs": [], "row": error_row(rec, err), "csv": None}
+            return {**out, "status": "error", "error": err, "outputs": [], "row": error_row(err), "csv": None}
     else:
         out["files"] = named
     try:

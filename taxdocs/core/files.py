@@ -32,7 +32,6 @@ def write_atomic(path: str | Path, data: bytes | str, mode: int = FILE_MODE, fsy
     return Path(path)
 
 
-
 _COUNTER = itertools.count()
 
 

@@ -270,10 +270,7 @@ class Form:
         return self._keys[line]
 
     def line(self, line: str, label: str, cite: str, formula: str, fn: Callable[[Graph], Any]) -> None:
-        key, g = self._keys[line], self.g
-        g.defs[key] = (label, cite, formula, fn)  # Graph.define, inline (~80 per return)
-        if key in g.vals:
-            g._forget(key)
+        self.g.define(self._keys[line], label, cite, formula, fn)
 
     def __getitem__(self, line: str) -> Any:
         return self.g[self._keys[line]]

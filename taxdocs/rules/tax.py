@@ -48,25 +48,37 @@ def _dec(x: Any) -> Decimal:
     return Decimal(x)
 
 
-_SCHEDULES: dict[tuple[int, str], tuple[YearParams, list]] = {}
+_SCHEDULES: dict[tuple[int, str], list] = {}
+
+
+def _year_schedule(status: str, params: YearParams) -> list:
+    """[params, intervals, source or None until asked] of a year's schedule, once per loaded year."""
+    hit = _SCHEDULES.get((id(params), status))
+    if hit is None or hit[0] is not params:  # a year's params are loaded once and kept
+        if len(_SCHEDULES) > 64:
+            _SCHEDULES.clear()
+        hit = _SCHEDULES[(id(params), status)] = [params, _bounds(params.brackets[status]), None]
+    return hit
+
+
+def brackets_source(status: str, params: YearParams) -> str:
+    """Where the year's brackets for `status` come from (its data file's reference)."""
+    hit = _year_schedule(status, params)
+    if hit[2] is None:
+        hit[2] = params.source(f"brackets.{status}")
+    return hit[2]
+
+
+def _bounds(brackets) -> list[tuple[Decimal, Decimal | None, Decimal]]:
+    uppers = [b.lower for b in brackets[1:]] + [None]
+    return [(b.lower, u, b.rate) for b, u in zip(brackets, uppers)]
 
 
 def _intervals(status: str, params: Params) -> list[tuple[Decimal, Decimal | None, Decimal]]:
     if isinstance(params, YearParams):
-        hit = _SCHEDULES.get((id(params), status))
-        if hit is not None and hit[0] is params:  # a year's params are loaded once and kept
-            return hit[1]
-        brackets = params.brackets[status]
-    else:
-        brackets = check_schedule(tuple(
-            b if isinstance(b, Bracket) else Bracket(lower=b[0], rate=b[1]) for b in params))
-    uppers = [b.lower for b in brackets[1:]] + [None]
-    out = [(b.lower, u, b.rate) for b, u in zip(brackets, uppers)]
-    if isinstance(params, YearParams):
-        if len(_SCHEDULES) > 64:
-            _SCHEDULES.clear()
-        _SCHEDULES[(id(params), status)] = (params, out)
-    return out
+        return _year_schedule(status, params)[1]
+    return _bounds(check_schedule(tuple(
+        b if isinstance(b, Bracket) else Bracket(lower=b[0], rate=b[1]) for b in params)))
 
 
 def tax_on(taxable_income: Decimal, status: str, params: Params) -> Decimal:

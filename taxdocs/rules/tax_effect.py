@@ -2,20 +2,7 @@
 from __future__ import annotations
 
 from taxdocs.core.lines import Form
-from taxdocs.rules.tax import tax_effect
-
-
-_SOURCES: dict[tuple, tuple] = {}
-
-
-def _source(yp, status: str) -> str:
-    """Where this year's brackets come from (the parameter lookup, once per loaded year)."""
-    hit = _SOURCES.get((id(yp), status))
-    if hit is None or hit[0] is not yp:
-        if len(_SOURCES) > 64:
-            _SOURCES.clear()
-        hit = _SOURCES[(id(yp), status)] = (yp, yp.source(f"brackets.{status}"))
-    return hit[1]
+from taxdocs.rules.tax import brackets_source, tax_effect
 
 
 def declare(res, yp) -> None:
@@ -29,7 +16,7 @@ def declare(res, yp) -> None:
         g.fact("tax.brackets", None, f"{sc.tax_year} brackets", "no tax-year data file", "missing",
                f"no bracket data for {sc.tax_year}: the tax effect is not computed")
     else:
-        g.fact("tax.brackets", yp.brackets[status], f"{sc.tax_year} brackets, {status}", _source(yp, status))
+        g.fact("tax.brackets", yp.brackets[status], f"{sc.tax_year} brackets, {status}", brackets_source(status, yp))
     f.line("effect", "Tax effect of the retirement income", "IRC §1(j); taxdocs/params/<year>.yaml",
            "tax(other + retirement) - tax(other), by bracket",
            lambda g: tax_effect(g["income.other_taxable_income"], g["f1040.retirement_taxable"], status, yp)

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from taxdocs.entry import prestart
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -29,10 +27,6 @@ def _started_in_child(argv: list[str]) -> bool:
 ])
 def test_prestart_only_for_a_local_batch(argv, started):
     assert _started_in_child(argv) is started
-
-
-def test_prestart_ignores_other_commands_in_process():
-    prestart(["taxdocs", "explain"])  # returns at once, starts nothing
 
 
 def test_python_m_taxdocs_runs_a_batch(tmp_path):
