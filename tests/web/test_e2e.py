@@ -185,7 +185,10 @@ def test_mistakes_are_shown_next_to_the_fields(page, live_server, artifacts):
     page.press('[name="forms_1099r[0].box1"]', "Enter")
     page.wait_for_selector(".error-summary")
     summary = page.locator(".error-summary")
-    assert summary.evaluate("el => el === document.activeElement"), "the summary gets the focus"
+    from playwright.sync_api import expect
+    # web.js moves the focus on DOMContentLoaded, which can come after the element appears
+    # (a deferred script): expect retries until it comes, and fails if it never does.
+    expect(summary, "the summary gets the focus").to_be_focused(timeout=5000)
     box1 = page.locator(".field.has-error").filter(has=page.locator('[name="forms_1099r[0].box1"]'))
     assert "Enter an amount in dollars" in box1.inner_text()
     assert page.locator('[name="forms_1099r[0].box1"]').get_attribute("aria-invalid") == "true"
