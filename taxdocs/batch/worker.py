@@ -50,8 +50,8 @@ def ensure_dir(path: Path) -> None:
 
 
 def write_atomic(directory: Path, name: str, data: bytes) -> None:
-    """temp file in the same directory (0o600) + os.replace: a reader (or a rerun after
-    SIGKILL) sees the old file or the new one, never half of one."""
+    """core.files.write_atomic (0o600): a reader (or a rerun after SIGKILL) sees the old file or
+    the new one, never half of one."""
     _write(os.path.join(directory, name), data, FILE_MODE, fsync=False)
 
 

@@ -1,8 +1,8 @@
 """Findings out: readable text grouped by severity, JSON, and the HTML/PDF report.
 
 The HTML report is templates/findings.html (styled only by templates/base.css). Files are
-written atomically (a temporary file in the same directory, fsynced, then renamed) with mode
-0o600. Nothing here shows a full SSN: people appear by role, names and the last four digits.
+written atomically and fsynced (core.files.write_atomic) with mode 0o600. Nothing here shows
+a full SSN: people appear by role, names and the last four digits.
 """
 from __future__ import annotations
 
@@ -132,7 +132,7 @@ def render_pdf(html: str) -> bytes:
 
 
 def write_atomic(path: str | Path, data: bytes | str, mode: int = 0o600) -> Path:
-    """Write to a temporary file beside `path`, fsync, chmod, then rename over it."""
+    """Atomically, fsynced, owner-only (core.files.write_atomic)."""
     from taxdocs.core.files import write_atomic as _write
     return _write(path, data, mode)
 

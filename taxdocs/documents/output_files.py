@@ -6,8 +6,8 @@
 
 Names keep only [A-Za-z0-9._-]: no directory part, no "..", no leading dot or dash, so
 an output can neither escape OUTDIR nor hide itself or look like an option. Files are
-written to a temporary file in the same directory, fsynced, set to 0o600 and moved into
-place with os.replace, so a reader never sees half a PDF. Directories this module
+written atomically, fsynced and 0o600 (core.files.write_atomic), so a reader never sees half
+a PDF. Directories this module
 creates get 0o700; an existing OUTDIR keeps its permissions.
 """
 from __future__ import annotations
