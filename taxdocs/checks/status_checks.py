@@ -27,6 +27,25 @@ def early_tax(ctx: Ctx) -> list[Finding]:
     return out
 
 
+def exceptions_refused(ctx: Ctx) -> list[Finding]:
+    """Exceptions claimed that Form 5329 cannot take: not for this kind of account, or 09 beyond its limit."""
+    out = []
+    for who, _ in ctx.sc.people():
+        limit = ctx.gp.limits.first_time_homebuyer_lifetime.value
+        for item in ctx.line(f"f5329.{who}.items") or []:
+            what = "Roth IRA distributions" if item.form_id == "roth" else item.form_id
+            for r in item.refused:
+                if r[0] == "account":
+                    why = (f"exception {r[1]} ({r[2]}) does not apply to "
+                           f"{'plan' if item.account == 'plan' else 'IRA'} distributions, so it was not applied")
+                else:
+                    why = (f"exception 09 was claimed for {money(r[2])}, but the {money(limit)} lifetime first-time "
+                           f"homebuyer limit leaves {money(r[3])} after earlier use; only that was applied")
+                out.append(make("EXCEPTION_NOT_ALLOWED", item.form_id, ctx.fpath(item.form_id, "exceptions"),
+                                form=what, number=r[1], why=why, person=who))
+    return out
+
+
 def _shown(key: str, value) -> bool:
     if key.startswith("f1040.ira_taxable."):
         return False
@@ -95,4 +114,4 @@ def provisional(ctx: Ctx) -> list[Finding]:
 
 
 def check(ctx: Ctx) -> list[Finding]:
-    return early_tax(ctx) + provisional(ctx)
+    return early_tax(ctx) + exceptions_refused(ctx) + provisional(ctx)

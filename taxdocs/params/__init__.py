@@ -257,6 +257,14 @@ class Periods(_Frozen):
     homebuyer_redeposit_days: Period
 
 
+class LawDate(Sourced):
+    value: date
+
+
+class LawDates(_Frozen):
+    corrective_ira_earnings_exempt_after: LawDate
+
+
 class Rates(_Frozen):
     early_distribution: Amount
     simple_early: Amount
@@ -350,6 +358,7 @@ class ExceptionNumbers(Sourced):
 class GeneralParams(_Root):
     ages: Ages
     periods: Periods
+    law_dates: LawDates
     rates: Rates
     limits: Limits
     rmd: Rmd

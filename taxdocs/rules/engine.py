@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, Optional
 
 from taxdocs.core.dates import age_reached, date_at_age
 from taxdocs.core.lines import Graph
-from taxdocs.core.money import ZERO
+from taxdocs.core.money import ZERO, total, z
 from taxdocs.model.scenario import Account, Person, Scenario, UseKind
 from taxdocs.params import ParamsError, general, load_year
 from taxdocs.rules import (f1040, f5329, f8606, facts, rollovers, roth, simplified_method, tax_effect,
@@ -136,6 +136,8 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
             else:
                 tax_leg(leg)
 
+    _qcd_basis_limit(sc, forms, events)  # after the allocation: after-tax plan money rolled in is basis
+
     res = Result(sc, g, forms, groups, events, file)
     for info in forms.values():
         f = info.legs[0].form
@@ -207,6 +209,40 @@ def _qcd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, events: list[Event]
                             inferred="QCD above the annual limit")
                 leg.amount -= excess
                 forms[leg.form.id].legs.append(extra)
+            room = max(room - leg.amount, ZERO)
+
+
+def _qcd_basis_limit(sc: Scenario, forms: dict[str, FormInfo], events: list[Event]) -> None:
+    """A QCD comes first out of what would be taxable if every traditional, SEP and SIMPLE IRA were
+    paid out this year, and only that much can be a QCD (IRC §408(d)(8)(D); Pub. 590-B, QCDs). The rest
+    is a distribution of basis: kept, on Form 8606 line 7. Needs the basis and the Dec 31 value."""
+    for who, person in sc.people():
+        mine = [i for i in forms.values() if i.person == who and i.source in IRA_SOURCES]
+        qcds = sorted((l for i in mine for l in i.legs if l.kind == UseKind.qcd and l.valid),
+                      key=lambda l: forms[l.form.id].paid)
+        ira = person.ira
+        value = facts.year_end_value(ira)
+        if not qcds or value is None:  # nothing to limit, or LINE6_MISSING asks for the value
+            continue
+        basis = (z(ira.prior_basis) + ira.nondeductible_contributions - ira.nondeductible_after_year_end  # 8606 line 5
+                 + total(l.aftertax for i in forms.values() if i.person == who and i.source == Account.plan
+                         for l in i.legs if l.is_rollover and l.valid and l.to in IRA_SOURCES))
+        if basis <= 0:
+            continue
+        left = total(l.amount for i in mine for l in i.legs  # kept, given, converted this year
+                     if l.kept or (l.valid and (l.kind in (UseKind.qcd, UseKind.conversion)
+                                                or (l.is_rollover and l.to == Account.roth_ira))))
+        out = (ira.outstanding_rollovers if ira.outstanding_rollovers is not None
+               else total(l.amount for i in mine for l in i.legs if facts.is_outstanding(l, i.source, sc.tax_year)))
+        room = max(value + out + left - basis, ZERO)
+        for leg in qcds:
+            if leg.amount > room:
+                excess = leg.amount - room
+                events.append(Event("QCD_OVER_TAXABLE", leg.ref, {"amount": leg.amount, "excess": excess,
+                                                                   "pretax": room}, True))
+                leg.amount -= excess
+                forms[leg.form.id].legs.append(Leg(leg.form, leg.index, UseKind.cash, None, excess, None, use=leg.use,
+                                                   inferred="QCD above the IRAs' pre-tax money: basis paid out"))
             room = max(room - leg.amount, ZERO)
 
 

@@ -2,7 +2,9 @@
 
 Line 1 holds early distributions includible in income that box 7 does not already show as
 excepted (codes 2, 3, 4, Q, T need no Form 5329); conversions and rollovers are never on it.
-Roth IRA amounts: the taxable part (8606 line 25c) and conversion recapture (rules.md §7.2).
+Roth IRA amounts: the taxable part (8606 line 25c), conversion recapture (rules.md §7.2) and the
+qualified first-time homebuyer amount (8606 line 20, excepted as 09). Exceptions claimed count only
+where the i5329 table allows them for the account, and 09 within its lifetime limit.
 """
 from __future__ import annotations
 
@@ -12,19 +14,34 @@ from decimal import Decimal
 from taxdocs.core.dates import date_at_age
 from taxdocs.core.lines import Form
 from taxdocs.core.money import ZERO, dollars, z
-from taxdocs.model.scenario import Account
-from taxdocs.rules.facts import payer_excepted
+from taxdocs.model.scenario import Account, UseKind
+from taxdocs.rules.facts import earnings_share, payer_excepted
 from taxdocs.rules.legs import IRA_SOURCES
 
 
 @dataclass
 class EarlyItem:
     form_id: str
-    kind: str                 # ira | plan | roth | recapture | irr
+    kind: str                 # ira | plan | roth | recapture | homebuyer | irr | returned (before SECURE 2.0 §333)
     amount: Decimal           # includible in income, early
     simple: bool = False      # code S: 25% instead of 10%
     excepted: Decimal = ZERO
     numbers: list[str] = field(default_factory=list)
+    refused: list[tuple] = field(default_factory=list)  # ("account", number, meaning) | ("limit", "09", claimed, room)
+
+    @property
+    def account(self) -> str:
+        """The i5329 exception table's columns: IRA or qualified plan."""
+        return "plan" if self.kind in ("plan", "irr") else "ira"
+
+
+class _Claims:
+    """What the exceptions claimed may cover: numbers allowed for the account (i5329 line 2 table),
+    and 09 within one $10,000 lifetime limit, less earlier use and this year's 8606 line 20
+    (IRC §72(t)(2)(F), (t)(8)(D); Pub. 590-B "First home")."""
+
+    def __init__(self, allowed: dict, home_room: Decimal):
+        self.allowed, self.home_room = allowed, home_room
 
 
 def early_items(res, who: str, gp) -> list[EarlyItem]:
@@ -33,10 +50,22 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
     f8606 = f"f8606.{who}"
     dist = g[f"{who}.ira.distributions"]
     taxable_ira = g[f"{f8606}.line15c"] if g[f"{f8606}.part1_full"] else dist
+    claims = _Claims(gp.exception_numbers.for_year(res.scenario.tax_year),
+                     max(gp.limits.first_time_homebuyer_lifetime.value - person.roth.prior_homebuyer
+                         - z(g[f"{f8606}.line20"]), ZERO))
+    cutoff = gp.law_dates.corrective_ira_earnings_exempt_after.value
     for info in res.forms.values():
-        if info.person != who or not info.early or payer_excepted(info):
+        if info.person != who or not info.early:
             continue
         f = info.legs[0].form
+        if info.source in IRA_SOURCES | {Account.roth_ira} and info.paid <= cutoff:
+            # before SECURE 2.0 §333 the earnings on a returned IRA contribution were an early
+            # distribution (i5329 2016 line 1); codes 8/P do not except them
+            earned = sum((earnings_share(l) for l in info.legs if l.kind == UseKind.returned_contribution), ZERO)
+            if earned > 0:
+                out.append(_claim(EarlyItem(f.id, "returned", earned, simple="S" in f.box7), f.exceptions, claims))
+        if payer_excepted(info):
+            continue
         if info.source in IRA_SOURCES:
             kept = sum((l.amount for l in info.legs if l.kept), ZERO)
             amt = dollars(z(taxable_ira) * kept / dist) if dist else ZERO
@@ -53,7 +82,7 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
             out.append(EarlyItem(f.id, "irr", min(dollars(f.box10), kept_total)))
         if amt <= 0:
             continue
-        item = _claim(EarlyItem(f.id, kind, amt, simple="S" in f.box7), f.exceptions)
+        item = _claim(EarlyItem(f.id, kind, amt, simple="S" in f.box7), f.exceptions, claims)
         if kind == "plan" and not item.excepted and _separated_at_55(person, info, gp):
             item.excepted, item.numbers = amt, ["01"]  # IRC §72(t)(2)(A)(v)
         out.append(item)
@@ -69,14 +98,28 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
         for kind, amt in (("roth", t25), ("recapture", rec)):
             if amt <= 0:
                 continue
-            out.append(_claim(EarlyItem("roth", kind, amt), claimed))  # claimed on the Roth 1099-Rs
+            out.append(_claim(EarlyItem("roth", kind, amt), claimed, claims))  # claimed on the Roth 1099-Rs
+        l20 = dollars(z(g[f"{f8606}.line20"]) * share)
+        if l20 > 0:  # i5329 line 1: the 8606 line 20 amount goes on lines 1 and 2, exception 09
+            out.append(EarlyItem("roth", "homebuyer", l20, excepted=l20, numbers=["09"]))
     return out
 
 
-def _claim(item: EarlyItem, exceptions) -> EarlyItem:
-    """Exceptions claimed (i5329 line 2): each covers its amount, or all that is left when blank."""
+def _claim(item: EarlyItem, exceptions, claims: _Claims) -> EarlyItem:
+    """Exceptions claimed (i5329 line 2): each covers its amount, or all that is left when blank; only
+    numbers the i5329 table allows for the account ("does not apply to IRAs", "IRA distributions"),
+    and 09 only within the lifetime limit left."""
     for ex in exceptions:
+        spec = claims.allowed.get(ex.number)
+        if spec is not None and not getattr(spec, item.account):
+            item.refused.append(("account", ex.number, spec.meaning))
+            continue
         part = min(ex.amount if ex.amount is not None else item.amount, item.amount - item.excepted)
+        if ex.number == "09" and part > claims.home_room:
+            item.refused.append(("limit", "09", part, claims.home_room))
+            part = claims.home_room
+        if ex.number == "09" and part > 0:
+            claims.home_room -= part
         if part > 0:
             item.excepted += part
             item.numbers.append(ex.number)

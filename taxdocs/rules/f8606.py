@@ -99,9 +99,9 @@ def declare(res, who: str) -> None:
     stop23 = lambda: stop21() and f.z("23") > 0  # noqa: E731
     f.line("19", "Nonqualified Roth IRA distributions", "i8606 line 19", "from the 1099-Rs",
            lambda g: fact("roth.nonqualified") if p3() else None)
-    f.line("20", "Qualified first-time homebuyer expenses", "i8606 line 20", "min(expenses, $10,000 - earlier, L19)",
-           lambda g: min(fact("roth.homebuyer_expenses"), pos(fact("roth.homebuyer_limit") - fact("roth.prior_homebuyer")),
-                         f.z("19")) if p3() else None)
+    f.line("20", "Qualified first-time homebuyer expenses", "i8606 line 20; IRC §408A(d)(2)(A)(iv), (B)",
+           "min(expenses, $10,000 - earlier, L19); 0 until the 5-taxable-year period has passed",
+           lambda g: _line20(g, f, p, res.scenario.tax_year) if p3() else None)
     f.line("21", "Subtract line 20 from line 19", "8606 line 21", "L19 - L20, not below 0",
            lambda g: pos(f.z("19") - f.z("20")) if p3() else None)
     f.line("22", "Basis in Roth IRA contributions", "i8606 line 22", "prior basis + contributions for the year + designated Roth basis",
@@ -126,6 +126,25 @@ def declare(res, who: str) -> None:
     f.line("roth_ordering", "Roth ordering of this year's nonqualified distributions", "Reg. §1.408A-6 Q&A-8; rules.md §7.3",
            "contributions, then conversions FIFO (taxable part first), then earnings",
            lambda g: _ordering(g, f, p, res) if p3() else None)
+
+
+def _line20(g, f, p: str, year: int):
+    """A first-time homebuyer distribution is qualified (and goes here) only after the Roth 5-taxable-year
+    period (IRC §408A(d)(2)(A)(iv), (B); i8606 line 20). Before that, only the 10% may be excepted (Form
+    5329, exception 09)."""
+    expenses = g[f"{p}.roth.homebuyer_expenses"]
+    if expenses <= 0:
+        return ZERO
+    first, years = g[f"{p}.roth.first_year"], g[f"{p}.roth.qualified_years"]
+    if first is None:
+        g.provisional("first Roth IRA year not given: the 5-year period is taken as not passed (line 20 is 0)")
+        return ZERO
+    if year < first + years:
+        g.note(f"the 5-year period from {first} ends with {first + years - 1}: not a qualified distribution; "
+               "exception 09 on Form 5329 may still waive the 10%")
+        return ZERO
+    room = pos(g[f"{p}.roth.homebuyer_limit"] - g[f"{p}.roth.prior_homebuyer"])
+    return min(expenses, room, f.z("19"))
 
 
 def _capped(g, f, line: str):

@@ -61,25 +61,21 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
          "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in ira_kept) or "none"))
     returned = legs_where(lambda i, l: l.kind == UseKind.returned_contribution and i.source in IRA_SOURCES | {
         Account.roth_ira})
-    fact("ira.returned_earnings", total(_earnings_share(l) for _, l in returned),
+    fact("ira.returned_earnings", total(earnings_share(l) for _, l in returned),
          "Earnings on contributions returned by the due date (taxable; not on line 7)",
-         "derived (i1040 Exception 2; i8606 line 7): " + (", ".join(f"{l.ref} box 2a share {_earnings_share(l)}"
+         "derived (i1040 Exception 2; i8606 line 7): " + (", ".join(f"{l.ref} box 2a share {earnings_share(l)}"
                                                                      for _, l in returned) or "none"))
     fact("ira.early_distributions", total(l.amount for i, l in ira_kept if i.early and not payer_excepted(i)),
          "Of those, paid before 59½ with no exception shown in box 7", "derived: box 7 and birth date")
     fact("ira.converted", total(l.amount for _, l in conv), "Converted to Roth IRAs this year",
          "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in conv) or "none"))
-    # outstanding rollovers: paid in Y, deposited in Y+1 within the window (i8606 line 6)
-    outstanding = legs_where(lambda i, l: i.source in IRA_SOURCES and l.is_rollover and l.valid
-                             and l.to in IRA_SOURCES and l.deposited is not None and l.deposited.year > y)
+    outstanding = legs_where(lambda i, l: is_outstanding(l, i.source, y))
     auto_out = total(l.amount for _, l in outstanding)
     given_out = ira.outstanding_rollovers
     fact("ira.outstanding_rollovers", given_out if given_out is not None else auto_out,
          "Outstanding rollovers at year end", src("ira.outstanding_rollovers") if given_out is not None
          else "derived: " + (", ".join(f"{l.ref} deposited {l.deposited}" for _, l in outstanding) or "none"))
-    yev = ira.year_end_value
-    if yev is None and ira.year_end_accounts and all(a.value is not None for a in ira.year_end_accounts):
-        yev = total(a.value for a in ira.year_end_accounts)
+    yev = year_end_value(ira)
     if yev is None:
         fact("ira.year_end_value", ZERO, "Value of all traditional, SEP and SIMPLE IRAs on Dec 31",
              src("ira.year_end_value"), "missing", "not given (finding LINE6_MISSING)")
@@ -117,6 +113,8 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     fact("roth.prior_homebuyer", rf.prior_homebuyer, "Earlier homebuyer distributions", src("roth.prior_homebuyer"))
     fact("roth.homebuyer_limit", gp.limits.first_time_homebuyer_lifetime.value, "Lifetime homebuyer limit",
          gp.limits.first_time_homebuyer_lifetime.source)
+    fact("roth.qualified_years", gp.periods.roth_qualified_years.value, "Roth IRA 5-taxable-year period (years)",
+         gp.periods.roth_qualified_years.source)
     if rf.contribution_basis is None:
         st = "provisional" if nonq else "complete"
         fact("roth.contribution_basis", ZERO, "Regular Roth IRA contribution basis before this year",
@@ -149,7 +147,21 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     g.fact(f"{pre}.roth.layers", layers, "Conversion layers", src("roth.conversions"))
 
 
-def _earnings_share(leg) -> Decimal:
+def is_outstanding(leg, src, year: int) -> bool:
+    """An outstanding rollover: paid in the year, deposited in the next within the window (i8606 line 6)."""
+    return (src in IRA_SOURCES and leg.is_rollover and leg.valid and leg.to in IRA_SOURCES
+            and leg.deposited is not None and leg.deposited.year > year)
+
+
+def year_end_value(ira) -> Decimal | None:
+    """The Dec 31 value of all traditional, SEP and SIMPLE IRAs: as given, or the sum of the accounts
+    when every one has a value; None when not known (i8606 line 6)."""
+    if ira.year_end_value is None and ira.year_end_accounts and all(a.value is not None for a in ira.year_end_accounts):
+        return total(a.value for a in ira.year_end_accounts)
+    return ira.year_end_value
+
+
+def earnings_share(leg) -> Decimal:
     """Box 2a (the earnings) in proportion to the part of box 1 this leg returned."""
     f = leg.form
     if not f.box2a or not f.box1:
@@ -203,5 +215,7 @@ def declare_inherited(res, who: str, n: int, person: Person, gp) -> None:
         fact(name, ZERO, name.replace("_", " "), f"none for an inherited IRA: {none}")
     fact("roth.homebuyer_limit", gp.limits.first_time_homebuyer_lifetime.value, "Lifetime homebuyer limit",
          gp.limits.first_time_homebuyer_lifetime.source)
+    fact("roth.qualified_years", gp.periods.roth_qualified_years.value, "Roth IRA 5-taxable-year period (years)",
+         gp.periods.roth_qualified_years.source)
     g.fact(f"{key}.ira.use_worksheet_1_1", False, "Worksheet 1-1", f"not for an inherited IRA: {none}")
     g.fact(f"{key}.roth.layers", [], "Conversion layers", "none for an inherited IRA")

@@ -80,6 +80,11 @@ def check_eligible(leg: Leg, src: Account, person: Person, rmd_age: Optional[int
         out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, what="a substantially equal periodic payment", amount=leg.amount))
     if f.corrective:
         out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, what="a corrective distribution", amount=leg.amount))
+    if "S" in f.box7 and leg.to != Account.simple_ira:
+        # code S: paid in the SIMPLE IRA's first 2 years; only another SIMPLE IRA may take it
+        # (IRC §408(d)(3)(G); Notice 98-4 Q&A I-3; Reg. §1.408A-4 A-4(b): no conversion either)
+        out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, amount=leg.amount,
+                          what="a SIMPLE IRA distribution in its first 2 years (code S) going elsewhere than a SIMPLE IRA"))
     inherited = src in (Account.inherited_ira, Account.inherited_roth_ira) or "4" in f.box7
     # listed under inherited_iras = kept as an inherited IRA, not treated as the beneficiary's own
     nonspouse = f.nonspouse_beneficiary or (src == Account.inherited_ira and inherited_link(person, f) is not None)

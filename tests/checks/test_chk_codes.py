@@ -173,3 +173,28 @@ def test_code_s_after_two_years():
     assert [x.code for x in after] == ["CODE_S_AFTER_2_YEARS"] and "Mar 1, 2025" in after[0].message
     within = code_s(ctx, f, date(2025, 2, 28), date(2023, 3, 1))
     assert within == []
+
+
+# --- exceptions claimed that Form 5329 cannot take (i5329 line 2 table; IRC §72(t)(8)(D)) --------------------
+
+def test_exception_not_for_the_account():
+    """01 (separation at 55) is for plans, not IRAs: refused, and the 10% computed without it."""
+    data = scenario([ira_form("i", 20000, ("1",), box2a=20000, exceptions=[{"number": "01"}])],
+                    taxpayer=person(birth="1969-01-01", separated_from_service_year=2025, ira={"year_end_value": 1}))
+    f = only(run(data), "EXCEPTION_NOT_ALLOWED")
+    assert f.severity == "warning" and "does not apply to IRA distributions" in f.message
+    assert f.field == "forms_1099r[0].exceptions"
+    assert result(data).graph["f5329.taxpayer.line4"] == 2000
+    ok = scenario([ira_form("i", 20000, ("1",), box2a=20000, exceptions=[{"number": "03"}])],
+                  taxpayer=person(birth="1969-01-01", ira={"year_end_value": 1}))
+    assert "EXCEPTION_NOT_ALLOWED" not in codes(run(ok))
+
+
+def test_exception_09_beyond_the_lifetime_limit():
+    data = scenario([ira_form("i", 8000, ("1",), box2a=8000, exceptions=[{"number": "09"}])],
+                    taxpayer=person(birth="1985-01-01", ira={"year_end_value": 1}, roth={"prior_homebuyer": 6000}))
+    f = only(run(data), "EXCEPTION_NOT_ALLOWED")
+    assert "lifetime" in f.message and "$4,000" in f.message
+    within = scenario([ira_form("i", 4000, ("1",), box2a=4000, exceptions=[{"number": "09"}])],
+                      taxpayer=person(birth="1985-01-01", ira={"year_end_value": 1}, roth={"prior_homebuyer": 6000}))
+    assert "EXCEPTION_NOT_ALLOWED" not in codes(run(within))

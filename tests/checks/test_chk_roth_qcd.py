@@ -140,3 +140,24 @@ def test_qcd_from_sep():
     f = only(run(qcd(source="sep_ira")), "QCD_FROM_SEP_SIMPLE")
     assert f.severity == "warning" and "SEP IRA" in f.message
     assert "QCD_FROM_SEP_SIMPLE" not in codes(run(qcd(source="traditional_ira")))
+
+
+# --- a QCD above what would be taxable (IRC §408(d)(8)(D)) -------------------------------------------------
+
+def _qcd(amount, basis, value):
+    return scenario([ira_form("q", amount, ("7",), paid="2025-11-01", box2a=amount, box2b_not_determined=True,
+                              uses=[{"kind": "qcd", "amount": amount}])],
+                    taxpayer=person(birth="1950-01-01", ira={"prior_basis": basis, "year_end_value": value}))
+
+
+def test_qcd_over_taxable():
+    """30,000 in IRAs with 10,000 basis: only 20,000 could have been taxable; 5,000 of a 25,000 QCD is basis."""
+    f = only(run(_qcd(25000, 10000, 5000)), "QCD_OVER_TAXABLE")
+    assert f.severity == "warning" and "$5,000" in f.message and "$20,000" in f.message
+    g = result(_qcd(25000, 10000, 5000)).graph
+    assert (g["f8606.taxpayer.line7"], g["f8606.taxpayer.line14"], g["f1040.line4b"]) == (5000, 5000, 0)
+
+
+def test_qcd_within_pretax_money_or_without_basis():
+    assert "QCD_OVER_TAXABLE" not in codes(run(_qcd(20000, 10000, 10000)))  # exactly the pre-tax money
+    assert "QCD_OVER_TAXABLE" not in codes(run(_qcd(25000, 0, 5000)))       # no basis: all of it is pre-tax
