@@ -282,3 +282,32 @@ def test_line_20_waits_for_the_first_roth_year():
     g = run(data).graph
     assert g[P + "line20"] == 0 and g.status(P + "line20") == "provisional"
     assert "first Roth IRA year not given" in " ".join(g.node(P + "line20").notes)
+
+
+def test_an_exception_amount_covers_that_much_in_all():
+    # 08 claimed for 3,000 on a Roth 1099-R: it covers 3,000 across the taxable part (4,000) and the
+    # recapture of the 2023 conversion (5,000), not 3,000 of each (i5329 line 2: the amount excepted)
+    data = scenario(2025, [form("r", 10000, ["J"], "2025-05-01", exceptions=[{"number": "08", "amount": 3000}])],
+                    taxpayer=person(birth="1985-01-01", roth={
+                        "first_contribution_year": 2020, "contribution_basis": 1000,
+                        "conversions": [{"year": 2023, "amount": 5000, "taxable": 5000}]}))
+    g = run(data).graph
+    assert (g[F + "line1"], g[F + "line2"], g[F + "line4"]) == (9000, 3000, 600)
+
+
+def test_code_p_earnings_belong_to_the_prior_year():
+    # code P: the earnings are taxable in the year before the payment (i1099r), so this year's
+    # Form 5329 does not take them, before SECURE 2.0 §333 or after
+    data = scenario(2021, [form("r", 1100, ["1", "P"], "2021-03-01", ira=True, box2a=100)],
+                    taxpayer=person(birth="1985-01-01", ira={"year_end_value": 5000}))
+    assert run(data).graph[F + "line1"] == 0
+
+
+def test_homebuyer_expenses_waive_the_10_percent_without_typing_09():
+    # AUD-13's facts without the 09 entry: the stated expenses are the exception (IRC §72(t)(2)(F))
+    data = scenario(2025, [form("r", 15000, ["J"], "2025-05-01")],
+                    taxpayer=person(birth="1990-01-01", roth={"first_contribution_year": 2022, "contribution_basis": 5000,
+                                                              "homebuyer_expenses": 15000}))
+    g = run(data).graph
+    assert (g[P + "line20"], g[F + "line1"], g[F + "line2"], g[F + "line4"]) == (0, 10000, 10000, 0)
+    assert g[F + "line2_exception"] == "09"

@@ -35,8 +35,10 @@ def test_both_ways_write_replace_and_leave_nothing_else(tmp_path, monkeypatch, t
     from taxdocs.core import files
     if not tmpfile:
         monkeypatch.setattr(files, "_TMPFILE", 0)
-    elif not files._TMPFILE:
-        pytest.skip("no O_TMPFILE on this platform")
+    elif files._LINKAT is None:
+        pytest.skip("no O_TMPFILE / linkat on this platform")
+    else:  # the unnamed-file way must be the one taken: the temp-file way refuses
+        monkeypatch.setattr(files, "_create_temp", lambda *a: pytest.fail("went the temp + rename way"))
     p = tmp_path / "r.json"
     write_atomic(p, b"first")
     write_atomic(p, b"second, longer")  # the target exists: replaced whole
@@ -49,8 +51,8 @@ def test_both_ways_write_replace_and_leave_nothing_else(tmp_path, monkeypatch, t
 def test_a_file_system_without_o_tmpfile_falls_back_and_is_remembered(tmp_path, monkeypatch):
     import errno
     from taxdocs.core import files
-    if not files._TMPFILE:
-        pytest.skip("no O_TMPFILE on this platform")
+    if files._LINKAT is None:
+        pytest.skip("no O_TMPFILE / linkat on this platform")
     real_open, refused = os.open, []
 
     def fake_open(path, flags, *a, **k):

@@ -47,8 +47,32 @@ def _fill(fd: int, data: bytes, mode: int, fsync: bool) -> None:
 
 _TMPFILE = getattr(os, "O_TMPFILE", 0)
 _UNSUPPORTED = (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.EXDEV, errno.ENOENT, errno.EPERM)
-_PROC: dict[int, int] = {}        # pid -> fd of /proc/self/fd (per process: a forked child has its own)
 _NO_TMPFILE: set[str] = set()     # directories whose file system refused
+_AT_FDCWD, _AT_SYMLINK_FOLLOW = -100, 0x400  # <fcntl.h>, Linux
+
+
+def _libc_linkat():
+    """linkat(2) with AT_SYMLINK_FOLLOW on /proc/self/fd/N names an O_TMPFILE file; os.link cannot ask
+    for it without a directory fd, and a cached one can go stale (closed, reused, forked)."""
+    if not _TMPFILE:
+        return None
+    try:
+        import ctypes
+        fn = ctypes.CDLL(None, use_errno=True).linkat
+        fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        return fn, ctypes.get_errno
+    except (OSError, AttributeError, ImportError):
+        return None
+
+
+_LINKAT = _libc_linkat()
+
+
+def _link(fd: int, path: str) -> None:
+    fn, get_errno = _LINKAT
+    if fn(_AT_FDCWD, f"/proc/self/fd/{fd}".encode(), _AT_FDCWD, os.fsencode(path), _AT_SYMLINK_FOLLOW) != 0:
+        e = get_errno()
+        raise OSError(e, os.strerror(e), path)  # FileExistsError for EEXIST
 
 
 def _write_linked(target: str, data: bytes, mode: int, fsync: bool) -> bool:
@@ -56,10 +80,9 @@ def _write_linked(target: str, data: bytes, mode: int, fsync: bool) -> bool:
     name, or (the target exists) under a temp name renamed over it. False: not possible here (no
     O_TMPFILE, no /proc), nothing written; the caller goes the portable way."""
     head = os.path.dirname(target) or "."
-    if head in _NO_TMPFILE:
+    if _LINKAT is None or head in _NO_TMPFILE:
         return False
     try:
-        proc = _proc_fd()
         fd = os.open(head, _TMPFILE | os.O_WRONLY | os.O_CLOEXEC, mode)
     except OSError as e:
         if e.errno in _UNSUPPORTED and os.path.isdir(head):
@@ -67,20 +90,20 @@ def _write_linked(target: str, data: bytes, mode: int, fsync: bool) -> bool:
         return False  # (a missing directory: the portable way says so)
     try:
         _fill(fd, data, mode, fsync)
-        try:  # linkat(AT_SYMLINK_FOLLOW) on /proc/self/fd/N: the only way to name an O_TMPFILE file
-            os.link(str(fd), target, src_dir_fd=proc)
+        try:
+            _link(fd, target)
             return True
         except FileExistsError:
             pass
         except OSError as e:
             if e.errno not in _UNSUPPORTED:
                 raise
-            _NO_TMPFILE.add(head)  # linking refused here: the unnamed file goes with its fd
+            _NO_TMPFILE.add(head)  # linking refused here (no /proc?): the unnamed file goes with its fd
             return False
         while True:  # the target exists: link under a temp name, then rename over it (atomic)
             tmp = os.path.join(head, f".{os.path.basename(target)}.{os.getpid()}.{next(_COUNTER)}.tmp")
             try:
-                os.link(str(fd), tmp, src_dir_fd=proc)
+                _link(fd, tmp)
                 break
             except FileExistsError:
                 continue
@@ -92,14 +115,6 @@ def _write_linked(target: str, data: bytes, mode: int, fsync: bool) -> bool:
         return True
     finally:
         os.close(fd)
-
-
-def _proc_fd() -> int:
-    pid = os.getpid()
-    fd = _PROC.get(pid)
-    if fd is None:
-        fd = _PROC[pid] = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    return fd
 
 
 _COUNTER = itertools.count()

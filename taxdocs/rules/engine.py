@@ -234,12 +234,13 @@ def _qcd_basis_limit(sc: Scenario, forms: dict[str, FormInfo], events: list[Even
                                                 or (l.is_rollover and l.to == Account.roth_ira))))
         out = (ira.outstanding_rollovers if ira.outstanding_rollovers is not None
                else total(l.amount for i in mine for l in i.legs if facts.is_outstanding(l, i.source, sc.tax_year)))
-        room = max(value + out + left - basis, ZERO)
+        pretax = max(value + out - ira.repayments_treated_as_rollovers + left - basis, ZERO)  # 8606 line 6 terms
+        room = pretax
         for leg in qcds:
             if leg.amount > room:
                 excess = leg.amount - room
                 events.append(Event("QCD_OVER_TAXABLE", leg.ref, {"amount": leg.amount, "excess": excess,
-                                                                   "pretax": room}, True))
+                                                                   "pretax": pretax, "earlier": pretax - room}, True))
                 leg.amount -= excess
                 forms[leg.form.id].legs.append(Leg(leg.form, leg.index, UseKind.cash, None, excess, None, use=leg.use,
                                                    inferred="QCD above the IRAs' pre-tax money: basis paid out"))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from taxdocs.core.dates import date_at_age
 from taxdocs.core.lines import Form
 from taxdocs.core.money import ZERO, dollars, z
-from taxdocs.model.scenario import Account, UseKind
+from taxdocs.model.scenario import Account, Exception10, UseKind
 from taxdocs.rules.facts import earnings_share, payer_excepted
 from taxdocs.rules.legs import IRA_SOURCES
 
@@ -42,6 +42,13 @@ class _Claims:
 
     def __init__(self, allowed: dict, home_room: Decimal):
         self.allowed, self.home_room = allowed, home_room
+        self.used: dict[int, Decimal] = {}  # exception claimed with an amount -> how much items took
+
+    def left(self, ex, item_left: Decimal) -> Decimal:
+        """An amount claimed covers that much in all (over the Roth items, or a form's items); blank: all."""
+        if ex.amount is None:
+            return item_left
+        return min(max(ex.amount - self.used.get(id(ex), ZERO), ZERO), item_left)
 
 
 def early_items(res, who: str, gp) -> list[EarlyItem]:
@@ -58,9 +65,9 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
         if info.person != who or not info.early:
             continue
         f = info.legs[0].form
-        if info.source in IRA_SOURCES | {Account.roth_ira} and info.paid <= cutoff:
+        if info.source in IRA_SOURCES | {Account.roth_ira} and info.paid <= cutoff and "8" in f.box7:
             # before SECURE 2.0 §333 the earnings on a returned IRA contribution were an early
-            # distribution (i5329 2016 line 1); codes 8/P do not except them
+            # distribution (i5329 2016 line 1); code 8: taxable this year (code P: the prior year's return)
             earned = sum((earnings_share(l) for l in info.legs if l.kind == UseKind.returned_contribution), ZERO)
             if earned > 0:
                 out.append(_claim(EarlyItem(f.id, "returned", earned, simple="S" in f.box7), f.exceptions, claims))
@@ -95,6 +102,11 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
         rec = dollars(order.recapture_base * share) if order else ZERO
         claimed = [ex for info in res.forms.values() if info.person == who and info.early
                    and info.source == Account.roth_ira for ex in info.legs[0].form.exceptions]
+        home = person.roth.homebuyer_expenses - z(g[f"{f8606}.line20"])
+        if home > 0 and not any(ex.number == "09" for ex in claimed):
+            # expenses stated but not qualified (5-year period): exception 09 still waives the 10%
+            # (IRC §72(t)(2)(F)), as 01 is applied for plans from the facts
+            claimed.append(Exception10(number="09", amount=home))
         for kind, amt in (("roth", t25), ("recapture", rec)):
             if amt <= 0:
                 continue
@@ -114,13 +126,14 @@ def _claim(item: EarlyItem, exceptions, claims: _Claims) -> EarlyItem:
         if spec is not None and not getattr(spec, item.account):
             item.refused.append(("account", ex.number, spec.meaning))
             continue
-        part = min(ex.amount if ex.amount is not None else item.amount, item.amount - item.excepted)
+        part = claims.left(ex, item.amount - item.excepted)
         if ex.number == "09" and part > claims.home_room:
             item.refused.append(("limit", "09", part, claims.home_room))
             part = claims.home_room
-        if ex.number == "09" and part > 0:
-            claims.home_room -= part
         if part > 0:
+            if ex.number == "09":
+                claims.home_room -= part
+            claims.used[id(ex)] = claims.used.get(id(ex), ZERO) + part
             item.excepted += part
             item.numbers.append(ex.number)
     return item

@@ -161,3 +161,12 @@ def test_qcd_over_taxable():
 def test_qcd_within_pretax_money_or_without_basis():
     assert "QCD_OVER_TAXABLE" not in codes(run(_qcd(20000, 10000, 10000)))  # exactly the pre-tax money
     assert "QCD_OVER_TAXABLE" not in codes(run(_qcd(25000, 0, 5000)))       # no basis: all of it is pre-tax
+
+
+def test_qcd_over_taxable_counts_earlier_qcds():
+    """Two QCDs of 15,000; 25,000 pre-tax (35,000 - 10,000 basis): the second is 5,000 over."""
+    data = scenario([ira_form(f"q{i}", 15000, ("7",), paid=f"2025-0{i + 5}-01", box2a=15000, box2b_not_determined=True,
+                              uses=[{"kind": "qcd", "amount": 15000}]) for i in (1, 2)],
+                    taxpayer=person(birth="1950-01-01", ira={"prior_basis": 10000, "year_end_value": 5000}))
+    f = only(run(data), "QCD_OVER_TAXABLE")
+    assert f.record == "q2" and "$25,000" in f.message and "$15,000 of that" in f.message and "$5,000" in f.message
