@@ -42,3 +42,17 @@ def lines(data) -> dict:
 
 def D(x) -> Decimal:
     return Decimal(str(x))
+
+
+def assert_example(name, res, expected):
+    """Each expected line (amounts compared as Decimals); "events": the codes of events not accepted."""
+    g = res.graph
+    for key, want in expected.items():
+        if key == "events":
+            assert [e.code for e in res.events if not e.accepted] == want, f"{name} events"
+            continue
+        got = g[key]
+        if isinstance(want, (int, Decimal)) and not isinstance(want, bool):
+            assert got is not None and Decimal(got) == Decimal(want), f"{name} {key}: got {got}, want {want}"
+        else:
+            assert got == want, f"{name} {key}: got {got}, want {want}"

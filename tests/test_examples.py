@@ -3,11 +3,10 @@
 Expected figures are the source's (S) or the rule base's derivation (D) named in each row,
 never the program's own output.
 """
-from decimal import Decimal
 
 import pytest
 
-from builders import D, form, lines, person, run, scenario
+from builders import D, assert_example, form, lines, person, run, scenario
 
 P = "f8606.taxpayer."
 
@@ -129,14 +128,7 @@ CASES = {
 @pytest.mark.parametrize("name", list(CASES))
 def test_example(name):
     data, expected = CASES[name]
-    res = run(data)
-    g = res.graph
-    for key, want in expected.items():
-        got = g[key]
-        if isinstance(want, (int, Decimal)) and not isinstance(want, bool):
-            assert got is not None and Decimal(got) == Decimal(want), f"{name} {key}: got {got}, want {want}"
-        else:
-            assert got == want, f"{name} {key}: got {got}, want {want}"
+    assert_example(name, run(data), expected)
 
 
 def test_ex12_ordering_reaches_2016_taxable_layer():
