@@ -120,6 +120,20 @@ def cpu_per_return(season: Path, forms_dir: Path | None, n: int = 1000) -> dict:
     return out
 
 
+def reference_loop(reps: int = 5) -> float:
+    """Milliseconds for a fixed pure-Python loop (best of `reps`): how fast this machine's CPU is right
+    now. On this 2-core VM it swings between ~110 and ~240 ms from minute to minute (the host), and the
+    batch figures swing with it; compare runs at similar values."""
+    best = float("inf")
+    for _ in range(reps):
+        t = time.process_time()
+        s = 0
+        for i in range(3_000_000):
+            s += i & 7
+        best = min(best, time.process_time() - t)
+    return round(best * 1000, 1)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=10_000)
@@ -135,8 +149,9 @@ def main() -> None:
     cores = len(os.sched_getaffinity(0))
     wargs = ["--workers", str(a.workers)] if a.workers else []
     res: dict = {"cores": cores, "workers": a.workers or cores, "python": sys.version.split()[0],
-                 "load_before": os.getloadavg()[0]}
-    print(f"{cores} cores, Python {res['python']}, load average {res['load_before']:.2f}", flush=True)
+                 "load_before": os.getloadavg()[0], "reference_loop_ms_before": reference_loop()}
+    print(f"{cores} cores, Python {res['python']}, load average {res['load_before']:.2f}, reference loop "
+          f"{res['reference_loop_ms_before']} ms (lower = faster CPU right now)", flush=True)
 
     season = work / f"season-{a.n}.jsonl"
     t = time.perf_counter()
@@ -182,6 +197,8 @@ def main() -> None:
               f"{a.big:,} returns -> {round(tree / 2**20)} MB peak RSS (whole process tree; largest process "
               f"{round(one / 2**20)} MB); {a.big:,} at {a.big / secs:,.0f} returns/s", flush=True)
     res["load_after"] = os.getloadavg()[0]
+    res["reference_loop_ms_after"] = reference_loop()
+    print(f"reference loop after: {res['reference_loop_ms_after']} ms", flush=True)
     out = REPO / "bench" / "results"
     out.mkdir(exist_ok=True)
     path = out / f"batch-{time.strftime('%Y%m%d-%H%M%S')}.json"

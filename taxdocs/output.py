@@ -76,15 +76,10 @@ def result_dict(res, findings: list | None = None) -> dict:
     `dumps` writes them as `plain` would. Use `plain(result_dict(...))` for JSON-ready values."""
     g, sc = res.graph, res.scenario
     lines = res.lines()
-    ranks = g.ranks
-    out_lines, status = {}, {}
-    for k, v in lines.items():
-        if not _shown(k):
-            continue
-        out_lines[k] = v
-        rank = ranks.get(k)
-        if rank:
-            status[k] = STATUSES[rank]
+    shown = _SHOWN
+    out_lines = {k: v for k, v in lines.items() if (shown[k] if k in shown else _shown(k))}
+    ranks = g.ranks  # only the lines that are not complete
+    status = {k: STATUSES[ranks[k]] for k in out_lines if ranks.get(k)} if ranks else {}
     people = {w: {"name": p.name, "ssn": p.ssn_last4} for w, p in sc.people()}
     eff = lines.get("tax.effect")
     doc = {

@@ -55,8 +55,8 @@ def write_atomic(directory: Path, name: str, data: bytes) -> None:
     _write(os.path.join(directory, name), data, FILE_MODE, fsync=False)
 
 
-def write_outputs(outdir: Path, files: dict[str, bytes]) -> None:
-    d = outdir / RETURNS_DIR
+def write_outputs(outdir: str | Path, files: dict[str, bytes]) -> None:
+    d = os.path.join(outdir, RETURNS_DIR)
     for name, data in files.items():
         write_atomic(d, name, data)
 
@@ -231,7 +231,7 @@ def process(rec: Record, ctx: Context, digest: str = "") -> dict:
     out["outputs"] = sorted(named)
     if ctx.outdir is not None:
         try:
-            write_outputs(Path(ctx.outdir), named)
+            write_outputs(ctx.outdir, named)
         except OSError as e:
             err = _internal(rec, "writing the outputs", e)
             return {**out, "status": "error", "error": err, "outputs": [], "row": error_row(err), "csv": None}

@@ -38,9 +38,11 @@ def write_atomic(path: str | Path, data: bytes | str, mode: int = FILE_MODE, fsy
 
 def _fill(fd: int, data: bytes, mode: int, fsync: bool) -> None:
     os.fchmod(fd, mode)  # the umask may have taken bits away
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+    n = os.write(fd, data)
+    if n < len(data):  # a short write (a signal, a full disk): the rest
+        view = memoryview(data)[n:]
+        while view:
+            view = view[os.write(fd, view):]
     if fsync:
         os.fsync(fd)
 
@@ -70,7 +72,7 @@ _LINKAT = _libc_linkat()
 
 def _link(fd: int, path: str) -> None:
     fn, get_errno = _LINKAT
-    if fn(_AT_FDCWD, f"/proc/self/fd/{fd}".encode(), _AT_FDCWD, os.fsencode(path), _AT_SYMLINK_FOLLOW) != 0:
+    if fn(_AT_FDCWD, b"/proc/self/fd/%d" % fd, _AT_FDCWD, os.fsencode(path), _AT_SYMLINK_FOLLOW) != 0:
         e = get_errno()
         raise OSError(e, os.strerror(e), path)  # FileExistsError for EEXIST
 
