@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, Optional
 
 from taxdocs.core.dates import age_reached, date_at_age
 from taxdocs.core.lines import Graph
-from taxdocs.core.money import ZERO, total, z
+from taxdocs.core.money import ZERO, total
 from taxdocs.model.scenario import Account, Person, Scenario, UseKind
 from taxdocs.params import ParamsError, general, load_year
 from taxdocs.rules import (f1040, f5329, f8606, facts, rollovers, roth, simplified_method, tax_effect,
@@ -224,16 +224,14 @@ def _qcd_basis_limit(sc: Scenario, forms: dict[str, FormInfo], events: list[Even
         value = facts.year_end_value(ira)
         if not qcds or value is None:  # nothing to limit, or LINE6_MISSING asks for the value
             continue
-        basis = (z(ira.prior_basis) + ira.nondeductible_contributions - ira.nondeductible_after_year_end  # 8606 line 5
-                 + total(l.aftertax for i in forms.values() if i.person == who and i.source == Account.plan
-                         for l in i.legs if l.is_rollover and l.valid and l.to in IRA_SOURCES))
+        everything = [i for i in forms.values() if i.person == who]
+        basis = facts.line5_basis(ira, everything)  # the same terms as the Form 8606 facts
         if basis <= 0:
             continue
         left = total(l.amount for i in mine for l in i.legs  # kept, given, converted this year
                      if l.kept or (l.valid and (l.kind in (UseKind.qcd, UseKind.conversion)
                                                 or (l.is_rollover and l.to == Account.roth_ira))))
-        out = (ira.outstanding_rollovers if ira.outstanding_rollovers is not None
-               else total(l.amount for i in mine for l in i.legs if facts.is_outstanding(l, i.source, sc.tax_year)))
+        out = facts.outstanding_rollovers(ira, mine, sc.tax_year)
         pretax = max(value + out - ira.repayments_treated_as_rollovers + left - basis, ZERO)  # 8606 line 6 terms
         room = pretax
         for leg in qcds:

@@ -51,8 +51,7 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
 
     conv = legs_where(lambda i, l: is_conversion(l, i.source))
     ira_kept = legs_where(lambda i, l: i.source in IRA_SOURCES and l.kept)
-    plan_at_in = legs_where(lambda i, l: i.source == Account.plan and l.is_rollover and l.valid
-                            and l.to in IRA_SOURCES and l.aftertax > 0)
+    plan_at_in = aftertax_rolled_in(mine)
     fact("ira.plan_aftertax_rolled_in", total(l.aftertax for _, l in plan_at_in),
          "After-tax plan money rolled into a traditional IRA this year",
          "derived: " + (", ".join(f"{l.ref} after-tax {l.aftertax}" for _, l in plan_at_in) or "none"))
@@ -69,10 +68,9 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
          "Of those, paid before 59½ with no exception shown in box 7", "derived: box 7 and birth date")
     fact("ira.converted", total(l.amount for _, l in conv), "Converted to Roth IRAs this year",
          "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in conv) or "none"))
-    outstanding = legs_where(lambda i, l: is_outstanding(l, i.source, y))
-    auto_out = total(l.amount for _, l in outstanding)
+    outstanding = outstanding_legs(mine, y)
     given_out = ira.outstanding_rollovers
-    fact("ira.outstanding_rollovers", given_out if given_out is not None else auto_out,
+    fact("ira.outstanding_rollovers", outstanding_rollovers(ira, mine, y),
          "Outstanding rollovers at year end", src("ira.outstanding_rollovers") if given_out is not None
          else "derived: " + (", ".join(f"{l.ref} deposited {l.deposited}" for _, l in outstanding) or "none"))
     yev = year_end_value(ira)
@@ -145,6 +143,30 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     g.fact(f"{pre}.roth.first_year", eff, "First year of any Roth IRA contribution", src("roth.first_contribution_year"),
            "complete" if eff is not None or not roth_dist else "provisional", note or None)
     g.fact(f"{pre}.roth.layers", layers, "Conversion layers", src("roth.conversions"))
+
+
+def aftertax_rolled_in(mine) -> list[tuple]:
+    """(form, leg) of after-tax plan money rolled into a traditional IRA this year: basis (i8606 line 2)."""
+    return [(i, l) for i in mine for l in i.legs if i.source == Account.plan and l.is_rollover and l.valid
+            and l.to in IRA_SOURCES and l.aftertax > 0]
+
+
+def outstanding_legs(mine, year: int) -> list[tuple]:
+    return [(i, l) for i in mine for l in i.legs if is_outstanding(l, i.source, year)]
+
+
+def outstanding_rollovers(ira, mine, year: int) -> Decimal:
+    """As given, or the rollovers paid this year and deposited next year (i8606 line 6)."""
+    if ira.outstanding_rollovers is not None:
+        return ira.outstanding_rollovers
+    return total(l.amount for _, l in outstanding_legs(mine, year))
+
+
+def line5_basis(ira, mine) -> Decimal:
+    """Form 8606 line 5 from the facts: nondeductible contributions + prior basis + after-tax plan money
+    rolled in, less contributions made after the year end (i8606 lines 1-5)."""
+    return (ira.nondeductible_contributions + (ira.prior_basis or ZERO) - ira.nondeductible_after_year_end
+            + total(l.aftertax for _, l in aftertax_rolled_in(mine)))
 
 
 def is_outstanding(leg, src, year: int) -> bool:
