@@ -98,5 +98,22 @@ def recharacterized_conversion(ctx: Ctx) -> list[Finding]:
     return out
 
 
+def conversion_kept_early(ctx: Ctx) -> list[Finding]:
+    """Code 2 on a conversion covers what was converted; the part kept (usually the tax withheld) is an
+    early distribution (Reg. §1.408A-4 A-7(b); rules.md §7.4)."""
+    out = []
+    for info in ctx.res.forms.values():
+        f = info.legs[0].form
+        if (not info.early or "2" not in f.box7 or f.exceptions
+                or not any(is_conversion(l, info.source) for l in info.legs)):
+            continue
+        kept = total(l.amount for l in info.legs if l.kept)
+        if kept > 0:
+            converted = total(l.amount for l in info.legs if is_conversion(l, info.source))
+            out.append(make("CONVERSION_KEPT_EARLY", f.id, ctx.fpath(f.id, "uses"), form=f.id, converted=converted,
+                            kept=kept, box4=f.box4, tax=(kept * ctx.gp.rates.early_distribution.value).quantize(1)))
+    return out
+
+
 def check(ctx: Ctx) -> list[Finding]:
-    return five_year(ctx) + part3(ctx) + recharacterized_conversion(ctx)
+    return five_year(ctx) + part3(ctx) + recharacterized_conversion(ctx) + conversion_kept_early(ctx)

@@ -192,9 +192,14 @@ def earnings_share(leg) -> Decimal:
 
 
 def payer_excepted(info) -> bool:
-    """Box 7 already shows an exception: 2, 3, 4, Q, T; 8/P corrective distributions (SECURE 2.0 §333; §72(t) n/a)."""
+    """Box 7 already shows an exception for what was kept: 2, 3, 4, Q, T; 8/P corrective distributions
+    (SECURE 2.0 §333; §72(t) n/a). Code 2 on an IRA form with a conversion is the conversion's own
+    exception: the part kept (the tax withheld) is an early distribution (Reg. §1.408A-4 A-7(b);
+    rules.md §7.4)."""
     codes = set(info.legs[0].form.box7)
-    return bool(codes & {"2", "3", "4", "Q", "T", "8", "P"})
+    if codes & {"3", "4", "Q", "T", "8", "P"}:
+        return True
+    return "2" in codes and not any(is_conversion(l, info.source) for l in info.legs)
 
 
 # --- inherited traditional IRAs with basis: one Form 8606 per decedent (rules.md §4.1, §5.1) ---

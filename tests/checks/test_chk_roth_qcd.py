@@ -170,3 +170,31 @@ def test_qcd_over_taxable_counts_earlier_qcds():
                     taxpayer=person(birth="1950-01-01", ira={"prior_basis": 10000, "year_end_value": 5000}))
     f = only(run(data), "QCD_OVER_TAXABLE")
     assert f.record == "q2" and "$25,000" in f.message and "$15,000 of that" in f.message and "$5,000" in f.message
+
+
+# --- code 2 on a conversion: the part kept is an early distribution (Reg. §1.408A-4 A-7(b)) ----------------
+
+def withheld_conversion(birth="1980-03-01", box4=2500, converted=7500, codes_=("2",), **kw):
+    f = ira_form("conv", 10000, codes_, box4=box4, uses=[{"kind": "conversion", "amount": converted}], **kw)
+    return scenario([f], taxpayer=person(birth=birth, ira={"year_end_value": 0}))
+
+
+def test_tax_withheld_from_an_early_conversion_gets_the_10_percent():
+    """10,000 converted less 2,500 withheld at 45, code 2: 4b 10,000 and 10% of 2,500 = 250 (rules.md §7.4)."""
+    data = withheld_conversion()
+    lines = result(data).lines()
+    assert lines["f1040.line4b"] == 10000 and lines["f8606.taxpayer.line18"] == 7500
+    assert lines["f5329.taxpayer.line1"] == 2500 and lines["f5329.taxpayer.line4"] == 250
+    f = only(run(data), "CONVERSION_KEPT_EARLY")
+    assert f.severity == "warning" and "$2,500" in f.message and "$250" in f.message
+    assert f.field == "forms_1099r[0].uses"
+
+
+def test_conversion_kept_part_near_misses():
+    assert "CONVERSION_KEPT_EARLY" not in codes(run(withheld_conversion(birth="1960-01-01")))   # over 59½
+    whole = withheld_conversion(box4=0, converted=10000)                                       # nothing kept
+    assert "CONVERSION_KEPT_EARLY" not in codes(run(whole))
+    assert result(whole).lines()["f5329.taxpayer.line4"] == 0
+    claimed = withheld_conversion(exceptions=[{"number": "05", "amount": 2500}])
+    assert "CONVERSION_KEPT_EARLY" not in codes(run(claimed))
+    assert result(claimed).lines()["f5329.taxpayer.line4"] == 0
