@@ -71,7 +71,7 @@ def withholding(ctx: Ctx) -> list[Finding]:
                             equals=equals, early=ctx.early_note(info, shortfall)))
         # mandatory 20% (IRC §3405(c)): eligible rollover distributions paid to the participant
         if (set(f.box7) & NO_MANDATORY_20 or f.hardship or f.sepp or f.corrective or f.rmd_year
-                or f.nonspouse_beneficiary or f.box1 < 200):
+                or f.annuity is not None or f.nonspouse_beneficiary or f.box1 < 200):
             continue
         paid_out = [l for l in info.legs if l.kind in (UseKind.cash, UseKind.indirect_rollover)]
         base = total(l.pretax for l in paid_out)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
@@ -244,8 +244,21 @@ class Period(Sourced):
     unit: str  # "days" | "years"
 
 
+class MonthDay(Sourced):
+    month: int
+    day: int
+
+    def next_year_after(self, d: date) -> date:
+        """This month and day in the year after `d`'s, moved past a Saturday or Sunday (IRC §7503)."""
+        out = date(d.year + 1, self.month, self.day)
+        while out.weekday() >= 5:
+            out += timedelta(days=1)
+        return out
+
+
 class Periods(_Frozen):
     rollover_days: Period
+    return_due_date_extended: MonthDay
     self_cert_after_reason_days: Period
     once_per_year_rollover: Period
     roth_qualified_years: Period

@@ -106,7 +106,8 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
         rmd_row = gp.rmd.applicable_age_for(person.birth_date) if person.birth_date else None
         for leg in legs:
             events += rollovers.check_window(leg, info.paid, gp.periods.rollover_days.value,
-                                             gp.periods.self_cert_after_reason_days.value)
+                                             gp.periods.self_cert_after_reason_days.value,
+                                             gp.periods.return_due_date_extended)
             events += rollovers.check_eligible(leg, src, person, rmd_row.years if rmd_row else None, sc.tax_year)
             if leg.kind == UseKind.qcd:
                 events += _check_qcd(leg, src, person, info.paid, gp)

@@ -11,6 +11,7 @@ from typing import Optional
 
 from taxdocs.core.dates import add_months, date_at_age, days_between, plus_days
 from taxdocs.model.scenario import Account, Person, UseKind, WaiverKind
+from taxdocs.params import MonthDay
 from taxdocs.rules.legs import IRA_SOURCES, Leg, inherited_link
 
 IRA_LIKE = IRA_SOURCES | {Account.roth_ira, Account.inherited_ira, Account.inherited_roth_ira}
@@ -35,14 +36,18 @@ def _event(leg: Leg, code: str, accepted: bool, **detail) -> Event:
     return ev
 
 
-def check_window(leg: Leg, paid: date, window_days: int, self_cert_days: int) -> list[Event]:
-    """60 days from receipt (IRC §402(c)(3)(A), §408(d)(3)(A)); waivers per Rev. Proc. 2020-46 / 2003-16."""
+def check_window(leg: Leg, paid: date, window_days: int, self_cert_days: int,
+                 extended_due: Optional[MonthDay] = None) -> list[Event]:
+    """60 days from receipt (IRC §402(c)(3)(A), §408(d)(3)(A)); a qualified plan loan offset (code M):
+    until the extended due date of that year's return (§402(c)(3)(C)); waivers per Rev. Proc. 2020-46 / 2003-16."""
     if leg.kind != UseKind.indirect_rollover or leg.deposited is None:
         return []
     days = days_between(paid, leg.deposited)
-    if days <= window_days:  # day 60 is on time (rules.md §6.1)
+    deadline = plus_days(paid, window_days)  # day 60 is on time (rules.md §6.1)
+    if extended_due is not None and "M" in leg.form.box7:
+        deadline = max(deadline, extended_due.next_year_after(paid))
+    if leg.deposited <= deadline:
         return []
-    deadline = plus_days(paid, window_days)
     w = leg.use.waiver if leg.use else None
     base = dict(paid=paid, deposited=leg.deposited, days=days, deadline=deadline, amount=leg.amount)
     if w is None:
@@ -80,6 +85,9 @@ def check_eligible(leg: Leg, src: Account, person: Person, rmd_age: Optional[int
         out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, what="a substantially equal periodic payment", amount=leg.amount))
     if f.corrective:
         out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, what="a corrective distribution", amount=leg.amount))
+    if f.annuity is not None and src == Account.plan:  # IRC §402(c)(4)(A)
+        out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, amount=leg.amount,
+                          what="an annuity payment (one of a series of substantially equal periodic payments for life)"))
     if "S" in f.box7 and leg.to != Account.simple_ira:
         # code S: paid in the SIMPLE IRA's first 2 years; only another SIMPLE IRA may take it
         # (IRC §408(d)(3)(G); Notice 98-4 Q&A I-3; Reg. §1.408A-4 A-4(b): no conversion either)

@@ -254,3 +254,54 @@ def test_notice_2014_54_choice_that_cannot_be_honoured():
                     taxpayer=person(birth=YOUNG))
     f = only(run(data), "NOTICE_2014_54")
     assert "could be given" in f.message and "$30,000" in f.message
+
+
+# --- qualified plan loan offsets (code M): until the extended due date (IRC §402(c)(3)(C); rules.md §6.1) ------
+
+def loan_offset(deposited, codes_=("M", "1"), paid="2025-06-02"):
+    use = {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 10000, "date": deposited}
+    return scenario([form("offset", 10000, codes_, paid=paid, box2a=10000, uses=[use])], year=int(paid[:4]),
+                    taxpayer=person(birth=YOUNG))
+
+
+def test_loan_offset_rolled_over_after_60_days_but_by_the_extended_due_date():
+    """Offset June 2, 2025, deposited March 16, 2026 (287 days): on time, 5b 0, no 10%."""
+    data = loan_offset("2026-03-16")
+    lines = result(data).lines()
+    assert lines["f1040.line5a"] == 10000 and lines["f1040.line5b"] == 0 and lines["f5329.taxpayer.line4"] == 0
+    assert "ROLLOVER_60_DAY_LATE" not in codes(run(data))
+
+
+def test_loan_offset_deadline_is_october_15_or_the_next_business_day():
+    # October 15, 2026 is a Thursday: the 15th is the last day
+    assert "ROLLOVER_60_DAY_LATE" not in codes(run(loan_offset("2026-10-15")))
+    f = only(run(loan_offset("2026-10-16")), "ROLLOVER_60_DAY_LATE")
+    assert "Oct 15, 2026" in f.message or "2026-10-15" in f.message, f.message
+    # October 15, 2028 is a Sunday: Monday the 16th is still on time (IRC §7503)
+    assert "ROLLOVER_60_DAY_LATE" not in codes(run(loan_offset("2028-10-16", paid="2027-02-01")))
+    assert "ROLLOVER_60_DAY_LATE" in codes(run(loan_offset("2028-10-17", paid="2027-02-01")))
+
+
+def test_a_plan_distribution_without_code_m_keeps_60_days():
+    f = only(run(loan_offset("2025-10-01", codes_=("1",))), "ROLLOVER_60_DAY_LATE")
+    assert "Aug 1, 2025" in f.message or "2025-08-01" in f.message, f.message
+
+
+# --- annuity payments are not eligible rollover distributions (IRC §402(c)(4)(A)) ---------------------------
+
+def annuity_payments(rolled=None):
+    kw = {"box2b_not_determined": True, "box9b": 31000,
+          "annuity": {"start_date": "2024-01-01", "age_at_start": 65, "joint_age_at_start": 125,
+                      "payments_this_year": 12}}
+    if rolled:
+        kw["uses"] = [{"kind": "indirect_rollover", "to": "traditional_ira", "amount": rolled, "date": "2025-03-15"}]
+    return scenario([form("pension", 14400, ("7",), paid="2025-03-01", **kw)], taxpayer=person(birth="1958-06-01"))
+
+
+def test_annuity_payments_cannot_be_rolled_over_and_need_no_20_percent():
+    f = only(run(annuity_payments(1200)), "ROLLOVER_NOT_ELIGIBLE")
+    assert "annuity payment" in f.message and f.severity == "error"
+    assert result(annuity_payments(1200)).lines()["f1040.line5c"] == []       # no "Rollover" notation
+    assert "WITHHOLDING_NOT_20_PERCENT" not in codes(run(annuity_payments()))
+    # Pub. 575 Worksheet A with these facts (Bill Smith): 100 a month tax free, 13,200 taxable
+    assert result(annuity_payments()).lines()["f1040.line5b"] == 13200
