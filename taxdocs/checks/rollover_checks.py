@@ -10,6 +10,7 @@ from taxdocs.checks.finding import Finding
 from taxdocs.core.dates import days_between, plus_days
 from taxdocs.core.money import ZERO, total
 from taxdocs.model.scenario import Account, UseKind
+from taxdocs.rules.facts import roth_destination_assumed
 
 # Where in the scenario each event points (the tail after forms_1099r[i].uses[k]).
 EVENT_FIELD = {
@@ -122,5 +123,17 @@ def notice_2014_54(ctx: Ctx) -> list[Finding]:
     return out
 
 
+def roth_destination(ctx: Ctx) -> list[Finding]:
+    """Code G with a taxable amount: a Roth IRA or an in-plan Roth rollover; the Roth IRA basis depends on which."""
+    out = []
+    for info in ctx.res.forms.values():
+        guessed = [l for l in info.legs if info.source == Account.plan and roth_destination_assumed(l)]
+        if guessed:
+            f = info.legs[0].form
+            out.append(make("ROTH_DESTINATION_ASSUMED", f.id, ctx.fpath(f.id, "uses"), form=f.id,
+                            amount=total(l.amount for l in guessed), taxable=total(l.taxable for l in guessed)))
+    return out
+
+
 def check(ctx: Ctx) -> list[Finding]:
-    return events(ctx) + withholding(ctx) + notice_2014_54(ctx)
+    return events(ctx) + withholding(ctx) + notice_2014_54(ctx) + roth_destination(ctx)

@@ -133,8 +133,12 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     fact("roth.conversion_basis_prior", total(l.left for l in layers), "Conversion and rollover basis from earlier years",
          src("roth.conversions") + f" ({len(layers)} layers)")
     plan_roth = legs_where(lambda i, l: i.source == Account.plan and l.valid and l.is_rollover and l.to == Account.roth_ira)
+    guessed = [l for _, l in plan_roth if roth_destination_assumed(l)]
     fact("roth.plan_rollovers", total(l.amount for _, l in plan_roth), "Plan rollovers to Roth IRAs this year",
-         "derived: " + (", ".join(f"{l.ref} {l.amount} (taxable {l.taxable})" for _, l in plan_roth) or "none"))
+         "derived: " + (", ".join(f"{l.ref} {l.amount} (taxable {l.taxable})" for _, l in plan_roth) or "none"),
+         "provisional" if guessed else "complete",
+         "code G with a taxable amount and no `uses`: taken as a rollover to a Roth IRA, but it may be an in-plan "
+         "Roth rollover (i1099r code G)" if guessed else None)
     fact("roth.plan_rollovers_taxable", total(l.taxable for _, l in plan_roth), "Taxable part of those", "derived")
     first = rf.first_contribution_year
     eff = first if first is not None else (y if (drac_in and not rf.conversions and rf.contribution_basis in (None, 0)) else None)
@@ -167,6 +171,12 @@ def line5_basis(ira, mine) -> Decimal:
     rolled in, less contributions made after the year end (i8606 lines 1-5)."""
     return (ira.nondeductible_contributions + (ira.prior_basis or ZERO) - ira.nondeductible_after_year_end
             + total(l.aftertax for _, l in aftertax_rolled_in(mine)))
+
+
+def roth_destination_assumed(leg) -> bool:
+    """A plan's code G direct rollover with a taxable amount, destination not given: a Roth IRA or the plan's
+    own designated Roth account (in-plan Roth rollover) are reported alike (i1099r code G; legs.default_use)."""
+    return leg.use is None and leg.to == Account.roth_ira and "G" in leg.form.box7 and "H" not in leg.form.box7
 
 
 def is_outstanding(leg, src, year: int) -> bool:

@@ -305,3 +305,29 @@ def test_annuity_payments_cannot_be_rolled_over_and_need_no_20_percent():
     assert "WITHHOLDING_NOT_20_PERCENT" not in codes(run(annuity_payments()))
     # Pub. 575 Worksheet A with these facts (Bill Smith): 100 a month tax free, 13,200 taxable
     assert result(annuity_payments()).lines()["f1040.line5b"] == 13200
+
+
+# --- code G with a taxable amount: Roth IRA or in-plan Roth rollover (i1099r code G) --------------------------
+
+def code_g(uses=None):
+    kw = {"uses": uses} if uses else {}
+    return scenario([form("g", 20000, ("G",), box2a=18000, box5=2000, **kw)], taxpayer=person(birth=YOUNG))
+
+
+def test_code_g_taxable_without_uses_is_flagged_and_provisional():
+    res = result(code_g())
+    lines = res.lines()
+    assert lines["f1040.line5a"] == 20000 and lines["f1040.line5b"] == 18000
+    assert res.graph.status("taxpayer.roth.plan_rollovers") == "provisional"
+    f = only(run(code_g()), "ROTH_DESTINATION_ASSUMED")
+    assert f.severity == "warning" and "$20,000" in f.message and f.field == "forms_1099r[0].uses"
+
+
+def test_code_g_with_the_destination_given_is_not_flagged():
+    for uses in ([{"kind": "direct_rollover", "to": "roth_ira", "amount": 20000}],
+                 [{"kind": "in_plan_roth_rollover", "amount": 20000}]):
+        res = result(code_g(uses))
+        assert res.graph.status("taxpayer.roth.plan_rollovers") == "complete"
+        assert "ROTH_DESTINATION_ASSUMED" not in codes(run(code_g(uses)))
+    untaxed = scenario([form("g0", 20000, ("G",), box2a=0)], taxpayer=person(birth=YOUNG))  # to a traditional IRA
+    assert "ROTH_DESTINATION_ASSUMED" not in codes(run(untaxed))
