@@ -145,10 +145,13 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
         if info.source == Account.plan and simplified_method.applies(f):
             simplified_method.declare(res, info, gp)
             excl = g[f"sm.{f.id}.line8"]  # the exclusion spreads over what was kept, in order
+            payer_figured = simplified_method.payer_figured(f)
             for leg in info.legs:
                 if leg.kept:
-                    leg.taxable = max(leg.amount - excl, ZERO)
-                    excl -= leg.amount - leg.taxable
+                    figured = max(leg.amount - excl, ZERO)
+                    excl -= leg.amount - figured
+                    # a box 2a the payer figured stands unless the worksheet gives less (Pub. 575 Worksheet A line 9)
+                    leg.taxable = min(leg.taxable, figured) if payer_figured else figured
     for who, person in sc.people():
         facts.declare(res, who, person, gp, yp)
         worksheet_1_1.declare(res, who)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from taxdocs.core.lines import Form
 from taxdocs.core.money import dollars, total, z
 from taxdocs.model.scenario import Account, UseKind
+from taxdocs.rules import simplified_method
 from taxdocs.rules.facts import is_conversion
 from taxdocs.rules.legs import IRA_SOURCES, inherited_link
 
@@ -113,6 +114,11 @@ def _declare_plan_form(res, info) -> None:
                f"scenario: forms_1099r[id={f.id}].uses" + (f"[{l.index}]" if l.index >= 0 else " (the rest: kept)"),
                note=l.inferred or None)
     sm = f"sm.{f.id}.line9"
+    if g.has(sm) and simplified_method.payer_figured(f):
+        g.define(f"r1099.{f.id}.taxable", f"Form 1099-R {f.id}: taxable amount", "Pub. 575 Worksheet A line 9",
+                 "box 2a, or Simplified Method line 9 when smaller",
+                 lambda g: min(_leg_sum(g, f.id, len(info.legs)), g[sm]))
+        return
     if g.has(sm):
         g.define(f"r1099.{f.id}.taxable", f"Form 1099-R {f.id}: taxable amount", "i1040 Simplified Method Worksheet",
                  "Simplified Method line 9", lambda g: g[sm])

@@ -1,7 +1,9 @@
 """Simplified Method Worksheet for annuity payments with after-tax cost (IRC §72(d)(1); Pub. 575; rules.md §10).
 
-Used for a plan annuity when box 2b "taxable amount not determined" is checked (or box 2a is blank)
-and the annuity facts are given. One worksheet per 1099-R: keys `sm.<form id>.line1` ... `line11`.
+Used for a plan annuity whenever the annuity facts are given. When the payer figured box 2a (box 2b
+"not determined" unchecked), box 2a stands unless the worksheet's line 9 is smaller: "If your Form 1099-R
+shows a larger taxable amount, use the amount figured on this line instead" (Pub. 575 Worksheet A line 9;
+i1040 lines 5a-5b). One worksheet per 1099-R: keys `sm.<form id>.line1` ... `line11`.
 """
 from __future__ import annotations
 
@@ -10,7 +12,12 @@ from taxdocs.core.money import ZERO, dollars
 
 
 def applies(f) -> bool:
-    return f.annuity is not None and (f.box2b_not_determined or f.box2a is None)
+    return f.annuity is not None
+
+
+def payer_figured(f) -> bool:
+    """Box 2a is the payer's taxable amount (not blank, box 2b "not determined" not checked)."""
+    return f.box2a is not None and not f.box2b_not_determined
 
 
 def declare(res, info, gp) -> None:

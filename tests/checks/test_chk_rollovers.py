@@ -331,3 +331,13 @@ def test_code_g_with_the_destination_given_is_not_flagged():
         assert "ROTH_DESTINATION_ASSUMED" not in codes(run(code_g(uses)))
     untaxed = scenario([form("g0", 20000, ("G",), box2a=0)], taxpayer=person(birth=YOUNG))  # to a traditional IRA
     assert "ROTH_DESTINATION_ASSUMED" not in codes(run(untaxed))
+
+
+def test_simplified_method_figure_replaces_a_larger_box_2a():
+    """Pub. 575 Worksheet A line 9: a larger taxable amount on the 1099-R gives way to the worksheet's (13,200)."""
+    def bill(box2a):
+        d = annuity_payments()
+        d["forms_1099r"][0].update(box2b_not_determined=False, box2a=box2a)
+        return d
+    assert result(bill(14400)).lines()["f1040.line5b"] == 13200
+    assert result(bill(12000)).lines()["f1040.line5b"] == 12000   # the payer's smaller figure stands
