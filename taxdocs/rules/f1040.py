@@ -116,8 +116,8 @@ def _declare_plan_form(res, info) -> None:
     sm = f"sm.{f.id}.line9"
     if g.has(sm) and simplified_method.payer_figured(f):
         g.define(f"r1099.{f.id}.taxable", f"Form 1099-R {f.id}: taxable amount", "Pub. 575 Worksheet A line 9",
-                 "box 2a, or Simplified Method line 9 when smaller",
-                 lambda g: min(_leg_sum(g, f.id, len(info.legs)), g[sm]))
+                 "box 2a, or Simplified Method line 9 when smaller (chosen per leg by the engine)",
+                 lambda g: _leg_sum(g, f.id, len(info.legs), sm))
         return
     if g.has(sm):
         g.define(f"r1099.{f.id}.taxable", f"Form 1099-R {f.id}: taxable amount", "i1040 Simplified Method Worksheet",
@@ -129,6 +129,6 @@ def _declare_plan_form(res, info) -> None:
              lambda g: _leg_sum(g, f.id, len(info.legs)))
 
 
-def _leg_sum(g, fid, n):
-    g.reads(*(k for k in (f"r1099.{fid}.group", f"r1099.{fid}.box1") if g.has(k)))
+def _leg_sum(g, fid, n, *also):
+    g.reads(*(k for k in (f"r1099.{fid}.group", f"r1099.{fid}.box1", *also) if g.has(k)))
     return total(g[f"r1099.{fid}.leg{i}"] for i in range(n))
