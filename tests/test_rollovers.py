@@ -353,3 +353,32 @@ def test_a_converted_rmd_stays_taxable():
     data["forms_1099r"][0]["rmd_year"] = False             # near miss: not an RMD -> a conversion
     g = compute(from_data(data, "x")).graph
     assert g["f1040.line4b"] == 10000 and g["taxpayer.ira.converted"] == 10000 and g["f8606.taxpayer.line18"] == 10000
+
+
+# Box 7 says early (1, J, S) but the facts show an exception: no 10%, and Form 5329 shows the amount
+# on lines 1 and 2 with the exception (i5329 Who Must File; line 2, distributions incorrectly coded).
+@pytest.mark.parametrize("year,birth,codes,ira,kw,number", [
+    (2025, "1960-01-15", ["1"], True, {}, "12"),                     # 65: incorrectly coded (2025 i5329 no. 12)
+    (2016, "1950-01-15", ["1"], True, {}, "12"),                     # before 2023: 12 "Other" covers it
+    (2025, "1985-01-15", ["1"], False, {"disabled": True}, "03"),     # 40 and disabled, code 1 on a plan
+    (2025, "1960-01-15", ["S"], True, {}, "12"),                      # code S at 65
+])
+def test_early_code_with_an_exception_from_the_facts_is_on_form_5329(year, birth, codes, ira, kw, number):
+    g = run(scenario(year, [form("x", 10000, codes, f"{year}-06-01", ira=ira, box2a=10000)],
+                     taxpayer=person(birth=birth, ira={"year_end_value": 0}, **kw))).graph
+    assert g["f5329.taxpayer.line1"] == 10000 and g["f5329.taxpayer.line2"] == 10000
+    assert g["f5329.taxpayer.line2_exception"] == number and g["f5329.taxpayer.line4"] == 0
+    assert g["f5329.taxpayer.required"] is True
+
+
+def test_early_code_at_59_half_in_a_year_whose_number_is_not_transcribed_is_provisional():
+    g = run(scenario(2024, [form("x", 10000, ["1"], "2024-06-01", ira=True, box2a=10000)],
+                     taxpayer=person(birth="1960-01-15", ira={"year_end_value": 0}))).graph
+    assert g["f5329.taxpayer.line2"] == 10000 and g["f5329.taxpayer.line2_exception"] is None
+    assert g.status("f5329.taxpayer.line2_exception") == "provisional"
+
+
+def test_normal_code_at_59_half_needs_no_form_5329():
+    g = run(scenario(2025, [form("x", 10000, ["7"], "2025-06-01", ira=True, box2a=10000)],
+                     taxpayer=person(birth="1960-01-15", ira={"year_end_value": 0}))).graph
+    assert g["f5329.taxpayer.line1"] == 0 and g["f5329.taxpayer.required"] is False

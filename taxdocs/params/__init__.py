@@ -342,6 +342,7 @@ class ExceptionNo(_Frozen):
     ira: bool
     plan: bool
     note: str | None = None
+    role: str | None = None   # what the engine uses it for: disability, death, misreported_code
 
 
 class ExceptionEra(Sourced):
@@ -359,6 +360,10 @@ class ExceptionNumbers(Sourced):
             if e.from_year <= year and (e.to_year is None or year <= e.to_year):
                 out.update(e.numbers)
         return out
+
+    def for_role(self, role: str, year: int) -> str | None:
+        """The year's number for an exception the engine applies from the facts; None: not transcribed."""
+        return next((n for n, e in self.for_year(year).items() if e.role == role), None)
 
     def lookup(self, number: str, year: int) -> ExceptionNo:
         found = self.for_year(year).get(str(number).zfill(2))

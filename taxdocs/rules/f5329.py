@@ -4,7 +4,9 @@ Line 1 holds early distributions includible in income that box 7 does not alread
 excepted (codes 2, 3, 4, Q, T need no Form 5329); conversions and rollovers are never on it.
 Roth IRA amounts: the taxable part (8606 line 25c), conversion recapture (rules.md §7.2) and the
 qualified first-time homebuyer amount (8606 line 20, excepted as 09). Exceptions claimed count only
-where the i5329 table allows them for the account, and 09 within its lifetime limit.
+where the i5329 table allows them for the account, and 09 within its lifetime limit. A form whose
+box 7 says early (1, J, S) though the facts show 59½, disability or death is on lines 1 and 2 too,
+with that exception (i5329 Who Must File; exception 12 "incorrectly coded", 03, 04).
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ class EarlyItem:
     simple: bool = False      # code S: 25% instead of 10%
     excepted: Decimal = ZERO
     numbers: list[str] = field(default_factory=list)
+    why: str = ""             # an exception the engine applied from the facts (shown when unnumbered)
     refused: list[tuple] = field(default_factory=list)  # ("account", number, meaning) | ("limit", "09", claimed, room)
 
     @property
@@ -61,8 +64,15 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
                      max(gp.limits.first_time_homebuyer_lifetime.value - person.roth.prior_homebuyer
                          - z(g[f"{f8606}.line20"]), ZERO))
     cutoff = gp.law_dates.corrective_ira_earnings_exempt_after.value
+    year = res.scenario.tax_year
     for info in res.forms.values():
-        if info.person != who or not info.early:
+        if info.person != who:
+            continue
+        if not info.early:
+            if _misreported(info, "1S"):
+                kind, amt = _kept_taxable(info, taxable_ira, dist)
+                if kind and amt > 0:
+                    out.append(_facts_exception(EarlyItem(info.form_id, kind, amt), info, gp, year))
             continue
         f = info.legs[0].form
         if info.source in IRA_SOURCES | {Account.roth_ira} and info.paid <= cutoff and "8" in f.box7:
@@ -73,14 +83,8 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
                 out.append(_claim(EarlyItem(f.id, "returned", earned, simple="S" in f.box7), f.exceptions, claims))
         if payer_excepted(info):
             continue
-        if info.source in IRA_SOURCES:
-            kept = sum((l.amount for l in info.legs if l.kept), ZERO)
-            amt = dollars(z(taxable_ira) * kept / dist) if dist else ZERO
-            kind = "ira"
-        elif info.source in (Account.plan, Account.designated_roth):
-            amt = sum((l.taxable for l in info.legs if l.kept), ZERO)
-            kind = "plan"
-        else:
+        kind, amt = _kept_taxable(info, taxable_ira, dist)
+        if not kind:
             continue
         kept_total = sum((l.amount for l in info.legs if l.kept), ZERO)
         if info.source == Account.designated_roth and f.box10 and kept_total > 0:
@@ -111,10 +115,50 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
             if amt <= 0:
                 continue
             out.append(_claim(EarlyItem("roth", kind, amt), claimed, claims))  # claimed on the Roth 1099-Rs
+        # code J although 59½, disabled or dead: on lines 1 and 2 all the same (i5329 line 2)
+        for info in res.forms.values():
+            if (info.person == who and info.source == Account.roth_ira and not info.qualified
+                    and not info.early and _misreported(info, "J")):
+                kept = sum((l.amount for l in info.legs if l.kept), ZERO)
+                amt = dollars(z(g[f"{f8606}.line25c"]) * kept / l19) if l19 else ZERO
+                if amt > 0:
+                    out.append(_facts_exception(EarlyItem(info.form_id, "roth", amt), info, gp, year))
         l20 = dollars(z(g[f"{f8606}.line20"]) * share)
         if l20 > 0:  # i5329 line 1: the 8606 line 20 amount goes on lines 1 and 2, exception 09
             out.append(EarlyItem("roth", "homebuyer", l20, excepted=l20, numbers=["09"]))
     return out
+
+
+def _kept_taxable(info, taxable_ira, dist) -> tuple[str, Decimal]:
+    """The taxable part of what was kept from one 1099-R: IRAs pro rata to 8606 line 15c, plans per leg."""
+    if info.source in IRA_SOURCES:
+        kept = sum((l.amount for l in info.legs if l.kept), ZERO)
+        return "ira", dollars(z(taxable_ira) * kept / dist) if dist else ZERO
+    if info.source in (Account.plan, Account.designated_roth):
+        return "plan", sum((l.taxable for l in info.legs if l.kept), ZERO)
+    return "", ZERO
+
+
+def _misreported(info, codes: str) -> bool:
+    """Box 7 says early (1, J or S) and shows no exception, but the facts show 59½, disability or death."""
+    return bool(set(info.legs[0].form.box7) & set(codes)) and not payer_excepted(info)
+
+
+_ROLE = {"age": ("misreported_code", "code {code} shown, but paid at 59½ or older"),
+         "disability": ("disability", "code {code} shown, but the recipient is disabled"),
+         "death": ("death", "code {code} shown, but paid because of death")}
+
+
+def _facts_exception(item: EarlyItem, info, gp, year: int) -> EarlyItem:
+    """No additional tax, but Form 5329 must show the amount on lines 1 and 2 with the exception
+    (i5329 Who Must File: 'the code shown is incorrect'; line 2 'Distributions incorrectly indicated
+    as early distributions by code 1, J, or S ... received when you were age 59½ or older')."""
+    role, why = _ROLE[info.not_early_by]
+    code = "".join(c for c in info.legs[0].form.box7 if c in "1JS")
+    number = gp.exception_numbers.for_role(role, year)
+    item.excepted, item.why = item.amount, why.format(code=code)
+    item.numbers = [number] if number else []
+    return item
 
 
 def _claim(item: EarlyItem, exceptions, claims: _Claims) -> EarlyItem:
@@ -161,7 +205,7 @@ def declare(res, who: str, gp) -> None:
     f.line("2", "Early distributions not subject to the additional tax", "i5329 line 2", "exceptions claimed",
            lambda g: sum((i.excepted for i in f["items"]), ZERO))
     f.line("2_exception", "Exception number", "i5329 line 2", "one number, or 99 (2023+) / 12 (before) for several",
-           lambda g: _exception_no(f["items"], res.scenario.tax_year))
+           lambda g: _exception_no(g, f["items"], res.scenario.tax_year))
     f.line("3", "Amount subject to additional tax", "i5329 line 3", "L1 - L2", lambda g: f.z("1") - f.z("2"))
     f.line("simple_part", "Part of line 3 from SIMPLE IRAs in the first two years", "i5329 line 4 caution", "code S items",
            lambda g: sum((i.amount - i.excepted for i in f["items"] if i.simple), ZERO))
@@ -183,7 +227,11 @@ def _code1(res, item) -> bool:
     return item.amount == (f.box2a if f.box2a is not None else f.box1)
 
 
-def _exception_no(items, year: int):
+def _exception_no(g, items, year: int):
+    for i in items:
+        if i.excepted and not i.numbers and i.why:
+            g.provisional(f"{i.form_id}: {i.why}; the {year} i5329 number for this is not transcribed "
+                          "(general.yaml exception_numbers)")
     nums = sorted({n for i in items for n in i.numbers})
     if not nums:
         return None
