@@ -382,3 +382,18 @@ def test_normal_code_at_59_half_needs_no_form_5329():
     g = run(scenario(2025, [form("x", 10000, ["7"], "2025-06-01", ira=True, box2a=10000)],
                      taxpayer=person(birth="1960-01-15", ira={"year_end_value": 0}))).graph
     assert g["f5329.taxpayer.line1"] == 0 and g["f5329.taxpayer.required"] is False
+
+
+# NUA (box 6): kept shares are not taxed now; rolled over they are pre-tax money and never IRA basis
+# (IRC §402(e)(4); i1099r box 6; i8606 line 2 takes only after-tax contributions rolled in).
+@pytest.mark.parametrize("uses,line5b,basis", [
+    ([], 240000, 0),                                                                     # all kept: 2a is taxed
+    ([{"kind": "indirect_rollover", "to": "traditional_ira", "amount": 300000, "date": "2025-07-15"}], 0, 0),
+    ([{"kind": "direct_rollover", "to": "traditional_ira", "amount": 200000}], 40000, 0),  # cash rolled, shares kept
+])
+def test_nua_is_never_ira_basis(uses, line5b, basis):
+    f = form("s", 300000, ["2"], "2025-06-01", box2a=240000, box6=60000, box4=48000, uses=uses)
+    g = run(scenario(2025, [f], taxpayer=person(birth="1967-03-03", separated_from_service_year=2025,
+                                                ira={"year_end_value": 300000}))).graph
+    assert g["f1040.line5a"] == 300000 and g["f1040.line5b"] == line5b
+    assert g["taxpayer.ira.plan_aftertax_rolled_in"] == basis and g["f8606.taxpayer.basis_next_year"] == basis

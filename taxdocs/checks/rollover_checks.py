@@ -75,7 +75,7 @@ def withholding(ctx: Ctx) -> list[Finding]:
                 or f.annuity is not None or f.nonspouse_beneficiary or f.box1 < 200):
             continue
         paid_out = [l for l in info.legs if l.kind in (UseKind.cash, UseKind.indirect_rollover)]
-        base = total(l.pretax for l in paid_out)
+        base = total(l.pretax - l.nua for l in paid_out)  # not employer securities' NUA (IRC §3405(e)(8))
         required = (base * rate).quantize(Decimal("0.01"))
         if base > 0 and f.box4 + 1 < required:
             out.append(make("WITHHOLDING_NOT_20_PERCENT", f.id, ctx.fpath(f.id, "box4"), form=f.id, who=who,

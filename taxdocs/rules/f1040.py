@@ -110,7 +110,8 @@ def _declare_plan_form(res, info) -> None:
     for i, l in enumerate(info.legs):
         where = l.kind.value + (f" to {l.to.value}" if l.to else "") + ("" if l.valid else " (does not count: "
                                                                          + ", ".join(l.invalid_reasons) + ")")
-        g.fact(f"r1099.{f.id}.leg{i}", l.taxable, f"{where}: {l.amount} = pre-tax {l.pretax} + after-tax {l.aftertax}",
+        g.fact(f"r1099.{f.id}.leg{i}", l.taxable, f"{where}: {l.amount} = pre-tax {l.pretax} + after-tax {l.aftertax}"
+               + (f"; NUA {l.nua} not taxed now (IRC §402(e)(4))" if l.nua else ""),
                f"scenario: forms_1099r[id={f.id}].uses" + (f"[{l.index}]" if l.index >= 0 else " (the rest: kept)"),
                note=l.inferred or None)
     sm = f"sm.{f.id}.line9"

@@ -32,6 +32,7 @@ class Leg:
     pretax: Decimal = ZERO          # Notice 2014-54 / §402(c)(2) allocation (plans)
     aftertax: Decimal = ZERO
     taxable: Decimal = ZERO
+    nua: Decimal = ZERO             # of pre-tax: NUA in employer securities kept, not taxed now (IRC §402(e)(4))
 
     @property
     def ref(self) -> str:

@@ -54,8 +54,10 @@ def _form_aftertax(f) -> tuple[Decimal, str]:
     direct = bool(set(f.box7) & {"G", "H"})  # a direct rollover's 2a says nothing about after-tax money
     if direct or f.box2a is None or f.box2b_not_determined:
         return box5, "box 5"
-    rest = dollars(f.box1) - dollars(f.box2a)
-    return (max(box5, rest), "box 1 - box 2a") if rest > box5 else (box5, "box 5")
+    # NUA (box 6) is untaxed appreciation, not after-tax money: it is never basis (IRC §402(e)(4); i1099r box 6)
+    rest = dollars(f.box1) - dollars(f.box2a) - dollars(f.box6 or ZERO)
+    how = "box 1 - box 2a - box 6" if f.box6 else "box 1 - box 2a"
+    return (max(box5, rest), how) if rest > box5 else (box5, "box 5")
 
 
 def allocate(group: PlanGroup) -> None:
@@ -92,12 +94,29 @@ def allocate(group: PlanGroup) -> None:
         leg.aftertax = leg.amount - leg.pretax
     if left > 0:
         group.notes.append(f"{left} of pre-tax money could not be placed")
+    _place_nua(kept)
+
+
+def _place_nua(kept: list[Leg]) -> None:
+    """Net unrealized appreciation (box 6) in employer securities kept is not taxed now (IRC §402(e)(4)(A),
+    (B)); rolled over, the securities are pre-tax money like the rest. It sits on what was kept from the form
+    (the shares), pro rata, never above a leg's pre-tax part."""
+    for f in {id(l.form): l.form for l in kept}.values():
+        legs = [l for l in kept if l.form is f]
+        pretax = sum((l.pretax for l in legs), ZERO)
+        nua = min(dollars(f.box6 or ZERO), pretax)
+        for i, leg in enumerate(legs):
+            if nua <= 0:
+                break
+            share = nua if i == len(legs) - 1 else min(leg.pretax, dollars(nua * leg.pretax / pretax))
+            leg.nua = min(share, leg.pretax, nua)
+            nua -= leg.nua
 
 
 def tax_leg(leg: Leg) -> None:
     """Taxable part of each plan leg (rules.md §5.3, §7.4)."""
     if leg.kept:
-        leg.taxable = leg.pretax
+        leg.taxable = leg.pretax - leg.nua
     elif leg.to in (Account.roth_ira, Account.designated_roth) or leg.kind == UseKind.in_plan_roth_rollover:
         leg.taxable = leg.pretax  # a rollover of pre-tax money to a Roth account is taxable (i1099r code G, 2a)
     else:
