@@ -107,7 +107,7 @@ def result_dict(res, findings: list | None = None) -> dict:
 def _form(res, info) -> dict:
     f = info.legs[0].form
     row = next(r for r in res.graph["f1040.forms"] if r["id"] == f.id)
-    plan = row["line"] == "5"
+    plan = row["line"] in ("5", "1h")
     return {
         "id": f.id, "person": info.person, "payer": f.payer.name, "source": info.source.value,
         "source_inferred": info.source_why, "date_paid": info.paid, "early": info.early,

@@ -8,7 +8,7 @@ from taxdocs.core.money import dollars, total, z
 from taxdocs.model.scenario import Account, UseKind
 from taxdocs.rules import simplified_method
 from taxdocs.rules.facts import is_conversion
-from taxdocs.rules.legs import IRA_SOURCES, inherited_link
+from taxdocs.rules.legs import IRA_SOURCES, corrective_plan_form, inherited_link, prior_year_form
 
 IRA_LINE = IRA_SOURCES | {Account.roth_ira, Account.inherited_ira, Account.inherited_roth_ira}
 
@@ -16,7 +16,12 @@ IRA_LINE = IRA_SOURCES | {Account.roth_ira, Account.inherited_ira, Account.inher
 def per_form(res, info) -> dict:
     """Gross, taxable and notations of one 1099-R, for the line it goes to."""
     f = info.legs[0].form
-    line = "4" if info.source in IRA_LINE else "5"
+    if prior_year_form(f):
+        line = "prior"  # code P: on the earlier year's return (only box 4 counts here)
+    elif corrective_plan_form(f, info.source):
+        line = "1h"
+    else:
+        line = "4" if info.source in IRA_LINE else "5"
     notes = set()
     for l in info.legs:
         if l.is_rollover and l.valid and not is_conversion(l, info.source):
@@ -25,7 +30,7 @@ def per_form(res, info) -> dict:
             notes.add("QCD")
         if l.kind == UseKind.hfd:
             notes.add("HFD")
-    taxable = None if line == "4" else total(l.taxable for l in info.legs)
+    taxable = None if line in ("4", "prior") else total(l.taxable for l in info.legs)
     return {"id": f.id, "person": info.person, "line": line, "gross": dollars(f.box1), "taxable": taxable,
             "withheld": dollars(f.box4), "notes": sorted(notes), "source": info.source.value}
 
@@ -59,7 +64,7 @@ def declare(res) -> None:
     forms = res.forms_8606()  # each person's, and each inherited IRA's
     all_rows = [per_form(res, i) for i in res.forms.values()]
     g.fact("f1040.forms", all_rows, "Each 1099-R and the line it goes to", "derived from the 1099-Rs")
-    by_line = {"4": [r for r in all_rows if r["line"] == "4"], "5": [r for r in all_rows if r["line"] == "5"]}
+    by_line = {n: [r for r in all_rows if r["line"] == n] for n in ("4", "5", "1h")}
 
     def rows(line: str) -> list[dict]:
         g.reads("f1040.forms")  # the lines rest on it (explanations)
@@ -80,8 +85,9 @@ def declare(res) -> None:
                                                          or f["4b"] != f["ira_gross"]) else None)
     f.line("pension_gross", "Pensions and annuities, box 1 total", "i1040 lines 5a-5b", "sum of box 1",
            lambda g: total(r["gross"] for r in rows("5")))
+    line_of = {r["id"]: r["line"] for r in all_rows}
     for info in res.forms.values():
-        if info.source not in IRA_LINE:
+        if line_of[info.form_id] in ("5", "1h"):
             _declare_plan_form(res, info)
     f.line("5b", "Pensions and annuities, taxable amount", "i1040 lines 5a-5b; Notice 2014-54", "sum of taxable parts",
            lambda g: total(g[f"r1099.{r['id']}.taxable"] for r in rows("5")) if rows("5") else None)
@@ -94,8 +100,11 @@ def declare(res) -> None:
            lambda g: total(r["withheld"] for r in g["f1040.forms"]))
     f.line("schedule2_line8", "Additional tax on IRAs and other plans (Schedule 2 line 8)", "i1040 Schedule 2 line 8",
            "Form 5329 line 4, each person", lambda g: total(g[f"f5329.{w}.line4"] for w in people))
-    f.line("retirement_taxable", "Retirement income included in income", "lines 4b + 5b", "4b + 5b",
-           lambda g: f.z("4b") + f.z("5b"))
+    f.line("1h_corrective", "Corrective distributions from plans (part of line 1h)", "i1040 line 1h",
+           "taxable amount of code 8 plan forms (excess deferrals or contributions, plus earnings)",
+           lambda g: total(g[f"r1099.{r['id']}.taxable"] for r in rows("1h")) if rows("1h") else None)
+    f.line("retirement_taxable", "Retirement income included in income", "lines 4b + 5b; 1h corrective",
+           "4b + 5b + corrective distributions on 1h", lambda g: f.z("4b") + f.z("5b") + f.z("1h_corrective"))
 
 
 def _declare_plan_form(res, info) -> None:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from taxdocs.core.money import ZERO, dollars, total
 from taxdocs.model.scenario import Account, Person, UseKind
 from taxdocs.rules import roth
-from taxdocs.rules.legs import IRA_SOURCES, inherited_link
+from taxdocs.rules.legs import IRA_SOURCES, inherited_link, prior_year_form
 
 
 def is_conversion(leg, src) -> bool:
@@ -59,7 +59,7 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
          "Traditional, SEP and SIMPLE IRA distributions not rolled over, converted or given (QCD)",
          "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in ira_kept) or "none"))
     returned = legs_where(lambda i, l: l.kind == UseKind.returned_contribution and i.source in IRA_SOURCES | {
-        Account.roth_ira})
+        Account.roth_ira} and not prior_year_form(l.form))  # code P: the earlier year's return
     fact("ira.returned_earnings", total(earnings_share(l) for _, l in returned),
          "Earnings on contributions returned by the due date (taxable; not on line 7)",
          "derived (i1040 Exception 2; i8606 line 7): " + (", ".join(f"{l.ref} box 2a share {earnings_share(l)}"

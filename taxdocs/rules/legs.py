@@ -71,6 +71,19 @@ def source_of(f: Form1099R) -> tuple[Account, str]:
     return Account.plan, "IRA box not checked and no Roth code: employer plan"
 
 
+def prior_year_form(f: Form1099R) -> bool:
+    """Code P: taxable in the year before the one paid, so reported on that year's return, not this
+    one (i1099r code P; i8606 "contribution returned": report it on the earlier year's return; IRC
+    §402(g)(2)(C), §408(d)(4)). Its box 4 withholding still counts this year (paid this year)."""
+    return "P" in f.box7
+
+
+def corrective_plan_form(f: Form1099R, src: Account) -> bool:
+    """Code 8 from an employer plan: excess deferrals or contributions (plus earnings) returned, taxable this
+    year on Form 1040 line 1h, not lines 5a-5b (i1040 line 1h; i1099r code 8)."""
+    return src == Account.plan and "8" in f.box7 and not prior_year_form(f)
+
+
 def inherited_link(person, form: Form1099R) -> Optional[int]:
     """Which of the person's inherited_iras (1-based) a 1099-R from an inherited IRA belongs to: the one
     it names, or the only one. None: not linked (taxed without basis; finding INHERITED_IRA_UNLINKED)."""

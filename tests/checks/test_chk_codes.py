@@ -198,3 +198,35 @@ def test_exception_09_beyond_the_lifetime_limit():
     within = scenario([ira_form("i", 4000, ("1",), box2a=4000, exceptions=[{"number": "09"}])],
                       taxpayer=person(birth="1985-01-01", ira={"year_end_value": 1}, roth={"prior_homebuyer": 6000}))
     assert "EXCEPTION_NOT_ALLOWED" not in codes(run(within))
+
+
+# --- code P and plan code 8: which return, which line -------------------------------------------
+
+def test_ira_code_p_belongs_to_the_earlier_return():
+    """i8606: a contribution returned after the year is reported on that year's return (IRC §408(d)(4))."""
+    data = scenario([ira_form("r", 7150, ("P",), box2a=150, box4=15)])
+    res = result(data)
+    lines = res.lines()
+    assert lines["f1040.line4a"] is None and lines["f1040.line4b"] is None
+    assert lines["f1040.line25b"] == 15  # withheld this year: claimed this year
+    f = only(run(data), "CODE_P_PRIOR_YEAR")
+    assert "2024" in f.message and "$150" in f.message and "$15" in f.message
+
+
+def test_plan_code_8_is_line_1h_and_code_p_the_earlier_year():
+    """i1040 line 1h: corrective distributions of excess deferrals (plus earnings) from a plan, not 5a-5b;
+    code P: taxable in the year before (IRC §402(g)(2)(A), (C))."""
+    data = scenario([form("p", 3000, ("P",), box2a=3000, corrective=True),
+                     form("e", 250, ("8",), box2a=250, corrective=True)])
+    lines = result(data).lines()
+    assert lines["f1040.line5a"] is None and lines["f1040.line5b"] is None
+    assert lines["f1040.line1h_corrective"] == 250 and lines["f1040.retirement_taxable"] == 250
+    assert only(run(data), "CODE_P_PRIOR_YEAR").record == "p"
+
+
+def test_ira_code_8_stays_on_line_4():
+    """Code 8 from an IRA: the earnings are taxable this year on line 4b (i1040 lines 4a-4b, Exception 2)."""
+    data = scenario([ira_form("r", 7150, ("8",), box2a=150)])
+    lines = result(data).lines()
+    assert lines["f1040.line4a"] == 7150 and lines["f1040.line4b"] == 150
+    assert "CODE_P_PRIOR_YEAR" not in codes(run(data))
