@@ -32,18 +32,34 @@ def exceptions_refused(ctx: Ctx) -> list[Finding]:
     out = []
     for who, _ in ctx.sc.people():
         limit = ctx.gp.limits.first_time_homebuyer_lifetime.value
+        seen: set = set()
         for item in ctx.line(f"f5329.{who}.items") or []:
             what = "Roth IRA distributions" if item.form_id == "roth" else item.form_id
             for r in item.refused:
-                if r[0] == "account":
-                    why = (f"exception {r[1]} ({r[2]}) does not apply to "
-                           f"{'plan' if item.account == 'plan' else 'IRA'} distributions, so it was not applied")
-                else:
-                    why = (f"exception 09 was claimed for {money(r[2])}, but the {money(limit)} lifetime first-time "
-                           f"homebuyer limit leaves {money(r[3])} after earlier use; only that was applied")
+                if r[0] == "unverified":
+                    if (item.form_id, r[1]) not in seen:
+                        seen.add((item.form_id, r[1]))
+                        out.append(make("EXCEPTION_NUMBER_UNVERIFIED", item.form_id,
+                                        ctx.fpath(item.form_id, "exceptions"), form=what, number=r[1], year=r[2]))
+                    continue
                 out.append(make("EXCEPTION_NOT_ALLOWED", item.form_id, ctx.fpath(item.form_id, "exceptions"),
-                                form=what, number=r[1], why=why, person=who))
+                                form=what, number=r[1], why=_refused_why(r, item, limit), person=who))
     return out
+
+
+def _refused_why(r: tuple, item, limit) -> str:
+    if r[0] == "account":
+        return (f"exception {r[1]} ({r[2]}) does not apply to "
+                f"{'plan' if item.account == 'plan' else 'IRA'} distributions, so it was not applied")
+    if r[0] == "unknown":
+        return (f"{r[1]} is not an exception number of the {r[2]} Form 5329" + (f" (01-{r[3]:02d})" if r[3] else "")
+                + ("; 99 only summarizes several exceptions on line 2" if r[1] == "99" else "")
+                + ", so it was not applied")
+    if r[0] == "cap":
+        return (f"exception {r[1]} was claimed for {money(r[2])}, but it covers at most {money(r[3])} "
+                "for this claim; only that was applied")
+    return (f"exception 09 was claimed for {money(r[2])}, but the {money(limit)} lifetime first-time "
+            f"homebuyer limit leaves {money(r[3])} after earlier use; only that was applied")
 
 
 def _shown(key: str, value) -> bool:

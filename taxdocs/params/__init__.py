@@ -343,12 +343,14 @@ class ExceptionNo(_Frozen):
     plan: bool
     note: str | None = None
     role: str | None = None   # what the engine uses it for: disability, death, misreported_code
+    cap: str | None = None    # a `limits` entry capping each claim of it (one claim = one event)
 
 
 class ExceptionEra(Sourced):
     from_year: int
     to_year: int | None
     numbers: dict[str, ExceptionNo]
+    highest: int | None = None    # the i5329 list runs 01..highest ("enter the applicable exception number")
 
 
 class ExceptionNumbers(Sourced):
@@ -359,6 +361,14 @@ class ExceptionNumbers(Sourced):
         for e in self.eras:  # later eras override earlier ones
             if e.from_year <= year and (e.to_year is None or year <= e.to_year):
                 out.update(e.numbers)
+        return out
+
+    def highest(self, year: int) -> int | None:
+        """The year's highest exception number, where the year's i5329 list is known to end there."""
+        out = None
+        for e in self.eras:
+            if e.highest is not None and e.from_year <= year and (e.to_year is None or year <= e.to_year):
+                out = e.highest
         return out
 
     def for_role(self, role: str, year: int) -> str | None:

@@ -30,7 +30,9 @@ class EarlyItem:
     excepted: Decimal = ZERO
     numbers: list[str] = field(default_factory=list)
     why: str = ""             # an exception the engine applied from the facts (shown when unnumbered)
-    refused: list[tuple] = field(default_factory=list)  # ("account", number, meaning) | ("limit", "09", claimed, room)
+    # ("account", number, meaning) | ("limit", "09", claimed, room) | ("cap", number, claimed, cap)
+    # | ("unknown", number, year, highest) | ("unverified", number, year): applied, not checked
+    refused: list[tuple] = field(default_factory=list)
 
     @property
     def account(self) -> str:
@@ -43,9 +45,16 @@ class _Claims:
     and 09 within one $10,000 lifetime limit, less earlier use and this year's 8606 line 20
     (IRC §72(t)(2)(F), (t)(8)(D); Pub. 590-B "First home")."""
 
-    def __init__(self, allowed: dict, home_room: Decimal):
-        self.allowed, self.home_room = allowed, home_room
+    def __init__(self, allowed: dict, home_room: Decimal, year: int, highest, limits):
+        self.allowed, self.home_room, self.year, self.highest, self.limits = allowed, home_room, year, highest, limits
         self.used: dict[int, Decimal] = {}  # exception claimed with an amount -> how much items took
+
+    def exists(self, number: str) -> bool:
+        """A number the year's i5329 list may hold: 01 up to its highest (any, where the end is not known)."""
+        return 1 <= int(number) <= (self.highest or 98)
+
+    def cap(self, spec) -> Decimal | None:
+        return getattr(self.limits, spec.cap).value if spec is not None and spec.cap else None
 
     def left(self, ex, item_left: Decimal) -> Decimal:
         """An amount claimed covers that much in all (over the Roth items, or a form's items); blank: all."""
@@ -60,11 +69,11 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
     f8606 = f"f8606.{who}"
     dist = g[f"{who}.ira.distributions"]
     taxable_ira = g[f"{f8606}.line15c"] if g[f"{f8606}.part1_full"] else dist
-    claims = _Claims(gp.exception_numbers.for_year(res.scenario.tax_year),
-                     max(gp.limits.first_time_homebuyer_lifetime.value - person.roth.prior_homebuyer
-                         - z(g[f"{f8606}.line20"]), ZERO))
-    cutoff = gp.law_dates.corrective_ira_earnings_exempt_after.value
     year = res.scenario.tax_year
+    claims = _Claims(gp.exception_numbers.for_year(year),
+                     max(gp.limits.first_time_homebuyer_lifetime.value - person.roth.prior_homebuyer
+                         - z(g[f"{f8606}.line20"]), ZERO), year, gp.exception_numbers.highest(year), gp.limits)
+    cutoff = gp.law_dates.corrective_ira_earnings_exempt_after.value
     for info in res.forms.values():
         if info.person != who:
             continue
@@ -167,10 +176,20 @@ def _claim(item: EarlyItem, exceptions, claims: _Claims) -> EarlyItem:
     and 09 only within the lifetime limit left."""
     for ex in exceptions:
         spec = claims.allowed.get(ex.number)
-        if spec is not None and not getattr(spec, item.account):
+        if spec is not None and spec.role == "several" or spec is None and not claims.exists(ex.number):
+            item.refused.append(("unknown", ex.number, claims.year, claims.highest))  # not an exception: 99 is a summary
+            continue
+        if spec is None:  # within the year's list but not transcribed: no account or cap check possible
+            item.refused.append(("unverified", ex.number, claims.year))
+        elif not getattr(spec, item.account):
             item.refused.append(("account", ex.number, spec.meaning))
             continue
         part = claims.left(ex, item.amount - item.excepted)
+        cap = claims.cap(spec)  # e.g. 19: $5,000 per birth or adoption (IRC §72(t)(2)(H)(ii))
+        if cap is not None and part > cap - claims.used.get(id(ex), ZERO):
+            room = max(cap - claims.used.get(id(ex), ZERO), ZERO)
+            item.refused.append(("cap", ex.number, part, room))
+            part = room
         if ex.number == "09" and part > claims.home_room:
             item.refused.append(("limit", "09", part, claims.home_room))
             part = claims.home_room

@@ -230,3 +230,39 @@ def test_ira_code_8_stays_on_line_4():
     lines = result(data).lines()
     assert lines["f1040.line4a"] == 7150 and lines["f1040.line4b"] == 150
     assert "CODE_P_PRIOR_YEAR" not in codes(run(data))
+
+
+# --- exception numbers the year does not have, caps, numbers not transcribed ----------------------
+
+def _young_ira(number, box1=8000, year=2025, amount=None):
+    ex = {"number": number} if amount is None else {"number": number, "amount": amount}
+    return scenario([ira_form("x", box1, ("1",), paid=f"{year}-03-01", exceptions=[ex])], year=year,
+                    taxpayer=person(birth="1990-05-05", ira={"year_end_value": 50000}))
+
+
+@pytest.mark.parametrize("number,year,why", [("42", 2025, "01-23"), ("99", 2025, "99 only summarizes"),
+                                             ("13", 2016, "01-12")])
+def test_a_number_the_years_form_does_not_have_is_refused(number, year, why):
+    data = _young_ira(number, year=year)
+    f = only(run(data), "EXCEPTION_NOT_ALLOWED")
+    assert why in f.message
+    assert result(data).lines()["f5329.taxpayer.line4"] == 800  # 10% of 8,000: nothing excepted
+
+
+def test_birth_or_adoption_is_capped_per_claim():
+    """IRC §72(t)(2)(H): $5,000 per birth or adoption (2025 i5329 exception 19)."""
+    data = _young_ira("19")
+    lines = result(data).lines()
+    assert lines["f5329.taxpayer.line2"] == 5000 and lines["f5329.taxpayer.line4"] == 300
+    assert "at most $5,000" in only(run(data), "EXCEPTION_NOT_ALLOWED").message
+    within = _young_ira("19", box1=4000)
+    assert result(within).lines()["f5329.taxpayer.line4"] == 0
+    assert "EXCEPTION_NOT_ALLOWED" not in codes(run(within))
+
+
+def test_a_number_not_transcribed_is_applied_and_flagged():
+    data = _young_ira("22", box1=1000)
+    assert result(data).lines()["f5329.taxpayer.line4"] == 0
+    f = only(run(data), "EXCEPTION_NUMBER_UNVERIFIED")
+    assert "22" in f.message and "2025" in f.message
+    assert "EXCEPTION_NUMBER_UNVERIFIED" not in codes(run(_young_ira("03")))
