@@ -397,3 +397,22 @@ def test_nua_is_never_ira_basis(uses, line5b, basis):
                                                 ira={"year_end_value": 300000}))).graph
     assert g["f1040.line5a"] == 300000 and g["f1040.line5b"] == line5b
     assert g["taxpayer.ira.plan_aftertax_rolled_in"] == basis and g["f8606.taxpayer.basis_next_year"] == basis
+
+
+# Exception 01 covers the plan of the employer left at 55, not an earlier employer's (IRC §72(t)(2)(A)(v)).
+@pytest.mark.parametrize("flag_b,flag_a,line4", [
+    (None, None, 2000),    # two plan payers, none marked: not applied (EXCEPTION_NOT_ALLOWED says why)
+    (True, None, 1000),    # B marked: its 10,000 excepted; A's old 401(k) is not
+    (True, False, 1000),
+    (False, False, 2000),
+])
+def test_separation_at_55_covers_the_employer_left(flag_b, flag_a, line4):
+    def plan(id, payer, flag):
+        f = form(id, 10000, ["1"], "2025-05-01", box2a=10000, payer=payer)
+        if flag is not None:
+            f["separating_employer"] = flag
+        return f
+    p = person(birth="1970-03-01", separated_from_service_year=2025)  # 55 in 2025
+    g = run(scenario(2025, [plan("b", "Employer B 401k", flag_b), plan("a", "Employer A 401k", flag_a)],
+                     taxpayer=p)).graph
+    assert g["f5329.taxpayer.line1"] == 20000 and g["f5329.taxpayer.line4"] == line4

@@ -326,6 +326,7 @@ FORM_COLUMNS: dict[str, tuple[Optional[str], str]] = {
     "sepp": ("sepp", "bool"),
     "corrective": ("corrective", "bool"),
     "nonspouse_beneficiary": ("nonspouse_beneficiary", "bool"),
+    "separating_employer": ("separating_employer", "bool"),
     "extra_json": ("", "json"),
 }
 for _n in (1, 2):

@@ -55,6 +55,10 @@ def _refused_why(r: tuple, item, limit) -> str:
         return (f"{r[1]} is not an exception number of the {r[2]} Form 5329" + (f" (01-{r[3]:02d})" if r[3] else "")
                 + ("; 99 only summarizes several exceptions on line 2" if r[1] == "99" else "")
                 + ", so it was not applied")
+    if r[0] == "which_plan":
+        return ("exception 01 (separation from service at 55) was not applied: there are distributions from "
+                "more than one plan payer, and it covers only the plan of the employer left; set "
+                "`separating_employer: true` on that employer's 1099-R")
     if r[0] == "cap":
         return (f"exception {r[1]} was claimed for {money(r[2])}, but it covers at most {money(r[3])} "
                 "for this claim; only that was applied")

@@ -162,6 +162,9 @@ class Form1099R(Strict):
     sepp: bool = Field(False, description="part of substantially equal periodic payments")
     corrective: bool = Field(False, description="a corrective distribution of excess deferrals/contributions")
     nonspouse_beneficiary: bool = Field(False, description="paid to a beneficiary who is not the surviving spouse")
+    separating_employer: Optional[bool] = Field(None, description="exception 01: the plan of the employer left in "
+                                                "separated_from_service_year (blank: assumed only when it is the "
+                                                "person's one plan payer of the year)")
 
     @field_validator("box7")
     @classmethod

@@ -104,7 +104,10 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
             continue
         item = _claim(EarlyItem(f.id, kind, amt, simple="S" in f.box7), f.exceptions, claims)
         if kind == "plan" and not item.excepted and _separated_at_55(person, info, gp):
-            item.excepted, item.numbers = amt, ["01"]  # IRC §72(t)(2)(A)(v)
+            if _separating_plan(res, info):
+                item.excepted, item.numbers = amt, ["01"]  # IRC §72(t)(2)(A)(v)
+            elif f.separating_employer is None:
+                item.refused.append(("which_plan", "01"))
         out.append(item)
     if g[f"{f8606}.part3"]:
         order = g[f"{f8606}.roth_ordering"]
@@ -208,6 +211,17 @@ def _separated_at_55(person, info, gp) -> bool:
         return False
     age = gp.ages.separation_public_safety if person.public_safety_employee else gp.ages.separation_from_service
     return person.separated_from_service_year >= date_at_age(person.birth_date, age.years).year
+
+
+def _separating_plan(res, info) -> bool:
+    """Exception 01 covers the plan of the employer left, not an earlier employer's (IRC §72(t)(2)(A)(v);
+    Pub. 575): as the 1099-R says, else only when it is the person's one plan payer of the year."""
+    f = info.legs[0].form
+    if f.separating_employer is not None:
+        return f.separating_employer
+    payers = {(p.name.strip().lower(), p.tin or "") for i in res.forms.values() for p in [i.legs[0].form.payer]
+              if i.person == info.person and i.source in (Account.plan, Account.designated_roth)}
+    return len(payers) == 1
 
 
 def declare(res, who: str, gp) -> None:
