@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any, NamedTuple, Optional
 
 from taxdocs.core.dates import age_reached, date_at_age
@@ -18,7 +19,7 @@ from taxdocs.model.scenario import Account, Person, Scenario, UseKind
 from taxdocs.params import ParamsError, general, load_year
 from taxdocs.rules import (f1040, f5329, f8606, facts, rollovers, roth, simplified_method, tax_effect,
                            worksheet_1_1)
-from taxdocs.rules.legs import IRA_SOURCES, Leg, legs_of
+from taxdocs.rules.legs import IRA_SOURCES, Leg, inherited_link, legs_of
 from taxdocs.rules.plan_distributions import PlanGroup, allocate, tax_leg
 from taxdocs.rules.rollovers import Event
 
@@ -141,7 +142,7 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
             else:
                 tax_leg(leg)
 
-    _qcd_basis_limit(sc, forms, events)  # after the allocation: after-tax plan money rolled in is basis
+    _qcd_hfd_basis_limit(sc, forms, events)  # after the allocation: after-tax plan money rolled in is basis
 
     res = Result(sc, g, forms, groups, events, file)
     for info in forms.values():
@@ -220,37 +221,68 @@ def _qcd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, events: list[Event]
             room = max(room - leg.amount, ZERO)
 
 
-def _qcd_basis_limit(sc: Scenario, forms: dict[str, FormInfo], events: list[Event]) -> None:
-    """A QCD comes first out of what would be taxable if every traditional, SEP and SIMPLE IRA were
-    paid out this year, and only that much can be a QCD (IRC §408(d)(8)(D); Pub. 590-B, QCDs). The rest
-    is a distribution of basis: kept, on Form 8606 line 7. Needs the basis and the Dec 31 value."""
+# Kinds that come first out of the money that would otherwise be taxable: a QCD (IRC §408(d)(8)(D)) and a
+# qualified HSA funding distribution (IRC §408(d)(9)(B) "to the extent ... otherwise includible", (E); Notice
+# 2008-51). Both statutes measure the same amount (all the IRAs of the aggregate paid out this year, as one
+# contract), so QCDs and HFDs of one year share it, taken in the order paid.
+QCD_HFD = (UseKind.qcd, UseKind.hfd)
+
+
+def _qcd_hfd_basis_limit(sc: Scenario, forms: dict[str, FormInfo], events: list[Event]) -> None:
+    """Limit QCDs and HFDs to the pre-tax money of each Form 8606 aggregate: a person's own traditional,
+    SEP and SIMPLE IRAs (IRC §408(d)(2)), and the IRAs inherited from each decedent, which have their own
+    Form 8606 (rules.md §4.1, §5.1). Needs the basis and the Dec 31 value: when one is missing,
+    LINE6_MISSING or INHERITED_LINE6_MISSING asks for it and nothing is limited."""
     for who, person in sc.people():
-        mine = [i for i in forms.values() if i.person == who and i.source in IRA_SOURCES]
-        qcds = sorted((l for i in mine for l in i.legs if l.kind == UseKind.qcd and l.valid),
-                      key=lambda l: forms[l.form.id].paid)
-        ira = person.ira
-        value = facts.year_end_value(ira)
-        if not qcds or value is None:  # nothing to limit, or LINE6_MISSING asks for the value
-            continue
-        everything = [i for i in forms.values() if i.person == who]
-        basis = facts.line5_basis(ira, everything)  # the same terms as the Form 8606 facts
-        if basis <= 0:
-            continue
-        left = total(l.amount for i in mine for l in i.legs  # kept, given, converted this year
-                     if l.kept or (l.valid and (l.kind in (UseKind.qcd, UseKind.conversion)
-                                                or (l.is_rollover and l.to == Account.roth_ira))))
-        out = facts.outstanding_rollovers(ira, mine, sc.tax_year)
-        pretax = max(value + out - ira.repayments_treated_as_rollovers + left - basis, ZERO)  # 8606 line 6 terms
-        room = pretax
-        for leg in qcds:
-            if leg.amount > room:
-                excess = leg.amount - room
-                events.append(Event("QCD_OVER_TAXABLE", leg.ref, {"amount": leg.amount, "excess": excess,
-                                                                   "pretax": pretax, "earlier": pretax - room}, True))
-                leg.amount -= excess
-                forms[leg.form.id].legs.append(Leg(leg.form, leg.index, UseKind.cash, None, excess, None, use=leg.use,
-                                                   inferred="QCD above the IRAs' pre-tax money: basis paid out"))
-            room = max(room - leg.amount, ZERO)
+        mine = [i for i in forms.values() if i.person == who]
+        own = [i for i in mine if i.source in IRA_SOURCES]
+        ira, value = person.ira, facts.year_end_value(person.ira)
+        if value is not None:
+            line6 = max(value + facts.outstanding_rollovers(ira, own, sc.tax_year)
+                        - ira.repayments_treated_as_rollovers, ZERO)  # i8606 line 6
+            _limit_to_pretax(own, line6, facts.line5_basis(ira, mine),  # the same terms as the Form 8606 facts
+                             "every traditional, SEP and SIMPLE IRA", "Form 8606", forms, events)
+        for n, entry in enumerate(person.inherited_iras, 1):
+            theirs = [i for i in mine if i.source == Account.inherited_ira
+                      and inherited_link(person, i.legs[0].form) == n]
+            if entry.year_end_value is not None:  # its own 8606 line 6; nothing else enters it (IRC §408(d)(3)(C))
+                _limit_to_pretax(theirs, entry.year_end_value, entry.basis,
+                                 f"every IRA inherited from {entry.decedent}",
+                                 f"the Form 8606 for the IRAs inherited from {entry.decedent}", forms, events)
+
+
+def _limit_to_pretax(infos: list[FormInfo], line6: Decimal, basis: Decimal, aggregate: str, form_8606: str,
+                     forms: dict[str, FormInfo], events: list[Event]) -> None:
+    """Pre-tax money = what would be taxable if the aggregate were paid out this year: its Dec 31 value
+    (Form 8606 line 6 terms) + what left it this year - basis. QCDs and HFDs take it in the order paid; the
+    part of one above what is left is basis paid out: a kept leg, on Form 8606 line 7 (IRC §408(d)(8)(D),
+    §408(d)(9)(E); i1040 lines 4a-4b Exceptions 3 and 4)."""
+    legs = sorted((l for i in infos for l in i.legs if l.kind in QCD_HFD and l.valid),
+                  key=lambda l: forms[l.form.id].paid)
+    if not legs or basis <= 0:
+        return
+    left = total(l.amount for i in infos for l in i.legs  # kept, given, sent to an HSA, converted this year
+                 if l.kept or (l.valid and (l.kind in QCD_HFD + (UseKind.conversion,)
+                                            or (l.is_rollover and l.to == Account.roth_ira))))
+    pretax = max(line6 + left - basis, ZERO)
+    room = pretax
+    for leg in legs:
+        if leg.amount > room:
+            excess = leg.amount - room
+            events.append(_over_taxable(leg, {"amount": leg.amount, "excess": excess, "pretax": pretax,
+                                              "earlier": pretax - room, "aggregate": aggregate, "f8606": form_8606}))
+            leg.amount -= excess
+            forms[leg.form.id].legs.append(Leg(leg.form, leg.index, UseKind.cash, None, excess, None, use=leg.use,
+                                               inferred=f"{leg.kind.value.upper()} above the IRAs' pre-tax money: "
+                                                        "basis paid out"))
+        room = max(room - leg.amount, ZERO)
+
+
+def _over_taxable(leg: Leg, detail: dict) -> Event:
+    """The finding for a QCD or HFD cut to the pre-tax money (accepted: the part within it stands)."""
+    if leg.kind == UseKind.hfd:
+        return Event("HFD_OVER_TAXABLE", leg.ref, detail, True)
+    return Event("QCD_OVER_TAXABLE", leg.ref, detail, True)
 
 
 def _plan_groups(sc: Scenario, forms: dict[str, FormInfo]) -> list[PlanGroup]:

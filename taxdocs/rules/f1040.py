@@ -26,9 +26,11 @@ def per_form(res, info) -> dict:
     for l in info.legs:
         if l.is_rollover and l.valid and not is_conversion(l, info.source):
             notes.add("Rollover")
-        if l.kind == UseKind.qcd and l.valid:
+        # a QCD or HFD cut to nothing by the pre-tax limit (engine._limit_to_pretax) is not one
+        # (i1040 lines 4a-4b Exceptions 3, 4)
+        if l.kind == UseKind.qcd and l.valid and l.amount > 0:
             notes.add("QCD")
-        if l.kind == UseKind.hfd:
+        if l.kind == UseKind.hfd and l.amount > 0:
             notes.add("HFD")
     taxable = None if line in ("4", "prior") else total(l.taxable for l in info.legs)
     return {"id": f.id, "person": info.person, "line": line, "gross": dollars(f.box1), "taxable": taxable,

@@ -1,4 +1,9 @@
-"""Roth IRAs (rules.md §7) and qualified charitable distributions (rules.md §3 Exception 3)."""
+"""Roth IRAs (rules.md §7), qualified charitable distributions and HSA funding distributions (rules.md §3
+Exceptions 3 and 4)."""
+from decimal import Decimal
+
+import pytest
+
 from chkhelp import codes, form, ira_form, only, person, result, run, scenario
 
 
@@ -170,6 +175,99 @@ def test_qcd_over_taxable_counts_earlier_qcds():
                     taxpayer=person(birth="1950-01-01", ira={"prior_basis": 10000, "year_end_value": 5000}))
     f = only(run(data), "QCD_OVER_TAXABLE")
     assert f.record == "q2" and "$25,000" in f.message and "$15,000 of that" in f.message and "$5,000" in f.message
+
+
+# --- QCDs and HFDs above the pre-tax money of each Form 8606 aggregate: the owner's own IRAs and each
+# decedent's inherited IRAs (IRC §408(d)(8)(D), §408(d)(9)(B), (E); rules.md §3, §5.1). Audit 3 C17, C17b, C20.
+
+OWN, INH = "f8606.taxpayer.", "f8606.taxpayer_inherited_1."
+
+
+def _inherited_qcd(box1, qcd, basis, value, own_ira=None):
+    """Beneficiary 72; code 4 from an IRA inherited from Parent, part of it paid to a charity."""
+    f = ira_form("inherited", box1, ("4",), paid="2025-11-01", decedent="Parent",
+                 uses=[{"kind": "qcd", "amount": qcd}])
+    extra = {"ira": own_ira} if own_ira else {}
+    inherited = [{"decedent": "Parent", "basis": basis, "year_end_value": value}]
+    return scenario([f], taxpayer=person(birth="1953-01-01", inherited_iras=inherited, **extra))
+
+
+def _hfd(amount, basis, value):
+    """Owner 50 (code 1); the whole distribution sent to the HSA."""
+    return scenario([ira_form("hfd", amount, ("1",), paid="2025-04-01", uses=[{"kind": "hfd", "amount": amount}])],
+                    taxpayer=person(birth="1975-06-06", ira={"prior_basis": basis, "year_end_value": value}))
+
+
+# (name, scenario, expected lines, finding expected, figures in its message)
+PRETAX_CASES = [
+    # C17b: pre-tax = 20,000 + 15,000 - 30,000 = 5,000 is a QCD; 10,000 of basis on the inherited 8606 line 7
+    ("C17b inherited QCD above its pre-tax money", _inherited_qcd(15000, 15000, 30000, 20000),
+     {INH + "required": True, INH + "line6": 20000, INH + "line7": 10000, INH + "line10": Decimal("1.000"),
+      INH + "line12": 10000, INH + "line14": 20000, INH + "line15c": 0,
+      "f1040.line4a": 15000, "f1040.line4b": 0, "f1040.line4c": ["QCD"]},
+     "QCD_OVER_TAXABLE", ("$15,000", "$5,000", "$10,000", "inherited from Parent")),
+    # the same, beside the owner's own IRA with 500,000 of pre-tax money: each aggregate on its own (rules.md §5.1)
+    ("C17b beside an own IRA", _inherited_qcd(15000, 15000, 30000, 20000,
+                                               own_ira={"prior_basis": 0, "year_end_value": 500000}),
+     {INH + "line7": 10000, INH + "line14": 20000, INH + "line15c": 0, OWN + "required": False, "f1040.line4b": 0},
+     "QCD_OVER_TAXABLE", ("$5,000", "$10,000")),
+    # C17: the 4,000 QCD is within the pre-tax money (45,000 + 10,000 - 5,000): unchanged
+    ("C17 inherited QCD within its pre-tax money", _inherited_qcd(10000, 4000, 5000, 45000),
+     {INH + "line6": 45000, INH + "line7": 6000, INH + "line10": Decimal("0.098"), INH + "line12": 588,
+      INH + "line14": 4412, INH + "line15c": 5412, "f1040.line4a": 10000, "f1040.line4b": 5412,
+      "f1040.line4c": ["QCD"]},
+     None, ()),
+    # C20: pre-tax = 15,000 + 8,550 - 20,000 = 3,550 is an HFD; 5,000 of basis on line 7, no 10% on it
+    ("C20 HFD above the pre-tax money", _hfd(8550, 20000, 15000),
+     {OWN + "required": True, OWN + "line6": 15000, OWN + "line7": 5000, OWN + "line10": Decimal("1.000"),
+      OWN + "line12": 5000, OWN + "line14": 15000, OWN + "line15c": 0,
+      "f1040.line4a": 8550, "f1040.line4b": 0, "f1040.line4c": ["HFD"], "f5329.taxpayer.line4": 0},
+     "HFD_OVER_TAXABLE", ("$8,550", "$3,550", "$5,000")),
+    # HFD within the pre-tax money (15,000 + 8,550 - 2,000): unchanged, not a Form 8606 distribution
+    ("HFD within the pre-tax money", _hfd(8550, 2000, 15000),
+     {OWN + "required": False, "taxpayer.ira.distributions": 0, "f1040.line4a": 8550, "f1040.line4b": 0,
+      "f1040.line4c": ["HFD"]},
+     None, ()),
+]
+
+
+@pytest.mark.parametrize("name,data,lines,code,figures", PRETAX_CASES, ids=[c[0] for c in PRETAX_CASES])
+def test_qcd_and_hfd_limited_to_each_aggregates_pretax_money(name, data, lines, code, figures):
+    g = result(data).graph
+    for key, want in lines.items():
+        assert g[key] == want, key
+    found = codes(run(data)) & {"QCD_OVER_TAXABLE", "HFD_OVER_TAXABLE"}
+    assert found == ({code} if code else set())
+    if code:
+        f = only(run(data), code)
+        assert f.severity == "warning" and all(x in f.message for x in figures), f.message
+
+
+def _qcd_and_hfd(qcd_paid, hfd_paid):
+    """Owner 71 with 10,000 basis, 5,000 on Dec 31: a QCD of 8,000 and an HFD of 4,000 this year.
+    Pre-tax = 5,000 + 12,000 - 10,000 = 7,000, shared by both in the order paid."""
+    return scenario([ira_form("q", 8000, ("7",), paid=qcd_paid, uses=[{"kind": "qcd", "amount": 8000}]),
+                     ira_form("h", 4000, ("7",), paid=hfd_paid, uses=[{"kind": "hfd", "amount": 4000}])],
+                    taxpayer=person(birth="1954-01-01", ira={"prior_basis": 10000, "year_end_value": 5000}))
+
+
+@pytest.mark.parametrize("qcd_paid,hfd_paid,over,notes", [
+    # QCD first: it takes 7,000 (1,000 over); nothing is left for the HFD (4,000 over, after 7,000): no HFD at all
+    ("2025-03-01", "2025-09-01", {"QCD_OVER_TAXABLE": ("$1,000", "$0 of that"),
+                                  "HFD_OVER_TAXABLE": ("$4,000", "$7,000 of that")}, ["QCD"]),
+    # HFD first: it fits (4,000); the QCD gets the other 3,000 (5,000 over, after 4,000)
+    ("2025-09-01", "2025-03-01", {"QCD_OVER_TAXABLE": ("$5,000", "$4,000 of that")}, ["HFD", "QCD"]),
+], ids=["qcd first", "hfd first"])
+def test_qcds_and_hfds_share_the_pretax_money_in_the_order_paid(qcd_paid, hfd_paid, over, notes):
+    data = _qcd_and_hfd(qcd_paid, hfd_paid)
+    findings = run(data)
+    assert codes(findings) & {"QCD_OVER_TAXABLE", "HFD_OVER_TAXABLE"} == set(over)
+    for code, figures in over.items():
+        f = only(findings, code)
+        assert all(x in f.message for x in figures), f.message
+    g = result(data).graph  # either way 5,000 of basis is paid out and 7,000 is excluded
+    assert (g[OWN + "line7"], g[OWN + "line14"], g[OWN + "line15c"], g["f1040.line4b"]) == (5000, 5000, 0, 0)
+    assert g["f1040.line4c"] == notes  # an HFD cut to nothing is no HFD (i1040 Exception 4)
 
 
 # --- code 2 on a conversion: the part kept is an early distribution (Reg. §1.408A-4 A-7(b)) ----------------
