@@ -186,7 +186,7 @@ def inherited(ctx: Ctx) -> list[Finding]:
         for info in ctx.res.forms.values():
             f = info.legs[0].form
             if info.person == who and info.source == Account.inherited_ira and listed \
-                    and inherited_link(person, f) is None:
+                    and inherited_link(person, f, ctx.sc.forms_1099r) is None:
                 out.append(make("INHERITED_IRA_UNLINKED", f.id, ctx.fpath(f.id, "decedent"), who=who, form=f.id,
                                 amount=f.box1, listed=[e.decedent for e in listed]))
         for n, e in enumerate(listed, 1):

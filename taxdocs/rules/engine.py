@@ -113,7 +113,8 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
             events += rollovers.check_window(leg, info.paid, gp.periods.rollover_days.value,
                                              gp.periods.self_cert_after_reason_days.value,
                                              gp.periods.return_due_date_extended)
-            events += rollovers.check_eligible(leg, src, person, rmd_row.years if rmd_row else None, sc.tax_year)
+            events += rollovers.check_eligible(leg, src, person, rmd_row.years if rmd_row else None, sc.tax_year,
+                                               sc.forms_1099r)
             if leg.kind == UseKind.qcd:
                 events += _check_qcd(leg, src, person, info.paid, gp)
         forms[f.id] = info
@@ -244,7 +245,7 @@ def _qcd_hfd_basis_limit(sc: Scenario, forms: dict[str, FormInfo], events: list[
                              "every traditional, SEP and SIMPLE IRA", "Form 8606", forms, events)
         for n, entry in enumerate(person.inherited_iras, 1):
             theirs = [i for i in mine if i.source == Account.inherited_ira
-                      and inherited_link(person, i.legs[0].form) == n]
+                      and inherited_link(person, i.legs[0].form, sc.forms_1099r) == n]
             if entry.year_end_value is not None:  # its own 8606 line 6; nothing else enters it (IRC §408(d)(3)(C))
                 _limit_to_pretax(theirs, entry.year_end_value, entry.basis,
                                  f"every IRA inherited from {entry.decedent}",

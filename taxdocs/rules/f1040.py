@@ -50,7 +50,7 @@ def ira_taxable(res, who: str) -> Decimal:
     out = _distributions_taxable(g, who) + z(g[f"{f}.line18"]) + z(g[f"{f}.line25c"])
     person = res.scenario.person(who)
     inherited = [l for i in res.forms.values() if i.person == who and i.source == Account.inherited_ira
-                 and inherited_link(person, i.legs[0].form) is None for l in i.legs if l.kept]
+                 and inherited_link(person, i.legs[0].form, res.scenario.forms_1099r) is None for l in i.legs if l.kept]
     out += total(l.amount for l in inherited)  # no basis given for it: all taxable (rules.md §4.1)
     for form in res.inherited:  # each decedent's IRAs: their own Form 8606 (rules.md §4.1, §5.1)
         if form.who == who:

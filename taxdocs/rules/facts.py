@@ -226,7 +226,7 @@ def declare_inherited(res, who: str, n: int, person: Person, gp) -> None:
     g, entry, key = res.graph, person.inherited_iras[n - 1], inherited_key(who, n)
     path = f"{who}.inherited_iras[{n - 1}]"
     legs = [(i, l) for i in res.forms.values() if i.person == who and i.source == Account.inherited_ira
-            and inherited_link(person, i.legs[0].form) == n for l in i.legs if l.kept]
+            and inherited_link(person, i.legs[0].form, res.scenario.forms_1099r) == n for l in i.legs if l.kept]
 
     def fact(name, value, label, source, status="complete", note=None):
         g.fact(f"{key}.{name}", dollars(value) if isinstance(value, Decimal) else value, label, source, status, note)

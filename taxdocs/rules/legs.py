@@ -84,12 +84,23 @@ def corrective_plan_form(f: Form1099R, src: Account) -> bool:
     return src == Account.plan and "8" in f.box7 and not prior_year_form(f)
 
 
-def inherited_link(person, form: Form1099R) -> Optional[int]:
-    """Which of the person's inherited_iras (1-based) a 1099-R from an inherited IRA belongs to: the one
-    it names, or the only one. None: not linked (taxed without basis; finding INHERITED_IRA_UNLINKED)."""
+def inherited_link(person, form: Form1099R, forms) -> Optional[int]:
+    """Which of the person's inherited_iras (1-based) a 1099-R from an inherited IRA belongs to: the one it
+    names; blank, the only one listed, unless the person's inherited-IRA 1099-Rs come from more than one
+    payer or account: then it may be an IRA inherited from someone else, never aggregated with it (rules.md
+    §4.1, §5.1). None: not linked (taxed without basis; finding INHERITED_IRA_UNLINKED asks for `decedent`).
+    `forms`: the scenario's 1099-Rs."""
     if form.decedent:
         return person.inherited_index(form.decedent)
-    return 1 if len(person.inherited_iras) == 1 else None
+    if len(person.inherited_iras) != 1:
+        return None
+    accounts = {_account(f) for f in forms if f.recipient == form.recipient
+                and source_of(f)[0] == Account.inherited_ira}
+    return 1 if len(accounts) <= 1 else None
+
+
+def _account(f: Form1099R) -> tuple:
+    return (f.payer.name.strip().lower(), f.payer.tin or "", f.account_number or "")
 
 
 def default_use(f: Form1099R, src: Account) -> tuple[Optional[UseKind], Optional[Account], str]:

@@ -71,7 +71,8 @@ def check_window(leg: Leg, paid: date, window_days: int, self_cert_days: int,
     return [_event(leg, "ROLLOVER_POSTPONED_DEADLINE", True, postponed_to=w.deadline, **base)]
 
 
-def check_eligible(leg: Leg, src: Account, person: Person, rmd_age: Optional[int], year: int) -> list[Event]:
+def check_eligible(leg: Leg, src: Account, person: Person, rmd_age: Optional[int], year: int,
+                   forms: list) -> list[Event]:
     """Amounts that are not eligible rollover distributions (IRC §402(c)(4), §408(d)(3); rules.md §6.3)."""
     if not (leg.is_rollover or leg.kind == UseKind.conversion):  # a conversion is a rollover too (§408A(e))
         return []
@@ -95,7 +96,7 @@ def check_eligible(leg: Leg, src: Account, person: Person, rmd_age: Optional[int
                           what="a SIMPLE IRA distribution in its first 2 years (code S) going elsewhere than a SIMPLE IRA"))
     inherited = src in (Account.inherited_ira, Account.inherited_roth_ira) or "4" in f.box7
     # listed under inherited_iras = kept as an inherited IRA, not treated as the beneficiary's own
-    nonspouse = f.nonspouse_beneficiary or (src == Account.inherited_ira and inherited_link(person, f) is not None)
+    nonspouse = f.nonspouse_beneficiary or (src == Account.inherited_ira and inherited_link(person, f, forms) is not None)
     if inherited and nonspouse and leg.kind == UseKind.indirect_rollover:
         out.append(_event(leg, "INHERITED_60_DAY_ROLLOVER", False, amount=leg.amount))
     if src == Account.inherited_ira and nonspouse and leg.kind == UseKind.conversion:  # IRC §408(d)(3)(C), §408A(e)

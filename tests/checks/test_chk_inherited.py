@@ -177,3 +177,19 @@ def test_line_4a_shown_when_only_the_inherited_form_is_filed():
         [{"decedent": "Dad", "basis": 100, "year_end_value": 1000000}]))).graph
     assert g["f8606.taxpayer_inherited_1.required"] is True and g["f8606.taxpayer_inherited_1.line10"] == 0
     assert g["f1040.line4b"] == 10000 and g["f1040.line4a"] == 10000
+
+
+def test_a_blank_decedent_is_not_linked_when_inherited_forms_come_from_two_accounts():
+    """IRAs inherited from different decedents are never aggregated (rules.md §4.1, §5.1): with one listed,
+    a blank `decedent` links only when every inherited-IRA 1099-R comes from one payer and account."""
+    john = [{"decedent": "John", "basis": 10000, "year_end_value": 90000}]
+    named = inh_form("john", 10000, decedent="John", payer={"name": "Custodian A", "tin": "55-5555551"})
+    blank = inh_form("other", 10000, payer={"name": "Custodian B", "tin": "55-5555552"})
+    data = scenario([named, blank], taxpayer=beneficiary(john))
+    g = result(data).graph
+    assert g["f8606.taxpayer_inherited_1.line7"] == 10000 and g["f8606.taxpayer_inherited_1.line14"] == 9000
+    assert g["f1040.line4b"] == 19000          # 9,000 from John's (L10 0.100) + 10,000 unlinked, in full
+    assert only(run(data), "INHERITED_IRA_UNLINKED").record == "other"
+    same = inh_form("john2", 10000, payer={"name": "Custodian A", "tin": "55-5555551"})  # near miss: same account
+    g = result(scenario([named, same], taxpayer=beneficiary(john))).graph
+    assert g["f8606.taxpayer_inherited_1.line7"] == 20000
