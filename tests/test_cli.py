@@ -31,7 +31,8 @@ def test_explain_short_key():
     r = runner.invoke(app, ["explain", str(ROOT / "samples" / "06b-backdoor-roth-spoiled.yaml"), "f8606.18"])
     assert r.exit_code == 0 and "f8606.taxpayer.line18 = 6,510" in r.output and "line10 = 0.070" in r.output
     r = runner.invoke(app, ["explain", SAMPLE4, "f8606.99x"])
-    assert r.exit_code != 0 and "Traceback" not in r.output
+    assert r.exit_code == 2 and "Traceback" not in r.output  # a key that does not exist is bad input
+    assert "no line 'f8606.99x'" in r.output and "Internal error" not in r.output
 
 
 def test_bad_input_exit_2(tmp_path):

@@ -11,6 +11,7 @@ from rich.tree import Tree
 
 from taxdocs.commands.common import guarded, load_scenario, out
 from taxdocs.core.money import fmt
+from taxdocs.errors import TaxdocsError
 
 
 def register(app: typer.Typer) -> None:
@@ -92,7 +93,7 @@ def _resolve(res, line: str) -> str:
     for c in cands:
         if g.has(c):
             return c
-    raise typer.BadParameter(f"no line {line!r}; try keys from `taxdocs compute --json`, e.g. f8606.taxpayer.line15c")
+    raise TaxdocsError(f"no line {line!r}; try keys from `taxdocs compute --json`, e.g. f8606.taxpayer.line15c")
 
 
 @guarded
