@@ -35,13 +35,12 @@ def exceptions_refused(ctx: Ctx) -> list[Finding]:
         seen: set = set()
         for item in ctx.line(f"f5329.{who}.items") or []:
             what = "Roth IRA distributions" if item.form_id == "roth" else item.form_id
+            for number in item.unverified:
+                if (item.form_id, number) not in seen:
+                    seen.add((item.form_id, number))
+                    out.append(make("EXCEPTION_NUMBER_UNVERIFIED", item.form_id, ctx.fpath(item.form_id, "exceptions"),
+                                    form=what, number=number, year=ctx.sc.tax_year))
             for r in item.refused:
-                if r[0] == "unverified":
-                    if (item.form_id, r[1]) not in seen:
-                        seen.add((item.form_id, r[1]))
-                        out.append(make("EXCEPTION_NUMBER_UNVERIFIED", item.form_id,
-                                        ctx.fpath(item.form_id, "exceptions"), form=what, number=r[1], year=r[2]))
-                    continue
                 out.append(make("EXCEPTION_NOT_ALLOWED", item.form_id, ctx.fpath(item.form_id, "exceptions"),
                                 form=what, number=r[1], why=_refused_why(r, item, limit), person=who))
     return out

@@ -18,7 +18,7 @@ from taxdocs.core.lines import Form
 from taxdocs.core.money import ZERO, dollars, z
 from taxdocs.model.scenario import Account, Exception10, UseKind
 from taxdocs.rules.facts import earnings_share, payer_excepted
-from taxdocs.rules.legs import IRA_SOURCES
+from taxdocs.rules.legs import IRA_SOURCES, payer_key
 
 
 @dataclass
@@ -31,8 +31,9 @@ class EarlyItem:
     numbers: list[str] = field(default_factory=list)
     why: str = ""             # an exception the engine applied from the facts (shown when unnumbered)
     # ("account", number, meaning) | ("limit", "09", claimed, room) | ("cap", number, claimed, cap)
-    # | ("unknown", number, year, highest) | ("unverified", number, year): applied, not checked
+    # | ("unknown", number, year, highest) | ("which_plan", "01")
     refused: list[tuple] = field(default_factory=list)
+    unverified: list[str] = field(default_factory=list)  # applied as claimed; not in the year's table
 
     @property
     def account(self) -> str:
@@ -183,7 +184,7 @@ def _claim(item: EarlyItem, exceptions, claims: _Claims) -> EarlyItem:
             item.refused.append(("unknown", ex.number, claims.year, claims.highest))  # not an exception: 99 is a summary
             continue
         if spec is None:  # within the year's list but not transcribed: no account or cap check possible
-            item.refused.append(("unverified", ex.number, claims.year))
+            item.unverified.append(ex.number)
         elif not getattr(spec, item.account):
             item.refused.append(("account", ex.number, spec.meaning))
             continue
@@ -219,7 +220,7 @@ def _separating_plan(res, info) -> bool:
     f = info.legs[0].form
     if f.separating_employer is not None:
         return f.separating_employer
-    payers = {(p.name.strip().lower(), p.tin or "") for i in res.forms.values() for p in [i.legs[0].form.payer]
+    payers = {payer_key(i.legs[0].form) for i in res.forms.values()
               if i.person == info.person and i.source in (Account.plan, Account.designated_roth)}
     return len(payers) == 1
 

@@ -94,13 +94,14 @@ def inherited_link(person, form: Form1099R, forms) -> Optional[int]:
         return person.inherited_index(form.decedent)
     if len(person.inherited_iras) != 1:
         return None
-    accounts = {_account(f) for f in forms if f.recipient == form.recipient
+    accounts = {(*payer_key(f), f.account_number or "") for f in forms if f.recipient == form.recipient
                 and source_of(f)[0] == Account.inherited_ira}
     return 1 if len(accounts) <= 1 else None
 
 
-def _account(f: Form1099R) -> tuple:
-    return (f.payer.name.strip().lower(), f.payer.tin or "", f.account_number or "")
+def payer_key(f: Form1099R) -> tuple:
+    """Who paid a 1099-R: name (any case) and TIN."""
+    return (f.payer.name.strip().lower(), f.payer.tin or "")
 
 
 def default_use(f: Form1099R, src: Account) -> tuple[Optional[UseKind], Optional[Account], str]:

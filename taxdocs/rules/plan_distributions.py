@@ -109,7 +109,7 @@ def _place_nua(kept: list[Leg]) -> None:
             if nua <= 0:
                 break
             share = nua if i == len(legs) - 1 else min(leg.pretax, dollars(nua * leg.pretax / pretax))
-            leg.nua = min(share, leg.pretax, nua)
+            leg.nua = min(share, leg.pretax)
             nua -= leg.nua
 
 
