@@ -90,6 +90,19 @@ class Record:
     problems: list[dict] = field(default_factory=list)
     locs: dict[str, tuple] = field(default_factory=dict)  # scenario path -> (file, row, column)
     digest: str = ""
+    raw: Optional[bytes] = None     # JSON Lines: the line, from which `data` can be read again
+
+    def shed(self) -> None:
+        """Drop `data` when it can be read again from `raw` (before the record goes to a worker: the
+        line's bytes pickle and unpickle several times faster than the parsed dict)."""
+        if self.raw is not None and self.data is not None and not self.problems:
+            self.data = None
+
+    def load(self) -> Optional[dict]:
+        """`data`, read again from `raw` when it was shed."""
+        if self.data is None and self.raw is not None and not self.problems:
+            self.data = _loads(self.raw)
+        return self.data
 
     @property
     def source(self) -> str:
@@ -273,6 +286,7 @@ class JsonLines(Input):
                 if isinstance(cid, (str, int)) and str(cid).strip():
                     rec.id = safe_id(cid)
                 rec.data = data
+                rec.raw = raw
                 rec.digest = digest(data)
                 yield rec
 

@@ -6,6 +6,8 @@ import csv
 from decimal import Decimal
 from typing import Any
 
+import orjson
+
 SEVERITIES = ("error", "warning", "info")
 
 ROW_LINES = {
@@ -81,3 +83,9 @@ def header_line() -> str:
     out = _Line()
     csv.writer(out, lineterminator="\n").writerow(CSV_COLUMNS)
     return out.text
+
+
+def row_json(row: dict) -> str:
+    """The row as the resume state keeps it (state.State.finish; a TypeError, such as an integer beyond
+    64 bits, leaves it to the state's own writer)."""
+    return orjson.dumps(row, default=str).decode()

@@ -16,6 +16,7 @@ import hashlib
 import sys
 import time
 from dataclasses import asdict, dataclass
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Iterator, Optional
 
@@ -194,32 +195,42 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
 
         def todo() -> Iterator[list]:
             buf: list = []
-            for seq, rec in enumerate(inp.records()):
-                tally.total += 1
-                mark = ledger_marker(ledger_store, rec) if ledger_store is not None else ""
-                dig = hashlib.sha256((rec.digest + options + mark).encode()).hexdigest()
-                old = state.lookup(rec.id)
-                first = pending.get(rec.id)
-                if first is not None or (old is not None and old["run"] == state.run):
-                    err = _dup_error(rec, first[1] if first else old["source"])
-                    state.duplicate(seq, rec.id, rec.source, err)
-                    digest.add(error_row(err), seq)
-                    tally.duplicates += 1
-                    prog.update("error")
-                    continue
-                if old is not None:
-                    state.seen(rec.id, seq)
-                if (not force and old is not None and old["hash"] == dig and old["status"] in ("done", "findings")
-                        and outputs_exist(returns, old["outputs"])):
-                    digest.add(state.unchanged(rec.id, rec.source, old), seq)
-                    tally.unchanged += 1
-                    prog.update("unchanged")
-                    continue
-                pending[rec.id] = (seq, rec.source, old["outputs"] if old else [])
-                buf.append((rec, dig))
-                if len(buf) >= size:
-                    yield buf
-                    buf = []
+            numbered = enumerate(inp.records())
+            while True:
+                group = list(islice(numbered, size))  # looked up in the state together
+                if not group:
+                    break
+                olds = state.lookup_many([rec.id for _, rec in group])
+                for seq, rec in group:
+                    tally.total += 1
+                    mark = ledger_marker(ledger_store, rec) if ledger_store is not None else ""
+                    dig = hashlib.sha256((rec.digest + options + mark).encode()).hexdigest()
+                    old = olds.get(rec.id)
+                    first = pending.get(rec.id)
+                    if first is not None or (old is not None and old["run"] == state.run):
+                        err = _dup_error(rec, first[1] if first else old["source"])
+                        state.duplicate(seq, rec.id, rec.source, err)
+                        digest.add(error_row(err), seq)
+                        tally.duplicates += 1
+                        prog.update("error")
+                        continue
+                    if old is not None:
+                        state.seen(rec.id, seq)
+                        olds[rec.id] = {**old, "run": state.run, "source": rec.source}  # as the state has it now
+                    if (not force and old is not None and old["hash"] == dig and old["status"] in ("done", "findings")
+                            and outputs_exist(returns, old["outputs"])):
+                        digest.add(state.unchanged(rec.id, rec.source, old), seq)
+                        tally.unchanged += 1
+                        prog.update("unchanged")
+                        continue
+                    pending[rec.id] = (seq, rec.source, old["outputs"] if old else [])
+                    rec.shed()  # the worker reads the record's data again from its raw bytes
+                    buf.append((rec, dig))
+                # yielded only between groups: outcomes handled during a yield change the state,
+                # and the next group is looked up after them
+                while len(buf) >= size:
+                    yield buf[:size]
+                    buf = buf[size:]
             if buf:
                 yield buf
 
@@ -229,7 +240,7 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
                     write_outputs(out, o["files"])
                     o["files"] = None
                 if not eng.writes_outputs:  # a cluster's workers: this process formats the csv line
-                    o["csv"] = None
+                    o["csv"] = o["row_json"] = None
                 held = pending.pop(o["id"], None)
                 if held is None:
                     raise TaxdocsError(f"the engine returned a record that was not sent ({o['id']!r}); "

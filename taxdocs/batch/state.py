@@ -10,7 +10,10 @@ records(id PRIMARY KEY, hash, status, source, run, seq, outputs, row, error, csv
 dups(run, seq, id, source, error): a second record with an id already seen in the run.
 
 SQLite in WAL mode survives SIGKILL; commits are batched (every ~0.5 s), and what was
-not committed is simply redone on the next run (outputs are replaced atomically).
+not committed is simply redone on the next run (outputs are replaced atomically). Finished
+records are written in groups (`finish` holds them until the next read or commit), and the
+runner looks records up a chunk at a time (`lookup_many`): one statement each instead of one
+per record.
 """
 from __future__ import annotations
 
@@ -78,6 +81,7 @@ class State:
         self.db.execute("DELETE FROM dups WHERE run < ?", (self.run,))
         self.db.commit()
         self._last_commit = time.monotonic()
+        self._finished: list[tuple] = []   # finish() rows not yet written (written before any read)
 
     # -- meta -----------------------------------------------------------------------
     def _meta(self, key: str) -> Optional[str]:
@@ -89,11 +93,22 @@ class State:
 
     # -- per record -------------------------------------------------------------------
     def lookup(self, rid: str) -> Optional[dict]:
-        r = self.db.execute("SELECT hash, status, source, run, outputs, row FROM records WHERE id = ?", (rid,)).fetchone()
-        if r is None:
-            return None
-        return {"hash": r[0], "status": r[1], "source": r[2], "run": r[3], "outputs": orjson.loads(r[4] or "[]"),
-                "row": r[5]}
+        return self.lookup_many([rid]).get(rid)
+
+    def lookup_many(self, ids: list[str]) -> dict[str, dict]:
+        """id -> what the last run that saw it left (hash, status, source, run, outputs, row), for those of
+        `ids` in the database, finished records of this run included."""
+        self._flush()
+        out: dict[str, dict] = {}
+        ids = list(dict.fromkeys(ids))
+        for i in range(0, len(ids), 500):  # SQLite's limit on bound parameters is 999 in old builds
+            part = ids[i:i + 500]
+            q = ("SELECT id, hash, status, source, run, outputs, row FROM records WHERE id IN "
+                 f"({','.join('?' * len(part))})")
+            for r in self.db.execute(q, part):
+                out[r[0]] = {"hash": r[1], "status": r[2], "source": r[3], "run": r[4],
+                             "outputs": orjson.loads(r[5] or "[]"), "row": r[6]}
+        return out
 
     def seen(self, rid: str, seq: int) -> None:
         """A record of an earlier run is in this run's input (before it is processed or skipped). A new
@@ -111,14 +126,20 @@ class State:
         return row
 
     def finish(self, outcome: dict, seq: int) -> None:
-        """The record's outputs are in place: its row, with the hash they were made from."""
-        self.db.execute("INSERT OR REPLACE INTO records(id, hash, status, source, run, seq, outputs, row, error, csv) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (outcome["id"], outcome["digest"], outcome["status"], outcome["source"], self.run, seq,
-                         _dumps(outcome["outputs"]), _dumps(outcome["row"]),
-                         _dumps(outcome["error"]) if outcome["error"] else None,
-                         outcome.get("csv") or csv_line(outcome["row"])))
+        """The record's outputs are in place: its row, with the hash they were made from. Held until
+        the next read or commit (`_flush`), so it is never missing from what this object reads."""
+        row_json = outcome.get("row_json") or _dumps(outcome["row"])
+        self._finished.append((outcome["id"], outcome["digest"], outcome["status"], outcome["source"], self.run, seq,
+                               _dumps(outcome["outputs"]), row_json,
+                               _dumps(outcome["error"]) if outcome["error"] else None,
+                               outcome.get("csv") or csv_line(outcome["row"])))
         self._maybe_commit()
+
+    def _flush(self) -> None:
+        if self._finished:
+            self.db.executemany("INSERT OR REPLACE INTO records(id, hash, status, source, run, seq, outputs, row, "
+                                "error, csv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self._finished)
+            self._finished.clear()
 
     def duplicate(self, seq: int, rid: str, source: str, error: dict) -> None:
         self.db.execute("INSERT INTO dups VALUES (?, ?, ?, ?, ?)", (self.run, seq, rid, source, json.dumps(error)))
@@ -127,15 +148,18 @@ class State:
     def _maybe_commit(self) -> None:
         now = time.monotonic()
         if now - self._last_commit > 0.5:
+            self._flush()
             self.db.commit()
             self._last_commit = now
 
     def commit(self) -> None:
+        self._flush()
         self.db.commit()
         self._last_commit = time.monotonic()
 
     # -- results ----------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
+        self._flush()
         out = {"done": 0, "findings": 0, "error": 0, "pending": 0}
         for status, n in self.db.execute("SELECT status, count(*) FROM records WHERE run = ? GROUP BY status", (self.run,)):
             out[status] = out.get(status, 0) + n
@@ -144,10 +168,12 @@ class State:
 
     def others(self) -> int:
         """Records of earlier runs that are not in this input (their outputs are kept)."""
+        self._flush()
         return self.db.execute("SELECT count(*) FROM records WHERE run < ?", (self.run,)).fetchone()[0]
 
     def csv_lines(self) -> Iterator[str]:
         """summary.csv's lines of this run in input order, duplicates included (as errors)."""
+        self._flush()
         q = ("SELECT seq, csv, row, NULL FROM records WHERE run = ? UNION ALL "
              "SELECT seq, NULL, NULL, error FROM dups WHERE run = ? ORDER BY 1")
         for _, line, row, err in self.db.execute(q, (self.run, self.run)):
@@ -157,6 +183,7 @@ class State:
                 yield csv_line(orjson.loads(row) if row is not None else error_row(orjson.loads(err)))
 
     def errors(self) -> Iterator[dict]:
+        self._flush()
         q = ("SELECT seq, error FROM records WHERE run = ? AND status = 'error' UNION ALL "
              "SELECT seq, error FROM dups WHERE run = ? ORDER BY 1")
         for _, err in self.db.execute(q, (self.run, self.run)):
@@ -164,6 +191,7 @@ class State:
 
     def close(self) -> None:
         try:
+            self._flush()
             self.db.commit()
             self.db.close()
         finally:

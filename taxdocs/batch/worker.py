@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from taxdocs.batch.reader import Record, scrub
-from taxdocs.batch.rows import csv_line, error_row, summary_row
+from taxdocs.batch.rows import csv_line, error_row, row_json, summary_row
 from taxdocs.core.files import write_atomic as _write
 
 RETURNS_DIR = "returns"
@@ -237,10 +237,11 @@ def process(rec: Record, ctx: Context, digest: str = "") -> dict:
             return {**out, "status": "error", "error": err, "outputs": [], "row": error_row(err), "csv": None}
     else:
         out["files"] = named
-    try:
-        out["csv"] = csv_line(out["row"])  # summary.csv's line, formatted here (in parallel)
-    except Exception:  # noqa: BLE001 - the batch's parent makes it from the row
-        out["csv"] = None
+    try:  # summary.csv's line and the row as the state keeps it, made here (in parallel)
+        out["csv"] = csv_line(out["row"])
+        out["row_json"] = row_json(out["row"])
+    except Exception:  # noqa: BLE001 - the batch's parent makes them from the row
+        out["csv"] = out["row_json"] = None
     return out
 
 
@@ -261,6 +262,7 @@ def _engine() -> tuple:
 
 def _run(rec: Record, ctx: Context) -> tuple[dict | None, dict[str, bytes], dict | None]:
     InputError, TaxdocsError, from_data, dumps_bytes, result_dict, compute = _engine()
+    rec.load()
     if rec.problems or rec.data is None:
         return _error(rec, "input", rec.problems or [{**rec.where(), "field": "", "reason": "no data"}]), {}, None
     try:

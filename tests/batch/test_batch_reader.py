@@ -126,3 +126,19 @@ def test_every_column_is_documented():
     for name, known in (("forms.csv", FORM_COLUMNS), ("clients.csv", CLIENT_COLUMNS)):
         header = (SAMPLES / name).read_text().splitlines()[0].split(",")
         assert set(header) <= set(known)
+
+
+def test_jsonl_record_sheds_its_data_and_reads_it_again(tmp_path):
+    """The runner sends a JSON Lines record to a worker as the line's bytes (`shed`); the worker reads
+    the same data again (`load`). A record with problems keeps what it has."""
+    import pickle
+    p = tmp_path / "s.jsonl"
+    p.write_text('{"client_id": "C1", "tax_year": 2025, "x": [1, 2.5, "3"]}\n{"client_id": \n')
+    good, bad = list(open_input(p).records())
+    want = dict(good.data)
+    good.shed()
+    assert good.data is None and good.raw is not None
+    back = pickle.loads(pickle.dumps(good))
+    assert back.load() == want and back.data == want
+    bad.shed()
+    assert bad.problems and bad.load() is None

@@ -231,6 +231,22 @@ def test_duplicate_of_an_unchanged_record_is_an_error_on_rerun(tmp_path):
     assert "SAME.json" in outputs(tmp_path / "o")
 
 
+def test_duplicates_within_one_lookup_group(tmp_path):
+    """Records are looked up in the state a group at a time (chunk): a repeat inside one group is still
+    a duplicate, whether the first was skipped as unchanged or is in flight, and across groups whether
+    the first has finished or not."""
+    good = yaml.safe_load((REPO / "samples" / "06a-backdoor-roth.yaml").read_text())
+    a, b = (json.dumps({**good, "client_id": c}, default=str) for c in ("A", "B"))
+    p = tmp_path / "s.jsonl"
+    p.write_text(a + "\n")
+    assert _run(p, tmp_path / "o", workers=1).processed == 1
+    p.write_text("\n".join([a, a, b, b, a, b]) + "\n")  # groups of 2: [A A] [B B] [A B]
+    t = _run(p, tmp_path / "o", workers=1, chunk=2)
+    assert (t.total, t.unchanged, t.processed, t.duplicates, t.pending) == (6, 1, 1, 4, 0) and t.ok
+    lines = [e["line"] for e in read_jsonl(tmp_path / "o" / "errors.jsonl")]
+    assert lines == [2, 4, 5, 6]
+
+
 def test_rerun_over_state_without_csv_lines_keeps_the_summaries(season, tmp_path):
     """A state database written before summary lines were stored: the rerun adds the column, makes the
     lines of unchanged records from their rows, and the summaries equal a fresh run's."""
