@@ -377,6 +377,8 @@ _PERSON_COLUMNS: dict[str, tuple[str, str]] = {
     "ira_repayments_treated_as_rollovers": ("ira.repayments_treated_as_rollovers", "amount"),
     "ira_use_worksheet_1_1": ("ira.use_worksheet_1_1", "bool"),
     "ira_form_8606_filed": ("ira.form_8606_filed", "bool"),
+    "ira_deductions_after_70_half_prior": ("ira.deductions_after_70_half_prior", "amount"),
+    "ira_qcd_reductions_prior": ("ira.qcd_reductions_prior", "amount"),
     "roth_first_contribution_year": ("roth.first_contribution_year", "int"),
     "roth_contribution_basis": ("roth.contribution_basis", "amount"),
     "roth_contributions_this_year": ("roth.contributions_this_year", "amount"),

@@ -144,6 +144,7 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
                 tax_leg(leg)
 
     _qcd_hfd_basis_limit(sc, forms, events)  # after the allocation: after-tax plan money rolled in is basis
+    _qcd_deduction_offset(sc, forms, events)  # last: it reduces what the other limits leave
 
     res = Result(sc, g, forms, groups, events, file)
     for info in forms.values():
@@ -258,13 +259,13 @@ def _limit_to_pretax(infos: list[FormInfo], line6: Decimal, basis: Decimal, aggr
     (Form 8606 line 6 terms) + what left it this year - basis. QCDs and HFDs take it in the order paid; the
     part of one above what is left is basis paid out: a kept leg, on Form 8606 line 7 (IRC §408(d)(8)(D),
     §408(d)(9)(E); i1040 lines 4a-4b Exceptions 3 and 4)."""
-    legs = sorted((l for i in infos for l in i.legs if l.kind in QCD_HFD and l.valid),
+    legs = sorted((l for i in infos for l in i.legs if l.valid and (l.kind in QCD_HFD or _to_plan(l))),
                   key=lambda l: forms[l.form.id].paid)
     if not legs or basis <= 0:
         return
-    left = total(l.amount for i in infos for l in i.legs  # kept, given, sent to an HSA, converted this year
+    left = total(l.amount for i in infos for l in i.legs  # kept, given, sent to an HSA or a plan, converted
                  if l.kept or (l.valid and (l.kind in QCD_HFD + (UseKind.conversion,)
-                                            or (l.is_rollover and l.to == Account.roth_ira))))
+                                            or (l.is_rollover and l.to in (Account.roth_ira, Account.plan)))))
     pretax = max(line6 + left - basis, ZERO)
     room = pretax
     for leg in legs:
@@ -273,14 +274,45 @@ def _limit_to_pretax(infos: list[FormInfo], line6: Decimal, basis: Decimal, aggr
             events.append(_over_taxable(leg, {"amount": leg.amount, "excess": excess, "pretax": pretax,
                                               "earlier": pretax - room, "aggregate": aggregate, "f8606": form_8606}))
             leg.amount -= excess
+            what = "Rollover to a plan" if _to_plan(leg) else leg.kind.value.upper()
             forms[leg.form.id].legs.append(Leg(leg.form, leg.index, UseKind.cash, None, excess, None, use=leg.use,
-                                               inferred=f"{leg.kind.value.upper()} above the IRAs' pre-tax money: "
-                                                        "basis paid out"))
+                                               inferred=f"{what} above the IRAs' pre-tax money: basis paid out"))
         room = max(room - leg.amount, ZERO)
 
 
+def _to_plan(leg: Leg) -> bool:
+    """An IRA rollover to an employer plan: only the money that would be taxable can go, and it goes first
+    (IRC §408(d)(3)(A)(ii), (H)(ii); Pub. 590-B), so it shares the pre-tax money with QCDs and HFDs."""
+    return leg.is_rollover and leg.to == Account.plan
+
+
+def _qcd_deduction_offset(sc: Scenario, forms: dict[str, FormInfo], events: list[Event]) -> None:
+    """The QCD exclusion, as the limits above leave it, is reduced by the IRA deductions allowed for taxable
+    years ending on or after the date the owner reached 70½, less the reductions of earlier years (IRC
+    §408(d)(8)(A) last sentence, SECURE Act §107(b); Notice 2020-68; Pub. 590-B QCD Adjustment Worksheet).
+    A valid QCD this year means 70½ was reached by its date, so this year's deduction counts. The part
+    not excluded stays a QCD for the IRAs' basis (it came out of pre-tax money, §408(d)(8)(D)) and is
+    taxable in full on line 4b. QCDs take the offset in the order paid."""
+    for who, person in sc.people():
+        legs = sorted((l for i in forms.values() if i.person == who for l in i.legs
+                       if l.kind == UseKind.qcd and l.valid and l.amount > 0), key=lambda l: forms[l.form.id].paid)
+        ira = person.ira
+        offset = ira.deductions_after_70_half_prior + ira.deductible_contributions - ira.qcd_reductions_prior
+        for leg in legs:
+            if offset <= 0:
+                break
+            leg.qcd_offset = min(leg.amount, offset)
+            offset -= leg.qcd_offset
+            events.append(Event("QCD_REDUCED_BY_DEDUCTIONS", leg.ref, {
+                "amount": leg.amount, "reduced": leg.qcd_offset, "prior": ira.deductions_after_70_half_prior,
+                "this_year": ira.deductible_contributions, "used": ira.qcd_reductions_prior}, True))
+
+
 def _over_taxable(leg: Leg, detail: dict) -> Event:
-    """The finding for a QCD or HFD cut to the pre-tax money (accepted: the part within it stands)."""
+    """The finding for a QCD, HFD or rollover to a plan cut to the pre-tax money (accepted: the part within
+    it stands)."""
+    if _to_plan(leg):
+        return Event("IRA_TO_PLAN_OVER_PRETAX", leg.ref, detail, True)
     if leg.kind == UseKind.hfd:
         return Event("HFD_OVER_TAXABLE", leg.ref, detail, True)
     return Event("QCD_OVER_TAXABLE", leg.ref, detail, True)

@@ -17,7 +17,7 @@ def per_form(res, info) -> dict:
     """Gross, taxable and notations of one 1099-R, for the line it goes to."""
     f = info.legs[0].form
     if prior_year_form(f):
-        line = "prior"  # code P: on the earlier year's return (only box 4 counts here)
+        line = "prior"  # code P or R: the earlier year's return (only box 4 counts here)
     elif corrective_plan_form(f, info.source):
         line = "1h"
     else:
@@ -56,6 +56,7 @@ def ira_taxable(res, who: str) -> Decimal:
         if form.who == who:
             out += _distributions_taxable(g, form.key)
     out += g[f"{who}.ira.returned_earnings"] + g[f"{who}.roth.inherited_taxable"]
+    out += g[f"{who}.ira.qcd_offset"]  # QCDs not excluded (IRC §408(d)(8)(A) last sentence)
     return out
 
 

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 
+from datetime import date
 from decimal import Decimal
 
+from taxdocs.core.dates import date_at_age
 from taxdocs.core.money import ZERO, dollars, total
 from taxdocs.model.scenario import Account, Person, UseKind
 from taxdocs.rules import roth
@@ -85,6 +87,26 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
          ira.contributions_made_before_conversion if ira.contributions_made_before_conversion is not None
          else ira.nondeductible_contributions - ira.nondeductible_after_year_end,
          "Line 1 contributions made before the conversion", src("ira.contributions_made_before_conversion"))
+    # --- QCDs offset by IRA deductions after 70½ (IRC §408(d)(8)(A) last sentence; engine._qcd_deduction_offset)
+    offset = legs_where(lambda i, l: l.qcd_offset > 0)
+    fact("ira.qcd_offset", total(l.qcd_offset for _, l in offset),
+         "QCDs not excluded: offset by IRA deductions allowed after 70½ (taxable, line 4b)",
+         "derived (Pub. 590-B QCD Adjustment Worksheet): " + (", ".join(f"{l.ref} {l.qcd_offset}" for _, l in offset)
+                                                             or "none"))
+    if offset or ira.deductions_after_70_half_prior or ira.qcd_reductions_prior:  # what next year's worksheet starts from
+        qcd = bool(legs_where(lambda i, l: l.kind == UseKind.qcd and l.valid))
+        reached = qcd or (person.birth_date is not None and date_at_age(
+            person.birth_date, gp.ages.qcd.years, gp.ages.qcd.months) <= date(y, 12, 31))
+        unknown = not qcd and person.birth_date is None and ira.deductible_contributions > 0
+        fact("ira.deductions_after_70_half_next_year",
+             ira.deductions_after_70_half_prior + (ira.deductible_contributions if reached else ZERO),
+             "IRA deductions allowed after 70½, through this year (next year's QCD offset)",
+             "derived: ira.deductions_after_70_half_prior + this year's deduction once 70½ is reached by Dec 31",
+             "provisional" if unknown else "complete",
+             "no birth date: this year's deduction left out" if unknown else None)
+        fact("ira.qcd_reductions_next_year", ira.qcd_reductions_prior + total(l.qcd_offset for _, l in offset),
+             "QCD reductions through this year (next year's QCD offset)",
+             "derived: ira.qcd_reductions_prior + this year's offset")
     g.fact(f"{pre}.ira.use_worksheet_1_1", ira.use_worksheet_1_1, "Use Pub. 590-B Worksheet 1-1 (blank = automatic)",
            src("ira.use_worksheet_1_1"))
 

@@ -33,6 +33,7 @@ class Leg:
     aftertax: Decimal = ZERO
     taxable: Decimal = ZERO
     nua: Decimal = ZERO             # of pre-tax: NUA in employer securities kept, not taxed now (IRC §402(e)(4))
+    qcd_offset: Decimal = ZERO      # of a QCD: not excluded, for IRA deductions after 70½ (IRC §408(d)(8)(A))
 
     @property
     def ref(self) -> str:
@@ -72,10 +73,14 @@ def source_of(f: Form1099R) -> tuple[Account, str]:
 
 
 def prior_year_form(f: Form1099R) -> bool:
-    """Code P: taxable in the year before the one paid, so reported on that year's return, not this
-    one (i1099r code P; i8606 "contribution returned": report it on the earlier year's return; IRC
-    §402(g)(2)(C), §408(d)(4)). Its box 4 withholding still counts this year (paid this year)."""
-    return "P" in f.box7
+    """A 1099-R that belongs on the earlier year's return, not this one; only its box 4 withholding counts
+    here (paid this year):
+    * code P: taxable in the year before the one paid (i1099r code P; i8606 "contribution returned":
+      report it on the earlier year's return; IRC §402(g)(2)(C), §408(d)(4));
+    * code R: a contribution for the earlier year recharacterized this year; it is reported only in the
+      statement attached to the earlier year's return, "not on your [earlier] or [this year's] tax
+      return" (i8606 Recharacterizations; i1099r code R; IRC §408A(d)(6))."""
+    return "P" in f.box7 or "R" in f.box7
 
 
 def corrective_plan_form(f: Form1099R, src: Account) -> bool:

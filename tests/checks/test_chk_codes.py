@@ -224,6 +224,20 @@ def test_plan_code_8_is_line_1h_and_code_p_the_earlier_year():
     assert only(run(data), "CODE_P_PRIOR_YEAR").record == "p"
 
 
+def test_code_r_recharacterization_belongs_to_the_earlier_year():
+    """i8606 (2015) Recharacterizations, example 2: a 2015 contribution recharacterized on Feb 24, 2016 is
+    reported "only in the attached statement, and not on your 2015 or 2016 tax return"; on the 2016 return the
+    code R 1099-R ($3,300) adds nothing to lines 4a-4b. Code N (same year) stays on line 4a."""
+    data = scenario([form("r", 3300, ("R",), ira=False, box2a=0, paid="2025-02-24")])
+    lines = result(data).lines()
+    assert lines["f1040.line4a"] is None and lines["f1040.line4b"] is None
+    f = only(run(data), "CODE_R_PRIOR_YEAR")
+    assert f.severity == "info" and "2024" in f.message and "$3,300" in f.message
+    same_year = scenario([form("n", 3300, ("N",), ira=False, box2a=0)])
+    assert result(same_year).lines()["f1040.line4a"] == 3300
+    assert "CODE_R_PRIOR_YEAR" not in codes(run(same_year))
+
+
 def test_ira_code_8_stays_on_line_4():
     """Code 8 from an IRA: the earnings are taxable this year on line 4b (i1040 lines 4a-4b, Exception 2)."""
     data = scenario([ira_form("r", 7150, ("8",), box2a=150)])

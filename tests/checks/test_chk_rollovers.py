@@ -341,3 +341,34 @@ def test_simplified_method_figure_replaces_a_larger_box_2a():
         return d
     assert result(bill(14400)).lines()["f1040.line5b"] == 13200
     assert result(bill(12000)).lines()["f1040.line5b"] == 12000   # the payer's smaller figure stands
+
+
+# --- IRA to employer plan: only the pre-tax money, and it goes first (IRC §408(d)(3)(A)(ii), (H)(ii)) ----------
+
+def _ira_to_plan(rolled, converted, basis=92000, value=0):
+    return scenario([ira_form("to-401k", rolled, ("G",), paid="2025-11-03", box2a=0, box2b_not_determined=False,
+                              uses=[{"kind": "direct_rollover", "to": "plan", "amount": rolled}]),
+                     ira_form("convert", converted, ("2",), paid="2025-12-01",
+                              uses=[{"kind": "conversion", "to": "roth_ira", "amount": converted}])],
+                    taxpayer=person(birth="1970-01-01", ira={"prior_basis": basis, "year_end_value": value}))
+
+
+def test_ira_to_plan_rollover_takes_the_pretax_money_first():
+    """irahelp 62162 (A3, audit 4 C16): 310,000 in IRAs with 92,000 basis; the pre-tax 218,000 to the 401(k),
+    then the 92,000 converted: no tax, no basis left."""
+    data = _ira_to_plan(218000, 92000)
+    g = result(data).graph
+    assert (g["f8606.taxpayer.line18"], g["f8606.taxpayer.basis_next_year"], g["f1040.line4b"]) == (0, 0, 0)
+    assert "IRA_TO_PLAN_OVER_PRETAX" not in codes(run(data))
+
+
+def test_ira_to_plan_rollover_above_the_pretax_money():
+    """Audit 4 probe P1: 250,000 to the plan leaves 32,000 of after-tax money that no plan can take; it is
+    basis paid out (line 7), not basis left for the conversion. Before, the conversion used it again and
+    32,000 of basis was carried into next year."""
+    data = _ira_to_plan(250000, 60000)
+    g = result(data).graph
+    assert (g["f8606.taxpayer.line7"], g["f8606.taxpayer.line8"]) == (32000, 60000)
+    assert (g["f8606.taxpayer.line18"], g["f8606.taxpayer.basis_next_year"], g["f1040.line4b"]) == (0, 0, 0)
+    f = only(run(data), "IRA_TO_PLAN_OVER_PRETAX")
+    assert "$32,000" in f.message and "$218,000" in f.message and f.record == "to-401k"

@@ -147,6 +147,52 @@ def test_qcd_from_sep():
     assert "QCD_FROM_SEP_SIMPLE" not in codes(run(qcd(source="traditional_ira")))
 
 
+# --- QCDs offset by IRA deductions after 70½ (IRC §408(d)(8)(A) last sentence) -------------------------------
+# Notice 2020-68 / Pub. 590-B (2021) "Jim": 70½ in 2019; deductible IRA contributions of 5,000 for 2020 and for
+# 2021; a 6,000 QCD in 2021 (S: none of it excludable) and a 6,500 QCD in 2022 (the 4,000 of deductions left
+# reduce it: 4,000 taxable, 2,500 excluded). Run here on 2025 dates with the same amounts.
+
+def _jim(qcd, this_year, prior=0, used=0, basis=None, value=None):
+    ira = {"deductible_contributions": this_year, "deductions_after_70_half_prior": prior,
+           "qcd_reductions_prior": used}
+    if basis is not None:
+        ira.update(prior_basis=basis, year_end_value=value)
+    else:
+        ira["ever_nondeductible"] = False
+    return scenario([ira_form("q", qcd, ("7",), paid="2025-10-01", uses=[{"kind": "qcd", "amount": qcd}])],
+                    taxpayer=person(birth="1949-03-01", ira=ira))
+
+
+@pytest.mark.parametrize("name, data, line4b, next_deductions, next_used", [
+    ("Jim, first year: 5,000 + 5,000 of deductions take the whole 6,000 QCD", _jim(6000, 5000, prior=5000),
+     6000, 10000, 6000),
+    ("Jim, second year: 4,000 left of the offset, 2,500 of the 6,500 QCD excluded",
+     _jim(6500, 0, prior=10000, used=6000), 4000, 10000, 10000),
+    ("no deduction after 70½: the QCD is all excluded", _jim(6000, 0), 0, None, None),
+])
+def test_qcd_offset_by_deductions_after_70_half(name, data, line4b, next_deductions, next_used):
+    lines = result(data).graph
+    assert lines["f1040.line4b"] == line4b, name
+    assert lines["f1040.line4a"] == data["forms_1099r"][0]["box1"] and "QCD" in lines["f1040.line4c"]
+    if next_deductions is None:
+        assert "QCD_REDUCED_BY_DEDUCTIONS" not in codes(run(data))
+        assert not lines.has("taxpayer.ira.qcd_reductions_next_year")
+    else:
+        f = only(run(data), "QCD_REDUCED_BY_DEDUCTIONS")
+        assert f.severity == "warning" and f"${line4b:,}" in f.message
+        assert (lines["taxpayer.ira.deductions_after_70_half_next_year"],
+                lines["taxpayer.ira.qcd_reductions_next_year"]) == (next_deductions, next_used)
+
+
+def test_qcd_offset_is_pretax_money_and_leaves_the_basis_alone():
+    """The QCD comes out of pre-tax money first (§408(d)(8)(D)); the part the offset takes off the exclusion is
+    taxable in full, not through Form 8606: the basis carried forward does not change."""
+    without = result(_jim(6000, 0, basis=10000, value=50000)).graph
+    offset = result(_jim(6000, 0, prior=2500, basis=10000, value=50000)).graph
+    assert (without["f1040.line4b"], offset["f1040.line4b"]) == (0, 2500)
+    assert offset["f8606.taxpayer.basis_next_year"] == without["f8606.taxpayer.basis_next_year"] == 10000
+
+
 # --- a QCD above what would be taxable (IRC §408(d)(8)(D)) -------------------------------------------------
 
 def _qcd(amount, basis, value):
