@@ -92,9 +92,6 @@ class State:
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     # -- per record -------------------------------------------------------------------
-    def lookup(self, rid: str) -> Optional[dict]:
-        return self.lookup_many([rid]).get(rid)
-
     def lookup_many(self, ids: list[str]) -> dict[str, dict]:
         """id -> what the last run that saw it left (hash, status, source, run, outputs, row), for those of
         `ids` in the database, finished records of this run included."""
