@@ -151,12 +151,9 @@ def codes_and_boxes(ctx: Ctx) -> list[Finding]:
             out.append(make("CODE_H_TAXABLE", f.id, ctx.fpath(f.id, "box2a"), form=f.id, box2a=f.box2a))
         if "G" in f.box7:
             out += _code_g(ctx, f)
-        if "R" in f.box7:
-            out.append(make("CODE_R_PRIOR_YEAR", f.id, ctx.fpath(f.id, "box7"), form=f.id, prior=ctx.sc.tax_year - 1,
-                            box1=f.box1, withholding=f"; its withholding ({money(f.box4)}) counts on this return"
-                            if f.box4 else ""))
-        elif prior_year_form(f):
-            out.append(make("CODE_P_PRIOR_YEAR", f.id, ctx.fpath(f.id, "box7"), form=f.id, prior=ctx.sc.tax_year - 1,
+        if prior_year_form(f):  # code R: a recharacterization for that year; code P: taxable in it
+            out.append(make("CODE_R_PRIOR_YEAR" if "R" in f.box7 else "CODE_P_PRIOR_YEAR", f.id, ctx.fpath(f.id, "box7"),
+                            form=f.id, prior=ctx.sc.tax_year - 1, box1=f.box1,
                             box2a=f.box2a if f.box2a is not None else f.box1,
                             withholding=f"; its withholding ({money(f.box4)}) counts on this return" if f.box4 else ""))
     return out
