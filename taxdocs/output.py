@@ -66,8 +66,11 @@ def _money(x: Decimal) -> Any:
 
 def _default(x: Any) -> Any:
     """What orjson does not write itself (Decimal, set...), written as `plain` would."""
-    if x.__class__ is Decimal:  # most calls
-        return _money(x)
+    if x.__class__ is Decimal:  # most calls: _money, inlined
+        s = str(x)
+        if "E" in s:
+            return int(x) if x.as_tuple().exponent >= 0 else s
+        return s if "." in s else int(s)
     return plain(x)
 
 
