@@ -72,7 +72,7 @@ def withholding(ctx: Ctx) -> list[Finding]:
                             equals=equals, early=ctx.early_note(info, shortfall)))
         # mandatory 20% (IRC §3405(c)): eligible rollover distributions paid to the participant
         if (set(f.box7) & NO_MANDATORY_20 or f.hardship or f.sepp or f.corrective or f.rmd_year
-                or f.annuity is not None or f.nonspouse_beneficiary or f.box1 < 200):
+                or f.annuity is not None or f.nonspouse_beneficiary or f.box1 < 200 or _not_eligible(ctx, f)):
             continue
         paid_out = [l for l in info.legs if l.kind in (UseKind.cash, UseKind.indirect_rollover)]
         base = total(l.pretax - l.nua for l in paid_out)  # not employer securities' NUA (IRC §3405(e)(8))
@@ -81,6 +81,13 @@ def withholding(ctx: Ctx) -> list[Finding]:
             out.append(make("WITHHOLDING_NOT_20_PERCENT", f.id, ctx.fpath(f.id, "box4"), form=f.id, who=who,
                             base=base, required=required, box4=f.box4))
     return out
+
+
+def _not_eligible(ctx: Ctx, f) -> bool:
+    """Claimed as a distribution that is not an eligible rollover distribution: a birth or adoption, domestic
+    abuse or emergency personal expense distribution (IRC §72(t)(2)(H)(vi); Notice 2024-55; Form W-4R)."""
+    known = ctx.gp.exception_numbers.for_year(ctx.year)
+    return any(getattr(known.get(ex.number), "not_rollover_eligible", False) for ex in f.exceptions)
 
 
 def notice_2014_54(ctx: Ctx) -> list[Finding]:

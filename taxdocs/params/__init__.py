@@ -343,7 +343,11 @@ class ExceptionNo(_Frozen):
     plan: bool
     note: str | None = None
     role: str | None = None   # what the engine uses it for: disability, death, misreported_code
-    cap: str | None = None    # a `limits` entry capping each claim of it (one claim = one event)
+    cap: str | None = None    # a `limits` entry, or the year's parameter of that name, capping it
+    cap_per: str = "claim"    # claim: each claim is one event (19: per child); person: one limit a person-year (22, 23)
+    once_a_year: bool = False  # only one distribution a calendar year may be treated as it (23)
+    balance_cap: str | None = None  # half: 50% of the vested balance (22); excess_over_cap: balance less the cap (23)
+    not_rollover_eligible: bool = False  # not an eligible rollover distribution: no mandatory 20% (19, 22, 23)
 
 
 class ExceptionEra(Sourced):

@@ -30,10 +30,11 @@ class EarlyItem:
     excepted: Decimal = ZERO
     numbers: list[str] = field(default_factory=list)
     why: str = ""             # an exception the engine applied from the facts (shown when unnumbered)
-    # ("account", number, meaning) | ("limit", "09", claimed, room) | ("cap", number, claimed, cap)
-    # | ("unknown", number, year, highest) | ("which_plan", "01")
+    # ("account", number, meaning) | ("limit", "09", claimed, room) | ("cap", number, claimed, room, per)
+    # | ("once", number, first form) | ("unknown", number, year, highest) | ("which_plan", "01")
     refused: list[tuple] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)  # applied as claimed; not in the year's table
+    unchecked: list[tuple] = field(default_factory=list)  # (number, balance_cap): no vested balance to check it on
 
     @property
     def account(self) -> str:
@@ -46,16 +47,22 @@ class _Claims:
     and 09 within one $10,000 lifetime limit, less earlier use and this year's 8606 line 20
     (IRC §72(t)(2)(F), (t)(8)(D); Pub. 590-B "First home")."""
 
-    def __init__(self, allowed: dict, home_room: Decimal, year: int, highest, limits):
+    def __init__(self, allowed: dict, home_room: Decimal, year: int, highest, limits, year_limits=None):
         self.allowed, self.home_room, self.year, self.highest, self.limits = allowed, home_room, year, highest, limits
+        self.year_limits = year_limits  # the year's parameters (indexed caps such as domestic_abuse_limit)
         self.used: dict[int, Decimal] = {}  # exception claimed with an amount -> how much items took
+        self.person_used: dict[str, Decimal] = {}  # number capped per person-year -> how much items took
+        self.first_form: dict[str, str] = {}  # number allowed once a year -> the form it went to
 
     def exists(self, number: str) -> bool:
         """A number the year's i5329 list may hold: 01 up to its highest (any, where the end is not known)."""
         return 1 <= int(number) <= (self.highest or 98)
 
     def cap(self, spec) -> Decimal | None:
-        return getattr(self.limits, spec.cap).value if spec is not None and spec.cap else None
+        if spec is None or not spec.cap:
+            return None
+        amount = getattr(self.limits, spec.cap, None) or getattr(self.year_limits, spec.cap, None)
+        return amount.value if amount is not None else None
 
     def left(self, ex, item_left: Decimal) -> Decimal:
         """An amount claimed covers that much in all (over the Roth items, or a form's items); blank: all."""
@@ -73,8 +80,10 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
     year = res.scenario.tax_year
     claims = _Claims(gp.exception_numbers.for_year(year),
                      max(gp.limits.first_time_homebuyer_lifetime.value - person.roth.prior_homebuyer
-                         - z(g[f"{f8606}.line20"]), ZERO), year, gp.exception_numbers.highest(year), gp.limits)
+                         - z(g[f"{f8606}.line20"]), ZERO), year, gp.exception_numbers.highest(year), gp.limits,
+                     _year_limits(year))
     cutoff = gp.law_dates.corrective_ira_earnings_exempt_after.value
+    _choose_once_a_year(res, who, claims, taxable_ira, dist)
     for info in res.forms.values():
         if info.person != who:
             continue
@@ -103,7 +112,7 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
             out.append(EarlyItem(f.id, "irr", min(dollars(f.box10), kept_total)))
         if amt <= 0:
             continue
-        item = _claim(EarlyItem(f.id, kind, amt, simple="S" in f.box7), f.exceptions, claims)
+        item = _claim(EarlyItem(f.id, kind, amt, simple="S" in f.box7), f.exceptions, claims, _vested(f))
         if kind == "plan" and not item.excepted and _separated_at_55(person, info, gp):
             if _separating_plan(res, info):
                 item.excepted, item.numbers = amt, ["01"]  # IRC §72(t)(2)(A)(v)
@@ -174,10 +183,12 @@ def _facts_exception(item: EarlyItem, info, gp, year: int) -> EarlyItem:
     return item
 
 
-def _claim(item: EarlyItem, exceptions, claims: _Claims) -> EarlyItem:
+def _claim(item: EarlyItem, exceptions, claims: _Claims, vested: Decimal | None = None) -> EarlyItem:
     """Exceptions claimed (i5329 line 2): each covers its amount, or all that is left when blank; only
     numbers the i5329 table allows for the account ("does not apply to IRAs", "IRA distributions"),
-    and 09 only within the lifetime limit left."""
+    09 only within the lifetime limit left, and capped numbers within their cap. A cap is reported only
+    for what the item's other claims leave taxed (two claims of 19 for twins are not a refusal)."""
+    capped: list[tuple] = []
     for ex in exceptions:
         spec = claims.allowed.get(ex.number)
         if spec is not None and spec.role == "several" or spec is None and not claims.exists(ex.number):
@@ -188,11 +199,15 @@ def _claim(item: EarlyItem, exceptions, claims: _Claims) -> EarlyItem:
         elif not getattr(spec, item.account):
             item.refused.append(("account", ex.number, spec.meaning))
             continue
+        if spec is not None and spec.once_a_year:  # IRC §72(t)(2)(I)(ii): one distribution a calendar year
+            first = claims.first_form.setdefault(ex.number, item.form_id)
+            if first != item.form_id:
+                item.refused.append(("once", ex.number, first))
+                continue
         part = claims.left(ex, item.amount - item.excepted)
-        cap = claims.cap(spec)  # e.g. 19: $5,000 per birth or adoption (IRC §72(t)(2)(H)(ii))
-        if cap is not None and part > cap - claims.used.get(id(ex), ZERO):
-            room = max(cap - claims.used.get(id(ex), ZERO), ZERO)
-            item.refused.append(("cap", ex.number, part, room))
+        room, per = _room(spec, ex, claims, vested, item)
+        if room is not None and part > room:
+            capped.append(("cap", ex.number, part, room, per))
             part = room
         if ex.number == "09" and part > claims.home_room:
             item.refused.append(("limit", "09", part, claims.home_room))
@@ -201,9 +216,65 @@ def _claim(item: EarlyItem, exceptions, claims: _Claims) -> EarlyItem:
             if ex.number == "09":
                 claims.home_room -= part
             claims.used[id(ex)] = claims.used.get(id(ex), ZERO) + part
+            if spec is not None and spec.cap_per == "person":
+                claims.person_used[ex.number] = claims.person_used.get(ex.number, ZERO) + part
             item.excepted += part
             item.numbers.append(ex.number)
+    if item.excepted < item.amount:
+        item.refused += capped
     return item
+
+
+def _choose_once_a_year(res, who: str, claims: _Claims, taxable_ira, dist) -> None:
+    """Of several distributions claimed as one a calendar year allows (23), the one that excepts the most
+    (the taxpayer chooses which to treat as it: IRC §72(t)(2)(I)(ii))."""
+    best: dict[str, tuple] = {}
+    for info in res.forms.values():
+        if info.person != who or not info.early:
+            continue
+        for ex in info.legs[0].form.exceptions:
+            spec = claims.allowed.get(ex.number)
+            if spec is None or not spec.once_a_year:
+                continue
+            _, amt = _kept_taxable(info, taxable_ira, dist)
+            worth = min(amt, ex.amount if ex.amount is not None else amt, claims.cap(spec) or amt)
+            if ex.number not in best or worth > best[ex.number][0]:
+                best[ex.number] = (worth, info.form_id)
+    claims.first_form.update({n: form_id for n, (_, form_id) in best.items()})
+
+
+def _room(spec, ex, claims: _Claims, vested: Decimal | None, item: EarlyItem) -> tuple[Decimal | None, str]:
+    """What a capped exception may still cover: per claim (19: $5,000 per birth or adoption, IRC §72(t)(2)(H)(ii)),
+    or per person-year (22: IRC §72(t)(2)(K)(ii); 23: §72(t)(2)(I)(iii)), and within the vested balance just
+    before the distribution where it is known (22: 50% of it; 23: what exceeds $1,000; Notice 2024-55)."""
+    cap = claims.cap(spec)
+    if cap is None:
+        return None, ""
+    per = spec.cap_per
+    room = cap - (claims.person_used.get(ex.number, ZERO) if per == "person" else claims.used.get(id(ex), ZERO))
+    if spec.balance_cap:
+        if vested is None:
+            item.unchecked.append((ex.number, spec.balance_cap))
+        else:
+            limit = dollars(vested / 2) if spec.balance_cap == "half" else vested - cap
+            if limit < room:
+                room, per = limit, "balance_" + spec.balance_cap
+    return max(room, ZERO), per
+
+
+def _vested(form) -> Decimal | None:
+    """The balance just before the distribution, where the 1099-R's facts give it (a plan account; a separate
+    after-tax contract's balance is not the whole vested balance)."""
+    pa = form.plan_account
+    return pa.balance if pa is not None and not pa.separate_after_tax_contract else None
+
+
+def _year_limits(year: int):
+    from taxdocs.params import ParamsError, load_year
+    try:
+        return load_year(year)
+    except ParamsError:
+        return None
 
 
 def _separated_at_55(person, info, gp) -> bool:

@@ -275,8 +275,69 @@ def test_birth_or_adoption_is_capped_per_claim():
 
 
 def test_a_number_not_transcribed_is_applied_and_flagged():
-    data = _young_ira("22", box1=1000)
+    data = _young_ira("21", box1=1000)
     assert result(data).lines()["f5329.taxpayer.line4"] == 0
     f = only(run(data), "EXCEPTION_NUMBER_UNVERIFIED")
-    assert "22" in f.message and "2025" in f.message
+    assert "21" in f.message and "2025" in f.message
     assert "EXCEPTION_NUMBER_UNVERIFIED" not in codes(run(_young_ira("03")))
+
+
+# --- emergency personal expense (23) and domestic abuse (22): IRC §72(t)(2)(I), (K); Notice 2024-55 ------------
+
+def _early(*forms, year=2025):
+    return scenario(list(forms), year=year, taxpayer=person(birth="1985-03-01", ira={"year_end_value": 20000}))
+
+
+def _ira(id, box1, number, paid="2025-05-10", **kw):
+    return ira_form(id, box1, ("1",), paid=paid, exceptions=[{"number": number, **kw}])
+
+
+def _plan(id, box1, number, balance, paid="2024-07-01"):
+    return form(id, box1, ("1",), paid=paid, box2a=box1, plan_account={"balance": balance, "after_tax": 0},
+                exceptions=[{"number": number}])
+
+
+@pytest.mark.parametrize("name, data, line2, line4, refused", [
+    # $1,000 a person-year (§72(t)(2)(I)(iii)): audit 5 C01
+    ("emergency capped", _early(_ira("e", 3000, "23")), 1000, 200, ["at most $1,000"]),
+    # one distribution a calendar year, the one that excepts the most (§72(t)(2)(I)(ii)): C02
+    ("emergency once a year", _early(_ira("mar", 800, "23", paid="2025-03-01"), _ira("sep", 900, "23", paid="2025-09-01")),
+     900, 80, ["one distribution a calendar year, and it was applied to sep"]),
+    # 2025 limit $10,300 (2025.yaml domestic_abuse_limit): C03
+    ("domestic abuse capped", _early(_ira("d", 15000, "22")), 10300, 470, ["at most $10,300"]),
+    # the limit is for the person's year across forms
+    ("domestic abuse across forms", _early(_ira("d1", 6000, "22"), _ira("d2", 6000, "22")), 10300, 170,
+     ["at most $4,300"]),
+    # 50% of the vested balance just before the distribution (§72(t)(2)(K)(ii)(I)(bb)): C04, 2024
+    ("domestic abuse half the balance", _early(_plan("k", 8000, "22", 12000), year=2024), 6000, 200,
+     ["at most $6,000 (50% of the vested balance"]),
+    # emergency: the balance over $1,000
+    ("emergency balance over 1,000", _early(_plan("k", 1000, "23", 1600), year=2024), 600, 40,
+     ["at most $600 (the vested balance"]),
+    ("within the limits", _early(_ira("e", 900, "23"), _ira("d", 5000, "22")), 5900, 0, []),
+])
+def test_emergency_and_domestic_abuse_limits(name, data, line2, line4, refused):
+    lines = result(data).lines()
+    assert lines["f5329.taxpayer.line2"] == line2 and lines["f5329.taxpayer.line4"] == line4
+    found = [f.message for f in run(data) if f.code == "EXCEPTION_NOT_ALLOWED"]
+    assert len(found) == len(refused) and all(r in m for r, m in zip(refused, found))
+
+
+def test_a_balance_limit_without_a_balance_is_said():
+    """No balance for an IRA: the dollar cap is applied, the balance limit is not checkable (info)."""
+    f = only(run(_early(_ira("d", 5000, "22"))), "EXCEPTION_LIMIT_UNCHECKED")
+    assert f.severity == "info" and "50% of the vested balance" in f.message
+    assert "EXCEPTION_LIMIT_UNCHECKED" not in codes(run(_early(_plan("k", 5000, "22", 20000), year=2024)))
+
+
+def test_two_birth_claims_for_twins_are_not_a_refusal():
+    """One claim of 19 per child (general.yaml): twins, $10,000, two blank claims: all excepted, nothing refused
+    (audit 5 C06). One claim leaves $5,000 taxed, and says so."""
+    twins = scenario([ira_form("t", 10000, ("1",), exceptions=[{"number": "19"}, {"number": "19"}])],
+                     taxpayer=person(birth="1990-01-01", ira={"year_end_value": 1}))
+    assert result(twins).lines()["f5329.taxpayer.line4"] == 0
+    assert "EXCEPTION_NOT_ALLOWED" not in codes(run(twins))
+    one = scenario([ira_form("t", 10000, ("1",), exceptions=[{"number": "19"}])],
+                   taxpayer=person(birth="1990-01-01", ira={"year_end_value": 1}))
+    assert result(one).lines()["f5329.taxpayer.line4"] == 500
+    assert "at most $5,000" in only(run(one), "EXCEPTION_NOT_ALLOWED").message

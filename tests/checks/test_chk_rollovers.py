@@ -1,4 +1,6 @@
 """Rollovers: the 60-day window and waivers, eligibility, once per 12 months, withholding, Notice 2014-54."""
+import pytest
+
 from chkhelp import codes, errors, form, ira_form, only, person, result, run, scenario
 
 YOUNG = "1983-03-01"   # age 42 in 2025: early, no RMDs
@@ -182,6 +184,17 @@ def test_withholding_not_20_percent():
     data = scenario([form("401k", 10000, ("1",), box2a=10000, box4=1000)], taxpayer=person(birth=YOUNG))
     f = only(run(data), "WITHHOLDING_NOT_20_PERCENT")
     assert "$2,000" in f.message and "$1,000" in f.message and f.field == "forms_1099r[0].box4"
+
+
+@pytest.mark.parametrize("number", ["19", "22", "23"])
+def test_no_mandatory_20_percent_on_birth_abuse_or_emergency_distributions(number):
+    """Not eligible rollover distributions (IRC §72(t)(2)(H)(vi); Notice 2024-55; Form W-4R): audit 5 C04, C06."""
+    claimed = scenario([form("401k", 8000, ("1",), box2a=8000, box4=0, exceptions=[{"number": number}])],
+                       taxpayer=person(birth=YOUNG))
+    assert "WITHHOLDING_NOT_20_PERCENT" not in codes(run(claimed))
+    other = scenario([form("401k", 8000, ("1",), box2a=8000, box4=0, exceptions=[{"number": "05"}])],
+                     taxpayer=person(birth=YOUNG))
+    assert "WITHHOLDING_NOT_20_PERCENT" in codes(run(other))
 
 
 def test_withholding_20_percent_exactly():
