@@ -220,6 +220,9 @@ def history(client: str = typer.Argument(..., help="client id"), ledger: Optiona
             if f.ira_rollover_dates:
                 out.print("    IRA-to-IRA rollovers: " + ", ".join(d.isoformat() for d in f.ira_rollover_dates),
                           highlight=False)
+            if f.deductions_after_70_half or f.qcd_reductions:   # IRC §408(d)(8)(A)
+                out.print(f"    QCD offset: IRA deductions after 70½ {_money(f.deductions_after_70_half)} · "
+                          f"QCD reductions {_money(f.qcd_reductions)}", highlight=False)
             if prev is not None and prev.tax_year == y.tax_year:
                 from taxdocs.ledger.store import _changes
                 ch = _changes(prev.facts, f)

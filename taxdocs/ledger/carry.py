@@ -20,6 +20,12 @@ the previous tax year and fills each fact the scenario leaves blank:
 | roth.first_contribution_year (None)              | first Roth IRA year (5-year clock, rules.md §7.1)        |
 | rollovers_last_12_months ([])                    | IRA-to-IRA 60-day rollover dates whose 12 months reach   |
 |                                                  | into this year (rules.md §6.4)                           |
+| ira.deductions_after_70_half_prior (None)        | IRA deductions after 70½ through that year (QCD offset,  |
+|                                                  | IRC §408(d)(8)(A)); a 0 stays blank, which means 0       |
+| ira.qcd_reductions_prior (None)                  | QCD reductions through that year; likewise               |
+
+A year recorded before the ledger kept the two QCD offset totals (schema 0003) has none (NULL):
+they are not filled from it and never disagree with it.
 
 Findings (taxdocs.checks.finding.Finding):
 - LEDGER_DISAGREES (warning): the scenario gives a fact and the ledger has a different one; the
@@ -51,6 +57,7 @@ R_ROTH_BASIS = "Form 8606 line 22, Basis in Regular Roth IRA Contributions (i860
 R_LAYERS = "Form 8606 line 24; Reg. §1.408A-6 Q&A-8 ordering (rules.md §7.3)"
 R_FIRST = "IRC §408A(d)(2)(B): the 5-taxable-year period (rules.md §7.1)"
 R_ONCE = "IRC §408(d)(3)(B): one IRA-to-IRA rollover per 12 months (rules.md §6.4)"
+R_QCD = "IRC §408(d)(8)(A) last sentence; Pub. 590-B QCD Adjustment Worksheet"
 
 
 def _money(x) -> str:
@@ -145,8 +152,8 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
         out.append(_finding(
             "LEDGER_GAP", "warning",
             f"{name}: the ledger has {last.tax_year} but not {', '.join(map(str, missing))}; the basis, Roth "
-            f"contribution basis, conversion layers and rollover dates were not filled from {last.tax_year} "
-            "because the missing year(s) may have changed them",
+            f"contribution basis, conversion layers, rollover dates and QCD offset totals were not filled from "
+            f"{last.tax_year} because the missing year(s) may have changed them",
             "Form 8606 line 2 (most recent 8606 line 14 plus later contributions; rules.md §4.1, §4.3)",
             f"Commit the missing year(s) ({', '.join(map(str, missing))}), or give the prior-year facts in the "
             "scenario.", who, f"{who}.ira.prior_basis", ledger_year=last.tax_year, missing_years=missing))
@@ -239,6 +246,21 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
                 disagree("rollovers_last_12_months", "IRA-to-IRA rollovers in the last 12 months",
                          ", ".join(sorted(d.isoformat() for d in given)),
                          ", ".join(d.isoformat() for d in reach), R_ONCE)
+
+    # QCD offset totals (IRC §408(d)(8)(A) last sentence); None: that year was recorded before the ledger kept them
+    for fld, label, what in (
+            ("deductions_after_70_half_prior", "deductions_after_70_half", "IRA deductions after 70½"),
+            ("qcd_reductions_prior", "qcd_reductions", "QCD reductions")):
+        value, given = getattr(f, label), getattr(ira, fld)
+        if value is None:
+            continue
+        if given is None:
+            if value or label in provisional:      # blank already means 0
+                setattr(ira, fld, value)
+                filled.append(f"{what} {_money(value)}")
+                warn_provisional(label, f"the {what}", f"ira.{fld}")
+        elif Decimal(given) != value:
+            disagree(f"ira.{fld}", f"{what} through {last.tax_year} (QCD offset)", _money(given), _money(value), R_QCD)
     if filled:
         out.append(_filled(name, who, src, filled))
     return out
@@ -254,7 +276,7 @@ def _first_year(prior: list) -> Optional[int]:
 
 def rule_for(label: str) -> str:
     return {"ira_basis": R_BASIS, "roth_contribution_basis": R_ROTH_BASIS, "roth_first_year": R_FIRST,
-            "conversion_layers": R_LAYERS}.get(
+            "conversion_layers": R_LAYERS, "deductions_after_70_half": R_QCD, "qcd_reductions": R_QCD}.get(
         label, "taxdocs ledger (docs/ledger.md)")
 
 

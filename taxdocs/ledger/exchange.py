@@ -2,7 +2,7 @@
 
 Format `taxdocs.ledger-export/1`:
 
-    {"schema": "taxdocs.ledger-export/1", "exported_at": "...", "schema_revision": "0002",
+    {"schema": "taxdocs.ledger-export/1", "exported_at": "...", "schema_revision": "0003",
      "people": [{"client_id", "ssn_key", "ssn_last4", "name",
                  "years": [{"tax_year", "version", "current", "kind", "source", "committed_at",
                             "content_hash", "facts": {...}, "scenario": {...} | null}]}]}

@@ -4,7 +4,8 @@
 
 person      one row per (client id, SSN key); the SSN is never stored, only its key and last four
 commit      one row per recorded scenario (or seed / import): content hash, redacted input, when, from where
-year        one row per person, tax year and version; never updated, a new version supersedes it
+year        one row per person, tax year and version; never updated, a new version supersedes it;
+            with the QCD offset totals (deductions after 70½, reductions so far) since 0003
 layer       the Roth conversion / plan-rollover layers carried out of that year
 rollover    IRA-to-IRA 60-day rollover distribution dates (once-per-12-months rule)
 """
@@ -103,6 +104,9 @@ class Year(Base):
     year_end_value: Mapped[Optional[Decimal]] = mapped_column(Money())
     f8606_json: Mapped[Optional[str]] = mapped_column(Text)
     notes_json: Mapped[Optional[str]] = mapped_column(Text)
+    # QCD offset totals through this year (IRC §408(d)(8)(A)); NULL: a row written before revision 0003
+    deductions_after_70_half: Mapped[Optional[Decimal]] = mapped_column(Money())
+    qcd_reductions: Mapped[Optional[Decimal]] = mapped_column(Money())
 
     person: Mapped[Person] = relationship(back_populates="years")
     commit: Mapped[Commit] = relationship(back_populates="years")

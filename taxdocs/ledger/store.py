@@ -59,6 +59,9 @@ class LedgerConflict(LedgerError):
 
 # --------------------------------------------------------------------------- records
 
+QCD_TOTALS = ("deductions_after_70_half", "qcd_reductions")   # CarryFacts / ledger_year names
+
+
 @dataclass
 class CarryFacts:
     """What one tax year leaves for the next (from `taxdocs.rules.carry.carry_forward`)."""
@@ -71,15 +74,22 @@ class CarryFacts:
     f8606: dict[str, Decimal] = field(default_factory=dict)      # the year's Form 8606 lines, "1".."25c"
     notes: list[str] = field(default_factory=list)
     provisional: list[str] = field(default_factory=list)         # carried figures resting on assumptions
+    # QCD offset totals through this year (IRC §408(d)(8)(A)); None: not recorded (a year from before 0003, a seed)
+    deductions_after_70_half: Optional[Decimal] = None
+    qcd_reductions: Optional[Decimal] = None
 
     def as_dict(self) -> dict:
-        return keys.canon({
-            "ira_basis": self.ira_basis, "roth_contribution_basis": self.roth_contribution_basis,
-            "conversion_layers": [{k: l[k] for k in ("year", "amount", "taxable", "distributed")}
-                                  for l in self.conversion_layers],
-            "roth_first_year": self.roth_first_year, "ira_rollover_dates": list(self.ira_rollover_dates),
-            "year_end_value": self.year_end_value, "f8606": self.f8606, "notes": self.notes,
-            "provisional": self.provisional})
+        d = {"ira_basis": self.ira_basis, "roth_contribution_basis": self.roth_contribution_basis,
+             "conversion_layers": [{k: l[k] for k in ("year", "amount", "taxable", "distributed")}
+                                   for l in self.conversion_layers],
+             "roth_first_year": self.roth_first_year, "ira_rollover_dates": list(self.ira_rollover_dates),
+             "year_end_value": self.year_end_value, "f8606": self.f8606, "notes": self.notes,
+             "provisional": self.provisional}
+        # left out when not recorded, so a seed's content hash and older exports stay as they were
+        for k in QCD_TOTALS:
+            if getattr(self, k) is not None:
+                d[k] = getattr(self, k)
+        return keys.canon(d)
 
     @classmethod
     def from_dict(cls, d: dict) -> "CarryFacts":
@@ -92,7 +102,8 @@ class CarryFacts:
             ira_rollover_dates=[date.fromisoformat(x) if isinstance(x, str) else x for x in d.get("ira_rollover_dates", [])],
             year_end_value=dec(d.get("year_end_value")),
             f8606={str(k): dec(v) for k, v in (d.get("f8606") or {}).items()},
-            notes=list(d.get("notes") or []), provisional=list(d.get("provisional") or []))
+            notes=list(d.get("notes") or []), provisional=list(d.get("provisional") or []),
+            **{k: dec(d.get(k)) for k in QCD_TOTALS})
 
 
 @dataclass
@@ -226,7 +237,7 @@ def alembic_config():
 
 # The newest migration in migrations/versions. Opening a ledger already at this revision does not
 # load Alembic at all (it is slow to import); tests/ledger/test_ledger_migrations.py checks the value.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 
 
 def schema_head() -> str:
@@ -622,7 +633,9 @@ def facts_from_result(res, who: str, carry_forward=None) -> CarryFacts:
     for label, key in (("ira_basis", f"f8606.{who}.basis_next_year"),
                        ("roth_contribution_basis", f"{who}.roth.contribution_basis"),
                        ("roth_first_year", f"{who}.roth.first_year"),
-                       ("year_end_value", f"{who}.ira.year_end_value")):
+                       ("year_end_value", f"{who}.ira.year_end_value"),
+                       ("deductions_after_70_half", f"{who}.ira.deductions_after_70_half_next_year"),
+                       ("qcd_reductions", f"{who}.ira.qcd_reductions_next_year")):
         if g.has(key) and g.status(key) != "complete":
             provisional.append(label)
     return CarryFacts(
@@ -631,7 +644,8 @@ def facts_from_result(res, who: str, carry_forward=None) -> CarryFacts:
                             "distributed": Decimal(l["distributed"])} for l in cf.conversion_layers],
         roth_first_year=cf.roth_first_year, ira_rollover_dates=sorted(set(cf.ira_rollover_dates)),
         year_end_value=None if cf.year_end_value is None else Decimal(cf.year_end_value),
-        f8606=f8606, notes=list(cf.notes), provisional=provisional)
+        f8606=f8606, notes=list(cf.notes), provisional=provisional,
+        deductions_after_70_half=Decimal(cf.deductions_after_70_half), qcd_reductions=Decimal(cf.qcd_reductions))
 
 
 def _facts_of(y: m.Year) -> CarryFacts:
@@ -644,19 +658,24 @@ def _facts_of(y: m.Year) -> CarryFacts:
         roth_first_year=y.roth_first_year,
         ira_rollover_dates=[r.distribution_date for r in sorted(y.rollovers, key=lambda r: r.position)],
         year_end_value=y.year_end_value, f8606={k: Decimal(v) for k, v in f8606.items()},
-        notes=list(notes.get("notes", [])), provisional=list(notes.get("provisional", [])))
+        notes=list(notes.get("notes", [])), provisional=list(notes.get("provisional", [])),
+        deductions_after_70_half=y.deductions_after_70_half, qcd_reductions=y.qcd_reductions)
 
 
 def _year_row(p: m.Person, c: m.Commit, tax_year: int, version: int, f: CarryFacts) -> m.Year:
     y = m.Year(person=p, commit=c, tax_year=tax_year, version=version, ira_basis=f.ira_basis,
                roth_contribution_basis=f.roth_contribution_basis, roth_first_year=f.roth_first_year,
                year_end_value=f.year_end_value, f8606_json=keys.dumps(f.f8606),
-               notes_json=keys.dumps({"notes": f.notes, "provisional": f.provisional}))
+               notes_json=keys.dumps({"notes": f.notes, "provisional": f.provisional}),
+               deductions_after_70_half=f.deductions_after_70_half, qcd_reductions=f.qcd_reductions)
     y.layers = [m.Layer(position=i, layer_year=l["year"], amount=l["amount"], taxable=l["taxable"],
                         distributed=l["distributed"]) for i, l in enumerate(f.conversion_layers)]
     y.rollovers = [m.Rollover(position=i, distribution_date=d, kind="ira_to_ira")
                    for i, d in enumerate(f.ira_rollover_dates)]
     return y
+
+
+_QCD_LABELS = ("deductions after 70½", "QCD reductions")
 
 
 def _changes(old: CarryFacts, new: CarryFacts) -> list[str]:
@@ -665,8 +684,10 @@ def _changes(old: CarryFacts, new: CarryFacts) -> list[str]:
     for label, a, b in (("IRA basis", old.ira_basis, new.ira_basis),
                         ("Roth contribution basis", old.roth_contribution_basis, new.roth_contribution_basis),
                         ("first Roth year", old.roth_first_year, new.roth_first_year),
-                        ("year-end value", old.year_end_value, new.year_end_value)):
-        if a != b:
+                        ("year-end value", old.year_end_value, new.year_end_value),
+                        ("deductions after 70½", old.deductions_after_70_half, new.deductions_after_70_half),
+                        ("QCD reductions", old.qcd_reductions, new.qcd_reductions)):
+        if a != b and not (label in _QCD_LABELS and a is None and b == 0):  # not recorded before 0003, now 0
             show = lambda v: "blank" if v is None else str(v) if isinstance(v, int) else fmt(m.tidy(Decimal(v)))  # noqa: E731
             out.append(f"{label} {show(a)} -> {show(b)}")
     if keys.canon(old.conversion_layers) != keys.canon(new.conversion_layers):

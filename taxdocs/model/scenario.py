@@ -212,11 +212,12 @@ class IraFacts(Strict):
     repayments_treated_as_rollovers: Money = Field(Decimal(0), description="repayments of disaster/QBAD/etc. distributions (line 6)")
     use_worksheet_1_1: Optional[bool] = Field(None, description="blank = when contributions and distributions meet in the year")
     form_8606_filed: Optional[bool] = Field(None, description="whether a Form 8606 was filed for this year (checking a filed return)")
-    deductions_after_70_half_prior: Money = Field(Decimal(0), description="QCD offset: IRA deductions allowed for "
-                                                  "earlier years ending on or after the date 70½ was reached "
-                                                  "(IRC §408(d)(8)(A) last sentence; Pub. 590-B QCD Adjustment Worksheet)")
-    qcd_reductions_prior: Money = Field(Decimal(0), description="QCD offset: what those deductions already took "
-                                        "off earlier years' QCDs")
+    deductions_after_70_half_prior: Optional[Money] = Field(None, description="QCD offset: IRA deductions allowed for "
+                                                            "earlier years ending on or after the date 70½ was reached "
+                                                            "(IRC §408(d)(8)(A) last sentence; Pub. 590-B QCD Adjustment "
+                                                            "Worksheet); blank = 0, or the ledger's")
+    qcd_reductions_prior: Optional[Money] = Field(None, description="QCD offset: what those deductions already took "
+                                                  "off earlier years' QCDs; blank = 0, or the ledger's")
 
 
 class YearEndAccount(Strict):

@@ -1,4 +1,4 @@
-"""What this year leaves for next year, per person: basis, Roth layers, clocks, rollover dates.
+"""What this year leaves for next year, per person: basis, Roth layers, clocks, rollover dates, QCD offset totals.
 
 The ledger stores this; next year's scenario takes it when its own facts are blank.
 """
@@ -23,6 +23,9 @@ class CarryForward:
     ira_rollover_dates: list[date] = field(default_factory=list)  # 60-day IRA-to-IRA rollovers (once-per-year rule)
     year_end_value: Optional[Decimal] = None
     notes: list[str] = field(default_factory=list)
+    # QCD offset totals through this year (IRC §408(d)(8)(A) last sentence; Pub. 590-B QCD Adjustment Worksheet)
+    deductions_after_70_half: Decimal = ZERO    # IRA deductions allowed for years ending on or after 70½
+    qcd_reductions: Decimal = ZERO              # what they have already taken off QCDs
 
 
 def carry_forward(res, who: str) -> CarryForward:
@@ -57,7 +60,10 @@ def carry_forward(res, who: str) -> CarryForward:
         if info.person == who:
             dates += [info.paid for l in info.legs if rollovers.counts_once_per_year(l, info.source)]
     yev = g[f"{who}.ira.year_end_value"] if g.status(f"{who}.ira.year_end_value") == "complete" else None
+    # QCD offset totals; not declared means both 0 (taxdocs.rules.facts declares them when either may be above 0)
+    qcd = [g[k] if g.has(k) else ZERO for k in (f"{who}.ira.deductions_after_70_half_next_year",
+                                                  f"{who}.ira.qcd_reductions_next_year")]
     return CarryForward(y, basis, max(contrib, ZERO),
                         [{"year": l.year, "amount": l.amount, "taxable": l.taxable, "distributed": l.distributed}
                          for l in sorted(layers, key=lambda l: l.year)],
-                        first, sorted(dates), yev, notes)
+                        first, sorted(dates), yev, notes, *qcd)

@@ -297,15 +297,16 @@ def _qcd_deduction_offset(sc: Scenario, forms: dict[str, FormInfo], events: list
         legs = sorted((l for i in forms.values() if i.person == who for l in i.legs
                        if l.kind == UseKind.qcd and l.valid and l.amount > 0), key=lambda l: forms[l.form.id].paid)
         ira = person.ira
-        offset = ira.deductions_after_70_half_prior + ira.deductible_contributions - ira.qcd_reductions_prior
+        prior, used = ira.deductions_after_70_half_prior or ZERO, ira.qcd_reductions_prior or ZERO  # blank: 0
+        offset = prior + ira.deductible_contributions - used
         for leg in legs:
             if offset <= 0:
                 break
             leg.qcd_offset = min(leg.amount, offset)
             offset -= leg.qcd_offset
             events.append(Event("QCD_REDUCED_BY_DEDUCTIONS", leg.ref, {
-                "amount": leg.amount, "reduced": leg.qcd_offset, "prior": ira.deductions_after_70_half_prior,
-                "this_year": ira.deductible_contributions, "used": ira.qcd_reductions_prior}, True))
+                "amount": leg.amount, "reduced": leg.qcd_offset, "prior": prior,
+                "this_year": ira.deductible_contributions, "used": used}, True))
 
 
 def _over_taxable(leg: Leg, detail: dict) -> Event:

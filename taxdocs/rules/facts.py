@@ -93,18 +93,22 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
          "QCDs not excluded: offset by IRA deductions allowed after 70½ (taxable, line 4b)",
          "derived (Pub. 590-B QCD Adjustment Worksheet): " + (", ".join(f"{l.ref} {l.qcd_offset}" for _, l in offset)
                                                              or "none"))
-    if offset or ira.deductions_after_70_half_prior or ira.qcd_reductions_prior:  # what next year's worksheet starts from
-        qcd = bool(legs_where(lambda i, l: l.kind == UseKind.qcd and l.valid))
-        reached = qcd or (person.birth_date is not None and date_at_age(
-            person.birth_date, gp.ages.qcd.years, gp.ages.qcd.months) <= date(y, 12, 31))
-        unknown = not qcd and person.birth_date is None and ira.deductible_contributions > 0
-        fact("ira.deductions_after_70_half_next_year",
-             ira.deductions_after_70_half_prior + (ira.deductible_contributions if reached else ZERO),
+    # next year's worksheet starts from the two totals through this year (IRC §408(d)(8)(A)): declared whenever
+    # either is above 0, or may be (a deduction this year and no birth date to tell whether 70½ was reached)
+    prior, used = ira.deductions_after_70_half_prior or ZERO, ira.qcd_reductions_prior or ZERO  # blank: 0
+    qcd = bool(legs_where(lambda i, l: l.kind == UseKind.qcd and l.valid))
+    reached = qcd or (person.birth_date is not None and date_at_age(
+        person.birth_date, gp.ages.qcd.years, gp.ages.qcd.months) <= date(y, 12, 31))
+    unknown = not qcd and person.birth_date is None and ira.deductible_contributions > 0
+    next_deductions = prior + (ira.deductible_contributions if reached else ZERO)
+    next_used = used + total(l.qcd_offset for _, l in offset)
+    if next_deductions or next_used or unknown:
+        fact("ira.deductions_after_70_half_next_year", next_deductions,
              "IRA deductions allowed after 70½, through this year (next year's QCD offset)",
              "derived: ira.deductions_after_70_half_prior + this year's deduction once 70½ is reached by Dec 31",
              "provisional" if unknown else "complete",
              "no birth date: this year's deduction left out" if unknown else None)
-        fact("ira.qcd_reductions_next_year", ira.qcd_reductions_prior + total(l.qcd_offset for _, l in offset),
+        fact("ira.qcd_reductions_next_year", next_used,
              "QCD reductions through this year (next year's QCD offset)",
              "derived: ira.qcd_reductions_prior + this year's offset")
     g.fact(f"{pre}.ira.use_worksheet_1_1", ira.use_worksheet_1_1, "Use Pub. 590-B Worksheet 1-1 (blank = automatic)",

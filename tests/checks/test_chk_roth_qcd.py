@@ -184,6 +184,35 @@ def test_qcd_offset_by_deductions_after_70_half(name, data, line4b, next_deducti
                 lines["taxpayer.ira.qcd_reductions_next_year"]) == (next_deductions, next_used)
 
 
+@pytest.mark.parametrize("name, birth, status, next_deductions", [
+    ("72 (70½ in 2023): this year's deduction is carried", "1953-01-10", "complete", 7000),
+    ("70½ on Jul 10, 2025, by Dec 31: it counts", QCD_BORN, "complete", 7000),
+    ("70½ on Jan 10, 2026: not yet", "1955-07-10", None, None),
+    ("55: nothing to carry", "1970-03-15", None, None),
+    ("no birth date: provisional, this year's deduction left out", None, "provisional", 0),
+])
+def test_next_year_deductions_total_without_a_qcd(name, birth, status, next_deductions):
+    """A deductible contribution for a year ending on or after the 70½ date offsets later QCDs even when there is
+    no QCD and nothing carried in yet (IRC §408(d)(8)(A) last sentence)."""
+    g = result(scenario([], taxpayer=person(birth=birth, ira={"deductible_contributions": 7000}))).graph
+    key = "taxpayer.ira.deductions_after_70_half_next_year"
+    if status is None:
+        assert not g.has(key) and not g.has("taxpayer.ira.qcd_reductions_next_year"), name
+    else:
+        assert (g[key], g.status(key), g["taxpayer.ira.qcd_reductions_next_year"]) == (next_deductions, status, 0), name
+
+
+def test_qcd_offset_totals_left_blank_are_0():
+    """Blank (not given, not filled from a ledger) means 0: the same line 4b and next-year totals."""
+    blank = _jim(6000, 5000, prior=5000)
+    del blank["taxpayer"]["ira"]["qcd_reductions_prior"]
+    g = result(blank).graph
+    assert (g["f1040.line4b"], g["taxpayer.ira.qcd_reductions_next_year"]) == (6000, 6000)
+    only_used = _jim(6000, 0, used=0)
+    del only_used["taxpayer"]["ira"]["deductions_after_70_half_prior"]
+    assert result(only_used).graph["f1040.line4b"] == 0
+
+
 def test_qcd_offset_is_pretax_money_and_leaves_the_basis_alone():
     """The QCD comes out of pre-tax money first (§408(d)(8)(D)); the part the offset takes off the exclusion is
     taxable in full, not through Form 8606: the basis carried forward does not change."""

@@ -52,3 +52,17 @@ def with_(d: dict, path: str, value) -> dict:
         node = node.setdefault(k, {})
     node[keys[-1]] = value
     return d
+
+
+JIM_BORN = "1949-03-01"  # 70½ on 2019-09-01
+
+
+def jim(year: int, qcd: int = 0, contribution: int = 0, **ira) -> dict:
+    """Notice 2020-68 'Jim' (past 70½): a deductible IRA contribution and a QCD (paid Oct 1) in `year`.
+    The first year (2024) gives the prior basis 0; later years leave every prior-year fact blank."""
+    facts = {"deductible_contributions": contribution, "year_end_value": 80000, **ira}
+    if year == 2024:
+        facts.setdefault("prior_basis", 0)
+    forms = [form("qcd", qcd, ["7"], f"{year}-10-01", ira=True, box2a=qcd, box2b_not_determined=True,
+                  uses=[{"kind": "qcd", "amount": qcd}])] if qcd else []
+    return base(year, person(name="Jim", ssn=SSN, birth=JIM_BORN, ira=facts), forms)

@@ -1,4 +1,4 @@
-"""Schema migrations: a ledger written at revision 0001 opens (and is upgraded) by this version;
+"""Schema migrations: a ledger written at revision 0001 or 0002 opens (and is upgraded) by this version;
 the models match the head revision; two processes opening a new ledger at once both succeed."""
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def write_revision_1_ledger(url: str) -> None:
 def test_a_revision_1_ledger_is_upgraded_and_read(ledger_url):
     write_revision_1_ledger(ledger_url)
     with open_store(ledger_url) as s:            # upgrades to head by itself
-        assert schema_revision(s.engine) == schema_head() == "0002"
+        assert schema_revision(s.engine) == schema_head() == "0003"
         years = s.people(CLIENT)[0].years
         assert [(y.version, y.kind, y.current) for y in years] == [(1, "commit", False), (2, "amend", True)]
         cur = years[-1].facts
@@ -62,6 +62,67 @@ def test_a_revision_1_ledger_is_upgraded_and_read(ledger_url):
         assert [r.distribution_date for r in sc.taxpayer.rollovers_last_12_months] == [date(2024, 12, 1)]
         # and new commits go on top
         assert s.commit(from_data(year2())).outcomes[0].status == "new"
+
+
+def write_revision_2_ledger(url: str) -> None:
+    """What taxdocs at schema 0002 wrote: 2024 committed for Jim (born 1949: past 70½) with a deductible
+    contribution; the QCD offset totals were not kept then."""
+    eng = _engine(normalize_url(url))
+    upgrade(eng, "0002")
+    assert schema_revision(eng) == "0002"
+    with eng.begin() as c:
+        c.execute(text("INSERT INTO ledger_person (client_id, ssn_key, ssn_last4, name, created_at) "
+                       "VALUES (:c, :k, '6789', 'Jim', :t)"), {"c": CLIENT, "k": keys.ssn_key(SSN), "t": "2025-04-01"})
+        c.execute(text("INSERT INTO ledger_commit (client_id, tax_year, content_hash, scenario_json, source, "
+                       "committed_at, kind) VALUES (:c, 2024, :h, NULL, 'y1.yaml', '2025-04-01', 'commit')"),
+                  {"c": CLIENT, "h": "a" * 64})
+        c.execute(text("INSERT INTO ledger_year (person_id, commit_id, tax_year, version, ira_basis, "
+                       "roth_contribution_basis, year_end_value, f8606_json, notes_json) VALUES "
+                       "(1, 1, 2024, 1, :b, :b, :v, '{}', '{\"notes\": [], \"provisional\": []}')"),
+                  {"b": "0" if eng.dialect.name == "sqlite" else Decimal(0),
+                   "v": "80000" if eng.dialect.name == "sqlite" else Decimal(80000)})
+    eng.dispose()
+
+
+def test_a_revision_2_ledger_is_upgraded_and_its_rows_have_no_qcd_totals(ledger_url):
+    from ledger_scenarios import jim
+    write_revision_2_ledger(ledger_url)
+    with open_store(ledger_url) as s:
+        assert schema_revision(s.engine) == "0003"
+        [y] = s.people(CLIENT)[0].years
+        assert y.facts.ira_basis == 0 and y.facts.year_end_value == 80000 and y.kind == "commit"
+        # not recorded: NULL, not 0
+        assert (y.facts.deductions_after_70_half, y.facts.qcd_reductions) == (None, None)
+        assert "deductions_after_70_half" not in y.facts.as_dict()
+        # 2025 with a QCD: the old year fills the basis, but not the totals, and does not disagree with given ones
+        sc, findings = fill_from_ledger(from_data(jim(2025, qcd=6000, contribution=5000)), s)
+        assert sc.taxpayer.ira.prior_basis == 0
+        assert (sc.taxpayer.ira.deductions_after_70_half_prior, sc.taxpayer.ira.qcd_reductions_prior) == (None, None)
+        given = jim(2025, qcd=6000, contribution=5000, deductions_after_70_half_prior=5000, qcd_reductions_prior=0)
+        _, findings = fill_from_ledger(from_data(given), s)
+        assert "LEDGER_DISAGREES" not in [f.code for f in findings]
+        # a new year goes on top and records them
+        s.commit(from_data(given))
+        cur = s.current_years(CLIENT, keys.ssn_key(SSN))[-1].facts
+        assert (cur.deductions_after_70_half, cur.qcd_reductions) == (10000, 6000)
+
+
+def test_downgrade_to_0002_and_upgrade_again_keeps_the_rows(ledger_url):
+    from alembic import command
+    from ledger_scenarios import jim
+    from taxdocs.ledger.store import alembic_config
+    s = open_store(ledger_url)
+    s.commit(from_data(jim(2024, contribution=5000)))
+    cfg = alembic_config()
+    with s.engine.begin() as c:
+        cfg.attributes["connection"] = c
+        command.downgrade(cfg, "0002")
+    assert schema_revision(s.engine) == "0002"
+    s.close()
+    with open_store(ledger_url) as s:
+        assert schema_revision(s.engine) == "0003"
+        [y] = s.current_years(CLIENT, keys.ssn_key(SSN))
+        assert y.facts.year_end_value == 80000 and y.facts.deductions_after_70_half is None
 
 
 def test_schema_head_constant_is_alembics_head():
@@ -88,7 +149,7 @@ def test_downgrade_and_upgrade_again(ledger_url):
     assert schema_revision(s.engine) == "0001"
     s.close()
     with open_store(ledger_url) as s:
-        assert schema_revision(s.engine) == "0002"
+        assert schema_revision(s.engine) == "0003"
         assert s.commit(from_data(year2())).outcomes[0].status == "new"
 
 
@@ -101,5 +162,5 @@ def test_two_processes_create_a_new_ledger_at_once(ledger_url, tmp_path):
     outs = [(p.wait(120), p.stdout.read(), p.stderr.read()) for p in procs]
     assert [o[0] for o in outs] == [0, 0], outs          # both created/opened it, neither crashed
     with open_store(ledger_url) as s:
-        assert schema_revision(s.engine) == "0002"
+        assert schema_revision(s.engine) == "0003"
         assert s.counts()["years"] == 1
