@@ -336,6 +336,7 @@ FORM_COLUMNS: dict[str, tuple[Optional[str], str]] = {
     "plan_separate_after_tax_contract": ("plan_account.separate_after_tax_contract", "bool"),
     "exceptions": ("exceptions", "exceptions"),
     "rmd_year": ("rmd_year", "bool"),
+    "rmd_amount": ("rmd_amount", "amount"),
     "hardship": ("hardship", "bool"),
     "sepp": ("sepp", "bool"),
     "corrective": ("corrective", "bool"),

@@ -158,6 +158,10 @@ class Form1099R(Strict):
     uses: list[Use] = Field(default_factory=list, description="what happened to the money; the rest is cash")
     exceptions: list["Exception10"] = Field(default_factory=list, description="10% exceptions claimed")
     rmd_year: bool = Field(False, description="the amount is (or includes) a required minimum distribution not yet met")
+    rmd_amount: Optional[Money] = Field(None, description="with rmd_year: the part of the year's required minimum "
+                                        "distribution still due from this account when this was paid; the first "
+                                        "dollars paid are the RMD, the rest may be rolled over (Reg. §1.402(c)-2 "
+                                        "Q&A-7). Blank: all of it is taken as the RMD")
     hardship: bool = Field(False, description="a hardship distribution (not eligible for rollover)")
     sepp: bool = Field(False, description="part of substantially equal periodic payments")
     corrective: bool = Field(False, description="a corrective distribution of excess deferrals/contributions")

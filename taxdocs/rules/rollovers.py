@@ -10,6 +10,7 @@ from datetime import date
 from typing import Optional
 
 from taxdocs.core.dates import add_months, date_at_age, days_between, plus_days
+from taxdocs.core.money import ZERO, dollars
 from taxdocs.model.scenario import Account, Person, UseKind, WaiverKind
 from taxdocs.params import MonthDay
 from taxdocs.rules.legs import IRA_SOURCES, Leg, inherited_link
@@ -71,8 +72,7 @@ def check_window(leg: Leg, paid: date, window_days: int, self_cert_days: int,
     return [_event(leg, "ROLLOVER_POSTPONED_DEADLINE", True, postponed_to=w.deadline, **base)]
 
 
-def check_eligible(leg: Leg, src: Account, person: Person, rmd_age: Optional[int], year: int,
-                   forms: list) -> list[Event]:
+def check_eligible(leg: Leg, src: Account, person: Person, rmd_age, year: int, forms: list) -> list[Event]:
     """Amounts that are not eligible rollover distributions (IRC §402(c)(4), §408(d)(3); rules.md §6.3)."""
     if not (leg.is_rollover or leg.kind == UseKind.conversion):  # a conversion is a rollover too (§408A(e))
         return []
@@ -101,11 +101,39 @@ def check_eligible(leg: Leg, src: Account, person: Person, rmd_age: Optional[int
         out.append(_event(leg, "INHERITED_60_DAY_ROLLOVER", False, amount=leg.amount))
     if src == Account.inherited_ira and nonspouse and leg.kind == UseKind.conversion:  # IRC §408(d)(3)(C), §408A(e)
         out.append(_event(leg, "INHERITED_IRA_CONVERSION", False, amount=leg.amount))
-    if f.rmd_year:
+    if f.rmd_year and f.rmd_amount is None:  # the RMD's size not given: all of it (rmd_first_dollars otherwise)
         out.append(_event(leg, "ROLLOVER_OF_RMD", False, amount=leg.amount))
-    elif (rmd_age is not None and person.birth_date is not None and src in IRA_SOURCES | {Account.plan}
-          and date_at_age(person.birth_date, rmd_age).year <= year):
-        out.append(_event(leg, "RMD_YEAR_ROLLOVER_UNCONFIRMED", True, rmd_age=rmd_age, amount=leg.amount))
+    elif (not f.rmd_year and rmd_age is not None and person.birth_date is not None
+          and src in IRA_SOURCES | {Account.plan}
+          and date_at_age(person.birth_date, rmd_age.years, rmd_age.months).year <= year):
+        label = f"{rmd_age.years}½" if rmd_age.months == 6 else str(rmd_age.years)
+        out.append(_event(leg, "RMD_YEAR_ROLLOVER_UNCONFIRMED", True, rmd_age=label, amount=leg.amount))
+    return out
+
+
+def rmd_first_dollars(legs: list[Leg]) -> list[Event]:
+    """The first dollars distributed in a year are the required minimum distribution until it is met, and
+    cannot be rolled over or converted (IRC §402(c)(4)(B), §408(d)(3)(E); Reg. §1.402(c)-2 Q&A-7; Reg.
+    §1.408A-4 A-6). The money kept takes the RMD first; what is left of it falls on the rollovers and
+    conversions, in the order given, each split into an RMD part (not a rollover: taxable) and the rest.
+    Returns the split-off legs' events; the new legs are appended to `legs`."""
+    f = legs[0].form
+    if not f.rmd_year or f.rmd_amount is None:
+        return []
+    moved = [l for l in legs if l.is_rollover or l.kind == UseKind.conversion]
+    due = max(dollars(f.rmd_amount) - sum((l.amount for l in legs if l not in moved), ZERO), ZERO)
+    out = []
+    for leg in moved:
+        part = min(due, leg.amount)
+        if part <= 0:
+            break
+        rmd = Leg(f, leg.index, leg.kind, leg.to, part, leg.deposited, use=leg.use,
+                  inferred="the year's RMD, paid first: not eligible to be rolled over")
+        leg.amount -= part
+        due -= part
+        legs.append(rmd)
+        out.append(_event(rmd, "ROLLOVER_OF_RMD", False, amount=part))
+    legs[:] = [l for l in legs if l.amount > 0]
     return out
 
 

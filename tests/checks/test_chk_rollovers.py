@@ -108,6 +108,46 @@ def test_rollover_in_an_rmd_year_unconfirmed():
     assert "RMD_YEAR_ROLLOVER_UNCONFIRMED" not in codes(run(ira_rollover("2025-03-20", birth=YOUNG)))
 
 
+def test_rmd_age_70_half_is_written_so():
+    """Born before July 1, 1949: the applicable age is 70½ (IRC §401(a)(9)(C) before SECURE; audit 5 P1)."""
+    f = only(run(ira_rollover("2025-03-20", birth="1949-02-02")), "RMD_YEAR_ROLLOVER_UNCONFIRMED")
+    assert "(70½)" in f.message
+
+
+def _rmd_case(rolled, rmd_amount, kind="indirect_rollover", to="traditional_ira", ira=False):
+    use = {"kind": kind, "to": to, "amount": rolled}
+    if kind == "indirect_rollover":
+        use["date"] = "2025-04-01"
+    extra = {"rmd_amount": rmd_amount} if rmd_amount is not None else {}
+    maker = ira_form if ira else form
+    f = maker("d", 7200, ("7",), paid="2025-03-03", box2a=7200, rmd_year=True, uses=[use], **extra)
+    return scenario([f], taxpayer=person(birth="1949-02-02", ira={"prior_basis": 0, "year_end_value": 50000}))
+
+
+@pytest.mark.parametrize("name, data, line, taxable, rmd_refused", [
+    # Reg. §1.402(c)-2 Q&A-7(a): RMD $5,000, $7,200 paid: "the first $5,000 ... will not be an eligible rollover
+    # distribution and the remaining $2,200 will be" (audit 5 C19): $2,200 rolled, the cash kept is the RMD
+    ("rest rolled", _rmd_case(2200, 5000), "5b", 5000, 0),
+    # all $7,200 redeposited: $5,000 of it is the RMD, not a rollover (C19b)
+    ("all rolled", _rmd_case(7200, 5000), "5b", 5000, 5000),
+    # RMD size not given: all of the rollover taken as the RMD (as before)
+    ("size not given", _rmd_case(7200, None), "5b", 7200, 7200),
+    # an IRA conversion in an RMD year: the RMD part is a distribution, not converted (Reg. §1.408A-4 A-6)
+    ("conversion", _rmd_case(7200, 3000, kind="conversion", to="roth_ira", ira=True), "4b", 7200, 3000),
+])
+def test_the_first_dollars_are_the_rmd(name, data, line, taxable, rmd_refused):
+    lines = result(data).lines()
+    assert lines[f"f1040.line{line}"] == taxable
+    found = [f for f in run(data) if f.code == "ROLLOVER_OF_RMD"]
+    assert (found[0].data["amount"] if found else 0) == rmd_refused
+
+
+def test_rmd_part_of_a_conversion_is_a_distribution_on_form_8606():
+    lines = result(_rmd_case(7200, 3000, kind="conversion", to="roth_ira", ira=True)).lines()
+    assert lines["f8606.taxpayer.line16"] == 4200   # converted: 7,200 less the 3,000 RMD (Part II, no basis)
+    assert lines["f1040.line4a"] == 7200
+
+
 def _inherited(nonspouse):
     use = {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 10000, "date": "2025-03-20"}
     return scenario([ira_form("inh", 10000, ("4",), uses=[use], nonspouse_beneficiary=nonspouse)],
