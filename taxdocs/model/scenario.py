@@ -183,6 +183,8 @@ class Form1099R(Strict):
 class Exception10(Strict):
     number: str = Field(description="Form 5329 exception number, e.g. '01'", pattern=r"^\d{2}$")
     amount: Optional[Money] = Field(None, description="amount excepted; blank = all of it")
+    event: Optional[str] = Field(None, description="which event a capped exception is for (19: the child born or "
+                                 "adopted); claims naming the same event share its cap across the person's forms")
     note: Optional[str] = Field(None, description="free text for the preparer")
 
 
@@ -264,7 +266,12 @@ class Person(Strict):
     disabled: bool = Field(False, description="totally and permanently disabled (IRC §72(m)(7))")
     address: Optional[str] = Field(None, description="address, for a Form 8606 filed by itself")
     separated_from_service_year: Optional[int] = Field(None, description="year the person left the employer whose plan paid (exception 01)")
-    public_safety_employee: bool = Field(False, description="qualified public safety employee (age 50 for exception 01)")
+    public_safety_employee: bool = Field(False, description="qualified public safety employee or private-sector "
+                                         "firefighter (age 50 for exception 01)")
+    public_safety_service_years: Optional[int] = Field(None, ge=0, le=80, description="with public_safety_employee: "
+                                                       "years of service under the paying plan at separation (25 "
+                                                       "or more: exception 01 at any age, for distributions after "
+                                                       "Dec. 29, 2022)")
     ira: IraFacts = Field(default_factory=IraFacts, description="traditional, SEP and SIMPLE IRA facts (Form 8606 Part I)")
     roth: RothFacts = Field(default_factory=RothFacts, description="Roth IRA history (Form 8606 Part III)")
     rollovers_last_12_months: list[Rollover] = Field(default_factory=list, description="earlier IRA 60-day rollovers (once-per-year rule)")

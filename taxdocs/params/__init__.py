@@ -267,6 +267,7 @@ class Periods(_Frozen):
     sepp_modification_years: Period
     simple_first_years: Period
     repayment_years: Period
+    public_safety_service_years: Period
     homebuyer_redeposit_days: Period
 
 
@@ -276,6 +277,7 @@ class LawDate(Sourced):
 
 class LawDates(_Frozen):
     corrective_ira_earnings_exempt_after: LawDate
+    public_safety_service_after: LawDate
 
 
 class Rates(_Frozen):

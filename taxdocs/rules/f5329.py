@@ -50,7 +50,7 @@ class _Claims:
     def __init__(self, allowed: dict, home_room: Decimal, year: int, highest, limits, year_limits=None):
         self.allowed, self.home_room, self.year, self.highest, self.limits = allowed, home_room, year, highest, limits
         self.year_limits = year_limits  # the year's parameters (indexed caps such as domestic_abuse_limit)
-        self.used: dict[int, Decimal] = {}  # exception claimed with an amount -> how much items took
+        self.used: dict[object, Decimal] = {}  # a claim (id), or a claimed event -> how much items took
         self.person_used: dict[str, Decimal] = {}  # number capped per person-year -> how much items took
         self.first_form: dict[str, str] = {}  # number allowed once a year -> the form it went to
 
@@ -216,6 +216,8 @@ def _claim(item: EarlyItem, exceptions, claims: _Claims, vested: Decimal | None 
             if ex.number == "09":
                 claims.home_room -= part
             claims.used[id(ex)] = claims.used.get(id(ex), ZERO) + part
+            if ex.event:  # one birth or adoption claimed on several forms: one $5,000 (IRC §72(t)(2)(H)(ii))
+                claims.used[_event_key(ex)] = claims.used.get(_event_key(ex), ZERO) + part
             if spec is not None and spec.cap_per == "person":
                 claims.person_used[ex.number] = claims.person_used.get(ex.number, ZERO) + part
             item.excepted += part
@@ -251,7 +253,7 @@ def _room(spec, ex, claims: _Claims, vested: Decimal | None, item: EarlyItem) ->
     if cap is None:
         return None, ""
     per = spec.cap_per
-    room = cap - (claims.person_used.get(ex.number, ZERO) if per == "person" else claims.used.get(id(ex), ZERO))
+    room = cap - (claims.person_used.get(ex.number, ZERO) if per == "person" else claims.used.get(_event_key(ex), ZERO))
     if spec.balance_cap:
         if vested is None:
             item.unchecked.append((ex.number, spec.balance_cap))
@@ -260,6 +262,11 @@ def _room(spec, ex, claims: _Claims, vested: Decimal | None, item: EarlyItem) ->
             if limit < room:
                 room, per = limit, "balance_" + spec.balance_cap
     return max(room, ZERO), per
+
+
+def _event_key(ex) -> object:
+    """What a per-claim cap is counted on: the event named (shared across forms), else the claim itself."""
+    return ("event", ex.number, ex.event.strip().lower()) if ex.event else id(ex)
 
 
 def _vested(form) -> Decimal | None:
@@ -278,8 +285,15 @@ def _year_limits(year: int):
 
 
 def _separated_at_55(person, info, gp) -> bool:
-    """Separation from service in or after the year of reaching 55 (50 public safety); plans only."""
-    if person.separated_from_service_year is None or person.birth_date is None:
+    """Separation from service in or after the year of reaching 55 (50 public safety, or 25 years of service
+    under the plan if earlier: IRC §72(t)(10), SECURE 2.0 §329); plans only."""
+    if person.separated_from_service_year is None:
+        return False
+    years = person.public_safety_service_years
+    if (person.public_safety_employee and years is not None and years >= gp.periods.public_safety_service_years.value
+            and info.paid > gp.law_dates.public_safety_service_after.value):
+        return True
+    if person.birth_date is None:
         return False
     age = gp.ages.separation_public_safety if person.public_safety_employee else gp.ages.separation_from_service
     return person.separated_from_service_year >= date_at_age(person.birth_date, age.years).year

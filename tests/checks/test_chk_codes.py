@@ -341,3 +341,35 @@ def test_two_birth_claims_for_twins_are_not_a_refusal():
                    taxpayer=person(birth="1990-01-01", ira={"year_end_value": 1}))
     assert result(one).lines()["f5329.taxpayer.line4"] == 500
     assert "at most $5,000" in only(run(one), "EXCEPTION_NOT_ALLOWED").message
+
+
+def test_one_birth_claimed_on_two_forms_shares_its_5000():
+    """IRC §72(t)(2)(H)(ii): $5,000 per individual per birth or adoption, across plans and IRAs (audit 5 C07):
+    $3,000 from an IRA and $4,000 from a 401(k) for one child: $5,000 excepted, 10% on $2,000."""
+    def claim(event):
+        return [{"number": "19", **({"event": event} if event else {})}]
+    def data(e1, e2):
+        return scenario([ira_form("ira", 3000, ("1",), paid="2025-05-01", exceptions=claim(e1)),
+                         form("k401", 4000, ("1",), paid="2025-06-01", box2a=4000, exceptions=claim(e2))],
+                        taxpayer=person(birth="1990-01-01", ira={"year_end_value": 30000}))
+    same = result(data("child born 2025-03-01", "Child born 2025-03-01 ")).lines()
+    assert same["f5329.taxpayer.line2"] == 5000 and same["f5329.taxpayer.line4"] == 200
+    assert "at most $2,000" in only(run(data("kid", "kid")), "EXCEPTION_NOT_ALLOWED").message
+    apart = result(data("first child", "second child")).lines()  # two births: each its own $5,000
+    assert apart["f5329.taxpayer.line2"] == 7000 and apart["f5329.taxpayer.line4"] == 0
+
+
+@pytest.mark.parametrize("service, paid, birth, line4", [
+    (25, "2025-09-01", "1977-05-01", 0),       # 25 years of service at 48: exception 01 (audit 5 C09)
+    (24, "2025-09-01", "1977-05-01", 3000),    # 24 years, under 50: taxed
+    (None, "2025-09-01", "1975-01-01", 0),     # age 50 in the year of separation: as before
+    (30, "2022-06-01", "1977-05-01", 3000),    # before SECURE 2.0 §329 (distributions after Dec. 29, 2022)
+])
+def test_public_safety_25_years_of_service(service, paid, birth, line4):
+    """IRC §72(t)(10) as amended by SECURE 2.0 §329: age 50 or, if earlier, 25 years of service under the plan."""
+    year = int(paid[:4])
+    who = person(birth=birth, public_safety_employee=True, separated_from_service_year=year)
+    if service is not None:
+        who["public_safety_service_years"] = service
+    data = scenario([form("pension", 30000, ("1",), paid=paid, box2a=30000, box4=6000)], year=year, taxpayer=who)
+    assert result(data).lines()["f5329.taxpayer.line4"] == line4
