@@ -84,10 +84,11 @@ def allocate(group: PlanGroup) -> None:
         left -= more
     kept = [leg for leg in group.legs if leg not in rolled]
     kept_total = sum((leg.amount for leg in kept), ZERO)
-    spread = left
-    for i, leg in enumerate(kept):  # what remains goes to the money paid out, pro rata
+    spread, later = left, kept_total
+    for i, leg in enumerate(kept):  # what remains goes to the money paid out, pro rata in whole dollars
+        later -= leg.amount  # what the legs after this one can still take: never leave them more
         share = spread if i == len(kept) - 1 else min(leg.amount, dollars(spread * leg.amount / kept_total)) if kept_total else ZERO
-        share = min(share, leg.amount, left)
+        share = min(max(share, left - later), leg.amount, left)
         leg.pretax = share
         left -= share
     for leg in group.legs:
@@ -105,11 +106,13 @@ def _place_nua(kept: list[Leg]) -> None:
         legs = [l for l in kept if l.form is f]
         pretax = sum((l.pretax for l in legs), ZERO)
         nua = min(dollars(f.box6 or ZERO), pretax)
+        total_nua, later = nua, pretax
         for i, leg in enumerate(legs):
+            later -= leg.pretax  # what the legs after this one can still hold
             if nua <= 0:
                 break
-            share = nua if i == len(legs) - 1 else min(leg.pretax, dollars(nua * leg.pretax / pretax))
-            leg.nua = min(share, leg.pretax)
+            share = nua if i == len(legs) - 1 else min(leg.pretax, dollars(total_nua * leg.pretax / pretax))
+            leg.nua = min(max(share, nua - later), leg.pretax)
             nua -= leg.nua
 
 
