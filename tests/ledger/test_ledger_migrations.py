@@ -107,18 +107,23 @@ def test_a_revision_2_ledger_is_upgraded_and_its_rows_have_no_qcd_totals(ledger_
         assert (cur.deductions_after_70_half, cur.qcd_reductions) == (10000, 6000)
 
 
-def test_downgrade_to_0002_and_upgrade_again_keeps_the_rows(ledger_url):
+def _downgrade(store, revision: str) -> None:
+    """Take an open ledger back to an earlier revision (Alembic), and close it."""
     from alembic import command
-    from ledger_scenarios import jim
     from taxdocs.ledger.store import alembic_config
+    cfg = alembic_config()
+    with store.engine.begin() as c:
+        cfg.attributes["connection"] = c
+        command.downgrade(cfg, revision)
+    assert schema_revision(store.engine) == revision
+    store.close()
+
+
+def test_downgrade_to_0002_and_upgrade_again_keeps_the_rows(ledger_url):
+    from ledger_scenarios import jim
     s = open_store(ledger_url)
     s.commit(from_data(jim(2024, contribution=5000)))
-    cfg = alembic_config()
-    with s.engine.begin() as c:
-        cfg.attributes["connection"] = c
-        command.downgrade(cfg, "0002")
-    assert schema_revision(s.engine) == "0002"
-    s.close()
+    _downgrade(s, "0002")
     with open_store(ledger_url) as s:
         assert schema_revision(s.engine) == "0003"
         [y] = s.current_years(CLIENT, keys.ssn_key(SSN))
@@ -139,15 +144,7 @@ def test_models_match_the_head_revision(ledger_url):
 
 
 def test_downgrade_and_upgrade_again(ledger_url):
-    from alembic import command
-    from taxdocs.ledger.store import alembic_config
-    s = open_store(ledger_url)
-    cfg = alembic_config()
-    with s.engine.begin() as c:
-        cfg.attributes["connection"] = c
-        command.downgrade(cfg, "0001")
-    assert schema_revision(s.engine) == "0001"
-    s.close()
+    _downgrade(open_store(ledger_url), "0001")
     with open_store(ledger_url) as s:
         assert schema_revision(s.engine) == "0003"
         assert s.commit(from_data(year2())).outcomes[0].status == "new"
