@@ -238,7 +238,9 @@ def _choose_once_a_year(res, who: str, claims: _Claims, taxable_ira, dist) -> No
             spec = claims.allowed.get(ex.number)
             if spec is None or not spec.once_a_year:
                 continue
-            _, amt = _kept_taxable(info, taxable_ira, dist)
+            kind, amt = _kept_taxable(info, taxable_ira, dist)
+            if not kind:  # Roth IRA forms are claimed together, as one item (below in early_items)
+                continue
             worth = min(amt, ex.amount if ex.amount is not None else amt, claims.cap(spec) or amt)
             if ex.number not in best or worth > best[ex.number][0]:
                 best[ex.number] = (worth, info.form_id)

@@ -315,6 +315,11 @@ def _plan(id, box1, number, balance, paid="2024-07-01"):
     ("emergency balance over 1,000", _early(_plan("k", 1000, "23", 1600), year=2024), 600, 40,
      ["at most $600 (the vested balance"]),
     ("within the limits", _early(_ira("e", 900, "23"), _ira("d", 5000, "22")), 5900, 0, []),
+    # a Roth IRA distribution's earnings (8606 line 25c) are one Form 5329 item: the cap, not a second-form refusal
+    ("emergency from a Roth IRA", scenario([form("r", 3000, ("J",), paid="2025-05-01", exceptions=[{"number": "23"}])],
+                                           taxpayer=person(birth="1985-01-01", roth={"first_contribution_year": 2015,
+                                                                                    "contribution_basis": 0})),
+     1000, 200, ["at most $1,000"]),
 ])
 def test_emergency_and_domestic_abuse_limits(name, data, line2, line4, refused):
     lines = result(data).lines()
