@@ -81,6 +81,19 @@ def dumps(doc: Any) -> str:
     return json.dumps(canon(doc), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+# The canonical form is what a year's content hash covers, so a year committed earlier must hash the same
+# after new inputs are added ("committing the same inputs again writes nothing", docs/ledger.md):
+# inputs added later are left out while blank, and those that were 0 before they could be blank are 0.
+_ADDED_LATER = {"person": ("public_safety_service_years",), "form": ("rmd_amount",), "exception": ("event",)}
+_ZERO_WHEN_BLANK = ("deductions_after_70_half_prior", "qcd_reductions_prior")  # the QCD offset totals
+
+
+def _drop_blank(d: dict, names: tuple) -> None:
+    for k in names:
+        if d.get(k, 0) is None:
+            del d[k]
+
+
 def redacted_scenario(sc) -> dict:
     """The scenario as a plain dict with each SSN replaced by {ssn_key, last4}."""
     data = sc.model_dump(mode="python")
@@ -90,11 +103,14 @@ def redacted_scenario(sc) -> dict:
             ssn = p.pop("ssn")
             p["ssn_key"] = ssn_key(ssn)
             p["ssn_last4"] = last4(ssn)
-            # the QCD offset totals mean 0 when blank, and were 0 (never blank) before they could be
-            # filled from the ledger: written as 0, so years committed earlier keep their content hash
-            for k in ("deductions_after_70_half_prior", "qcd_reductions_prior"):
+            _drop_blank(p, _ADDED_LATER["person"])
+            for k in _ZERO_WHEN_BLANK:
                 if p["ira"].get(k) is None:
                     p["ira"][k] = Decimal(0)
+    for f in data.get("forms_1099r") or []:
+        _drop_blank(f, _ADDED_LATER["form"])
+        for ex in f.get("exceptions") or []:
+            _drop_blank(ex, _ADDED_LATER["exception"])
     return canon(data)
 
 
