@@ -14,6 +14,7 @@ from taxdocs.model.scenario import Account, Form1099R, Scenario, UseKind
 from taxdocs.params import codes
 from taxdocs.rules.facts import is_conversion
 from taxdocs.rules.legs import prior_year_form
+from taxdocs.rules.f5329 import separated_at_55
 
 ROTH_IRA_CODES = ("J", "Q", "T")
 RECHAR_CODES = ("N", "R")
@@ -233,7 +234,7 @@ def _code_2(ctx: Ctx, f: Form1099R, info, person, paid: date) -> list[Finding]:
         return []  # a Roth conversion under 59½ is coded 2 (i1099r)
     if f.sepp or f.exceptions or person.disabled or set(f.box7) & {"8", "P"}:
         return []
-    if info.source in (Account.plan, Account.designated_roth) and _separated_at_55(ctx, person):
+    if info.source in (Account.plan, Account.designated_roth) and separated_at_55(person, info, ctx.gp):
         return []
     checked = ["no Roth conversion", "sepp is not set", "no exception is listed on the form",
                "the person is not disabled"]
@@ -242,13 +243,6 @@ def _code_2(ctx: Ctx, f: Form1099R, info, person, paid: date) -> list[Finding]:
                        + ("50" if person.public_safety_employee else "55"))
     return [make("CODE_2_NO_EXCEPTION", f.id, ctx.fpath(f.id, "box7"), form=f.id, who=ctx.who_words(f.recipient),
                  paid=paid, checked="; ".join(checked), kept=kept)]
-
-
-def _separated_at_55(ctx: Ctx, person) -> bool:
-    if person.separated_from_service_year is None or person.birth_date is None:
-        return False
-    a = ctx.gp.ages.separation_public_safety if person.public_safety_employee else ctx.gp.ages.separation_from_service
-    return person.separated_from_service_year >= person.birth_date.year + a.years
 
 
 def simple_start(f: Form1099R) -> Optional[date]:

@@ -1,5 +1,5 @@
 """Money is Decimal. Rounding follows the forms (rules.md §4.4)."""
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Iterable
 
 ZERO = Decimal(0)
@@ -20,6 +20,11 @@ def D(x) -> Decimal:
 def dollars(x) -> Decimal:
     """Whole dollars: drop under 50 cents, round 50-99 cents up (i8606 General Instructions)."""
     return (x if x.__class__ is Decimal else D(x)).quantize(ONE, ROUND_HALF_UP)
+
+
+def dollars_within(x) -> Decimal:
+    """Whole dollars, rounded down: for a limit ("at most 50% of ...") that rounding must not exceed."""
+    return (x if x.__class__ is Decimal else D(x)).quantize(ONE, ROUND_FLOOR)
 
 
 def ratio(num, den, places: int = 3) -> Decimal:

@@ -164,7 +164,7 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
         facts.declare(res, who, person, gp, yp)
         worksheet_1_1.declare(res, who)
         f8606.declare(res, who)
-        f5329.declare(res, who, gp)
+        f5329.declare(res, who, gp, yp)
         for n in range(1, len(person.inherited_iras) + 1):  # each decedent's IRAs: their own 8606 (rules.md §4.1)
             key = facts.inherited_key(who, n)
             facts.declare_inherited(res, who, n, person, gp)

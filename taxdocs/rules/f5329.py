@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import product
 
 from taxdocs.core.dates import date_at_age
 from taxdocs.core.lines import Form
-from taxdocs.core.money import ZERO, dollars, z
+from taxdocs.core.money import ZERO, dollars, dollars_within, z
 from taxdocs.model.scenario import Account, Exception10, UseKind
 from taxdocs.rules.facts import earnings_share, payer_excepted
 from taxdocs.rules.legs import IRA_SOURCES, payer_key
@@ -71,7 +72,37 @@ class _Claims:
         return min(max(ex.amount - self.used.get(id(ex), ZERO), ZERO), item_left)
 
 
-def early_items(res, who: str, gp) -> list[EarlyItem]:
+def early_items(res, who: str, gp, yp=None) -> list[EarlyItem]:
+    """The person's early items. Of several distributions claimed under an exception allowed once a calendar
+    year (23), the taxpayer treats the one that excepts the most (IRC §72(t)(2)(I)(ii)): each is tried."""
+    choices = _once_a_year_candidates(res, who, gp)
+    if not choices:
+        return _early_items(res, who, gp, yp, {})
+    best: tuple | None = None
+    for chosen in product(*choices.values()):
+        items = _early_items(res, who, gp, yp, dict(zip(choices, chosen)))
+        worth = sum((i.excepted for i in items), ZERO)
+        if best is None or worth > best[0]:
+            best = (worth, items)
+    return best[1]
+
+
+def _once_a_year_candidates(res, who: str, gp) -> dict[str, list[str]]:
+    """Exceptions allowed once a year that more than one item claims -> those items (a Roth IRA's are one)."""
+    allowed = gp.exception_numbers.for_year(res.scenario.tax_year)
+    out: dict[str, list[str]] = {}
+    for info in res.forms.values():
+        if info.person != who:
+            continue
+        item = "roth" if info.source == Account.roth_ira else info.form_id
+        for ex in info.legs[0].form.exceptions:
+            spec = allowed.get(ex.number)
+            if spec is not None and spec.once_a_year and item not in out.setdefault(ex.number, []):
+                out[ex.number].append(item)
+    return {n: items for n, items in out.items() if len(items) > 1}
+
+
+def _early_items(res, who: str, gp, yp, chosen: dict[str, str]) -> list[EarlyItem]:
     g, out = res.graph, []
     person = res.scenario.person(who)
     f8606 = f"f8606.{who}"
@@ -80,10 +111,9 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
     year = res.scenario.tax_year
     claims = _Claims(gp.exception_numbers.for_year(year),
                      max(gp.limits.first_time_homebuyer_lifetime.value - person.roth.prior_homebuyer
-                         - z(g[f"{f8606}.line20"]), ZERO), year, gp.exception_numbers.highest(year), gp.limits,
-                     _year_limits(year))
+                         - z(g[f"{f8606}.line20"]), ZERO), year, gp.exception_numbers.highest(year), gp.limits, yp)
+    claims.first_form.update(chosen)
     cutoff = gp.law_dates.corrective_ira_earnings_exempt_after.value
-    _choose_once_a_year(res, who, claims, taxable_ira, dist)
     for info in res.forms.values():
         if info.person != who:
             continue
@@ -113,7 +143,7 @@ def early_items(res, who: str, gp) -> list[EarlyItem]:
         if amt <= 0:
             continue
         item = _claim(EarlyItem(f.id, kind, amt, simple="S" in f.box7), f.exceptions, claims, _vested(f))
-        if kind == "plan" and not item.excepted and _separated_at_55(person, info, gp):
+        if kind == "plan" and not item.excepted and separated_at_55(person, info, gp):
             if _separating_plan(res, info):
                 item.excepted, item.numbers = amt, ["01"]  # IRC §72(t)(2)(A)(v)
             elif f.separating_employer is None:
@@ -227,26 +257,6 @@ def _claim(item: EarlyItem, exceptions, claims: _Claims, vested: Decimal | None 
     return item
 
 
-def _choose_once_a_year(res, who: str, claims: _Claims, taxable_ira, dist) -> None:
-    """Of several distributions claimed as one a calendar year allows (23), the one that excepts the most
-    (the taxpayer chooses which to treat as it: IRC §72(t)(2)(I)(ii))."""
-    best: dict[str, tuple] = {}
-    for info in res.forms.values():
-        if info.person != who or not info.early:
-            continue
-        for ex in info.legs[0].form.exceptions:
-            spec = claims.allowed.get(ex.number)
-            if spec is None or not spec.once_a_year:
-                continue
-            kind, amt = _kept_taxable(info, taxable_ira, dist)
-            if not kind:  # Roth IRA forms are claimed together, as one item (below in early_items)
-                continue
-            worth = min(amt, ex.amount if ex.amount is not None else amt, claims.cap(spec) or amt)
-            if ex.number not in best or worth > best[ex.number][0]:
-                best[ex.number] = (worth, info.form_id)
-    claims.first_form.update({n: form_id for n, (_, form_id) in best.items()})
-
-
 def _room(spec, ex, claims: _Claims, vested: Decimal | None, item: EarlyItem) -> tuple[Decimal | None, str]:
     """What a capped exception may still cover: per claim (19: $5,000 per birth or adoption, IRC §72(t)(2)(H)(ii)),
     or per person-year (22: IRC §72(t)(2)(K)(ii); 23: §72(t)(2)(I)(iii)), and within the vested balance just
@@ -260,7 +270,7 @@ def _room(spec, ex, claims: _Claims, vested: Decimal | None, item: EarlyItem) ->
         if vested is None:
             item.unchecked.append((ex.number, spec.balance_cap))
         else:
-            limit = dollars(vested / 2) if spec.balance_cap == "half" else vested - cap
+            limit = dollars_within(vested / 2 if spec.balance_cap == "half" else vested - cap)
             if limit < room:
                 room, per = limit, "balance_" + spec.balance_cap
     return max(room, ZERO), per
@@ -278,15 +288,7 @@ def _vested(form) -> Decimal | None:
     return pa.balance if pa is not None and not pa.separate_after_tax_contract else None
 
 
-def _year_limits(year: int):
-    from taxdocs.params import ParamsError, load_year
-    try:
-        return load_year(year)
-    except ParamsError:
-        return None
-
-
-def _separated_at_55(person, info, gp) -> bool:
+def separated_at_55(person, info, gp) -> bool:
     """Separation from service in or after the year of reaching 55 (50 public safety, or 25 years of service
     under the plan if earlier: IRC §72(t)(10), SECURE 2.0 §329); plans only."""
     if person.separated_from_service_year is None:
@@ -312,7 +314,7 @@ def _separating_plan(res, info) -> bool:
     return len(payers) == 1
 
 
-def declare(res, who: str, gp) -> None:
+def declare(res, who: str, gp, yp=None) -> None:
     g = res.graph
     f = Form(g, f"f5329.{who}")
     rate = gp.rates.early_distribution.value
@@ -320,7 +322,7 @@ def declare(res, who: str, gp) -> None:
     g.fact(f"{who}.rates.early", rate, "Additional tax rate", gp.rates.early_distribution.source)
     g.fact(f"{who}.rates.simple", simple_rate, "SIMPLE IRA first-two-years rate", gp.rates.simple_early.source)
     f.line("items", "Early distributions by form", "i5329 line 1", "taxable, early, not excepted in box 7",
-           lambda g: early_items(res, who, gp))
+           lambda g: early_items(res, who, gp, yp))
     f.line("1", "Early distributions includible in income", "i5329 line 1", "sum of early items",
            lambda g: sum((i.amount for i in f["items"]), ZERO))
     f.line("2", "Early distributions not subject to the additional tax", "i5329 line 2", "exceptions claimed",

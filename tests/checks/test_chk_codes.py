@@ -150,6 +150,15 @@ def test_code_2_separated_from_service_at_55():
     assert "CODE_2_NO_EXCEPTION" in codes(run(scenario([form("p", 10000, ("2",), box2a=10000)], taxpayer=tp_early)))
 
 
+def test_code_2_public_safety_after_25_years_of_service():
+    """The same exception 01 rule as Form 5329 (IRC §72(t)(10), SECURE 2.0 §329): 25 years of service at 47."""
+    def tp(years):
+        return person(birth="1978-05-01", separated_from_service_year=2025, public_safety_employee=True,
+                      public_safety_service_years=years)
+    assert "CODE_2_NO_EXCEPTION" not in codes(run(scenario([form("p", 10000, ("2",), box2a=10000)], taxpayer=tp(25))))
+    assert "CODE_2_NO_EXCEPTION" in codes(run(scenario([form("p", 10000, ("2",), box2a=10000)], taxpayer=tp(20))))
+
+
 def test_code_2_on_a_roth_conversion_under_59_half():
     """i1099r: code 2 covers a Roth IRA conversion under 59½."""
     data = scenario([ira_form("c", 7000, ("2",), uses=[{"kind": "conversion", "to": "roth_ira", "amount": 7000}])],
@@ -378,3 +387,35 @@ def test_public_safety_25_years_of_service(service, paid, birth, line4):
         who["public_safety_service_years"] = service
     data = scenario([form("pension", 30000, ("1",), paid=paid, box2a=30000, box4=6000)], year=year, taxpayer=who)
     assert result(data).lines()["f5329.taxpayer.line4"] == line4
+
+
+def _four(*forms):
+    return scenario(list(forms), taxpayer=person(birth="1985-01-01", ira={"year_end_value": 20000},
+                                                 roth={"first_contribution_year": 2015, "contribution_basis": 0}))
+
+
+_E23 = [{"number": "23"}]
+
+
+@pytest.mark.parametrize("name, data, line2, line4", [
+    # a form the payer already shows as excepted (code 2) has no item: 23 goes to the other one
+    ("payer excepted", _four(ira_form("a", 2000, ("2",), exceptions=_E23), ira_form("b", 900, ("1",), exceptions=_E23)),
+     900, 0),
+    # the balance limit makes a plan's 23 worth $200 (balance 1,200 less 1,000): the IRA's $900 is worth more
+    ("balance limit", _four(form("p", 1000, ("1",), box2a=1000, plan_account={"balance": 1200, "after_tax": 0},
+                                 exceptions=_E23), ira_form("i", 900, ("1",), exceptions=_E23)), 900, 100),
+    # a form another exception covers in full gains nothing from 23
+    ("covered by 05", _four(ira_form("a", 2000, ("1",), exceptions=[{"number": "05"}, {"number": "23"}]),
+                            ira_form("b", 900, ("1",), exceptions=_E23)), 2900, 0),
+    # the Roth IRA's earnings (one item) against an IRA's $500: the Roth's $1,000
+    ("Roth or IRA", _four(form("r", 3000, ("J",), exceptions=_E23), ira_form("i", 500, ("1",), exceptions=_E23)),
+     1000, 250),
+    # limits in whole dollars, rounded down: a balance of 1,600.50 allows 600, not 600.50
+    ("rounded down", _four(form("p", 1000, ("1",), box2a=1000, plan_account={"balance": "1600.50", "after_tax": 0},
+                                exceptions=_E23)), 600, 40),
+])
+def test_emergency_goes_where_it_excepts_the_most(name, data, line2, line4):
+    """IRC §72(t)(2)(I)(ii): one distribution a calendar year may be treated as an emergency personal expense
+    distribution; the taxpayer treats the one that excepts the most (each is tried)."""
+    lines = result(data).lines()
+    assert (lines["f5329.taxpayer.line2"], lines["f5329.taxpayer.line4"]) == (line2, line4)
