@@ -71,11 +71,15 @@ def withholding(ctx: Ctx) -> list[Finding]:
                             box1=f.box1, box4=f.box4, rolled=total(l.amount for l in rolled), shortfall=shortfall,
                             equals=equals, early=ctx.early_note(info, shortfall)))
         # mandatory 20% (IRC §3405(c)): eligible rollover distributions paid to the participant
-        if (set(f.box7) & NO_MANDATORY_20 or f.hardship or f.sepp or f.corrective or f.rmd_year
-                or f.annuity is not None or f.nonspouse_beneficiary or f.box1 < 200 or _not_eligible(ctx, f)):
+        not_eligible = _not_eligible(ctx, f)
+        if (set(f.box7) & NO_MANDATORY_20 or f.hardship or f.sepp or f.corrective
+                or (f.rmd_year and f.rmd_amount is None) or f.annuity is not None or f.nonspouse_beneficiary
+                or f.box1 < 200 or not_eligible is None):
             continue
         paid_out = [l for l in info.legs if l.kind in (UseKind.cash, UseKind.indirect_rollover)]
         base = total(l.pretax - l.nua for l in paid_out)  # not employer securities' NUA (IRC §3405(e)(8))
+        # the RMD paid first, and amounts claimed as 19, 22 or 23, are not eligible rollover distributions
+        base = max(base - (f.rmd_amount or ZERO) - not_eligible, ZERO)
         required = (base * rate).quantize(Decimal("0.01"))
         if base > 0 and f.box4 + 1 < required:
             out.append(make("WITHHOLDING_NOT_20_PERCENT", f.id, ctx.fpath(f.id, "box4"), form=f.id, who=who,
@@ -83,11 +87,15 @@ def withholding(ctx: Ctx) -> list[Finding]:
     return out
 
 
-def _not_eligible(ctx: Ctx, f) -> bool:
-    """Claimed as a distribution that is not an eligible rollover distribution: a birth or adoption, domestic
-    abuse or emergency personal expense distribution (IRC §72(t)(2)(H)(vi); Notice 2024-55; Form W-4R)."""
+def _not_eligible(ctx: Ctx, f) -> Decimal | None:
+    """How much is claimed as distributions that are not eligible rollover distributions: birth or adoption,
+    domestic abuse or emergency personal expense (IRC §72(t)(2)(H)(vi); Notice 2024-55; Form W-4R).
+    None: such a claim with no amount, so all of it."""
     known = ctx.gp.exception_numbers.for_year(ctx.year)
-    return any(getattr(known.get(ex.number), "not_rollover_eligible", False) for ex in f.exceptions)
+    claims = [ex for ex in f.exceptions if getattr(known.get(ex.number), "not_rollover_eligible", False)]
+    if any(ex.amount is None for ex in claims):
+        return None
+    return total(ex.amount for ex in claims)
 
 
 def notice_2014_54(ctx: Ctx) -> list[Finding]:

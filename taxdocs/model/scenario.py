@@ -161,7 +161,8 @@ class Form1099R(Strict):
     rmd_amount: Optional[Money] = Field(None, description="with rmd_year: the part of the year's required minimum "
                                         "distribution still due from this account when this was paid; the first "
                                         "dollars paid are the RMD, the rest may be rolled over (Reg. §1.402(c)-2 "
-                                        "Q&A-7). Blank: all of it is taken as the RMD")
+                                        "Q&A-7). Given, it implies rmd_year. Blank with rmd_year: all of it is "
+                                        "taken as the RMD")
     hardship: bool = Field(False, description="a hardship distribution (not eligible for rollover)")
     sepp: bool = Field(False, description="part of substantially equal periodic payments")
     corrective: bool = Field(False, description="a corrective distribution of excess deferrals/contributions")

@@ -109,7 +109,6 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
             info.not_early_by = ("age" if _age_at(person, info.paid, half) else
                                  "disability" if person.disabled or "3" in f.box7 else "death")
         rmd_row = gp.rmd.applicable_age_for(person.birth_date) if person.birth_date else None
-        events += rollovers.rmd_first_dollars(legs)
         for leg in legs:
             events += rollovers.check_window(leg, info.paid, gp.periods.rollover_days.value,
                                              gp.periods.self_cert_after_reason_days.value,
@@ -118,6 +117,7 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
                                                sc.forms_1099r)
             if leg.kind == UseKind.qcd:
                 events += _check_qcd(leg, src, person, info.paid, gp)
+        events += rollovers.rmd_first_dollars(legs)  # after the checks: only valid rollovers are split
         forms[f.id] = info
 
     # 2. once per 12 months, per person, across all IRAs (IRC §408(d)(3)(B))

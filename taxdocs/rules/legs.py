@@ -139,7 +139,7 @@ def legs_of(f: Form1099R) -> tuple[Account, str, list[Leg]]:
     for i, u in enumerate(f.uses):
         legs.append(Leg(f, i, u.kind, u.to, dollars(u.amount), u.date, use=u))
     rest = dollars(f.box1) - sum((leg.amount for leg in legs), ZERO)
-    if rest > 0:
+    if rest > 0 or not legs:  # box 1 of 0 and no uses: one empty leg (a form always has one)
         kind, to, note = (None, None, "") if f.uses else default_use(f, src)
         if kind is None:
             kind, note = UseKind.cash, ("" if not f.uses else "the part of box 1 not in `uses` (including tax withheld) was kept")

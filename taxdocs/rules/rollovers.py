@@ -103,7 +103,7 @@ def check_eligible(leg: Leg, src: Account, person: Person, rmd_age, year: int, f
         out.append(_event(leg, "INHERITED_IRA_CONVERSION", False, amount=leg.amount))
     if f.rmd_year and f.rmd_amount is None:  # the RMD's size not given: all of it (rmd_first_dollars otherwise)
         out.append(_event(leg, "ROLLOVER_OF_RMD", False, amount=leg.amount))
-    elif (not f.rmd_year and rmd_age is not None and person.birth_date is not None
+    elif (not f.rmd_year and f.rmd_amount is None and rmd_age is not None and person.birth_date is not None
           and src in IRA_SOURCES | {Account.plan}
           and date_at_age(person.birth_date, rmd_age.years, rmd_age.months).year <= year):
         label = f"{rmd_age.years}½" if rmd_age.months == 6 else str(rmd_age.years)
@@ -114,14 +114,20 @@ def check_eligible(leg: Leg, src: Account, person: Person, rmd_age, year: int, f
 def rmd_first_dollars(legs: list[Leg]) -> list[Event]:
     """The first dollars distributed in a year are the required minimum distribution until it is met, and
     cannot be rolled over or converted (IRC §402(c)(4)(B), §408(d)(3)(E); Reg. §1.402(c)-2 Q&A-7; Reg.
-    §1.408A-4 A-6). The money kept takes the RMD first; what is left of it falls on the rollovers and
-    conversions, in the order given, each split into an RMD part (not a rollover: taxable) and the rest.
-    Returns the split-off legs' events; the new legs are appended to `legs`."""
+    §1.408A-4 A-6). Run after the other rollover checks: what was not validly moved (money kept, a late
+    rollover, a QCD) takes the RMD first; what is left of it falls on the valid rollovers and conversions,
+    in the order given, each split into an RMD part (not a rollover: taxable) and the rest. Returns the
+    split-off parts' events; the new legs are appended to `legs`."""
     f = legs[0].form
-    if not f.rmd_year or f.rmd_amount is None:
+    if f.rmd_amount is None:
         return []
-    moved = [l for l in legs if l.is_rollover or l.kind == UseKind.conversion]
-    due = max(dollars(f.rmd_amount) - sum((l.amount for l in legs if l not in moved), ZERO), ZERO)
+    moved = [l for l in legs if l.valid and (l.is_rollover or l.kind in (UseKind.conversion,
+                                                                          UseKind.in_plan_roth_rollover))]
+    ids = {id(l) for l in moved}
+    # a contribution returned or recharacterized is not a distribution toward the RMD
+    paid_out = [l for l in legs if id(l) not in ids and l.kind not in (UseKind.returned_contribution,
+                                                                       UseKind.recharacterization)]
+    due = max(dollars(f.rmd_amount) - sum((l.amount for l in paid_out), ZERO), ZERO)
     out = []
     for leg in moved:
         part = min(due, leg.amount)
@@ -133,7 +139,7 @@ def rmd_first_dollars(legs: list[Leg]) -> list[Event]:
         due -= part
         legs.append(rmd)
         out.append(_event(rmd, "ROLLOVER_OF_RMD", False, amount=part))
-    legs[:] = [l for l in legs if l.amount > 0]
+    legs[:] = [l for l in legs if l.amount > 0 or id(l) not in ids]
     return out
 
 

@@ -142,6 +142,39 @@ def test_the_first_dollars_are_the_rmd(name, data, line, taxable, rmd_refused):
     assert (found[0].data["amount"] if found else 0) == rmd_refused
 
 
+@pytest.mark.parametrize("first", ["on time", "late"])
+def test_a_late_rollover_is_money_kept_toward_the_rmd(first):
+    """$10,000 paid, RMD $5,000 due: $5,000 redeposited on time and $5,000 late. The late one is no rollover, so it
+    is the RMD (kept); the one on time stands, whatever the order of the uses (5b 5,000)."""
+    on_time = {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 5000, "date": "2025-04-01"}
+    late = {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 5000, "date": "2025-07-01"}
+    uses = [on_time, late] if first == "on time" else [late, on_time]
+    data = scenario([form("d", 10000, ("7",), paid="2025-03-03", box2a=10000, rmd_amount=5000, uses=uses)],
+                    taxpayer=person(birth="1949-02-02", ira={"prior_basis": 0, "year_end_value": 50000}))
+    assert result(data).lines()["f1040.line5b"] == 5000
+    assert "ROLLOVER_OF_RMD" not in codes(run(data))
+
+
+def test_rmd_amount_alone_means_an_rmd_year():
+    data = _rmd_case(7200, 5000)
+    data["forms_1099r"][0]["rmd_year"] = False
+    assert result(data).lines()["f1040.line5b"] == 5000
+
+
+def test_a_form_with_nothing_in_box_1_computes():
+    data = scenario([form("z", 0, ("7",), box2a=0, rmd_amount=100)], taxpayer=person(birth="1949-02-02"))
+    assert result(data).lines()["f1040.line5a"] in (None, 0)
+
+
+@pytest.mark.parametrize("extra, required", [
+    ({"rmd_amount": 5000}, "$3,000"),                              # 20% of the 15,000 above the RMD
+    ({"exceptions": [{"number": "22", "amount": 4000}]}, "$3,200"),  # 20% of the 16,000 not claimed as 22
+])
+def test_mandatory_20_percent_on_the_eligible_part_only(extra, required):
+    data = scenario([form("p", 20000, ("7",), box2a=20000, box4=0, **extra)], taxpayer=person(birth="1949-02-02"))
+    assert required in only(run(data), "WITHHOLDING_NOT_20_PERCENT").message
+
+
 def test_rmd_part_of_a_conversion_is_a_distribution_on_form_8606():
     lines = result(_rmd_case(7200, 3000, kind="conversion", to="roth_ira", ira=True)).lines()
     assert lines["f8606.taxpayer.line16"] == 4200   # converted: 7,200 less the 3,000 RMD (Part II, no basis)
