@@ -51,9 +51,12 @@ def child(n: int, season: Path, flag: Path) -> None:
     _signal(flag, "done", "off")
 
 
-def _signal(flag: Path, say: str, wait: str) -> None:
+def _signal(flag: Path, say: str, wait: str, limit: float = 600) -> None:
     flag.with_suffix("." + say).touch()
+    end = time.monotonic() + limit  # the parent may be gone: do not wait for ever
     while not flag.with_suffix("." + wait).exists():
+        if time.monotonic() > end:
+            sys.exit(f"no {wait!r} from the parent in {limit:.0f}s")
         time.sleep(0.02)
 
 
@@ -71,14 +74,19 @@ def count(n: int, season: Path, work: Path) -> int:
         proc = subprocess.Popen(["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}",
                                  sys.executable, __file__, "--child", str(n), str(season), str(flag)],
                                 env=env, stdout=log, stderr=log, cwd=REPO)
-        _wait_for(flag.with_suffix(".ready"), proc)
-        subprocess.run(["callgrind_control", "-i", "on", str(proc.pid)], check=True, capture_output=True)
-        flag.with_suffix(".go").touch()
-        _wait_for(flag.with_suffix(".done"), proc)
-        subprocess.run(["callgrind_control", "-i", "off", str(proc.pid)], check=True, capture_output=True)
-        flag.with_suffix(".off").touch()
-        if proc.wait() != 0:
-            sys.exit(f"valgrind failed ({proc.returncode}); see {work / 'child.log'}")
+        try:
+            _wait_for(flag.with_suffix(".ready"), proc)
+            subprocess.run(["callgrind_control", "-i", "on", str(proc.pid)], check=True, capture_output=True)
+            flag.with_suffix(".go").touch()
+            _wait_for(flag.with_suffix(".done"), proc)
+            subprocess.run(["callgrind_control", "-i", "off", str(proc.pid)], check=True, capture_output=True)
+            flag.with_suffix(".off").touch()
+            if proc.wait() != 0:
+                sys.exit(f"valgrind failed ({proc.returncode}); see {work / 'child.log'}")
+        finally:
+            if proc.poll() is None:  # a failure above: do not leave valgrind running
+                proc.kill()
+                proc.wait()
     for line in out.read_text().splitlines():
         if line.startswith("totals:"):
             return int(line.split()[1])

@@ -85,3 +85,14 @@ def test_roth_part_3_invariants(basis, dist, layer, layer_tax, this_year):
     assert order.from_contributions + order.from_conversions + order.from_earnings == dist
     assert g["f8606.taxpayer.line25c"] == order.from_earnings   # earnings are what is taxable
     assert g["f5329.taxpayer.line1"] == order.from_earnings + order.recapture_base
+
+
+@settings(max_examples=200, deadline=None)
+@given(amount=st.integers(0, 10**7), caps=st.lists(st.integers(0, 10**6), min_size=1, max_size=6))
+def test_apportion_places_everything_in_whole_dollars(amount, caps):
+    """Pro rata in whole dollars (plan pre-tax money, NUA): nothing created or lost, no share above its cap."""
+    from taxdocs.core.money import apportion
+    caps = [Decimal(c) for c in caps]
+    shares = apportion(Decimal(amount), caps)
+    assert sum(shares) == min(Decimal(amount), sum(caps))
+    assert all(Decimal(0) <= s <= c and s == s.to_integral_value() for s, c in zip(shares, caps))

@@ -43,16 +43,19 @@ def exceptions_refused(ctx: Ctx) -> list[Finding]:
             for r in item.refused:
                 out.append(make("EXCEPTION_NOT_ALLOWED", item.form_id, ctx.fpath(item.form_id, "exceptions"),
                                 form=what, number=r[1], why=_refused_why(r, item, limit), person=who))
-            for number, kind in item.unchecked:
+            for number, kind, cap in item.unchecked:
                 if (item.form_id, number, kind) not in seen:
                     seen.add((item.form_id, number, kind))
                     out.append(make("EXCEPTION_LIMIT_UNCHECKED", item.form_id, ctx.fpath(item.form_id, "exceptions"),
-                                    form=what, number=number, limit=_BALANCE_LIMIT[kind]))
+                                    form=what, number=number, limit=_balance_limit(kind, cap)))
     return out
 
 
-_BALANCE_LIMIT = {"half": "50% of the vested balance just before the distribution",
-                  "excess_over_cap": "the vested balance just before the distribution less $1,000"}
+def _balance_limit(kind: str, cap) -> str:
+    """The limit a vested balance sets (general.yaml exception_numbers `balance_cap`)."""
+    if kind == "half":
+        return "50% of the vested balance just before the distribution"
+    return f"the vested balance just before the distribution less {money(cap)}"
 
 
 def _refused_why(r: tuple, item, limit) -> str:
@@ -68,11 +71,11 @@ def _refused_why(r: tuple, item, limit) -> str:
                 "more than one plan payer, and it covers only the plan of the employer left; set "
                 "`separating_employer: true` on that employer's 1099-R")
     if r[0] == "cap":
-        scope = {"claim": "for this claim", "person": "for the person's year, all claims of it together",
-                 "balance_half": "(50% of the vested balance just before the distribution)",
-                 "balance_excess_over_cap": "(the vested balance just before the distribution less $1,000)"}
+        scope = {"claim": "for this claim", "person": "for the person's year, all claims of it together"}.get(r[4])
+        if scope is None:  # balance_half, balance_excess_over_cap
+            scope = f"({_balance_limit(r[4].removeprefix('balance_'), r[5])})"
         return (f"exception {r[1]} was claimed for {money(r[2])}, but it covers at most {money(r[3])} "
-                f"{scope.get(r[4], '')}; only that was applied")
+                f"{scope}; only that was applied")
     if r[0] == "once":
         return (f"exception {r[1]} covers one distribution a calendar year, and it was applied to {r[2]}, where "
                 "it excepts the most; it was not applied here")

@@ -27,6 +27,20 @@ def dollars_within(x) -> Decimal:
     return (x if x.__class__ is Decimal else D(x)).quantize(ONE, ROUND_FLOOR)
 
 
+def apportion(amount: Decimal, caps: list) -> list[Decimal]:
+    """`amount` spread over `caps` pro rata, in whole dollars, each share at most its cap: all of it placed (up
+    to the caps' sum), each share taking at least what the ones after it cannot hold."""
+    whole = sum(caps, ZERO)
+    left, later, out = min(amount, whole), whole, []
+    for i, cap in enumerate(caps):
+        later -= cap
+        share = left if i == len(caps) - 1 else (dollars(amount * cap / whole) if whole else ZERO)
+        share = min(max(share, left - later), cap, left)
+        out.append(share)
+        left -= share
+    return out
+
+
 def ratio(num, den, places: int = 3) -> Decimal:
     """Form 8606 line 10 style ratio: rounded half-up to `places`, capped at 1.000 (i8606 line 10)."""
     num, den = D(num), D(den)

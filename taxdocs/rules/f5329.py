@@ -31,11 +31,11 @@ class EarlyItem:
     excepted: Decimal = ZERO
     numbers: list[str] = field(default_factory=list)
     why: str = ""             # an exception the engine applied from the facts (shown when unnumbered)
-    # ("account", number, meaning) | ("limit", "09", claimed, room) | ("cap", number, claimed, room, per)
+    # ("account", number, meaning) | ("limit", "09", claimed, room) | ("cap", number, claimed, room, per, cap)
     # | ("once", number, first form) | ("unknown", number, year, highest) | ("which_plan", "01")
     refused: list[tuple] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)  # applied as claimed; not in the year's table
-    unchecked: list[tuple] = field(default_factory=list)  # (number, balance_cap): no vested balance to check it on
+    unchecked: list[tuple] = field(default_factory=list)  # (number, balance_cap, cap): no vested balance to check
 
     @property
     def account(self) -> str:
@@ -237,7 +237,7 @@ def _claim(item: EarlyItem, exceptions, claims: _Claims, vested: Decimal | None 
         part = claims.left(ex, item.amount - item.excepted)
         room, per = _room(spec, ex, claims, vested, item)
         if room is not None and part > room:
-            capped.append(("cap", ex.number, part, room, per))
+            capped.append(("cap", ex.number, part, room, per, claims.cap(spec)))
             part = room
         if ex.number == "09" and part > claims.home_room:
             item.refused.append(("limit", "09", part, claims.home_room))
@@ -246,7 +246,7 @@ def _claim(item: EarlyItem, exceptions, claims: _Claims, vested: Decimal | None 
             if ex.number == "09":
                 claims.home_room -= part
             claims.used[id(ex)] = claims.used.get(id(ex), ZERO) + part
-            if ex.event:  # one birth or adoption claimed on several forms: one $5,000 (IRC §72(t)(2)(H)(ii))
+            if _event_key(ex) != id(ex):  # one birth or adoption on several forms: one $5,000 (IRC §72(t)(2)(H)(ii))
                 claims.used[_event_key(ex)] = claims.used.get(_event_key(ex), ZERO) + part
             if spec is not None and spec.cap_per == "person":
                 claims.person_used[ex.number] = claims.person_used.get(ex.number, ZERO) + part
@@ -268,7 +268,7 @@ def _room(spec, ex, claims: _Claims, vested: Decimal | None, item: EarlyItem) ->
     room = cap - (claims.person_used.get(ex.number, ZERO) if per == "person" else claims.used.get(_event_key(ex), ZERO))
     if spec.balance_cap:
         if vested is None:
-            item.unchecked.append((ex.number, spec.balance_cap))
+            item.unchecked.append((ex.number, spec.balance_cap, cap))
         else:
             limit = dollars_within(vested / 2 if spec.balance_cap == "half" else vested - cap)
             if limit < room:
@@ -278,7 +278,8 @@ def _room(spec, ex, claims: _Claims, vested: Decimal | None, item: EarlyItem) ->
 
 def _event_key(ex) -> object:
     """What a per-claim cap is counted on: the event named (shared across forms), else the claim itself."""
-    return ("event", ex.number, ex.event.strip().lower()) if ex.event else id(ex)
+    event = (ex.event or "").strip().lower()
+    return ("event", ex.number, event) if event else id(ex)
 
 
 def _vested(form) -> Decimal | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from taxdocs.core.money import ZERO, dollars
+from taxdocs.core.money import ZERO, apportion, dollars
 from taxdocs.model.scenario import Account, UseKind
 from taxdocs.rules.legs import Leg
 
@@ -83,12 +83,7 @@ def allocate(group: PlanGroup) -> None:
         leg.pretax += more
         left -= more
     kept = [leg for leg in group.legs if leg not in rolled]
-    kept_total = sum((leg.amount for leg in kept), ZERO)
-    spread, later = left, kept_total
-    for i, leg in enumerate(kept):  # what remains goes to the money paid out, pro rata in whole dollars
-        later -= leg.amount  # what the legs after this one can still take: never leave them more
-        share = spread if i == len(kept) - 1 else min(leg.amount, dollars(spread * leg.amount / kept_total)) if kept_total else ZERO
-        share = min(max(share, left - later), leg.amount, left)
+    for leg, share in zip(kept, apportion(left, [leg.amount for leg in kept])):  # the rest: to the money paid out
         leg.pretax = share
         left -= share
     for leg in group.legs:
@@ -105,15 +100,8 @@ def _place_nua(kept: list[Leg]) -> None:
     for f in {id(l.form): l.form for l in kept}.values():
         legs = [l for l in kept if l.form is f]
         pretax = sum((l.pretax for l in legs), ZERO)
-        nua = min(dollars(f.box6 or ZERO), pretax)
-        total_nua, later = nua, pretax
-        for i, leg in enumerate(legs):
-            later -= leg.pretax  # what the legs after this one can still hold
-            if nua <= 0:
-                break
-            share = nua if i == len(legs) - 1 else min(leg.pretax, dollars(total_nua * leg.pretax / pretax))
-            leg.nua = min(max(share, nua - later), leg.pretax)
-            nua -= leg.nua
+        for leg, share in zip(legs, apportion(min(dollars(f.box6 or ZERO), pretax), [l.pretax for l in legs])):
+            leg.nua = share
 
 
 def tax_leg(leg: Leg) -> None:
