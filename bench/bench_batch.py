@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+import saved  # noqa: E402
 import synth  # noqa: E402
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -199,11 +200,7 @@ def main() -> None:
     res["load_after"] = os.getloadavg()[0]
     res["reference_loop_ms_after"] = reference_loop()
     print(f"reference loop after: {res['reference_loop_ms_after']} ms", flush=True)
-    out = REPO / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    path = out / f"batch-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(res, indent=2) + "\n")
-    print(f"saved {path}")
+    saved.save("batch", res)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ confirm a real gain with bench_batch.py, alternating runs. Needs valgrind (Debia
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -105,6 +104,7 @@ def main() -> None:
     if not (shutil.which("valgrind") and shutil.which("callgrind_control")):
         sys.exit("needs valgrind (Debian: apt-get install valgrind)")
     sys.path.insert(0, str(REPO / "bench"))
+    import saved
     import synth
     with tempfile.TemporaryDirectory(prefix="taxdocs-instr-") as tmp:
         work = Path(tmp)
@@ -117,11 +117,7 @@ def main() -> None:
            "instructions_per_return": round(per), "seconds_under_valgrind": round(time.perf_counter() - t, 1)}
     print(f"compute + checks + JSON: {per / 1e6:.3f} M instructions per return ({a.n} returns, seed {a.seed}, "
           f"Python {res['python']})")
-    outdir = REPO / "bench" / "results"
-    outdir.mkdir(exist_ok=True)
-    path = outdir / f"instructions-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(res, indent=2) + "\n")
-    print(f"saved {path}")
+    saved.save("instructions", res)
 
 
 if __name__ == "__main__":
