@@ -10,9 +10,7 @@ PRELOAD = ["taxdocs.batch.warm"]
 
 def prestart(argv: list[str]) -> None:
     """Start the local engine's fork server now (it is the one `LocalEngine` uses later)."""
-    if len(argv) < 2 or argv[1] != "batch" or any(a in ("--help", "-h") for a in argv):
-        return
-    if any(a == "dask" or a.startswith("--engine=dask") for a in argv):
+    if not _is_local_batch(argv):
         return
     try:
         import multiprocessing as mp
@@ -25,10 +23,38 @@ def prestart(argv: list[str]) -> None:
         pass
 
 
+def _is_local_batch(argv: list[str]) -> bool:
+    return len(argv) >= 2 and argv[1] == "batch" and not any(
+        a in ("--help", "-h") or a == "dask" or a.startswith("--engine=dask") for a in argv)
+
+
+def exit_now(code) -> None:
+    """End the process without tearing the interpreter down: a batch has closed its files and database by now,
+    and freeing a season's worth of objects one by one takes ~0.15 s for 10,000 returns. Output is flushed first."""
+    import logging
+    import os
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    logging.shutdown()
+    os._exit(code if isinstance(code, int) else (0 if code is None else 1))
+
+
 def main() -> None:  # pragma: no cover - console entry
     prestart(sys.argv)
     from taxdocs.cli import app
-    app()
+    if not _is_local_batch(sys.argv):
+        app()
+        return
+    try:
+        app()
+    except SystemExit as e:
+        if isinstance(e.code, str):  # a message to print: the usual way
+            raise
+        exit_now(e.code)
+    exit_now(0)
 
 
 if __name__ == "__main__":  # pragma: no cover

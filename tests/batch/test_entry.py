@@ -37,3 +37,14 @@ def test_python_m_taxdocs_runs_a_batch(tmp_path):
     assert r.returncode in (0, 1), r.stderr
     tally = json.loads((out / "tally.json").read_text())
     assert tally["ok"] and tally["total"] == 1
+
+
+def test_a_batch_ends_without_teardown_but_keeps_its_output_and_exit_code(tmp_path):
+    """entry.exit_now: what was printed reaches a pipe, and the exit code stays (2: bad input)."""
+    src = ROOT / "samples" / "04-indirect-rollover-withholding.yaml"
+    ok = subprocess.run([sys.executable, "-m", "taxdocs", "batch", str(src), "-o", str(tmp_path / "a"),
+                         "--progress", "none"], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert ok.returncode == 0 and "1 records: done 0 + findings 1 + error 0 = 1" in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "taxdocs", "batch", str(tmp_path / "missing.jsonl"), "-o",
+                          str(tmp_path / "b")], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert bad.returncode == 2 and "not found" in bad.stderr
