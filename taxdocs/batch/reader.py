@@ -456,10 +456,13 @@ def convert(value: str, typ: str) -> Any:
             part = part.strip()
             if not part:
                 continue
-            num, _, amt = part.partition(":")
+            num, _, rest = part.partition(":")
+            amt, _, event = rest.partition(":")  # number[:amount[:event]]
             item: dict[str, Any] = {"number": num.strip().zfill(2) if num.strip().isdigit() else num.strip()}
             if amt.strip():
                 item["amount"] = convert(amt, "amount")
+            if event.strip():
+                item["event"] = event.strip()
             out.append(item)
         return out
     if typ == "json":

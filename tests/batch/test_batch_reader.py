@@ -78,6 +78,8 @@ def test_convert_cells():
     assert convert("3/3/25", "date") == "2025-03-03"
     assert convert("2025-03-03", "date") == "2025-03-03"
     assert convert("01:5000; 12", "exceptions") == [{"number": "01", "amount": "5000"}, {"number": "12"}]
+    assert convert("19::twin A; 19:2500:twin B", "exceptions") == [  # number:amount:event (one $5,000 per event)
+        {"number": "19", "event": "twin A"}, {"number": "19", "amount": "2500", "event": "twin B"}]
     assert convert("1;2", "dates") == [{"distribution_date": "1"}, {"distribution_date": "2"}]
     d: dict = {}
     set_path(d, "uses[1].waiver.kind", "x")
