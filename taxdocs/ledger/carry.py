@@ -25,7 +25,8 @@ the previous tax year and fills each fact the scenario leaves blank:
 | ira.qcd_reductions_prior (None)                  | QCD reductions through that year; likewise               |
 
 A year recorded before the ledger kept the two QCD offset totals (schema 0003) has none (NULL):
-they are not filled from it and never disagree with it.
+they are not filled from it and never disagree with it; with a QCD this year and both left blank,
+LEDGER_QCD_TOTALS_NOT_RECORDED (warning) asks for them.
 
 Findings (taxdocs.checks.finding.Finding):
 - LEDGER_DISAGREES (warning): the scenario gives a fact and the ledger has a different one; the
@@ -248,6 +249,16 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
                          ", ".join(d.isoformat() for d in reach), R_ONCE)
 
     # QCD offset totals (IRC §408(d)(8)(A) last sentence); None: that year was recorded before the ledger kept them
+    if (f.deductions_after_70_half is None and f.qcd_reductions is None and _has_qcd(sc, who)
+            and ira.deductions_after_70_half_prior is None and ira.qcd_reductions_prior is None):
+        out.append(_finding(
+            "LEDGER_QCD_TOTALS_NOT_RECORDED", "warning",
+            f"{name}: there is a QCD this year, but {src} was recorded before the ledger kept the QCD offset totals "
+            "(IRA deductions allowed after 70½, and what they already took off QCDs); none were filled, so the QCD "
+            "is reduced only by this year's deduction", R_QCD,
+            "Give ira.deductions_after_70_half_prior and ira.qcd_reductions_prior (0 if no IRA deduction was taken "
+            "for a year after 70½), or commit the earlier years again (`taxdocs ledger commit --amend`).",
+            who, f"{who}.ira.deductions_after_70_half_prior", ledger_year=last.tax_year))
     for fld, label, what in (
             ("deductions_after_70_half_prior", "deductions_after_70_half", "IRA deductions after 70½"),
             ("qcd_reductions_prior", "qcd_reductions", "QCD reductions")):
@@ -264,6 +275,12 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
     if filled:
         out.append(_filled(name, who, src, filled))
     return out
+
+
+def _has_qcd(sc, who: str) -> bool:
+    from taxdocs.model.scenario import UseKind
+    return any(f.recipient == who and ("Y" in f.box7 or any(u.kind == UseKind.qcd for u in f.uses))
+               for f in sc.forms_1099r)
 
 
 def _first_year(prior: list) -> Optional[int]:

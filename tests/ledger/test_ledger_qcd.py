@@ -113,6 +113,18 @@ def test_a_year_without_the_totals_neither_fills_nor_disagrees(store, make):
     assert "LEDGER_DISAGREES" not in codes(findings)
 
 
+def test_a_qcd_over_an_old_ledger_year_asks_for_the_totals(store):
+    """The 2024 row has no totals (written before schema 0003): with a 2025 QCD and both inputs blank, the offset
+    would silently use this year's deduction only, so a warning asks for them; given, or no QCD, no warning."""
+    _nulled(store)
+    _, findings = fill_from_ledger(from_data(jim(2025, qcd=6000)), store)
+    [w] = [f for f in findings if f.code == "LEDGER_QCD_TOTALS_NOT_RECORDED"]
+    assert w.severity == "warning" and "2024" in w.message and w.field == "taxpayer.ira.deductions_after_70_half_prior"
+    for data in (jim(2025, qcd=6000, deductions_after_70_half_prior=5000, qcd_reductions_prior=0), jim(2025)):
+        _, findings = fill_from_ledger(from_data(data), store)
+        assert "LEDGER_QCD_TOTALS_NOT_RECORDED" not in codes(findings)
+
+
 def test_a_provisional_total_is_flagged_when_filled(store):
     """No birth date in 2024: whether 70½ was reached is unknown, so the 5,000 is left out, provisionally."""
     d = jim(2024, contribution=5000)
