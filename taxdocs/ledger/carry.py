@@ -278,9 +278,10 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
 
 
 def _has_qcd(sc, who: str) -> bool:
+    """A QCD among the person's 1099-Rs, as the engine reads them (a use, or code Y: rules.legs)."""
     from taxdocs.model.scenario import UseKind
-    return any(f.recipient == who and ("Y" in f.box7 or any(u.kind == UseKind.qcd for u in f.uses))
-               for f in sc.forms_1099r)
+    from taxdocs.rules.legs import legs_of
+    return any(l.kind == UseKind.qcd for f in sc.forms_1099r if f.recipient == who for l in legs_of(f)[2])
 
 
 def _first_year(prior: list) -> Optional[int]:
