@@ -40,7 +40,10 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 def run_cli(args: list[str]) -> tuple[float, int, int, dict]:
     """Run `taxdocs batch` in a subprocess; (seconds, peak tree RSS, peak single-process RSS, tally)."""
-    import psutil
+    try:
+        import psutil
+    except ImportError:
+        sys.exit("the benchmark measures memory with psutil: python3 -m pip install -e '.[bench]'")
     t = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "taxdocs", "batch", *args, "--progress", "none"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -42,7 +42,7 @@ def classify(p: Problem) -> str:
     if re.search(r"^(taxpayer|spouse)\.birth_date$", path):
         return "INPUT_BIRTH_DATE"
     schema = msg.startswith(("input should", "value error", "required field", "unknown field"))
-    if re.search(r"^(taxpayer|spouse)\.(ira|roth)\.", path) and not schema:
+    if re.search(r"^(taxpayer|spouse)\.((ira|roth)\.|public_safety_service_years$)", path) and not schema:
         return "INPUT_PERSON_FACTS"
     return "INPUT_INVALID"
 

@@ -68,6 +68,9 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
                 rule="IRC §72(t)(2)(A)(i)")
         if person.birth_date and person.birth_date.year > y:
             bad(f"{who}.birth_date", f"born after tax year {y}")
+        if person.public_safety_service_years is not None and not person.public_safety_employee:
+            bad(f"{who}.public_safety_service_years", "service years count only for a qualified public safety "
+                "employee: set public_safety_employee: true, or leave the years out", rule="IRC §72(t)(10)(B)")
         ira = person.ira
         if ira.nondeductible_after_year_end > ira.nondeductible_contributions:
             bad(f"{who}.ira.nondeductible_after_year_end",

@@ -51,6 +51,15 @@ def test_input_person_facts():
     assert codes(input_run(typo)) == {"INPUT_INVALID"}
 
 
+def test_public_safety_years_need_the_employee_flag():
+    """IRC §72(t)(10)(B): the 25 years of service count only for a qualified public safety employee; years
+    given without the flag were ignored without a word before."""
+    bad = scenario([], taxpayer=person(public_safety_service_years=25))
+    f = only(input_run(bad), "INPUT_PERSON_FACTS")
+    assert f.field == "taxpayer.public_safety_service_years" and "public_safety_employee" in f.message
+    assert input_run(scenario([], taxpayer=person(public_safety_employee=True, public_safety_service_years=25))) == []
+
+
 def test_input_file_problems_classify():
     assert classify(Problem("x.yaml", "", "file not found")) == "INPUT_FILE"
     assert classify(Problem("x.yaml", "line 3", "not valid YAML: bad")) == "INPUT_FILE"
