@@ -74,11 +74,17 @@ def _refused_why(r: tuple, item, limit) -> str:
         scope = {"claim": "for this claim", "person": "for the person's year, all claims of it together"}.get(r[4])
         if scope is None:  # balance_half, balance_excess_over_cap
             scope = f"({_balance_limit(r[4].removeprefix('balance_'), r[5])})"
-        return (f"exception {r[1]} was claimed for {money(r[2])}, but it covers at most {money(r[3])} "
+        of = "" if len(r) < 7 or r[6] is None else (f" of the taxable part ({money(r[6])} of the distribution, "
+                                                     "taxable pro rata with the basis)")
+        return (f"exception {r[1]} was claimed for {money(r[2])}, but it covers at most {money(r[3])}{of} "
                 f"{scope}; only that was applied")
     if r[0] == "once":
         return (f"exception {r[1]} covers one distribution a calendar year, and it was applied to {r[2]}, where "
                 "it excepts the most; it was not applied here")
+    if len(r) > 4 and r[4] is not None:
+        return (f"exception 09 was claimed for {money(r[2])}, but the {money(limit)} lifetime first-time homebuyer "
+                f"limit leaves {money(r[4])} of distributions after earlier use, of which this distribution's "
+                f"taxable part (pro rata with the basis) is at most {money(r[3])}; only that was applied")
     return (f"exception 09 was claimed for {money(r[2])}, but the {money(limit)} lifetime first-time "
             f"homebuyer limit leaves {money(r[3])} after earlier use; only that was applied")
 

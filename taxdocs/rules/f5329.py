@@ -27,11 +27,13 @@ class EarlyItem:
     form_id: str
     kind: str                 # ira | plan | roth | recapture | homebuyer | irr | returned (before SECURE 2.0 §333)
     amount: Decimal           # includible in income, early
+    gross: Decimal | None = None  # the distribution behind `amount`, where part of it was basis (caps are on it)
     simple: bool = False      # code S: 25% instead of 10%
     excepted: Decimal = ZERO
     numbers: list[str] = field(default_factory=list)
     why: str = ""             # an exception the engine applied from the facts (shown when unnumbered)
-    # ("account", number, meaning) | ("limit", "09", claimed, room) | ("cap", number, claimed, room, per, cap)
+    # ("account", number, meaning) | ("limit", "09", claimed, room, room of the distributions or None)
+    # | ("cap", number, claimed, room, per, cap, room of the distribution or None)
     # | ("once", number, first form) | ("unknown", number, year, highest) | ("which_plan", "01")
     refused: list[tuple] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)  # applied as claimed; not in the year's table
@@ -51,8 +53,10 @@ class _Claims:
     def __init__(self, allowed: dict, home_room: Decimal, year: int, highest, limits, year_limits=None):
         self.allowed, self.home_room, self.year, self.highest, self.limits = allowed, home_room, year, highest, limits
         self.year_limits = year_limits  # the year's parameters (indexed caps such as domestic_abuse_limit)
-        self.used: dict[object, Decimal] = {}  # a claim (id), or a claimed event -> how much items took
-        self.person_used: dict[str, Decimal] = {}  # number capped per person-year -> how much items took
+        self.used: dict[int, Decimal] = {}  # a claim (id) -> how much of its amount items took (line 2 terms)
+        # a capped number's use, in distribution terms: per claim or claimed event, and per person-year
+        self.cap_used: dict[object, Decimal] = {}
+        self.person_used: dict[str, Decimal] = {}
         self.first_form: dict[str, str] = {}  # number allowed once a year -> the form it went to
 
     def exists(self, number: str) -> bool:
@@ -142,7 +146,8 @@ def _early_items(res, who: str, gp, yp, chosen: dict[str, str]) -> list[EarlyIte
             out.append(EarlyItem(f.id, "irr", min(dollars(f.box10), kept_total)))
         if amt <= 0:
             continue
-        item = _claim(EarlyItem(f.id, kind, amt, simple="S" in f.box7), f.exceptions, claims, _vested(f))
+        item = _claim(EarlyItem(f.id, kind, amt, dollars(kept_total), simple="S" in f.box7), f.exceptions, claims,
+                      _vested(f))
         if kind == "plan" and not item.excepted and separated_at_55(person, info, gp):
             if _separating_plan(res, info):
                 item.excepted, item.numbers = amt, ["01"]  # IRC §72(t)(2)(A)(v)
@@ -236,20 +241,28 @@ def _claim(item: EarlyItem, exceptions, claims: _Claims, vested: Decimal | None 
                 continue
         part = claims.left(ex, item.amount - item.excepted)
         room, per = _room(spec, ex, claims, vested, item)
-        if room is not None and part > room:
-            capped.append(("cap", ex.number, part, room, per, claims.cap(spec)))
-            part = room
-        if ex.number == "09" and part > claims.home_room:
-            item.refused.append(("limit", "09", part, claims.home_room))
-            part = claims.home_room
+        share = _taxable_share(item)
+        if room is not None:
+            room_taxable = room if share is None else dollars(room * share)
+            if part > room_taxable:
+                capped.append(("cap", ex.number, part, room_taxable, per, claims.cap(spec),
+                               None if share is None else room))
+                part = room_taxable
+        home_taxable = claims.home_room if share is None else dollars(claims.home_room * share)
+        if ex.number == "09" and part > home_taxable:  # $10,000 of distributions (IRC §72(t)(8)(B))
+            item.refused.append(("limit", "09", part, home_taxable, None if share is None else claims.home_room))
+            part = home_taxable
         if part > 0:
             if ex.number == "09":
-                claims.home_room -= part
+                claims.home_room -= part if share is None else min(part / share, claims.home_room)
             claims.used[id(ex)] = claims.used.get(id(ex), ZERO) + part
-            if _event_key(ex) != id(ex):  # one birth or adoption on several forms: one $5,000 (IRC §72(t)(2)(H)(ii))
-                claims.used[_event_key(ex)] = claims.used.get(_event_key(ex), ZERO) + part
-            if spec is not None and spec.cap_per == "person":
-                claims.person_used[ex.number] = claims.person_used.get(ex.number, ZERO) + part
+            if room is not None:  # the cap counts the distribution, basis included
+                took = part if share is None else min(part / share, room)
+                if spec.cap_per == "person":
+                    claims.person_used[ex.number] = claims.person_used.get(ex.number, ZERO) + took
+                else:  # one birth or adoption on several forms: one $5,000 (IRC §72(t)(2)(H)(ii))
+                    key = _event_key(ex)
+                    claims.cap_used[key] = claims.cap_used.get(key, ZERO) + took
             item.excepted += part
             item.numbers.append(ex.number)
     if item.excepted < item.amount:
@@ -265,7 +278,7 @@ def _room(spec, ex, claims: _Claims, vested: Decimal | None, item: EarlyItem) ->
     if cap is None:
         return None, ""
     per = spec.cap_per
-    room = cap - (claims.person_used.get(ex.number, ZERO) if per == "person" else claims.used.get(_event_key(ex), ZERO))
+    room = cap - (claims.person_used.get(ex.number, ZERO) if per == "person" else claims.cap_used.get(_event_key(ex), ZERO))
     if spec.balance_cap:
         if vested is None:
             item.unchecked.append((ex.number, spec.balance_cap, cap))
@@ -274,6 +287,16 @@ def _room(spec, ex, claims: _Claims, vested: Decimal | None, item: EarlyItem) ->
             if limit < room:
                 room, per = limit, "balance_" + spec.balance_cap
     return max(room, ZERO), per
+
+
+def _taxable_share(item: EarlyItem) -> Decimal | None:
+    """The includible share of the distribution behind an item, where basis made it less than all. A cap
+    (09, 19, 22, 23) limits the distribution (IRC §72(t)(8)(B), (2)(H)(ii), (I)(iii), (K)(ii)), and each dollar of an IRA or
+    plan distribution is taxable pro rata (IRC §72(e)(8), §408(d)(2)): $1,000 of a $1,500 IRA distribution
+    that is 80% taxable excepts $800. A Roth IRA's items are capped on what is taxable (ordering rules)."""
+    if item.gross is None or item.gross <= item.amount or item.gross <= 0:
+        return None
+    return item.amount / item.gross
 
 
 def _event_key(ex) -> object:

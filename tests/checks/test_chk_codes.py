@@ -1,6 +1,8 @@
 """Box 7 distribution codes (rules.md §2.1): pairs, Roth codes with the IRA box, G/H and 2a, codes and age."""
 from datetime import date
 
+from decimal import Decimal
+
 import pytest
 
 from chkhelp import codes, form, ira_form, only, person, result, run, scenario
@@ -419,3 +421,47 @@ def test_emergency_goes_where_it_excepts_the_most(name, data, line2, line4):
     distribution; the taxpayer treats the one that excepts the most (each is tried)."""
     lines = result(data).lines()
     assert (lines["f5329.taxpayer.line2"], lines["f5329.taxpayer.line4"]) == (line2, line4)
+
+
+@pytest.mark.parametrize("number, box1, line2_old, line2", [
+    # IRA with basis: line 10 = 0.200, so 80% of each dollar paid out is taxable
+    ("23", 1500, 1000, 800),     # $1,000 of the distribution is the emergency one: 80% of it taxable (IRC §72(t)(2)(I))
+    ("19", 6000, 4800, 4000),    # $5,000 of it for the birth (IRC §72(t)(2)(H)(ii))
+    ("09", 12000, 9600, 8000),   # $10,000 of it for the first home (IRC §72(t)(8)(B))
+])
+def test_capped_exceptions_limit_the_distribution_not_its_taxable_part(number, box1, line2_old, line2):
+    """The caps limit distributions; an IRA distribution with basis is taxable pro rata (IRC §408(d)(2),
+    §72(e)(8)), so the cap excepts its taxable share. Before, the cap was applied to the taxable amount and
+    excepted line2_old."""
+    basis = 2000 if box1 <= 8000 else 4000  # line 9 = 5 x basis
+    tp = person(birth="1985-01-01", ira={"prior_basis": basis, "year_end_value": 5 * basis - box1})
+    data = scenario([ira_form("i", box1, ("1",), exceptions=[{"number": number}])], taxpayer=tp)
+    lines = result(data).lines()
+    assert lines["f8606.taxpayer.line10"] == Decimal("0.200")
+    assert lines["f5329.taxpayer.line1"] == box1 * 8 // 10
+    assert lines["f5329.taxpayer.line2"] == line2 != line2_old
+    assert lines["f5329.taxpayer.line4"] == (box1 * 8 // 10 - line2) // 10
+    msg = only(run(data), "EXCEPTION_NOT_ALLOWED").message
+    assert f"at most ${line2:,}" in msg and "pro rata" in msg
+
+
+def test_capped_exception_on_a_plan_distribution_with_after_tax_money():
+    """19 on a $6,000 plan distribution of which 10% is after-tax money (box 5): $5,000 of it, $4,500 taxable."""
+    data = scenario([form("p", 6000, ("1",), box2a=5400, box5=600, exceptions=[{"number": "19"}])],
+                    taxpayer=person(birth="1985-01-01"))
+    lines = result(data).lines()
+    assert lines["f5329.taxpayer.line1"] == 5400 and lines["f5329.taxpayer.line2"] == 4500
+    assert lines["f5329.taxpayer.line4"] == 90
+
+
+def test_two_forms_share_a_person_cap_in_distribution_terms():
+    """22 (domestic abuse, $10,300 in 2025 for the person): a $10,000 IRA distribution 80% taxable uses $10,000 of
+    the limit (excepting $8,000), leaving $300 for a second form."""
+    tp = person(birth="1985-01-01", ira={"prior_basis": 4000, "year_end_value": 5000})
+    e22 = [{"number": "22"}]
+    data = scenario([ira_form("a", 10000, ("1",), exceptions=e22), ira_form("b", 5000, ("1",), exceptions=e22)],
+                    taxpayer=tp)
+    lines = result(data).lines()
+    assert lines["f8606.taxpayer.line10"] == Decimal("0.200")
+    assert lines["f5329.taxpayer.line1"] == 12000
+    assert lines["f5329.taxpayer.line2"] == 8000 + 240  # $300 of the second form, 80% of it
