@@ -360,6 +360,7 @@ def test_a_converted_rmd_stays_taxable():
 @pytest.mark.parametrize("year,birth,codes,ira,kw,number", [
     (2025, "1960-01-15", ["1"], True, {}, "12"),                     # 65: incorrectly coded (2025 i5329 no. 12)
     (2016, "1950-01-15", ["1"], True, {}, "12"),                     # before 2023: 12 "Other" covers it
+    (2024, "1960-01-15", ["1"], True, {}, "12"),                     # 2024: numbered as 2025 [S] (session 10)
     (2025, "1985-01-15", ["1"], False, {"disabled": True}, "03"),     # 40 and disabled, code 1 on a plan
     (2025, "1960-01-15", ["S"], True, {}, "12"),                      # code S at 65
 ])
@@ -372,7 +373,7 @@ def test_early_code_with_an_exception_from_the_facts_is_on_form_5329(year, birth
 
 
 def test_early_code_at_59_half_in_a_year_whose_number_is_not_transcribed_is_provisional():
-    g = run(scenario(2024, [form("x", 10000, ["1"], "2024-06-01", ira=True, box2a=10000)],
+    g = run(scenario(2026, [form("x", 10000, ["1"], "2026-06-01", ira=True, box2a=10000)],
                      taxpayer=person(birth="1960-01-15", ira={"year_end_value": 0}))).graph
     assert g["f5329.taxpayer.line2"] == 10000 and g["f5329.taxpayer.line2_exception"] is None
     assert g.status("f5329.taxpayer.line2_exception") == "provisional"

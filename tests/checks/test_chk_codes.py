@@ -286,11 +286,22 @@ def test_birth_or_adoption_is_capped_per_claim():
 
 
 def test_a_number_not_transcribed_is_applied_and_flagged():
-    data = _young_ira("21", box1=1000)
+    data = _young_ira("16", box1=1000)  # annuity contracts: in the 2025 list, not transcribed
     assert result(data).lines()["f5329.taxpayer.line4"] == 0
     f = only(run(data), "EXCEPTION_NUMBER_UNVERIFIED")
-    assert "21" in f.message and "2025" in f.message
+    assert "16" in f.message and "2025" in f.message
     assert "EXCEPTION_NUMBER_UNVERIFIED" not in codes(run(_young_ira("03")))
+
+
+@pytest.mark.parametrize("number, allowed", [("13", False), ("14", False), ("15", False), ("17", False),
+                                             ("18", True), ("21", True)])
+def test_numbers_13_to_21_have_their_accounts(number, allowed):
+    """2024-2025 numbers 13-15, 17 are plan exceptions (457, pre-1986 election, ESOP dividends, phased
+    retirement); 18 (§414(w)) and 21 (corrective income) may be IRAs. Before, all were applied as claimed."""
+    data = _young_ira(number, box1=1000)
+    assert result(data).lines()["f5329.taxpayer.line4"] == (0 if allowed else 100)
+    assert ("EXCEPTION_NOT_ALLOWED" in codes(run(data))) is not allowed
+    assert "EXCEPTION_NUMBER_UNVERIFIED" not in codes(run(data))
 
 
 # --- emergency personal expense (23) and domestic abuse (22): IRC §72(t)(2)(I), (K); Notice 2024-55 ------------
