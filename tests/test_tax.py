@@ -118,3 +118,16 @@ def test_slices_add_up_any_schedule(sched, base, added):
     assert sum((x.amount_in_bracket for x in e.slices), D(0)) == added
     lo, hi = sorted((base, base + added))
     assert tax_on(lo, "single", sched) <= tax_on(hi, "single", sched)
+
+
+def test_unused_deductions_are_filled_first():
+    """Other income below the deductions (wages 10,000, 2025 single standard deduction 15,750): the input may be
+    negative, and the conversion fills the 5,750 first (IRC §63): tax on 34,250 = 1,192.50 + 12% x 22,325 =
+    3,871.50 (audit 6 T03). Before, the input could not be below 0 and the best entry (0) gave 4,561.50."""
+    from builders import run, scenario, form, person
+    data = scenario(2025, [form("c", 40000, ["7"], "2025-06-01", ira=True, box2a=40000, box2b_not_determined=True,
+                                uses=[{"kind": "conversion", "to": "roth_ira", "amount": 40000}])],
+                    taxpayer=person(birth="1960-01-01", ira={"year_end_value": 0, "prior_basis": 0}), income=-5750)
+    g = run(data).graph
+    assert g["tax.without"] == 0 and g["tax.difference"] == D("3871.50")
+    assert g["tax.effect"].slices[0].rate == 0 and g["tax.effect"].slices[0].amount_in_bracket == 5750

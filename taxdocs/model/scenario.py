@@ -298,7 +298,9 @@ class Person(Strict):
 
 
 class Income(Strict):
-    other_taxable_income: Money = Field(Decimal(0), description="taxable income from everything else (after deductions)")
+    other_taxable_income: Annotated[Decimal, Field(decimal_places=2)] = Field(
+        Decimal(0), description="taxable income from everything else, after deductions; negative where the deductions "
+        "exceed the other income (the retirement income fills that first, IRC §63)")
 
 
 class Filed(Strict):

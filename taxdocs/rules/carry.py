@@ -39,10 +39,13 @@ def carry_forward(res, who: str) -> CarryForward:
         layers.append(roth.Layer(y, z(g[f"{f}.line16"]), z(g[f"{f}.line18"])))
     if g[f"{who}.roth.plan_rollovers"]:
         layers.append(roth.Layer(y, g[f"{who}.roth.plan_rollovers"], g[f"{who}.roth.plan_rollovers_taxable"]))
+    layers = roth.by_year(layers)  # a year's conversions and rollovers are one (Reg. §1.408A-6 Q&A-9)
     contrib = g[f"{who}.roth.contribution_basis"] + g[f"{who}.roth.contributions_this_year"] + g[f"{who}.roth.drac_basis_rolled_in"]
     order = g[f"{f}.roth_ordering"]
     if order is not None:
-        contrib -= order.from_contributions
+        # contributions: less line 19, qualified homebuyer amount included (i8606 line 22 worksheet); the
+        # conversions: less what line 23 (line 21 less line 22) took of them (i8606 line 24 chart)
+        contrib -= min(z(g[f"{f}.line19"]), max(contrib, ZERO))
         used = {}
         for s in order.slices:
             used[s.year] = used.get(s.year, ZERO) + s.taxable_part + s.nontaxable_part
@@ -52,9 +55,10 @@ def carry_forward(res, who: str) -> CarryForward:
             used[layer.year] = used.get(layer.year, ZERO) - take
     first = g[f"{who}.roth.first_year"]
     inflow = layers and any(l.year == y for l in layers) or g[f"{who}.roth.contributions_this_year"] > 0
-    if first is None and inflow:
-        first = y
-        notes.append(f"first Roth IRA year taken as {y} (money went into a Roth IRA this year; no earlier year given)")
+    if first is None and (layers or inflow):
+        first = min([l.year for l in layers] + ([y] if inflow else []))
+        notes.append(f"first Roth IRA year taken as {first}, the earliest conversion, rollover or contribution on "
+                     "record (no earlier year given; the true first year is no later)")
     dates = [r.distribution_date for r in person.rollovers_last_12_months]
     for info in res.forms.values():
         if info.person == who:

@@ -349,8 +349,12 @@ def _roth_qualified(info: FormInfo, person: Person, gp) -> Optional[bool]:
     None when the first Roth year is unknown and code Q does not settle it."""
     f = info.legs[0].form
     trigger = not info.early  # 59½, disability or death (an inherited Roth: the owner died)
-    first = f.decedent_first_roth_year if info.source == Account.inherited_roth_ira else person.roth.first_contribution_year
-    met = roth.five_year_met(first, info.paid, gp.periods.roth_qualified_years.value)  # the owner's clock
+    years = gp.periods.roth_qualified_years.value
+    if info.source == Account.inherited_roth_ira:
+        met = roth.five_year_met(f.decedent_first_roth_year, info.paid, years)  # the owner's clock
+    else:  # not given: the earliest conversion on record may prove the period met
+        met = roth.five_year_met_by(person.roth.first_contribution_year,
+                                    [c.year for c in person.roth.conversions], info.paid, years)
     if met is None:
         if "Q" in f.box7:
             return True  # the payer reports it qualified (i1099r code Q); no fact says otherwise

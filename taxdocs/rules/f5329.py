@@ -180,6 +180,10 @@ def _early_items(res, who: str, gp, yp, chosen: dict[str, str]) -> list[EarlyIte
                 amt = dollars(z(g[f"{f8606}.line25c"]) * kept / l19) if l19 else ZERO
                 if amt > 0:
                     out.append(_facts_exception(EarlyItem(info.form_id, "roth", amt), info, gp, year))
+                # the conversion recapture too (i5329 line 1 "recapture amounts attributable to any conversions")
+                amt = dollars(order.recapture_base * kept / l19) if l19 and order else ZERO
+                if amt > 0:
+                    out.append(_facts_exception(EarlyItem(info.form_id, "recapture", amt), info, gp, year))
         l20 = dollars(z(g[f"{f8606}.line20"]) * share)
         if l20 > 0:  # i5329 line 1: the 8606 line 20 amount goes on lines 1 and 2, exception 09
             out.append(EarlyItem("roth", "homebuyer", l20, excepted=l20, numbers=["09"]))

@@ -124,7 +124,7 @@ def declare(res, who: str) -> None:
            "line 14 if Part I, else basis less what the conversion used",
            lambda g: f["14"] if f["part1"] else pos(f["basis_before"] - z(f["17"])))
     f.line("roth_ordering", "Roth ordering of this year's nonqualified distributions", "Reg. §1.408A-6 Q&A-8; rules.md §7.3",
-           "contributions, then conversions FIFO (taxable part first), then earnings",
+           "line 21: contributions, then conversions by year (a year's taxable part first), then earnings",
            lambda g: _ordering(g, f, p, res) if p3() else None)
 
 
@@ -136,6 +136,11 @@ def _line20(g, f, p: str, year: int):
     if expenses <= 0:
         return ZERO
     first, years = g[f"{p}.roth.first_year"], g[f"{p}.roth.qualified_years"]
+    bound = g.get(f"{p}.roth.first_year_bound") if first is None else None
+    if first is None and bound is not None and year >= bound + years:
+        g.note(f"first Roth IRA year not given; the {bound} conversion shows a Roth IRA by then, so the 5-year "
+               "period has passed (Reg. §1.408A-6 Q&A-2)")
+        first = bound
     if first is None:
         g.provisional("first Roth IRA year not given: the 5-year period is taken as not passed (line 20 is 0)")
         return ZERO
@@ -193,4 +198,5 @@ def _ordering(g, f, p, res):
     from taxdocs.params import general
     window = general().periods.roth_conversion_years.value
     basis = g[f"{p}.roth.contribution_basis"] + g[f"{p}.roth.contributions_this_year"] + g[f"{p}.roth.drac_basis_rolled_in"]
-    return roth.order(f.z("19"), basis, layers, year, window)
+    # line 21: the qualified first-time homebuyer amount (line 20) is off before the basis (i8606 lines 20-23)
+    return roth.order(f.z("21"), basis, layers, year, window)

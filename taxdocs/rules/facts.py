@@ -173,6 +173,9 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     g.fact(f"{pre}.roth.first_year", eff, "First year of any Roth IRA contribution", src("roth.first_contribution_year"),
            "complete" if eff is not None or not roth_dist else "provisional", note or None)
     g.fact(f"{pre}.roth.layers", layers, "Conversion layers", src("roth.conversions"))
+    if eff is None and layers:  # the latest the first Roth year can be (a conversion is a Roth contribution)
+        g.fact(f"{pre}.roth.first_year_bound", roth.first_year_bound(None, [l.year for l in layers]),
+               "First Roth IRA year at the latest: the earliest conversion or rollover on record", src("roth.conversions"))
 
 
 def aftertax_rolled_in(mine) -> list[tuple]:

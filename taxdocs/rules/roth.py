@@ -22,6 +22,40 @@ def five_year_met(first_year: Optional[int], on: date, years: int) -> Optional[b
     return on >= date(first_year + years, 1, 1)
 
 
+def first_year_bound(first_year: Optional[int], layer_years) -> Optional[int]:
+    """The first Roth IRA year, or where it is not given, the latest it can be: the year of the earliest
+    conversion or rollover on record (a conversion is a contribution to a Roth IRA; Reg. §1.408A-6 Q&A-2).
+    A period met from that year is met (the true first year is no later); one not met stays unknown."""
+    if first_year is not None:
+        return first_year
+    return min(layer_years, default=None)
+
+
+def five_year_met_by(first_year: Optional[int], layer_years, on: date, years: int) -> Optional[bool]:
+    """`five_year_met`, using the bound from conversions when the first year is not given: True when the
+    bound proves it, else None (unknown) when the first year is not given."""
+    met = five_year_met(first_year_bound(first_year, layer_years), on, years)
+    if first_year is None and met is False:
+        return None
+    return met
+
+
+def by_year(layers: list["Layer"]) -> list["Layer"]:
+    """One layer per year: all conversion and rollover contributions of a year are added together before the
+    taxable part is taken first (Reg. §1.408A-6 Q&A-8(b), Q&A-9; Pub. 590-B "Aggregation (grouping and
+    adding) rules"). Copies; the inputs are not changed."""
+    out: dict[int, Layer] = {}
+    for l in layers:
+        m = out.get(l.year)
+        if m is None:
+            out[l.year] = Layer(l.year, l.amount, l.taxable, l.distributed)
+        else:
+            m.amount += l.amount
+            m.taxable += l.taxable
+            m.distributed += l.distributed
+    return [out[y] for y in sorted(out)]
+
+
 @dataclass
 class Layer:
     year: int
@@ -67,7 +101,7 @@ def order(amount: Decimal, contribution_basis: Decimal, layers: list[Layer], yea
     out, left = Ordering(), amount
     out.from_contributions = min(left, contribution_basis)
     left -= out.from_contributions
-    for layer in sorted(layers, key=lambda l: l.year):
+    for layer in by_year(layers):
         if left <= 0:
             break
         tax_avail = layer.taxable_left

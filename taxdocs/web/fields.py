@@ -208,8 +208,8 @@ ROTH = (
 )
 
 INCOME = Field("income.other_taxable_income", "Taxable income from everything else",
-               "Your taxable income without these distributions (after deductions). Used only to estimate "
-               "the tax effect. Leave blank to use 0.")
+               "Your taxable income without these distributions (after deductions; negative if the deductions "
+               "are more than your other income). Used only to estimate the tax effect. Leave blank to use 0.")
 
 # --- nest / normalize / flatten -------------------------------------------------------------
 
