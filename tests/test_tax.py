@@ -131,3 +131,77 @@ def test_unused_deductions_are_filled_first():
     g = run(data).graph
     assert g["tax.without"] == 0 and g["tax.difference"] == D("3871.50")
     assert g["tax.effect"].slices[0].rate == 0 and g["tax.effect"].slices[0].amount_in_bracket == 5750
+
+
+def _agi_case(birth, income, conv=25000, year=2025, status="single", spouse=None, **tp):
+    from builders import form, person, scenario
+    forms = [form("c", conv, ["7"], f"{year}-06-01", ira=True, box2a=conv, box2b_not_determined=True,
+                  uses=[{"kind": "conversion", "to": "roth_ira", "amount": conv}])]
+    data = scenario(year, forms, status=status, spouse=spouse,
+                    taxpayer=person(birth=birth, ira={"year_end_value": 0, "prior_basis": 0}, **tp))
+    data["income"] = income
+    return data
+
+
+@pytest.mark.parametrize("name, birth, income, kw, without, with_, difference", [
+    # 2025 single, 67, other AGI 75,000, conversion 25,000 (audit 6 T04): deductions 15,750 + 2,000 + 6,000 -> TI
+    # 51,250, tax 6,189; with it the senior deduction is 6,000 - 6% x 25,000 = 4,500 -> TI 77,750, tax 12,019
+    ("senior phase-out", "1958-05-01", {"other_agi": 75000}, {}, "6189", "12019", "5830"),
+    # the same at 60: no additional amount, no senior deduction: TI 59,250 -> 84,250
+    ("under 65", "1965-05-01", {"other_agi": 75000}, {}, "7949", "13449", "5500"),
+    # wages 10,000 at 35 (audit 6 T03): the conversion fills the unused 5,750 of the 15,750 first
+    ("unused standard deduction", "1990-05-01", {"other_agi": 10000}, {"conv": 40000}, "0", "3871.50", "3871.50"),
+    # itemizing 30,000 beats the 17,750 standard at 67; the senior deduction comes on top (itemizing or not):
+    # TI 75,000 - 36,000 = 39,000 -> 4,441.50; 100,000 - 34,500 = 65,500 -> 9,324
+    ("itemized", "1958-05-01", {"other_agi": 75000, "itemized_deductions": 30000}, {}, "4441.50", "9324", "4882.50"),
+    # blind and 67 in 2024: two additional amounts (14,600 + 2 x 1,950, IRC §63(f)); no senior deduction yet:
+    # TI 56,500 -> 7,483; 81,500 -> 12,983
+    ("2024 blind and 65", "1958-05-01", {"other_agi": 75000}, {"year": 2024, "blind": True}, "7483", "12983", "5500"),
+])
+def test_tax_effect_from_agi(name, birth, income, kw, without, with_, difference):
+    conv = kw.pop("conv", 25000)
+    year = kw.pop("year", 2025)
+    g = run_graph(_agi_case(birth, income, conv=conv, year=year, **kw))
+    assert (g["tax.without"], g["tax.with"], g["tax.difference"]) == (D(without), D(with_), D(difference)), name
+
+
+def run_graph(data):
+    from builders import run
+    return run(data).graph
+
+
+def test_senior_deduction_on_a_joint_return_is_per_person():
+    """Schedule 1-A Part V: 6,000 less 6% of MAGI over 150,000, for each spouse 65 or older (lines 35-36b)."""
+    from builders import person
+    data = _agi_case("1955-01-01", {"other_agi": 180000}, conv=0, status="mfj",
+                     spouse=person(name="Sam Doe", ssn="123-45-6780", birth="1956-01-01"))
+    g = run_graph(data)
+    # 31,500 + 2 x 1,600 + 2 x (6,000 - 1,800) = 43,100
+    assert g["tax.deduction_without"] == 43100 and g["income.other_taxable_income"] == 180000 - 43100
+    assert "senior deduction 8,400" in " ".join(g.node("tax.deduction_without").notes)
+    mfs = run_graph(_agi_case("1955-01-01", {"other_agi": 80000}, conv=0, status="mfs"))
+    assert mfs["tax.deduction_without"] == 15750 + 1600  # no senior deduction when married filing separately
+
+
+def test_aged_on_the_day_before_the_birthday():
+    """Pub. 501: one is 65 on the day before the 65th birthday; born Jan. 1, 1961 counts for 2025, Jan. 2 does not."""
+    from taxdocs.params import general
+    from taxdocs.rules.deductions import aged
+    from datetime import date
+    gp = general()
+    assert aged(date(1961, 1, 1), 2025, gp) is True
+    assert aged(date(1961, 1, 2), 2025, gp) is False
+
+
+def test_agi_and_taxable_income_are_not_both_given():
+    from builders import person, scenario
+    from taxdocs.errors import InputError
+    from taxdocs.model.load import from_data
+    data = scenario(2025, [], taxpayer=person())
+    data["income"] = {"other_agi": 50000, "other_taxable_income": 30000}
+    with pytest.raises(InputError) as e:
+        from_data(data)
+    assert "income.other_agi" in str(e.value.problems[0].path)
+    data["income"] = {"other_taxable_income": 30000, "itemized_deductions": 20000}
+    with pytest.raises(InputError):
+        from_data(data)

@@ -363,6 +363,7 @@ _PERSON_COLUMNS: dict[str, tuple[str, str]] = {
     "birth_date": ("birth_date", "date"),
     "date_of_death": ("date_of_death", "date"),
     "disabled": ("disabled", "bool"),
+    "blind": ("blind", "bool"),
     "address": ("address", "str"),
     "separated_from_service_year": ("separated_from_service_year", "int"),
     "public_safety_employee": ("public_safety_employee", "bool"),
@@ -393,6 +394,8 @@ CLIENT_COLUMNS: dict[str, tuple[Optional[str], str]] = {
     "tax_year": ("tax_year", "int"),
     "filing_status": ("filing_status", "lower"),
     "other_taxable_income": ("income.other_taxable_income", "amount"),
+    "other_agi": ("income.other_agi", "amount"),
+    "itemized_deductions": ("income.itemized_deductions", "amount"),
     "notes": ("notes", "str"),
     "extra_json": ("", "json"),
 }

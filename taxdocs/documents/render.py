@@ -381,7 +381,10 @@ def _tax(res, line) -> dict | None:
     return {"effect": eff, "other_income": line("income.other_taxable_income"),
             "retirement": line("f1040.retirement_taxable"), "without": line("tax.without"),
             "with": line("tax.with"), "difference": line("tax.difference"),
-            "additional": line("tax.additional_tax"), "total": line("tax.total_cost")}
+            "additional": line("tax.additional_tax"), "total": line("tax.total_cost"),
+            **({"agi": line("income.other_agi"), "deduction_without": line("tax.deduction_without"),
+                "deduction_with": line("tax.deduction_with"), "taxable_with": line("tax.taxable_with")}
+               if res.graph.has("income.other_agi") else {"agi": None})}
 
 
 def _findings(findings) -> list[tuple[str, list]]:

@@ -84,7 +84,9 @@ def dumps(doc: Any) -> str:
 # The canonical form is what a year's content hash covers, so a year committed earlier must hash the same
 # after new inputs are added ("committing the same inputs again writes nothing", docs/ledger.md):
 # inputs added later are left out while blank, and those that were 0 before they could be blank are 0.
-_ADDED_LATER = {"person": ("public_safety_service_years",), "form": ("rmd_amount",), "exception": ("event",)}
+_ADDED_LATER = {"person": ("public_safety_service_years",), "form": ("rmd_amount",), "exception": ("event",),
+                "income": ("other_agi", "itemized_deductions")}
+_FALSE_ADDED_LATER = {"person": ("blind",)}  # left out while False
 _ZERO_WHEN_BLANK = ("deductions_after_70_half_prior", "qcd_reductions_prior")  # the QCD offset totals
 
 
@@ -104,9 +106,14 @@ def redacted_scenario(sc) -> dict:
             p["ssn_key"] = ssn_key(ssn)
             p["ssn_last4"] = last4(ssn)
             _drop_blank(p, _ADDED_LATER["person"])
+            for k in _FALSE_ADDED_LATER["person"]:
+                if p.get(k) is False:
+                    del p[k]
             for k in _ZERO_WHEN_BLANK:
                 if p["ira"].get(k) is None:
                     p["ira"][k] = Decimal(0)
+    if isinstance(data.get("income"), dict):
+        _drop_blank(data["income"], _ADDED_LATER["income"])
     for f in data.get("forms_1099r") or []:
         _drop_blank(f, _ADDED_LATER["form"])
         for ex in f.get("exceptions") or []:

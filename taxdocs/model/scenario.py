@@ -265,6 +265,8 @@ class Person(Strict):
     birth_date: Optional[dt.date] = Field(None, description="needed whenever the person has a 1099-R")
     date_of_death: Optional[dt.date] = Field(None, description="date of death, if it happened")
     disabled: bool = Field(False, description="totally and permanently disabled (IRC §72(m)(7))")
+    blind: bool = Field(False, description="blind at the end of the year (IRC §63(f)(2)): an additional standard "
+                        "deduction, used with income.other_agi")
     address: Optional[str] = Field(None, description="address, for a Form 8606 filed by itself")
     separated_from_service_year: Optional[int] = Field(None, description="year the person left the employer whose plan paid (exception 01)")
     public_safety_employee: bool = Field(False, description="qualified public safety employee or private-sector "
@@ -300,7 +302,13 @@ class Person(Strict):
 class Income(Strict):
     other_taxable_income: Annotated[Decimal, Field(decimal_places=2)] = Field(
         Decimal(0), description="taxable income from everything else, after deductions; negative where the deductions "
-        "exceed the other income (the retirement income fills that first, IRC §63)")
+        "exceed the other income (the retirement income fills that first, IRC §63). Or give other_agi instead")
+    other_agi: Optional[Annotated[Decimal, Field(decimal_places=2)]] = Field(
+        None, description="adjusted gross income from everything else (Form 1040 line 11 without the 1099-R income "
+        "on lines 4b, 5b and 1h); with it, taxdocs takes the deductions itself: standard (with the additional amounts "
+        "for 65 or older and blind) or itemized, and the 2025-2028 senior deduction with its phase-out")
+    itemized_deductions: Optional[Money] = Field(None, description="with other_agi: Schedule A total, when itemizing "
+                                                 "(the larger of it and the standard deduction is taken)")
 
 
 class Filed(Strict):

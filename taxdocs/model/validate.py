@@ -62,6 +62,13 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
         elif f.decedent and person is not None and person.inherited_index(f.decedent) is None:
             bad(f"forms_1099r[{i}].decedent", f"no inherited IRA from {f.decedent!r} under {f.recipient}.inherited_iras",
                 f.id, "rules.md §4.1 (a separate Form 8606 per decedent)")
+    inc = sc.income
+    if inc.other_agi is not None and "other_taxable_income" in inc.model_fields_set:
+        bad("income.other_agi", "give either income.other_taxable_income (after deductions) or income.other_agi "
+            "(before them), not both", rule="IRC §63")
+    if inc.itemized_deductions is not None and inc.other_agi is None:
+        bad("income.itemized_deductions", "itemized deductions are used with income.other_agi (taxable income is "
+            "already after deductions)", rule="IRC §63")
     for who, person in sc.people():
         if who in people_with_forms and person.birth_date is None:
             bad(f"{who}.birth_date", "birth date is needed: age decides the 10% additional tax, 59½ and Roth qualification",

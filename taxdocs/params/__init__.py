@@ -236,6 +236,7 @@ class Ages(_Frozen):
     separation_public_safety: Age
     qcd: Age
     ira_catch_up: Age
+    aged_deduction: Age
     simplified_method_under: Age
 
 

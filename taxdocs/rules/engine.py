@@ -172,7 +172,7 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
             f8606.declare(res, key)
             res.inherited.append(Form8606Ref(key, who, person.inherited_iras[n - 1].decedent))
     f1040.declare(res)
-    tax_effect.declare(res, yp)
+    tax_effect.declare(res, yp, gp)
     return res
 
 

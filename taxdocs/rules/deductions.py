@@ -1,0 +1,70 @@
+"""The deductions between AGI and taxable income, for the tax effect when AGI is given (IRC §63; Schedule 1-A).
+
+Standard deduction for the filing status, plus the additional amount per person 65 or older or blind (IRC §63(c),
+(f)), or itemized deductions when larger; plus the senior deduction of 2025-2028 (IRC §151(d)(5)(C) as added by
+P.L. 119-21 §70103; Schedule 1-A Part V), which every person 65 or older takes, itemizing or not, reduced by 6% of
+MAGI above the threshold. Not modelled: a dependent's limited standard deduction, a married-filing-separately
+spouse who itemizes, the QBI, tips, overtime and car-loan deductions, and MAGI's foreign-income add-backs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from taxdocs.core.dates import date_at_age
+from taxdocs.core.money import ZERO, dollars
+
+MARRIED = ("mfj", "mfs", "qss")  # the additional amount for married persons and surviving spouses (IRC §63(f)(1))
+
+
+@dataclass(frozen=True)
+class Deduction:
+    standard: Decimal       # basic + additional
+    itemized: Decimal | None
+    senior: Decimal         # Schedule 1-A Part V
+    total: Decimal
+    how: str                # a sentence: what was taken
+
+
+def aged(birth: date | None, year: int, gp) -> bool:
+    """65 by the end of the year: one is 65 on the day before the 65th birthday (Pub. 501), so a Jan. 1 birthday
+    in the next year counts."""
+    return birth is not None and date_at_age(birth, gp.ages.aged_deduction.years) <= date(year + 1, 1, 1)
+
+
+def _people(sc) -> list:
+    """Whose age and sight count: the taxpayer, and the spouse on a joint return."""
+    return [sc.taxpayer] + ([sc.spouse] if sc.spouse is not None and sc.filing_status.value == "mfj" else [])
+
+
+def standard(sc, yp, gp) -> tuple[Decimal, int]:
+    status = sc.filing_status.value
+    boxes = sum(aged(p.birth_date, sc.tax_year, gp) + bool(p.blind) for p in _people(sc))
+    per = yp.additional_std_deduction.married if status in MARRIED else yp.additional_std_deduction.unmarried
+    return yp.std_deduction[status] + per * boxes, boxes  # IRC §63(c)(2), (c)(3), (f)
+
+
+def senior(sc, yp, gp, magi: Decimal) -> Decimal:
+    """Schedule 1-A lines 31-37: per person 65 or older, $6,000 less 6% of MAGI over $75,000 ($150,000 joint),
+    not below 0; married persons only on a joint return."""
+    sd = yp.senior_deduction
+    status = sc.filing_status.value
+    if sd is None or not (sd.first_year <= sc.tax_year <= sd.last_year) or status == "mfs":
+        return ZERO
+    threshold = sd.threshold_joint if status == "mfj" else sd.threshold
+    each = max(sd.amount - dollars(max(magi - threshold, ZERO) * sd.phaseout_rate), ZERO)
+    return each * sum(aged(p.birth_date, sc.tax_year, gp) for p in _people(sc))
+
+
+def deduction(sc, yp, gp, agi: Decimal) -> Deduction:
+    std, boxes = standard(sc, yp, gp)
+    item = sc.income.itemized_deductions
+    main = max(std, item) if item is not None else std
+    sen = senior(sc, yp, gp, agi)
+    how = (f"itemized {item:,}" if item is not None and item > std else
+           f"standard {std:,}" + (f" ({boxes} additional amount{'s' if boxes != 1 else ''} for 65 or older or blind)"
+                                if boxes else ""))
+    if sen:
+        how += f" + senior deduction {sen:,} (Schedule 1-A Part V, MAGI {dollars(agi):,})"
+    return Deduction(std, item, sen, main + sen, how)
