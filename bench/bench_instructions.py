@@ -100,6 +100,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--seed", type=int, default=2025)
+    ap.add_argument("--keep", metavar="FILE", help="also keep callgrind's output there (for callgrind_annotate)")
     a = ap.parse_args()
     if not (shutil.which("valgrind") and shutil.which("callgrind_control")):
         sys.exit("needs valgrind (Debian: apt-get install valgrind)")
@@ -112,6 +113,8 @@ def main() -> None:
         synth.write_jsonl(a.n + WARM, a.seed, season)
         t = time.perf_counter()
         total = count(a.n, season, work)
+        if a.keep:
+            shutil.copy(work / "callgrind.out", a.keep)
     per = total / a.n
     res = {"n": a.n, "seed": a.seed, "python": sys.version.split()[0], "instructions": total,
            "instructions_per_return": round(per), "seconds_under_valgrind": round(time.perf_counter() - t, 1)}
