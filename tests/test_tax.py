@@ -205,3 +205,40 @@ def test_agi_and_taxable_income_are_not_both_given():
     data["income"] = {"other_taxable_income": 30000, "itemized_deductions": 20000}
     with pytest.raises(InputError):
         from_data(data)
+
+
+@pytest.mark.parametrize("benefits, other, exempt, status, apart, taxable", [
+    (30000, 20000, 0, "single", False, 5350),     # over the base by 10,000: 4,500 + 85% x 1,000
+    (30000, 40000, 0, "single", False, 22350),    # 4,500 + 85% x 21,000
+    (20000, 10000, 0, "single", False, 0),        # provisional income 20,000 is under the 25,000 base
+    (40000, 30000, 2000, "mfj", False, 12800),    # tax-exempt interest counts: 6,000 + 85% x 8,000
+    (10000, 5000, 0, "mfs", False, 8500),         # MFS living together: base 0, 85% at once, capped at 85%
+    (10000, 5000, 0, "mfs", True, 0),             # MFS apart all year: the single base
+    (30000, 200000, 0, "single", False, 25500),   # at most 85% of the benefits
+])
+def test_taxable_social_security_pub_915_worksheet_1(benefits, other, exempt, status, apart, taxable):
+    """IRC §86; Pub. 915 Worksheet 1, figured by hand (D)."""
+    from taxdocs.params import general
+    from taxdocs.rules.social_security import taxable_benefits
+    assert taxable_benefits(D(benefits), D(other), D(exempt), status, apart, general()) == taxable
+
+
+def test_conversion_makes_more_social_security_taxable():
+    """2025, single, 67, benefits 30,000, other AGI 20,000, conversion 20,000: taxable benefits 5,350 -> 22,350, so
+    taxable income goes 1,600 -> 38,600 (deductions 23,750 both ways): tax 160 -> 4,393.50 (D)."""
+    g = run_graph(_agi_case("1958-05-01", {"other_agi": 20000, "social_security_benefits": 30000}, conv=20000))
+    assert (g["tax.ss_taxable_without"], g["tax.ss_taxable_with"]) == (5350, 22350)
+    assert (g["tax.agi_without"], g["tax.agi_with"]) == (25350, 62350)
+    assert g["income.other_taxable_income"] == 1600 and g["tax.taxable_with"] == 38600
+    assert (g["tax.without"], g["tax.with"], g["tax.difference"]) == (D("160"), D("4393.50"), D("4233.50"))
+
+
+def test_social_security_needs_agi():
+    from builders import person, scenario
+    from taxdocs.errors import InputError
+    from taxdocs.model.load import from_data
+    data = scenario(2025, [], taxpayer=person())
+    data["income"] = {"other_taxable_income": 30000, "social_security_benefits": 20000}
+    with pytest.raises(InputError) as e:
+        from_data(data)
+    assert e.value.problems[0].path == "income.social_security_benefits"

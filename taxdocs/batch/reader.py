@@ -396,6 +396,9 @@ CLIENT_COLUMNS: dict[str, tuple[Optional[str], str]] = {
     "other_taxable_income": ("income.other_taxable_income", "amount"),
     "other_agi": ("income.other_agi", "amount"),
     "itemized_deductions": ("income.itemized_deductions", "amount"),
+    "social_security_benefits": ("income.social_security_benefits", "amount"),
+    "tax_exempt_interest": ("income.tax_exempt_interest", "amount"),
+    "mfs_lived_apart_all_year": ("income.mfs_lived_apart_all_year", "bool"),
     "notes": ("notes", "str"),
     "extra_json": ("", "json"),
 }

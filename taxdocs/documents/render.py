@@ -383,7 +383,9 @@ def _tax(res, line) -> dict | None:
             "with": line("tax.with"), "difference": line("tax.difference"),
             "additional": line("tax.additional_tax"), "total": line("tax.total_cost"),
             **({"agi": line("income.other_agi"), "deduction_without": line("tax.deduction_without"),
-                "deduction_with": line("tax.deduction_with"), "taxable_with": line("tax.taxable_with")}
+                "deduction_with": line("tax.deduction_with"), "taxable_with": line("tax.taxable_with"),
+                "ss_without": line("tax.ss_taxable_without") if res.graph.has("tax.ss_taxable_without") else None,
+                "ss_with": line("tax.ss_taxable_with") if res.graph.has("tax.ss_taxable_with") else None}
                if res.graph.has("income.other_agi") else {"agi": None})}
 
 

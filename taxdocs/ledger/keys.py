@@ -85,8 +85,9 @@ def dumps(doc: Any) -> str:
 # after new inputs are added ("committing the same inputs again writes nothing", docs/ledger.md):
 # inputs added later are left out while blank, and those that were 0 before they could be blank are 0.
 _ADDED_LATER = {"person": ("public_safety_service_years",), "form": ("rmd_amount",), "exception": ("event",),
-                "income": ("other_agi", "itemized_deductions")}
-_FALSE_ADDED_LATER = {"person": ("blind",)}  # left out while False
+                "income": ("other_agi", "itemized_deductions", "social_security_benefits")}
+_FALSE_ADDED_LATER = {"person": ("blind",), "income": ("mfs_lived_apart_all_year",)}  # left out while False
+_ZERO_ADDED_LATER = {"income": ("tax_exempt_interest",)}  # left out while 0
 _ZERO_WHEN_BLANK = ("deductions_after_70_half_prior", "qcd_reductions_prior")  # the QCD offset totals
 
 
@@ -112,8 +113,15 @@ def redacted_scenario(sc) -> dict:
             for k in _ZERO_WHEN_BLANK:
                 if p["ira"].get(k) is None:
                     p["ira"][k] = Decimal(0)
-    if isinstance(data.get("income"), dict):
-        _drop_blank(data["income"], _ADDED_LATER["income"])
+    inc = data.get("income")
+    if isinstance(inc, dict):
+        _drop_blank(inc, _ADDED_LATER["income"])
+        for k in _FALSE_ADDED_LATER["income"]:
+            if inc.get(k) is False:
+                del inc[k]
+        for k in _ZERO_ADDED_LATER["income"]:
+            if k in inc and inc[k] == 0:
+                del inc[k]
     for f in data.get("forms_1099r") or []:
         _drop_blank(f, _ADDED_LATER["form"])
         for ex in f.get("exceptions") or []:

@@ -309,6 +309,14 @@ class Income(Strict):
         "for 65 or older and blind) or itemized, and the 2025-2028 senior deduction with its phase-out")
     itemized_deductions: Optional[Money] = Field(None, description="with other_agi: Schedule A total, when itemizing "
                                                  "(the larger of it and the standard deduction is taken)")
+    social_security_benefits: Optional[Money] = Field(None, description="with other_agi: net Social Security (and tier 1 "
+                                                      "railroad) benefits, SSA-1099 box 5; other_agi then leaves out their "
+                                                      "taxable part, which taxdocs figures with and without the retirement "
+                                                      "income (Pub. 915 Worksheet 1)")
+    tax_exempt_interest: Money = Field(Decimal(0), description="with social_security_benefits: tax-exempt interest "
+                                       "(Form 1040 line 2a), which counts toward the benefits' taxable part")
+    mfs_lived_apart_all_year: bool = Field(False, description="married filing separately and lived apart from the "
+                                           "spouse all year (IRC §86(c)): the single base amounts apply, not 0")
 
 
 class Filed(Strict):

@@ -66,6 +66,9 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
     if inc.other_agi is not None and "other_taxable_income" in inc.model_fields_set:
         bad("income.other_agi", "give either income.other_taxable_income (after deductions) or income.other_agi "
             "(before them), not both", rule="IRC §63")
+    if inc.other_agi is None and (inc.social_security_benefits is not None or inc.tax_exempt_interest):
+        bad("income.social_security_benefits", "Social Security benefits and tax-exempt interest are used with "
+            "income.other_agi (taxable income already counts the benefits' taxable part)", rule="IRC §86")
     if inc.itemized_deductions is not None and inc.other_agi is None:
         bad("income.itemized_deductions", "itemized deductions are used with income.other_agi (taxable income is "
             "already after deductions)", rule="IRC §63")

@@ -297,6 +297,13 @@ class Limits(_Frozen):
     qualified_disaster: Amount
 
 
+class SocialSecurity(Sourced):
+    first_rate: Dec
+    second_rate: Dec
+    base: dict[str, Dec]
+    adjusted_over_base: dict[str, Dec]
+
+
 class RmdAgeRow(Sourced):
     born_from: date | None
     born_to: date | None
@@ -396,6 +403,7 @@ class GeneralParams(_Root):
     law_dates: LawDates
     rates: Rates
     limits: Limits
+    social_security: SocialSecurity
     rmd: Rmd
     simplified_method: SimplifiedMethod
     exception_numbers: ExceptionNumbers

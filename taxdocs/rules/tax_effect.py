@@ -7,7 +7,7 @@ retirement income (taxdocs.rules.deductions): the senior deduction shrinks as th
 from __future__ import annotations
 
 from taxdocs.core.lines import Form
-from taxdocs.rules import deductions
+from taxdocs.rules import deductions, social_security
 from taxdocs.rules.tax import brackets_source, tax_effect
 
 
@@ -46,25 +46,46 @@ def declare(res, yp, gp=None) -> None:
 
 
 def _from_agi(g, sc, yp, gp) -> None:
-    """Taxable income with and without the retirement income, each AGI less its own deductions (IRC §63)."""
-    g.fact("income.other_agi", sc.income.other_agi, "AGI from everything else", "scenario: income.other_agi")
+    """Taxable income with and without the retirement income, each AGI less its own deductions (IRC §63); the
+    taxable part of Social Security benefits is figured for each (IRC §86)."""
+    inc = sc.income
+    g.fact("income.other_agi", inc.other_agi, "AGI from everything else", "scenario: income.other_agi")
     f = Form(g, "tax")
+    status = sc.filing_status.value
 
     def ded(agi):
         d = deductions.deduction(sc, yp, gp, agi)
         g.note(d.how)
         return d.total
 
+    with_retirement = lambda g: g["income.other_agi"] + g["f1040.retirement_taxable"]  # noqa: E731
+    if inc.social_security_benefits is None:
+        f.line("agi_without", "AGI without the retirement income", "Form 1040 line 11", "other AGI",
+               lambda g: g["income.other_agi"])
+        f.line("agi_with", "AGI with the retirement income", "Form 1040 line 11", "other AGI + retirement income",
+               with_retirement)
+    else:
+        g.fact("income.social_security_benefits", inc.social_security_benefits, "Social Security benefits (SSA-1099 box 5)",
+               "scenario: income.social_security_benefits")
+
+        def ss(other):
+            return social_security.taxable_benefits(inc.social_security_benefits, other, inc.tax_exempt_interest, status,
+                                                    inc.mfs_lived_apart_all_year, gp)
+        f.line("ss_taxable_without", "Taxable Social Security without the retirement income", "IRC §86; Pub. 915 Worksheet 1",
+               "worksheet at the other AGI", lambda g: ss(g["income.other_agi"]))
+        f.line("ss_taxable_with", "Taxable Social Security with the retirement income", "IRC §86; Pub. 915 Worksheet 1",
+               "worksheet at the other AGI + retirement income", lambda g: ss(with_retirement(g)))
+        f.line("agi_without", "AGI without the retirement income", "Form 1040 line 11",
+               "other AGI + taxable Social Security", lambda g: g["income.other_agi"] + f["ss_taxable_without"])
+        f.line("agi_with", "AGI with the retirement income", "Form 1040 line 11",
+               "other AGI + retirement income + taxable Social Security", lambda g: with_retirement(g) + f["ss_taxable_with"])
     f.line("deduction_without", "Deductions without the retirement income", "IRC §63; Schedule 1-A Part V",
-           "standard (+65/blind) or itemized, + senior deduction at this AGI",
-           lambda g: ded(g["income.other_agi"]))
-    f.line("agi_with", "AGI with the retirement income", "Form 1040 line 11", "other AGI + retirement income",
-           lambda g: g["income.other_agi"] + g["f1040.retirement_taxable"])
+           "standard (+65/blind) or itemized, + senior deduction at this AGI", lambda g: ded(f["agi_without"]))
     f.line("deduction_with", "Deductions with the retirement income", "IRC §63; Schedule 1-A Part V",
            "standard (+65/blind) or itemized, + senior deduction at this AGI", lambda g: ded(f["agi_with"]))
     # below 0 where the deductions exceed the other income: the retirement income fills that first
     Form(g, "income").line("other_taxable_income", "Taxable income from everything else (after deductions)",
-                           "Form 1040 line 15 without the retirement income", "other AGI - deductions without",
-                           lambda g: g["income.other_agi"] - f["deduction_without"])
+                           "Form 1040 line 15 without the retirement income", "AGI without - deductions without",
+                           lambda g: f["agi_without"] - f["deduction_without"])
     f.line("taxable_with", "Taxable income with the retirement income", "Form 1040 line 15",
            "AGI with - deductions with", lambda g: f["agi_with"] - f["deduction_with"])

@@ -572,3 +572,18 @@ def test_summary_tax_effect_from_agi_shows_the_deductions():
     assert re.search(r"Deductions with the retirement income \(.*?senior deduction 4,500.*?\) 22,250", text)
     assert re.search(r"Taxable income with it 77,750", text)
     assert re.search(r"Income tax caused by the retirement income 5,830\.00", text)
+
+
+def test_summary_shows_taxable_social_security_both_ways():
+    data = {"tax_year": 2025, "filing_status": "single",
+            "income": {"other_agi": 20000, "social_security_benefits": 30000},
+            "taxpayer": {"name": "Al Senior", "ssn": "123-45-6789", "birth_date": "1958-05-01",
+                         "ira": {"year_end_value": 0, "prior_basis": 0}},
+            "forms_1099r": [{"id": "c", "payer": {"name": "Bank", "tin": "12-3456789"}, "box1": 20000, "box7": ["7"],
+                             "box7_ira_sep_simple": True, "date_paid": "2025-06-01", "box2a": 20000,
+                             "box2b_not_determined": True,
+                             "uses": [{"kind": "conversion", "to": "roth_ira", "amount": 20000}]}]}
+    text = flat(R.render_pdf(R.render_html("summary", res_of(data))))
+    assert re.search(r"Taxable Social Security without the retirement income \(Pub\. 915\) 5,350", text)
+    assert re.search(r"Taxable Social Security with the retirement income \(Pub\. 915\) 22,350", text)
+    assert re.search(r"Income tax caused by the retirement income 4,233\.50", text)
