@@ -248,6 +248,42 @@ def test_simplified_method_cost_fully_recovered():
     assert res.graph["f1040.line5b"] == 11800
 
 
+@pytest.mark.parametrize("start, age, joint, table", [
+    ("1990-03-01", 62, None, 240),     # July 2, 1986 - Nov. 18, 1996: Notice 88-118's table (61-65: 240)
+    ("1996-11-18", 55, None, 300),     # the last day of it (55 and under: 300)
+    ("1996-11-19", 55, None, 360),     # the first day of the current single-life table
+    ("1995-05-01", 60, 118, 260),      # a joint annuity before 1998: the primary annuitant's age (56-60: 260)
+])
+def test_simplified_method_table_by_starting_date(start, age, joint, table):
+    """Pub. 575: the expected-payments table depends on the annuity starting date. Before, every starting date
+    used the current table."""
+    ann = {"start_date": start, "age_at_start": age, "payments_this_year": 12}
+    if joint:
+        ann["joint_age_at_start"] = joint
+    f = form("ann", 12000, ["7"], "2025-12-31", box2b_not_determined=True, box9b=24000, annuity=ann)
+    assert run(scenario(2025, [f], taxpayer=person(birth="1930-01-01"))).graph["sm.ann.line3"] == table
+
+
+def test_simplified_method_before_1987_is_not_capped_at_the_cost():
+    """i1040 Simplified Method Worksheet: a starting date before 1987 skips lines 6-7 and 10-11; the exclusion
+    goes on after the cost is recovered (IRC §72(b)(2) applies from 1987). 17,000 / 170 (age 70) = 100 a month."""
+    f = form("ann", 12000, ["7"], "2025-12-31", box2b_not_determined=True, box9b=17000,
+             annuity={"start_date": "1986-09-01", "age_at_start": 70, "payments_this_year": 12,
+                      "recovered_before": 17000})
+    g = run(scenario(2025, [f], taxpayer=person(birth="1916-01-01"))).graph
+    assert g["sm.ann.line3"] == 170 and g["sm.ann.line8"] == 1200 and g["f1040.line5b"] == 10800
+    assert g["sm.ann.line7"] is None and g["sm.ann.line11"] is None
+
+
+def test_simplified_method_not_before_july_2_1986():
+    """Notice 88-118: the Simplified Method is for starting dates after July 1, 1986; earlier ones used the General
+    Rule (Pub. 939), so the payer's box 2a stands."""
+    f = form("ann", 12000, ["7"], "2025-12-31", box2a=9000, box9b=17000,
+             annuity={"start_date": "1986-06-01", "age_at_start": 70, "payments_this_year": 12})
+    g = run(scenario(2025, [f], taxpayer=person(birth="1916-01-01"))).graph
+    assert not g.has("sm.ann.line1") and g["f1040.line5b"] == 9000
+
+
 def test_in_plan_rollover_recapture_from_box_10():
     # a designated Roth distribution before 59½ with box 10 (IRR within 5 years): 10% on it (i5329 line 1)
     f = form("b", 10000, ["B", "1"], "2025-02-10", box2a=0, box5=10000, box10=6000, box11=2023)

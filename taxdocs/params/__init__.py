@@ -344,6 +344,8 @@ class SmTable(Sourced):
 
 class SimplifiedMethod(_Frozen):
     single_life: SmTable
+    single_life_1986: SmTable
+    uncapped_before: LawDate
     joint_lives: SmTable
 
 

@@ -150,7 +150,7 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
     res = Result(sc, g, forms, groups, events, file)
     for info in forms.values():
         f = info.legs[0].form
-        if info.source == Account.plan and simplified_method.applies(f):
+        if info.source == Account.plan and simplified_method.applies(f, gp):
             simplified_method.declare(res, info, gp)
             excl = g[f"sm.{f.id}.line8"]  # the exclusion spreads over what was kept, in order
             payer_figured = simplified_method.payer_figured(f)

@@ -11,8 +11,10 @@ from taxdocs.core.lines import Form
 from taxdocs.core.money import ZERO, dollars
 
 
-def applies(f) -> bool:
-    return f.annuity is not None
+def applies(f, gp) -> bool:
+    """Annuity facts given and a starting date the Simplified Method covers (after July 1, 1986; Notice 88-118).
+    Earlier annuities use the General Rule (Pub. 939): box 2a stands."""
+    return f.annuity is not None and f.annuity.start_date > gp.simplified_method.single_life_1986.starting_after
 
 
 def payer_figured(f) -> bool:
@@ -25,8 +27,12 @@ def declare(res, info, gp) -> None:
     a = f.annuity
     w = Form(res.graph, f"sm.{f.id}")
     cite = "i1040 Simplified Method Worksheet"
-    joint = a.joint_age_at_start is not None and a.start_date > gp.simplified_method.joint_lives.starting_after
-    table = gp.simplified_method.joint_lives if joint else gp.simplified_method.single_life
+    sm = gp.simplified_method
+    joint = a.joint_age_at_start is not None and a.start_date > sm.joint_lives.starting_after
+    # the table of the starting date: joint lives after 1997, single life after Nov. 18, 1996, else Notice 88-118's
+    table = sm.joint_lives if joint else sm.single_life if a.start_date > sm.single_life.starting_after \
+        else sm.single_life_1986
+    uncapped = a.start_date < sm.uncapped_before.value  # before 1987: no limit at the cost (IRC §72(b)(2))
     res.graph.fact(f"sm.{f.id}.table", table.payments(a.joint_age_at_start if joint else a.age_at_start),
                    "Expected number of monthly payments", table.source)
     w.line("1", "Total pension or annuity payments this year", f"{cite} line 1", "box 1", lambda g: f.box1)
@@ -39,9 +45,13 @@ def declare(res, info, gp) -> None:
     w.line("5", "Multiply line 4 by the number of months paid this year", f"{cite} line 5", "L4 x months",
            lambda g: dollars(w.z("4") * a.payments_this_year))
     w.line("6", "Cost recovered tax free in earlier years", f"{cite} line 6", "input", lambda g: a.recovered_before)
-    w.line("7", "Subtract line 6 from line 2", f"{cite} line 7", "L2 - L6", lambda g: max(w.z("2") - w.z("6"), ZERO))
-    w.line("8", "Smaller of line 5 or line 7", f"{cite} line 8", "min(L5, L7)", lambda g: min(w.z("5"), w.z("7")))
+    w.line("7", "Subtract line 6 from line 2", f"{cite} line 7", "L2 - L6 (skipped: starting date before 1987)",
+           lambda g: None if uncapped else max(w.z("2") - w.z("6"), ZERO))
+    w.line("8", "Smaller of line 5 or line 7", f"{cite} line 8", "min(L5, L7); L5 for a starting date before 1987",
+           lambda g: w.z("5") if uncapped else min(w.z("5"), w.z("7")))
     w.line("9", "Taxable amount (to Form 1040 line 5b)", f"{cite} line 9", "L1 - L8, not below 0",
            lambda g: max(w.z("1") - w.z("8"), ZERO))
-    w.line("10", "Cost recovered through this year", f"{cite} line 10", "L6 + L8", lambda g: w.z("6") + w.z("8"))
-    w.line("11", "Cost left to recover", f"{cite} line 11", "L2 - L10", lambda g: w.z("2") - w.z("10"))
+    w.line("10", "Cost recovered through this year", f"{cite} line 10", "L6 + L8",
+           lambda g: None if uncapped else w.z("6") + w.z("8"))
+    w.line("11", "Cost left to recover", f"{cite} line 11", "L2 - L10",
+           lambda g: None if uncapped else w.z("2") - w.z("10"))
