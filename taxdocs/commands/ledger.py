@@ -134,6 +134,8 @@ def _show_doc(p) -> dict:
                          "ira_basis": y.facts.ira_basis, "year_end_value": y.facts.year_end_value,
                          "roth_contribution_basis": y.facts.roth_contribution_basis,
                          "conversion_basis_left": _layers_left(y.facts), "roth_first_year": y.facts.roth_first_year,
+                         "deductions_after_70_half": y.facts.deductions_after_70_half,
+                         "qcd_reductions": y.facts.qcd_reductions,
                          "provisional": y.facts.provisional} for y in cur]}
     if last:
         f = last.facts
@@ -171,6 +173,11 @@ def show(client: str = typer.Argument(..., help="client id"), ledger: Optional[s
         out.print(t)
         if any(r["provisional"] for r in d["timeline"]):
             out.print("[yellow]* rested on an assumption when committed (see `history`)[/]")
+        last = d["timeline"][-1] if d["timeline"] else None
+        if last and (last["deductions_after_70_half"] or last["qcd_reductions"]):   # IRC §408(d)(8)(A)
+            out.print(f"QCD offset through {last['tax_year']}: IRA deductions after 70½ "
+                      f"{_money(last['deductions_after_70_half'])} · QCD reductions {_money(last['qcd_reductions'])}",
+                      highlight=False)
         if d.get("layers"):
             t = Table("layer year", "amount", "taxable", "distributed", "left", "taxable left",
                       "10% recapture window ends", title=f"Roth conversion and rollover layers after {d['as_of']}")
@@ -313,6 +320,11 @@ def seed(client: str = typer.Argument(..., help="client id"),
          rollover: Optional[List[str]] = typer.Option(None, "--rollover",
                                                       help="IRA-to-IRA 60-day rollover distribution date; repeat"),
          year_end_value: Optional[str] = typer.Option(None, "--year-end-value", help="Dec 31 IRA value"),
+         deductions_after_70: Optional[str] = typer.Option(
+             None, "--deductions-after-70-half", help="IRA deductions allowed for years from the one of reaching 70½ "
+             "through this year (the QCD offset, IRC §408(d)(8)(A))"),
+         qcd_reductions: Optional[str] = typer.Option(
+             None, "--qcd-reductions", help="QCD exclusions already reduced by them, through this year"),
          amend: bool = typer.Option(False, "--amend", help="replace a year already recorded (kept as history)"),
          ledger: Optional[str] = _ledger_opt()) -> None:
     """Start a client's history from a prior year's filled Form 8606.
@@ -344,7 +356,9 @@ def seed(client: str = typer.Argument(..., help="client id"),
                                              _amount(year_end_value, "--year-end-value"))
     facts = facts_from_8606(read, year, ira_basis=ira_basis, roth_basis=roth_basis, roth_first_year=roth_first_year,
                             layers=tuple(parse_layer(c) for c in (conversion or [])), rollovers=dates,
-                            year_end_value=year_end_value)
+                            year_end_value=year_end_value,
+                            deductions_after_70_half=_amount(deductions_after_70, "--deductions-after-70-half"),
+                            qcd_reductions=_amount(qcd_reductions, "--qcd-reductions"))
     with _open(ledger) as store:
         try:
             o = store.seed(client, ssn, year, facts, name=name or (read or {}).get("name"),

@@ -42,7 +42,8 @@ def parse_layer(text: str) -> dict:
 def facts_from_8606(read: Optional[dict[str, Any]], tax_year: int, *, ira_basis: Optional[Decimal] = None,
                     roth_basis: Optional[Decimal] = None, roth_first_year: Optional[int] = None,
                     layers: tuple[dict, ...] = (), rollovers: tuple[date, ...] = (),
-                    year_end_value: Optional[Decimal] = None) -> CarryFacts:
+                    year_end_value: Optional[Decimal] = None, deductions_after_70_half: Optional[Decimal] = None,
+                    qcd_reductions: Optional[Decimal] = None) -> CarryFacts:
     """CarryFacts for `tax_year` from a read-back Form 8606 (or None) and figures given by hand."""
     lines: dict[str, Decimal] = dict((read or {}).get("lines") or {})
     notes: list[str] = [f"seeded from {'a filled Form 8606' if read else 'figures given by hand'}"
@@ -82,7 +83,10 @@ def facts_from_8606(read: Optional[dict[str, Any]], tax_year: int, *, ira_basis:
                       conversion_layers=sorted(out_layers, key=lambda l: l["year"]), roth_first_year=roth_first_year,
                       ira_rollover_dates=sorted(set(rollovers)),
                       year_end_value=None if year_end_value is None else Decimal(year_end_value),
-                      f8606={k: Decimal(v) for k, v in lines.items()}, notes=notes, provisional=provisional)
+                      f8606={k: Decimal(v) for k, v in lines.items()}, notes=notes, provisional=provisional,
+                      # the QCD offset totals through this year (IRC §408(d)(8)(A); Pub. 590-B QCD Adjustment
+                      # Worksheet); not on Form 8606, so given by hand; blank: not recorded
+                      deductions_after_70_half=deductions_after_70_half, qcd_reductions=qcd_reductions)
 
 
 def read_pdf(path: Path) -> dict[str, Any]:

@@ -204,6 +204,25 @@ def test_seed_by_hand_then_carry(ledger_url, tmp_path):
     assert f.conversion_layers == [{"year": 2025, "amount": 20000, "taxable": 17660, "distributed": 7000}]
 
 
+def test_seed_records_the_qcd_offset_totals_and_show_prints_them(ledger_url):
+    """The QCD offset totals (IRC §408(d)(8)(A)) are not on Form 8606: `seed` takes them by hand and `show` prints
+    them (they are the same CarryFacts fields a commit records; tests/ledger/test_ledger_qcd.py carries them)."""
+    code, out, err = cli("ledger", "seed", CLIENT, "--year", "2024", "--ssn", SSN, "--ira-basis", "0",
+                         "--deductions-after-70-half", "7,000", "--qcd-reductions", "2000", "--ledger", ledger_url)
+    assert code == 0, err
+    with open_store(ledger_url) as s:
+        f = s.current_years(CLIENT, keys.ssn_key(SSN))[-1].facts
+    assert (f.deductions_after_70_half, f.qcd_reductions) == (7000, 2000)
+    code, out, err = cli("ledger", "show", CLIENT, "--ledger", ledger_url)
+    assert code == 0, err
+    assert "QCD offset through 2024: IRA deductions after 70½ 7,000 · QCD reductions 2,000" in out
+    code, out, _ = cli("ledger", "show", CLIENT, "--json", "--ledger", ledger_url)
+    assert json.loads(out)["people"][0]["timeline"][-1]["deductions_after_70_half"] == 7000
+    code, _, err = cli("ledger", "seed", CLIENT, "--year", "2024", "--ssn", SSN, "--ira-basis", "0",
+                       "--qcd-reductions", "two", "--amend", "--ledger", ledger_url)
+    assert code == 2 and "--qcd-reductions: not an amount" in err
+
+
 def test_seed_needs_the_ssn_and_a_basis(tmp_path):
     db = str(tmp_path / "l.db")
     code, _, err = cli("ledger", "seed", CLIENT, "--year", "2025", "--ssn", SSN, "--ledger", db)
