@@ -117,7 +117,7 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
                                                sc.forms_1099r)
             if leg.kind == UseKind.qcd:
                 events += _check_qcd(leg, src, person, info.paid, gp)
-        events += rollovers.rmd_first_dollars(legs)  # after the checks: only valid rollovers are split
+        events += rollovers.rmd_first_dollars(legs, src)  # after the checks: only valid rollovers are split
         forms[f.id] = info
 
     # 2. once per 12 months, per person, across all IRAs (IRC §408(d)(3)(B))

@@ -34,6 +34,7 @@ class Leg:
     taxable: Decimal = ZERO
     nua: Decimal = ZERO             # of pre-tax: NUA in employer securities kept, not taxed now (IRC §402(e)(4))
     qcd_offset: Decimal = ZERO      # of a QCD: not excluded, for IRA deductions after 70½ (IRC §408(d)(8)(A))
+    rmd: bool = False               # the year's RMD split off a rollover or conversion (not rolled over)
 
     @property
     def ref(self) -> str:

@@ -67,6 +67,16 @@ def allocate(group: PlanGroup) -> None:
     group.aftertax = min(group.aftertax, group.gross)
     group.pretax = group.gross - group.aftertax
     left = group.pretax
+    # an RMD split off a rollover is met from the after-tax money first: "the portion of the distribution that
+    # is excludible from gross income is first allocated toward satisfaction of section 401(a)(9)" (Reg.
+    # §1.402(c)-2 Q&A-8); only what it takes beyond that is pre-tax (taxable)
+    after_left = group.aftertax
+    rmds = [leg for leg in group.legs if leg.rmd]
+    for leg in rmds:
+        from_after = min(leg.amount, after_left)
+        after_left -= from_after
+        leg.pretax = min(leg.amount - from_after, left)
+        left -= leg.pretax
     rolled = [leg for leg in group.legs if leg.is_rollover and leg.valid or leg.kind == UseKind.in_plan_roth_rollover]
     # Pre-tax goes to the rollovers first (§402(c)(2)): together they take min(pre-tax, amount rolled).
     # The participant's choice (`pretax` on a use) only splits that among destinations (Notice 2014-54 §III.B).
@@ -82,7 +92,7 @@ def allocate(group: PlanGroup) -> None:
                                f"pre-tax money first, so it takes {leg.pretax + more} (Notice 2014-54)")
         leg.pretax += more
         left -= more
-    kept = [leg for leg in group.legs if leg not in rolled]
+    kept = [leg for leg in group.legs if leg not in rolled and not leg.rmd]
     for leg, share in zip(kept, apportion(left, [leg.amount for leg in kept])):  # the rest: to the money paid out
         leg.pretax = share
         left -= share
@@ -90,7 +100,7 @@ def allocate(group: PlanGroup) -> None:
         leg.aftertax = leg.amount - leg.pretax
     if left > 0:
         group.notes.append(f"{left} of pre-tax money could not be placed")
-    _place_nua(kept)
+    _place_nua(kept + rmds)
 
 
 def _place_nua(kept: list[Leg]) -> None:

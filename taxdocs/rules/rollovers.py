@@ -111,13 +111,20 @@ def check_eligible(leg: Leg, src: Account, person: Person, rmd_age, year: int, f
     return out
 
 
-def rmd_first_dollars(legs: list[Leg]) -> list[Event]:
+# A plan's RMD is its after-tax money first (Reg. §1.402(c)-2 Q&A-8), and after-tax money goes to Roth
+# destinations before others (taxdocs.rules.plan_distributions.PRETAX_ORDER): the RMD is split off those first,
+# whatever order the uses are listed in.
+_RMD_SPLIT_ORDER = {Account.roth_ira: 0, Account.designated_roth: 1, Account.plan: 2}
+
+
+def rmd_first_dollars(legs: list[Leg], src: Optional[Account] = None) -> list[Event]:
     """The first dollars distributed in a year are the required minimum distribution until it is met, and
     cannot be rolled over or converted (IRC §402(c)(4)(B), §408(d)(3)(E); Reg. §1.402(c)-2 Q&A-7; Reg.
     §1.408A-4 A-6). Run after the other rollover checks: what was not validly moved (money kept, a late
     rollover, a QCD) takes the RMD first; what is left of it falls on the valid rollovers and conversions,
-    in the order given, each split into an RMD part (not a rollover: taxable) and the rest. Returns the
-    split-off parts' events; the new legs are appended to `legs`."""
+    each split into an RMD part (not a rollover) and the rest: in the order given for IRAs, Roth destinations
+    first for plans (see _RMD_SPLIT_ORDER; the part's after-tax money is placed by plan_distributions.allocate).
+    Returns the split-off parts' events; the new legs are appended to `legs`."""
     f = legs[0].form
     if f.rmd_amount is None:
         return []
@@ -129,12 +136,14 @@ def rmd_first_dollars(legs: list[Leg]) -> list[Event]:
                                                                        UseKind.recharacterization)]
     due = max(dollars(f.rmd_amount) - sum((l.amount for l in paid_out), ZERO), ZERO)
     out = []
+    if src in (Account.plan, Account.designated_roth):
+        moved = sorted(moved, key=lambda l: _RMD_SPLIT_ORDER.get(l.to, 3))
     for leg in moved:
         part = min(due, leg.amount)
         if part <= 0:
             break
         rmd = Leg(f, leg.index, leg.kind, leg.to, part, leg.deposited, use=leg.use,
-                  inferred="the year's RMD, paid first: not eligible to be rolled over")
+                  inferred="the year's RMD, paid first: not eligible to be rolled over", rmd=True)
         leg.amount -= part
         due -= part
         legs.append(rmd)
