@@ -7,7 +7,7 @@ from decimal import Decimal
 from taxdocs.checks.catalogue import make, money
 from taxdocs.checks.context import Ctx, account_words
 from taxdocs.checks.finding import Finding
-from taxdocs.core.dates import days_between, plus_days
+from taxdocs.core.dates import date_at_age, days_between, plus_days
 from taxdocs.core.money import ZERO, total
 from taxdocs.model.scenario import Account, UseKind
 from taxdocs.rules.facts import roth_destination_assumed
@@ -74,7 +74,7 @@ def withholding(ctx: Ctx) -> list[Finding]:
         not_eligible = _not_eligible(ctx, f)
         if (set(f.box7) & NO_MANDATORY_20 or f.hardship or f.sepp or f.corrective
                 or (f.rmd_year and f.rmd_amount is None) or f.annuity is not None or f.nonspouse_beneficiary
-                or f.box1 < 200 or not_eligible is None):
+                or f.box1 < 200 or not_eligible is None or _maybe_not_eligible(ctx, info, rolled)):
             continue
         paid_out = [l for l in info.legs if l.kind in (UseKind.cash, UseKind.indirect_rollover)]
         base = total(l.pretax - l.nua for l in paid_out)  # not employer securities' NUA (IRC §3405(e)(8))
@@ -85,6 +85,22 @@ def withholding(ctx: Ctx) -> list[Finding]:
             out.append(make("WITHHOLDING_NOT_20_PERCENT", f.id, ctx.fpath(f.id, "box4"), form=f.id, who=who,
                             base=base, required=required, box4=f.box4))
     return out
+
+
+def _maybe_not_eligible(ctx: Ctx, info, rolled: list) -> bool:
+    """A normal distribution (code 7) that may not be an eligible rollover distribution at all, so the 20% cannot
+    be asked for (IRC §402(c)(4)(A), (B)): one of a series of periodic payments (a monthly pension: not a total
+    distribution and nothing rolled over), or paid in a year an RMD is due when the RMD part is not given."""
+    f = info.legs[0].form
+    if "7" not in f.box7:
+        return False
+    if not f.box2b_total_distribution and not rolled:
+        return True
+    person = ctx.sc.person(info.person)
+    if f.rmd_amount is None and person.birth_date is not None:
+        row = ctx.gp.rmd.applicable_age_for(person.birth_date)
+        return date_at_age(person.birth_date, row.years, row.months).year <= ctx.year
+    return False
 
 
 def _not_eligible(ctx: Ctx, f) -> Decimal | None:

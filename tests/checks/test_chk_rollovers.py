@@ -166,13 +166,28 @@ def test_a_form_with_nothing_in_box_1_computes():
     assert result(data).lines()["f1040.line5a"] in (None, 0)
 
 
-@pytest.mark.parametrize("extra, required", [
-    ({"rmd_amount": 5000}, "$3,000"),                              # 20% of the 15,000 above the RMD
-    ({"exceptions": [{"number": "22", "amount": 4000}]}, "$3,200"),  # 20% of the 16,000 not claimed as 22
+@pytest.mark.parametrize("extra, birth, required", [
+    ({"rmd_amount": 5000}, "1949-02-02", "$3,000"),                              # 20% of the 15,000 above the RMD
+    ({"exceptions": [{"number": "22", "amount": 4000}]}, "1980-02-02", "$3,200"),  # 20% of the 16,000 not claimed as 22
 ])
-def test_mandatory_20_percent_on_the_eligible_part_only(extra, required):
-    data = scenario([form("p", 20000, ("7",), box2a=20000, box4=0, **extra)], taxpayer=person(birth="1949-02-02"))
+def test_mandatory_20_percent_on_the_eligible_part_only(extra, birth, required):
+    data = scenario([form("p", 20000, ("7",), box2a=20000, box4=0, box2b_total_distribution=True, **extra)],
+                    taxpayer=person(birth=birth))
     assert required in only(run(data), "WITHHOLDING_NOT_20_PERCENT").message
+
+
+@pytest.mark.parametrize("name, kw, birth, warned", [
+    # a monthly pension (code 7, not a total distribution, nothing rolled): periodic payments are not eligible
+    # rollover distributions (IRC §402(c)(4)(A)), so 10% withheld is no sign of a mistake (audit 7 case 43)
+    ("monthly pension", {}, "1958-02-02", False),
+    # a total distribution at 76 with no RMD amount given: part of it is the RMD (§402(c)(4)(B)) (case 44)
+    ("lump sum in an RMD year", {"box2b_total_distribution": True}, "1949-02-02", False),
+    # the same lump sum at 62: an eligible rollover distribution, 20% was due
+    ("lump sum at 62", {"box2b_total_distribution": True}, "1963-02-02", True),
+])
+def test_no_20_percent_warning_where_the_payment_may_not_be_eligible(name, kw, birth, warned):
+    data = scenario([form("p", 20000, ("7",), box2a=20000, box4=2000, **kw)], taxpayer=person(birth=birth))
+    assert ("WITHHOLDING_NOT_20_PERCENT" in codes(run(data))) is warned, name
 
 
 def test_rmd_part_of_a_conversion_is_a_distribution_on_form_8606():
