@@ -72,6 +72,22 @@ def test_second_rollover_same_year_blocked_but_conversion_and_plan_rollover_do_n
     assert res.graph["f1040.line4b"] == 10000 + 5000  # failed rollover b, plus the conversion (no basis)
 
 
+def test_one_distribution_redeposited_in_two_parts_is_one_rollover():
+    """§408(d)(3)(B) bars a rollover of an amount received within a year of "any other amount" rolled over: one
+    distribution put back in two deposits (or into two IRAs) within 60 days is one rollover (audit 7 case 33;
+    before, the second deposit was refused, 8,000 taxed plus 10%). A second distribution the same day is another
+    amount and still counts."""
+    p = person(birth="1980-01-01", ira={"year_end_value": 50000})
+    two = form("a", 20000, ["1"], "2025-02-01", ira=True, box2a=20000, uses=[
+        {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 12000, "date": "2025-02-20"},
+        {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 8000, "date": "2025-03-15"}])
+    res = run(scenario(2025, [two], taxpayer=p))
+    assert "ROLLOVER_ONCE_PER_YEAR" not in [e.code for e in res.events] and res.graph["f1040.line4b"] == 0
+    other = ira_rollover("2025-02-01", "2025-02-25", amount=5000, id="b")
+    res = run(scenario(2025, [two, other], taxpayer=p))
+    assert [e.leg for e in res.events if e.code == "ROLLOVER_ONCE_PER_YEAR"] in (["b:0"], ["a:0", "a:1"])
+
+
 @pytest.mark.parametrize("paid,early", [("2025-07-14", True), ("2025-07-15", False)])
 def test_59_and_a_half_edge(paid, early):
     # born Jan 15, 1966: 59½ on Jul 15, 2025 (six months after the 59th birthday)

@@ -164,12 +164,15 @@ def counts_once_per_year(leg: Leg, src: Account) -> bool:
 def check_once_per_year(candidates: list[tuple[date, Leg]], history: list[date], years: int = 1) -> list[Event]:
     """One IRA-to-IRA rollover in any 1-year period, from distribution date to distribution date
     (IRC §408(d)(3)(B); Bobrow; Ann. 2014-15). A distribution on the anniversary is outside the year."""
-    out, taken, months = [], sorted(history), 12 * years
+    # one amount received is one rollover, however many IRAs it is redeposited into: the rule counts other
+    # amounts received (§408(d)(3)(B) "any other amount"), so a form's own legs never bar each other
+    out, months = [], 12 * years
+    taken: list[tuple[date, object]] = [(d, None) for d in history]
     for paid, leg in sorted(candidates, key=lambda c: c[0]):
-        prior = [d for d in taken if d <= paid and paid < add_months(d, months)]
+        prior = [d for d, form in taken if form is not leg.form and d <= paid and paid < add_months(d, months)]
         if prior:
             out.append(_event(leg, "ROLLOVER_ONCE_PER_YEAR", False, paid=paid, prior=max(prior),
                               amount=leg.amount, next_allowed=add_months(max(prior), months)))
         else:
-            taken.append(paid)
+            taken.append((paid, leg.form))
     return out
