@@ -9,7 +9,7 @@ blank when the whole amount is taxable (i1040 lines 4a-5b).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Optional
 
@@ -132,11 +132,38 @@ def explain_text(g, key: str) -> str:
     return head + "."
 
 
-def _same(filed: Optional[Decimal], computed: Any, ratio: bool) -> bool:
-    if ratio:
+def _same(filed: Optional[Decimal], computed: Any, ratio: bool, tolerance: Decimal = Decimal(0)) -> bool:
+    if ratio:  # "rounded to at least 3 places" (i8606 line 10): more places are fine
         q = Decimal("0.001")
-        return (z(filed).quantize(q) == z(computed).quantize(q))
-    return dollars(z(filed)) == dollars(z(computed))
+        return z(filed).quantize(q, ROUND_HALF_UP) == z(computed).quantize(q, ROUND_HALF_UP)
+    return abs(dollars(z(filed)) - dollars(z(computed))) <= tolerance
+
+
+# lines that follow from line 10: with a filed ratio of more places they differ by (L7 + L8) x the difference
+_FROM_LINE_10 = {"11", "12", "13", "14", "15a", "15b", "15c", "17", "18"}
+
+
+def _ratio_tolerance(g, s: FiledSet) -> Decimal:
+    """A filed line 10 with more than 3 places, equal to the recomputed one at 3: the lines figured from it may
+    differ by (line 7 + line 8) x the difference in the ratio, plus $1 of rounding."""
+    filed = s.values.get("10")
+    key = f"f8606.{s.who}.line10"
+    if filed is None or not g.has(key) or g[key] is None:
+        return Decimal(0)
+    filed = Decimal(str(filed))
+    if filed.as_tuple().exponent >= -3 or not _same(filed, g[key], ratio=True):
+        return Decimal(0)
+    base = z(g[f"f8606.{s.who}.line7"]) + z(g[f"f8606.{s.who}.line8"])
+    return dollars(base * abs(filed - g[key])) + 1
+
+
+def _cents_tolerance(ctx: Ctx, line: str) -> Decimal:
+    """i1040: amounts are added with their cents and only the total is rounded; taxdocs rounds each 1099-R to
+    dollars, so a Form 1040 total may differ by up to $1 for every two forms with cents."""
+    box = "box4" if line == "25b" else "box1"
+    with_cents = sum(1 for f in ctx.sc.forms_1099r if getattr(f, box) != getattr(f, box).to_integral_value()
+                     or (f.box2a is not None and f.box2a != f.box2a.to_integral_value()))
+    return Decimal((with_cents + 1) // 2)
 
 
 def _explanation(ctx: Ctx, key: str) -> dict:
@@ -162,6 +189,7 @@ def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
                 out.append(make("FILED_8606_PDF_PERSON", s.who, s.path, file=s.extra["file"], who=s.who,
                                 last4=s.extra["last4"]))
         known = list(LINES_1040) if s.form == "f1040" else LINES_8606
+        ratio_tol = _ratio_tolerance(g, s) if s.form == "f8606" else Decimal(0)
         for raw_key, filed in s.values.items():
             k = norm_key(raw_key)
             if k not in known:
@@ -174,7 +202,13 @@ def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
                 continue
             computed = g[key]
             filed = Decimal(str(filed)) if filed is not None and not isinstance(filed, Decimal) else filed
-            if _same(filed, computed, ratio=(s.form == "f8606" and k == "10")):
+            tol = (_cents_tolerance(ctx, k) if s.form == "f1040" else ratio_tol if k in _FROM_LINE_10 else Decimal(0))
+            if _same(filed, computed, ratio=(s.form == "f8606" and k == "10"), tolerance=tol):
+                continue
+            if s.form == "f1040" and k == "25b" and filed is not None and z(filed) > z(computed):
+                # line 25b also holds tax withheld on other Forms 1099 (SSA-1099, 1099-INT, ...): i1040 line 25b
+                out.append(make("FILED_25B_OTHER_FORMS", "return", f"{s.path}.{raw_key}", filed=filed,
+                                computed=computed))
                 continue
             if s.form == "f1040" and k in GROSS:
                 gross_key, taxable_key = GROSS[k]

@@ -188,3 +188,41 @@ def test_readback_module_missing_is_a_clear_error(tmp_path, monkeypatch):
     from taxdocs.errors import TaxdocsError
     with pytest.raises(TaxdocsError, match="taxdocs.documents.readback"):
         filed_mod.read_filed_8606(pdf)
+
+
+def _seven(**filed):
+    # basis 7,000; 10,000 paid out; 50,000 left: line 10 = 7,000 / 60,000 = 0.11666..., 0.117 at 3 places
+    return scenario([ira_form("ira1", 10000, box4=1000)], taxpayer=person(
+        birth="1950-02-01", ira={"prior_basis": 7000, "year_end_value": 50000}), filed=filed)
+
+
+def test_line_10_to_more_places_and_the_lines_that_follow():
+    """i8606 line 10: "rounded to at least 3 places": software that keeps 5 places (0.11667) gets line 12 = 1,167
+    where taxdocs gets 1,170. Not a mismatch (audit 7 case 47); a line 12 off by more than the ratio explains is."""
+    filed = {"10": "0.11667", "12": 1167, "13": 1167, "14": 5833, "15a": 8833, "15c": 8833}
+    assert "FILED_MISMATCH" not in codes(run(_seven(f8606_taxpayer=filed)))
+    assert result(_seven()).lines()["f8606.taxpayer.line12"] == 1170
+    wrong = {**filed, "12": 1100}
+    assert only(run(_seven(f8606_taxpayer=wrong)), "FILED_MISMATCH").field == "filed.f8606_taxpayer.12"
+    three = {"10": "0.117", "12": 1167}  # at 3 places the ratio leaves no room
+    assert "FILED_MISMATCH" in codes(run(_seven(f8606_taxpayer=three)))
+
+
+def test_line_25b_with_other_forms_1099():
+    """i1040 line 25b holds the withholding of every Form 1099 (SSA-1099 too): more than the 1099-Rs is info
+    (audit 7 case 48), less is a mismatch."""
+    more = run(_seven(f1040={"25b": 2500}))
+    assert "FILED_MISMATCH" not in codes(more)
+    assert "SSA-1099" in only(more, "FILED_25B_OTHER_FORMS").message
+    assert only(run(_seven(f1040={"25b": 500})), "FILED_MISMATCH").field == "filed.f1040.25b"
+
+
+def test_cents_are_added_before_rounding():
+    """i1040: "include cents when adding the amounts and round off only the total": two forms of 5,000.50 make
+    4b 10,001; taxdocs rounds each form (5,001 + 5,001), so a $1 difference is accepted (audit 7 case 46)."""
+    data = scenario([ira_form("a", "5000.50"), ira_form("b", "5000.50")],
+                    taxpayer=person(birth="1950-02-01", ira={"prior_basis": 0}), filed={"f1040": {"4b": 10001}})
+    assert result(data).lines()["f1040.line4b"] == 10002
+    assert "FILED_MISMATCH" not in codes(run(data))
+    data["filed"] = {"f1040": {"4b": 10004}}  # $1 for every two forms with cents, no more
+    assert "FILED_MISMATCH" in codes(run(data))
