@@ -27,6 +27,12 @@ EIN = re.compile(r"^\d{2}-?\d{7}$")
 
 # --- box arithmetic (these run on a Scenario: they also explain input errors) --------------------
 
+def designated_roth_box5(f) -> bool:
+    """i1099r box 5, designated Roth accounts (codes B, H): the contributions are reported "even if they exceed
+    the box 1 amount" (an account paid out at a loss)."""
+    return bool(set(f.box7) & {"B", "H"})
+
+
 def box_arithmetic(sc: Scenario) -> list[Finding]:
     out = []
     for i, f in enumerate(sc.forms_1099r):
@@ -35,9 +41,13 @@ def box_arithmetic(sc: Scenario) -> list[Finding]:
             out.append(make("BOX_2A_EXCEEDS_BOX1", f.id, f"{p}.box2a", form=f.id, box2a=f.box2a, box1=f.box1))
         for box in ("box3", "box4", "box5"):
             v = getattr(f, box)
-            if v is not None and v > f.box1:
+            if v is not None and v > f.box1 and not (box == "box5" and designated_roth_box5(f)):
                 out.append(make(f"BOX_{box[3:]}_EXCEEDS_BOX1", f.id, f"{p}.{box}", form=f.id, box1=f.box1,
                                 **{box: v}))
+        if (f.box2a is not None and f.box5 and f.box2a <= f.box1 and f.box5 <= f.box1
+                and f.box2a + f.box5 > f.box1 + 1 and not f.box2b_not_determined):
+            out.append(make("BOX_2A_AND_5_OVER_BOX1", f.id, f"{p}.box2a", form=f.id, box2a=f.box2a,
+                            box5=f.box5, box1=f.box1))
         if f.box3 is not None and f.box3 > 0 and f.box2a is not None and f.box3 > f.box2a:
             out.append(make("BOX_3_EXCEEDS_2A", f.id, f"{p}.box3", form=f.id, box3=f.box3, box2a=f.box2a))
     return out
@@ -215,7 +225,8 @@ def codes_and_age(ctx: Ctx) -> list[Finding]:
                             age=ctx.age_text(person, paid), paid=paid, half=half))
         if reached:
             for c in EARLY_CODES:
-                if c in f.box7:
+                # J with 8 or P is a returned Roth contribution: i1099r "Enter Code J and Code 8 or P" at any age
+                if c in f.box7 and not (c == "J" and set(f.box7) & {"8", "P"}):
                     out.append(make("CODE_1_OVER_59_HALF", f.id, field, form=f.id, code=c,
                                     who=ctx.who_words(f.recipient), half=half, paid=paid))
         if "2" in f.box7 and not reached:

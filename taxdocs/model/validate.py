@@ -26,7 +26,8 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
             bad(f"{p}.box2a", f"box 2a ({f.box2a}) is larger than box 1 ({f.box1})", f.id, "i1099r box 2a")
         for box in ("box3", "box4", "box5"):
             v = getattr(f, box)
-            if v is not None and v > f.box1:
+            # i1099r box 5: a designated Roth account's contributions "even if they exceed the box 1 amount"
+            if v is not None and v > f.box1 and not (box == "box5" and set(f.box7) & {"B", "H"}):
                 bad(f"{p}.{box}", f"{box} ({v}) is larger than box 1 ({f.box1})", f.id, f"i1099r {box}")
         paid = f.paid_on
         if paid is None:

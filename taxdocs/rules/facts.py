@@ -236,7 +236,8 @@ def payer_excepted(info) -> bool:
     exception: the part kept (the tax withheld) is an early distribution (Reg. §1.408A-4 A-7(b);
     rules.md §7.4)."""
     codes = set(info.legs[0].form.box7)
-    if codes & {"3", "4", "Q", "T", "8", "P"}:
+    # U: dividends on employer securities paid through an ESOP (IRC §72(t)(2)(A)(vi); i1099r code U)
+    if codes & {"3", "4", "Q", "T", "8", "P", "U"}:
         return True
     return "2" in codes and not any(is_conversion(l, info.source) for l in info.legs)
 

@@ -62,6 +62,10 @@ def source_of(f: Form1099R) -> tuple[Account, str]:
         return Account.traditional_ira, "code N/R: an IRA recharacterization (Form 1040 line 4)"
     if codes & {"B", "H"}:
         return Account.designated_roth, "code B/H: designated Roth account"
+    if codes & {"S", "K"} and not f.box7_ira_sep_simple:
+        # S (SIMPLE IRA, first 2 years) and K (IRA assets without a readily available value) are IRA codes
+        return (Account.simple_ira if "S" in codes else Account.traditional_ira,
+                f"code {'S' if 'S' in codes else 'K'} is an IRA code (i1099r), though the IRA/SEP/SIMPLE box is not checked")
     if f.box7_ira_sep_simple:
         if "4" in codes:
             return Account.inherited_ira, "code 4 with the IRA box: paid to a beneficiary"

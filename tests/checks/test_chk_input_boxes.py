@@ -1,7 +1,7 @@
 """Input problems and Form 1099-R boxes: arithmetic, state/local rows, the payer's TIN."""
 import pytest
 
-from chkhelp import codes, form, input_run, only, person, run, scenario
+from chkhelp import codes, form, input_run, only, person, result, run, scenario
 from taxdocs.checks.box_checks import box_arithmetic, payer_tin
 from taxdocs.checks.input_checks import classify, input_findings
 from taxdocs.errors import Problem
@@ -147,3 +147,22 @@ def test_payer_tin_blank_is_not_checked():
     d = form()
     del d["payer"]["tin"]
     assert payer_tin(Scenario.model_validate(scenario([d]))) == []
+
+
+def test_box_2a_plus_box_5_above_box_1_is_a_warning():
+    """Boxes 2a and 5 are both parts of box 1 (audit 7 case 20): together above it, a warning."""
+    data = scenario([form("p", 10000, ("7",), box2a=9000, box5=2000)])
+    f = only(run(data), "BOX_2A_AND_5_OVER_BOX1")
+    assert f.severity == "warning" and f.field == "forms_1099r[0].box2a"
+    assert "BOX_2A_AND_5_OVER_BOX1" not in codes(run(scenario([form("p", 10000, ("7",), box2a=8000,
+                                                                          box5=2000)])))
+
+
+def test_designated_roth_box_5_may_exceed_box_1():
+    """i1099r box 5: a Roth 401(k) paid out at a loss reports its contributions "even if they exceed the box 1
+    amount" (audit 8 P7): accepted, not an input error."""
+    data = scenario([form("b", 8000, ("B", "7"), box2a=0, box5=10000, box11=2015)],
+                    taxpayer=person(birth="1955-01-01"))
+    assert input_run(data) == [] and "BOX_5_EXCEEDS_BOX1" not in codes(run(data))
+    assert result(data).lines()["f1040.line5b"] == 0
+    assert "BOX_5_EXCEEDS_BOX1" in codes(input_run(scenario([form("p", 8000, ("7",), box2a=0, box5=10000)])))
