@@ -469,3 +469,20 @@ def test_separation_at_55_covers_the_employer_left(flag_b, flag_a, line4):
     g = run(scenario(2025, [plan("b", "Employer B 401k", flag_b), plan("a", "Employer A 401k", flag_a)],
                      taxpayer=p)).graph
     assert g["f5329.taxpayer.line1"] == 20000 and g["f5329.taxpayer.line4"] == line4
+
+
+@pytest.mark.parametrize("source_codes, ira, to, valid", [
+    (["J"], False, "traditional_ira", False),   # Roth IRA -> traditional IRA: IRC §408A(e)
+    (["J"], False, "roth_ira", True),
+    (["B"], False, "simple_ira", False),        # Roth 401(k) -> SIMPLE IRA: IRC §402A(c)(3)
+    (["B"], False, "roth_ira", True),
+])
+def test_roth_money_rolls_over_only_into_roth_accounts(source_codes, ira, to, valid):
+    """audit 7 cases 40-42: before, a Roth IRA rolled into a traditional IRA was marked "Rollover" with 4b 0."""
+    kw = {"box11": 2015, "box5": 5000} if "B" in source_codes else {}
+    f = form("r", 10000, source_codes, "2025-03-01", ira=ira, box2a=0 if "B" in source_codes else None,
+             uses=[{"kind": "indirect_rollover", "to": to, "amount": 10000, "date": "2025-03-20"}], **kw)
+    res = run(scenario(2025, [f], taxpayer=person(birth="1985-01-01", roth={"first_contribution_year": 2015,
+                                                                          "contribution_basis": 2000})))
+    assert ("ROLLOVER_NOT_ELIGIBLE" in [e.code for e in res.events if not e.accepted]) is not valid
+    assert res.forms["r"].legs[0].valid is valid

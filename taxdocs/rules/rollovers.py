@@ -94,6 +94,14 @@ def check_eligible(leg: Leg, src: Account, person: Person, rmd_age, year: int, f
         # (IRC §408(d)(3)(G); Notice 98-4 Q&A I-3; Reg. §1.408A-4 A-4(b): no conversion either)
         out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, amount=leg.amount,
                           what="a SIMPLE IRA distribution in its first 2 years (code S) going elsewhere than a SIMPLE IRA"))
+    if src == Account.roth_ira and leg.is_rollover and leg.to not in (Account.roth_ira, None):
+        # a Roth IRA rolls over only into another Roth IRA (IRC §408A(e); Pub. 590-A "Rollover From a Roth IRA")
+        out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, amount=leg.amount,
+                          what="Roth IRA money going elsewhere than a Roth IRA"))
+    if src == Account.designated_roth and leg.is_rollover and leg.to not in (Account.roth_ira, Account.designated_roth, None):
+        # IRC §402A(c)(3): only to a Roth IRA or another designated Roth account
+        out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, amount=leg.amount,
+                          what="designated Roth account money going elsewhere than a Roth IRA or designated Roth account"))
     inherited = src in (Account.inherited_ira, Account.inherited_roth_ira) or "4" in f.box7
     # listed under inherited_iras = kept as an inherited IRA, not treated as the beneficiary's own
     nonspouse = f.nonspouse_beneficiary or (src == Account.inherited_ira and inherited_link(person, f, forms) is not None)
