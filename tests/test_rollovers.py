@@ -486,3 +486,20 @@ def test_roth_money_rolls_over_only_into_roth_accounts(source_codes, ira, to, va
                                                                           "contribution_basis": 2000})))
     assert ("ROLLOVER_NOT_ELIGIBLE" in [e.code for e in res.events if not e.accepted]) is not valid
     assert res.forms["r"].legs[0].valid is valid
+
+
+def test_sixty_days_run_from_receipt():
+    """IRC §408(d)(3)(A): "the 60th day after the day on which he receives the payment": a check paid (mailed) on
+    Mar 1 and received Mar 8 may be deposited on May 4 (day 64 after payment, day 57 after receipt) (audit 7 case 30)."""
+    def case(received):
+        kw = {"date_received": received} if received else {}
+        f = form("i", 10000, ["1"], "2025-03-01", ira=True, box2a=10000,
+                 uses=[{"kind": "indirect_rollover", "to": "traditional_ira", "amount": 10000, "date": "2025-05-04"}],
+                 **kw)
+        return run(scenario(2025, [f], taxpayer=person(birth="1980-01-01", ira={"year_end_value": 50000})))
+    assert "ROLLOVER_60_DAY_LATE" in [e.code for e in case(None).events]
+    res = case("2025-03-08")
+    assert "ROLLOVER_60_DAY_LATE" not in [e.code for e in res.events] and res.graph["f1040.line4b"] == 0
+    from taxdocs.errors import InputError
+    with pytest.raises(InputError):
+        case("2025-02-20")  # received before it was paid

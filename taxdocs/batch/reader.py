@@ -329,6 +329,7 @@ FORM_COLUMNS: dict[str, tuple[Optional[str], str]] = {
     "locality": ("local[0].locality", "str"),
     "local_distribution": ("local[0].distribution", "amount"),
     "date_paid": ("date_paid", "date"),
+    "date_received": ("date_received", "date"),
     "source": ("source", "str"),
     "group": ("group", "str"),
     "plan_balance": ("plan_account.balance", "amount"),

@@ -84,7 +84,7 @@ def dumps(doc: Any) -> str:
 # The canonical form is what a year's content hash covers, so a year committed earlier must hash the same
 # after new inputs are added ("committing the same inputs again writes nothing", docs/ledger.md):
 # inputs added later are left out while blank, and those that were 0 before they could be blank are 0.
-_ADDED_LATER = {"person": ("public_safety_service_years",), "form": ("rmd_amount",), "exception": ("event",),
+_ADDED_LATER = {"person": ("public_safety_service_years",), "form": ("rmd_amount", "date_received"), "exception": ("event",),
                 "income": ("other_agi", "itemized_deductions", "social_security_benefits")}
 _FALSE_ADDED_LATER = {"person": ("blind",), "income": ("mfs_lived_apart_all_year",)}  # left out while False
 _ZERO_ADDED_LATER = {"income": ("tax_exempt_interest",)}  # left out while 0

@@ -145,6 +145,9 @@ class Form1099R(Strict):
     local: list[LocalRow] = Field(default_factory=list, max_length=2, description="boxes 17-19, up to two rows")
     # Facts not on the form
     date_paid: Optional[dt.date] = Field(None, description="date the distribution was paid (box 13 if blank)")
+    date_received: Optional[dt.date] = Field(None, description="date the recipient received it (a mailed check), "
+                                             "when later than the date paid: the 60 rollover days run from receipt "
+                                             "(IRC §402(c)(3)(A), §408(d)(3)(A)); blank = the date paid")
     source: Optional[Account] = Field(None, description="account paid from; inferred from box 7 when blank")
     plan_account: Optional[PlanAccount] = Field(None, description="plan account just before the distribution (§72(e)(8) pro rata)")
     decedent_first_roth_year: Optional[int] = Field(None, ge=1998, le=2100, description="inherited Roth IRA: the "

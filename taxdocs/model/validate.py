@@ -1,6 +1,7 @@
 """Checks a well-formed scenario must pass before any computation. Each names the field."""
 from __future__ import annotations
 
+from taxdocs.core.dates import plus_days
 from taxdocs.errors import Problem
 from taxdocs.model.scenario import Account, Scenario, UseKind
 
@@ -34,6 +35,9 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
             bad(f"{p}.date_paid", "the date paid is needed (date_paid, or box13)", f.id)
         elif paid.year != y:
             bad(f"{p}.date_paid", f"date paid {paid} is outside tax year {y}", f.id)
+        if f.date_received is not None and paid is not None and not (paid <= f.date_received <= plus_days(paid, 366)):
+            bad(f"{p}.date_received", f"received {f.date_received}: it must be on or after the date paid {paid} "
+                "(and within a year of it)", f.id, "IRC §402(c)(3)(A)")
         used = sum((u.amount for u in f.uses), start=0)
         if used > f.box1:
             bad(f"{p}.uses", f"the uses add up to {used}, more than box 1 ({f.box1})", f.id)

@@ -110,7 +110,7 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
                                  "disability" if person.disabled or "3" in f.box7 else "death")
         rmd_row = gp.rmd.applicable_age_for(person.birth_date) if person.birth_date else None
         for leg in legs:
-            events += rollovers.check_window(leg, info.paid, gp.periods.rollover_days.value,
+            events += rollovers.check_window(leg, f.date_received or info.paid, gp.periods.rollover_days.value,
                                              gp.periods.self_cert_after_reason_days.value,
                                              gp.periods.return_due_date_extended)
             events += rollovers.check_eligible(leg, src, person, rmd_row, sc.tax_year,
