@@ -5,6 +5,8 @@ section 401(a)(9)": an RMD split off a rollover is met from the after-tax money 
 off the first listed rollover before the Notice 2014-54 allocation, so the taxable amount depended on the order of
 the `uses` (N8a gave 10,000, N8b 0).
 """
+from decimal import Decimal
+
 import pytest
 
 from builders import assert_example, form, person, run, scenario
@@ -49,3 +51,33 @@ def test_the_rmd_leg_holds_the_after_tax_money():
     res = run(CASES["N8a-TRAD-LISTED-FIRST"][0])
     (rmd,) = [l for i in res.forms.values() for l in i.legs if l.rmd]
     assert (rmd.amount, rmd.aftertax, rmd.pretax, rmd.taxable) == (10000, 10000, 0, 0)
+
+
+def _q4(**pform):
+    # a non-spouse beneficiary's direct rollover of Mom's 401(k), 100,000 with 20,000 after-tax, into an inherited
+    # IRA; 10,000 taken from it later in 2025; Dec 31 value 90,000 (A2: i8606 line 2; IRC §402(c)(11))
+    return scenario(2025, [
+        form("p", 100000, ["4", "G"], "2025-03-01", box2a=0, box5=20000, nonspouse_beneficiary=True,
+             uses=[{"kind": "direct_rollover", "to": "inherited_ira", "amount": 100000}], **pform),
+        form("i", 10000, ["4"], "2025-09-01", ira=True, box2a=10000, box2b_not_determined=True, payer="Heir IRA Co",
+             decedent="Mom")],
+        taxpayer=person(birth="1975-01-01", inherited_iras=[{"decedent": "Mom", "basis": 0, "year_end_value": 90000}]))
+
+
+def test_q4_after_tax_plan_money_rolled_into_an_inherited_ira_is_its_basis():
+    """Its own Form 8606: line 2 20,000; line 10 20,000 / 100,000 = .200; 15c 8,000; 14 18,000 (D). Before, the
+    20,000 of basis was lost and 4b was 10,000."""
+    assert_example("Q4", run(_q4()), {"f1040.line5b": 0, "f8606.taxpayer_inherited_1.line2": 20000,
+                                      "f8606.taxpayer_inherited_1.line10": Decimal("0.200"),
+                                      "f8606.taxpayer_inherited_1.line15c": 8000,
+                                      "f8606.taxpayer_inherited_1.line14": 18000, "f1040.line4b": 8000})
+    assert_example("Q4 naming Mom", run(_q4(decedent="Mom")), {"f8606.taxpayer_inherited_1.line2": 20000})
+
+
+def test_after_tax_money_rolled_into_an_unlisted_inherited_ira_is_flagged():
+    from taxdocs.checks.run import check
+    data = _q4()
+    data["forms_1099r"] = data["forms_1099r"][:1]
+    data["taxpayer"]["inherited_iras"] = []
+    f = [x for x in check(run(data)) if x.code == "INHERITED_PLAN_BASIS_UNLINKED"]
+    assert len(f) == 1 and "$20,000" in f[0].message and f[0].severity == "warning"

@@ -60,8 +60,9 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
                     "one entry per decedent", rule="rules.md §5.1 (aggregated per decedent)")
     for i, f in enumerate(sc.forms_1099r):
         person = sc.person(f.recipient) if f.recipient == "taxpayer" or sc.spouse else None
-        if f.decedent and ((f.source is not None and f.source != Account.inherited_ira)
-                           or (f.source is None and not f.box7_ira_sep_simple)):
+        to_inherited = any(u.to == Account.inherited_ira for u in f.uses)  # a plan rolled into an inherited IRA
+        if f.decedent and not to_inherited and ((f.source is not None and f.source != Account.inherited_ira)
+                                                or (f.source is None and not f.box7_ira_sep_simple)):
             bad(f"forms_1099r[{i}].decedent", "`decedent` is for a 1099-R from an inherited traditional, SEP or SIMPLE "
                 "IRA (IRA/SEP/SIMPLE box checked, or source: inherited_ira)", f.id, "rules.md §4.1")
         elif f.decedent and person is not None and person.inherited_index(f.decedent) is None:

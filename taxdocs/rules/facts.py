@@ -178,6 +178,20 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
                "First Roth IRA year at the latest: the earliest conversion or rollover on record", src("roth.conversions"))
 
 
+def plan_to_inherited(res, who: str) -> list[tuple]:
+    """(form, leg) of a plan's after-tax money directly rolled into an inherited IRA (a beneficiary's rollover)."""
+    return [(i, l) for i in res.forms.values() if i.person == who and i.source == Account.plan for l in i.legs
+            if l.is_rollover and l.valid and l.to == Account.inherited_ira and l.aftertax > 0]
+
+
+def plan_inherited_link(person, form) -> int | None:
+    """Which inherited_iras entry a plan's rollover into an inherited IRA belongs to: the decedent named on the
+    1099-R, or the only one listed."""
+    if form.decedent:
+        return person.inherited_index(form.decedent)
+    return 1 if len(person.inherited_iras) == 1 else None
+
+
 def aftertax_rolled_in(mine) -> list[tuple]:
     """(form, leg) of after-tax plan money rolled into a traditional IRA this year: basis (i8606 line 2)."""
     return [(i, l) for i in mine for l in i.legs if i.source == Account.plan and l.is_rollover and l.valid
@@ -272,9 +286,15 @@ def declare_inherited(res, who: str, n: int, person: Person, gp) -> None:
         fact("ira.year_end_value", entry.year_end_value, f"Dec 31 value of IRAs inherited from {entry.decedent}",
              f"scenario: {path}.year_end_value")
     fact("decedent", entry.decedent, "Inherited from", f"scenario: {path}.decedent")
+    # a beneficiary's direct rollover from the decedent's plan into an inherited IRA: its after-tax money is
+    # basis of that inherited IRA (IRC §402(c)(11); i8606 line 2)
+    plan_in = [(i, l) for i, l in plan_to_inherited(res, who) if plan_inherited_link(person, i.legs[0].form) == n]
+    fact("ira.plan_aftertax_rolled_in", total(l.aftertax for _, l in plan_in),
+         f"After-tax plan money rolled into the IRA inherited from {entry.decedent}",
+         "derived: " + (", ".join(f"{l.ref} after-tax {l.aftertax}" for _, l in plan_in) or "none"))
     none = "a beneficiary cannot contribute to, convert or roll over an inherited IRA (IRC §408(d)(3)(C))"
     for name in ("ira.nondeductible_contributions", "ira.after_year_end", "ira.deductible_contributions",
-                 "ira.plan_aftertax_rolled_in", "ira.converted", "ira.outstanding_rollovers", "ira.repayments",
+                 "ira.converted", "ira.outstanding_rollovers", "ira.repayments",
                  "ira.contributions_before_conversion", "roth.nonqualified", "roth.homebuyer_expenses",
                  "roth.prior_homebuyer", "roth.contribution_basis", "roth.contributions_this_year",
                  "roth.drac_basis_rolled_in", "roth.conversion_basis_prior", "roth.plan_rollovers",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chkhelp import codes, ira_form, only, person, result, run, scenario
+from chkhelp import codes, form, ira_form, only, person, result, run, scenario
 from taxdocs.errors import InputError
 from taxdocs.model.load import from_data
 
@@ -193,3 +193,14 @@ def test_a_blank_decedent_is_not_linked_when_inherited_forms_come_from_two_accou
     same = inh_form("john2", 10000, payer={"name": "Custodian A", "tin": "55-5555551"})  # near miss: same account
     g = result(scenario([named, same], taxpayer=beneficiary(john))).graph
     assert g["f8606.taxpayer_inherited_1.line7"] == 20000
+
+
+def test_after_tax_plan_money_into_an_unlisted_inherited_ira():
+    """IRC §402(c)(11); i8606 line 2: a beneficiary's rollover of after-tax plan money into an inherited IRA is
+    that IRA's basis; with no inherited IRA listed to carry it, INHERITED_PLAN_BASIS_UNLINKED (a warning)."""
+    p = form("p", 100000, ("4", "G"), box2a=0, box5=20000, nonspouse_beneficiary=True,
+             uses=[{"kind": "direct_rollover", "to": "inherited_ira", "amount": 100000}])
+    f = only(run(scenario([p], taxpayer=person(birth="1975-01-01"))), "INHERITED_PLAN_BASIS_UNLINKED")
+    assert f.severity == "warning" and "$20,000" in f.message and f.field == "forms_1099r[0].decedent"
+    listed = person(birth="1975-01-01", inherited_iras=[{"decedent": "Mom", "basis": 0, "year_end_value": 100000}])
+    assert "INHERITED_PLAN_BASIS_UNLINKED" not in codes(run(scenario([p], taxpayer=listed)))
