@@ -101,3 +101,16 @@ def test_a_conversion_too_recent_to_prove_the_period_leaves_it_unknown():
         "contribution_basis": 0, "conversions": [{"year": 2022, "amount": 20000, "taxable": 20000}]}))
     res = run(data)
     assert res.graph[P + "required"] is True and res.graph.status(P + "line19") == "provisional"
+
+
+def test_r12_recapture_split_by_amount_says_so():
+    """59½ reached mid-year (born Dec 1, 1965): 10,000 in March (J), 10,000 in September (T); basis 5,000; a 2022
+    conversion of 20,000. No IRS text allocates the recapture between the two; taxdocs splits it by amount (7,500)
+    and says so on Form 5329's items (audit 6 R12: ambiguous; a chronological reading gives 5,000)."""
+    data = scenario(2025, [form("r1", 10000, ["J"], "2025-03-01"), form("r2", 10000, ["T"], "2025-09-01")],
+                    taxpayer=person(birth="1965-12-01", roth={
+                        "first_contribution_year": 2022, "contribution_basis": 5000,
+                        "conversions": [{"year": 2022, "amount": 20000, "taxable": 20000}]}))
+    g = run(data).graph
+    assert g[F + "line1"] == 7500 and g[F + "line4"] == 750
+    assert any("split by amount" in n for n in g.node(F + "items").notes)

@@ -159,6 +159,9 @@ def _early_items(res, who: str, gp, yp, chosen: dict[str, str]) -> list[EarlyIte
         l19 = z(g[f"{f8606}.line19"])
         early_amt = g[f"{who}.roth.early_share_amount"]
         share = (early_amt / l19) if l19 else ZERO
+        if 0 < share < 1:  # the year's distributions are ordered as one (Reg. §1.408A-6 Q&A-9); no rule says which
+            g.note(f"of line 19, {early_amt} was paid before 59½: the 10% applies to that share of the taxable "
+                   "and recaptured amounts (split by amount, not by date)")
         t25 = dollars(z(g[f"{f8606}.line25c"]) * share)
         rec = dollars(order.recapture_base * share) if order else ZERO
         claimed = [ex for info in res.forms.values() if info.person == who and info.early
