@@ -44,6 +44,11 @@ EXPECTED = {
                                     "f8606.taxpayer_inherited_1.line14": 30333, "f8606.taxpayer.line10": "0.091",
                                     "f8606.taxpayer.line15c": 3636, "f8606.taxpayer.line14": 1636,
                                     "f1040.line4a": 34000, "f1040.line4b": 30636, "f1040.schedule2_line8": 364},
+    # Pub. 915 Worksheet 1 and Schedule 1-A Part V by hand (tests/test_tax.py): benefits 5,350 -> 22,350 taxable,
+    # deductions 23,750 both ways, taxable income 1,600 -> 38,600 (2025 single brackets)
+    "08-retiree-conversion-social-security": {"f1040.line4a": 20000, "f1040.line4b": 20000,
+                                              "tax.ss_taxable_without": 5350, "tax.ss_taxable_with": 22350,
+                                              "tax.deduction_with": 23750, "tax.difference": "4233.50"},
 }
 
 
