@@ -22,10 +22,11 @@ def test_batch_command_exit_codes_and_tally(tmp_path):
     shutil.copytree(REPO / "samples", src, ignore=shutil.ignore_patterns("batch"))
     r = runner.invoke(app, ["batch", str(src), "-o", str(tmp_path / "o"), "--workers", "1", "--progress", "plain"])
     assert r.exit_code == 0, r.output
-    assert "10 records: done" in r.stdout and "= 10 ✔" in r.stdout
+    n = len(list(src.glob("*.yaml")))  # the bundled samples
+    assert f"{n} records: done" in r.stdout and f"= {n} ✔" in r.stdout
     (src / "zz-bad.yaml").write_text("tax_year: 2025\nfiling_status: single\n")
     r = runner.invoke(app, ["batch", str(src), "-o", str(tmp_path / "o"), "--workers", "1", "--progress", "none"])
-    assert r.exit_code == 1 and "unchanged 10" in r.stdout
+    assert r.exit_code == 1 and f"unchanged {n}" in r.stdout
     assert read_jsonl(tmp_path / "o" / "errors.jsonl")[0]["field"] == "taxpayer"
     r = runner.invoke(app, ["batch", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "o2")])
     assert r.exit_code == 2 and "not found" in r.output
