@@ -90,9 +90,11 @@ def test_one_layer_per_year_carried():
     assert (layers[2025]["amount"], layers[2025]["taxable"], layers[2025]["distributed"]) == (20000, 16000, 12000)
 
 
-def test_r09_first_year_carried_from_the_conversion():
+def test_r09_the_bound_is_not_carried_as_the_first_year():
+    """The 2015 conversion bounds the first year; carried as the first year, a later year would read a period as
+    not met where it is unknown. The layer is carried, and next year bounds it again."""
     cf = carry_forward(run(CASES["R09-FIRST-YEAR-FROM-CONVERSION"][0]), "taxpayer")
-    assert cf.roth_first_year == 2015
+    assert cf.roth_first_year is None and [l["year"] for l in cf.conversion_layers] == [2015]
 
 
 def test_a_conversion_too_recent_to_prove_the_period_leaves_it_unknown():

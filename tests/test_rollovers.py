@@ -300,6 +300,8 @@ def test_simplified_method_not_before_july_2_1986():
     assert not g.has("sm.ann.line1") and g["f1040.line5b"] == 9000
 
 
+
+
 def test_in_plan_rollover_recapture_from_box_10():
     # a designated Roth distribution before 59½ with box 10 (IRR within 5 years): 10% on it (i5329 line 1)
     f = form("b", 10000, ["B", "1"], "2025-02-10", box2a=0, box5=10000, box10=6000, box11=2023)

@@ -10,7 +10,7 @@ from taxdocs.checks.catalogue import make, money
 from taxdocs.checks.context import Ctx, ira_source
 from taxdocs.checks.finding import Finding
 from taxdocs.core.money import ZERO, total
-from taxdocs.rules.facts import inherited_key, is_conversion, plan_inherited_link, plan_to_inherited
+from taxdocs.rules.facts import inherited_key, is_conversion, plan_to_inherited
 from taxdocs.rules.legs import IRA_SOURCES, inherited_link
 from taxdocs.model.scenario import Account, UseKind
 
@@ -191,7 +191,7 @@ def inherited(ctx: Ctx) -> list[Finding]:
                                 amount=f.box1, listed=[e.decedent for e in listed]))
         for info, leg in plan_to_inherited(ctx.res, who):
             f = info.legs[0].form
-            if plan_inherited_link(person, f) is None:
+            if inherited_link(person, f, ctx.sc.forms_1099r) is None:
                 out.append(make("INHERITED_PLAN_BASIS_UNLINKED", f.id, ctx.fpath(f.id, "decedent"), who=who,
                                 form=f.id, amount=leg.aftertax, listed=[e.decedent for e in listed] or "none"))
         for n, e in enumerate(listed, 1):

@@ -27,12 +27,6 @@ EIN = re.compile(r"^\d{2}-?\d{7}$")
 
 # --- box arithmetic (these run on a Scenario: they also explain input errors) --------------------
 
-def designated_roth_box5(f) -> bool:
-    """i1099r box 5, designated Roth accounts (codes B, H): the contributions are reported "even if they exceed
-    the box 1 amount" (an account paid out at a loss)."""
-    return bool(set(f.box7) & {"B", "H"})
-
-
 def box_arithmetic(sc: Scenario) -> list[Finding]:
     out = []
     for i, f in enumerate(sc.forms_1099r):
@@ -41,7 +35,7 @@ def box_arithmetic(sc: Scenario) -> list[Finding]:
             out.append(make("BOX_2A_EXCEEDS_BOX1", f.id, f"{p}.box2a", form=f.id, box2a=f.box2a, box1=f.box1))
         for box in ("box3", "box4", "box5"):
             v = getattr(f, box)
-            if v is not None and v > f.box1 and not (box == "box5" and designated_roth_box5(f)):
+            if v is not None and v > f.box1 and not (box == "box5" and f.box5_may_exceed_box1):
                 out.append(make(f"BOX_{box[3:]}_EXCEEDS_BOX1", f.id, f"{p}.{box}", form=f.id, box1=f.box1,
                                 **{box: v}))
         if (f.box2a is not None and f.box5 and f.box2a <= f.box1 and f.box5 <= f.box1
@@ -275,7 +269,17 @@ def code_s(ctx: Ctx, f: Form1099R, paid: date, start: Optional[date]) -> list[Fi
     return []
 
 
+def annuity_general_rule(ctx: Ctx) -> list[Finding]:
+    """An annuity that started before July 2, 1986 is outside the Simplified Method (Notice 88-118); taxdocs does
+    not figure the General Rule (Pub. 939), so without the payer's taxable amount all of it is taxed."""
+    start_after = ctx.gp.simplified_method.single_life_1986.starting_after
+    return [make("ANNUITY_GENERAL_RULE", f.id, ctx.fpath(f.id, "box2a"), form=f.id, start=f.annuity.start_date)
+            for f in ctx.sc.forms_1099r
+            if f.annuity is not None and f.annuity.start_date <= start_after
+            and (f.box2a is None or f.box2b_not_determined)]
+
+
 def check(ctx: Ctx) -> list[Finding]:
     sc = ctx.sc
     return (box_arithmetic(sc) + rows(sc) + payer_tin(sc) + codes_valid(ctx) + codes_and_boxes(ctx)
-            + codes_and_age(ctx))
+            + codes_and_age(ctx) + annuity_general_rule(ctx))

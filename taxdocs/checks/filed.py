@@ -146,7 +146,7 @@ _FROM_LINE_10 = {"11", "12", "13", "14", "15a", "15b", "15c", "17", "18"}
 def _ratio_tolerance(g, s: FiledSet) -> Decimal:
     """A filed line 10 with more than 3 places, equal to the recomputed one at 3: the lines figured from it may
     differ by (line 7 + line 8) x the difference in the ratio, plus $1 of rounding."""
-    filed = s.values.get("10")
+    filed = next((v for k, v in s.values.items() if norm_key(k) == "10"), None)
     key = f"f8606.{s.who}.line10"
     if filed is None or not g.has(key) or g[key] is None:
         return Decimal(0)
@@ -160,10 +160,10 @@ def _ratio_tolerance(g, s: FiledSet) -> Decimal:
 def _cents_tolerance(ctx: Ctx, line: str) -> Decimal:
     """i1040: amounts are added with their cents and only the total is rounded; taxdocs rounds each 1099-R to
     dollars, so a Form 1040 total may differ by up to $1 for every two forms with cents."""
-    box = "box4" if line == "25b" else "box1"
-    with_cents = sum(1 for f in ctx.sc.forms_1099r if getattr(f, box) != getattr(f, box).to_integral_value()
-                     or (f.box2a is not None and f.box2a != f.box2a.to_integral_value()))
-    return Decimal((with_cents + 1) // 2)
+    boxes = ("box4",) if line == "25b" else ("box1", "box2a")
+    with_cents = sum(1 for f in ctx.sc.forms_1099r
+                     if any(v is not None and v != v.to_integral_value() for v in (getattr(f, b) for b in boxes)))
+    return Decimal(with_cents // 2)
 
 
 def _explanation(ctx: Ctx, key: str) -> dict:

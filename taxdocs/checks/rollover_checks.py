@@ -7,10 +7,11 @@ from decimal import Decimal
 from taxdocs.checks.catalogue import make, money
 from taxdocs.checks.context import Ctx, account_words
 from taxdocs.checks.finding import Finding
-from taxdocs.core.dates import date_at_age, days_between, plus_days
+from taxdocs.core.dates import days_between, plus_days
 from taxdocs.core.money import ZERO, total
 from taxdocs.model.scenario import Account, UseKind
 from taxdocs.rules.facts import roth_destination_assumed
+from taxdocs.rules.rollovers import in_rmd_years
 
 # Where in the scenario each event points (the tail after forms_1099r[i].uses[k]).
 EVENT_FIELD = {
@@ -96,11 +97,9 @@ def _maybe_not_eligible(ctx: Ctx, info, rolled: list) -> bool:
         return False
     if not f.box2b_total_distribution and not rolled:
         return True
-    person = ctx.sc.person(info.person)
-    if f.rmd_amount is None and person.birth_date is not None:
-        row = ctx.gp.rmd.applicable_age_for(person.birth_date)
-        return date_at_age(person.birth_date, row.years, row.months).year <= ctx.year
-    return False
+    birth = ctx.sc.person(info.person).birth_date
+    return (f.rmd_amount is None and birth is not None
+            and in_rmd_years(birth, ctx.gp.rmd.applicable_age_for(birth), ctx.year))
 
 
 def _not_eligible(ctx: Ctx, f) -> Decimal | None:

@@ -262,13 +262,13 @@ def _rollovers(res) -> list[dict]:
             deadline = None
             if l.kind.value == "indirect_rollover":
                 deadline = next((e.detail.get("postponed_to") for e in evs if e.detail.get("postponed_to")), None) \
-                    or plus_days(info.paid, window)
+                    or plus_days(l.form.received_on or info.paid, window)  # 60 days from receipt
             waived = [e.code for e in evs if e.accepted]
             out.append({
                 "ref": l.ref, "form": l.form.id, "person": names.get(info.person, info.person),
                 "kind": l.kind.value, "from": info.source.value, "to": l.to.value if l.to else None,
                 "amount": l.amount, "paid": info.paid, "deposited": l.deposited,
-                "days": days_between(info.paid, l.deposited) if l.deposited and info.paid else None,
+                "days": days_between(l.form.received_on or info.paid, l.deposited) if l.deposited and info.paid else None,
                 "deadline": deadline, "counts": l.valid,
                 "reasons": [r for r in l.invalid_reasons if r not in waived] if not l.valid else [],
                 "accepted": waived,

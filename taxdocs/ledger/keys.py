@@ -83,17 +83,27 @@ def dumps(doc: Any) -> str:
 
 # The canonical form is what a year's content hash covers, so a year committed earlier must hash the same
 # after new inputs are added ("committing the same inputs again writes nothing", docs/ledger.md):
-# inputs added later are left out while blank, and those that were 0 before they could be blank are 0.
-_ADDED_LATER = {"person": ("public_safety_service_years",), "form": ("rmd_amount", "date_received"), "exception": ("event",),
-                "income": ("other_agi", "itemized_deductions", "social_security_benefits")}
-_FALSE_ADDED_LATER = {"person": ("blind",), "income": ("mfs_lived_apart_all_year",)}  # left out while False
-_ZERO_ADDED_LATER = {"income": ("tax_exempt_interest",)}  # left out while 0
+# inputs added later are left out while at their default, and those that were 0 before they could be blank are 0.
+# Inputs added later -> their default: left out while at it (None, False or 0; `is` keeps 0 apart from None).
+_ADDED_LATER = {
+    "person": {"public_safety_service_years": None, "blind": False},
+    "form": {"rmd_amount": None, "date_received": None},
+    "exception": {"event": None},
+    "income": {"other_agi": None, "itemized_deductions": None, "social_security_benefits": None,
+               "tax_exempt_interest": 0, "mfs_lived_apart_all_year": False},
+}
 _ZERO_WHEN_BLANK = ("deductions_after_70_half_prior", "qcd_reductions_prior")  # the QCD offset totals
 
 
-def _drop_blank(d: dict, names: tuple) -> None:
-    for k in names:
-        if d.get(k, 0) is None:
+def _at_default(v, default) -> bool:
+    if default is None or isinstance(default, bool):
+        return v is default
+    return v is not None and not isinstance(v, bool) and v == default
+
+
+def _drop_defaults(d: dict, kind: str) -> None:
+    for k, default in _ADDED_LATER[kind].items():
+        if k in d and _at_default(d[k], default):
             del d[k]
 
 
@@ -106,26 +116,16 @@ def redacted_scenario(sc) -> dict:
             ssn = p.pop("ssn")
             p["ssn_key"] = ssn_key(ssn)
             p["ssn_last4"] = last4(ssn)
-            _drop_blank(p, _ADDED_LATER["person"])
-            for k in _FALSE_ADDED_LATER["person"]:
-                if p.get(k) is False:
-                    del p[k]
+            _drop_defaults(p, "person")
             for k in _ZERO_WHEN_BLANK:
                 if p["ira"].get(k) is None:
                     p["ira"][k] = Decimal(0)
-    inc = data.get("income")
-    if isinstance(inc, dict):
-        _drop_blank(inc, _ADDED_LATER["income"])
-        for k in _FALSE_ADDED_LATER["income"]:
-            if inc.get(k) is False:
-                del inc[k]
-        for k in _ZERO_ADDED_LATER["income"]:
-            if k in inc and inc[k] == 0:
-                del inc[k]
+    if isinstance(data.get("income"), dict):
+        _drop_defaults(data["income"], "income")
     for f in data.get("forms_1099r") or []:
-        _drop_blank(f, _ADDED_LATER["form"])
+        _drop_defaults(f, "form")
         for ex in f.get("exceptions") or []:
-            _drop_blank(ex, _ADDED_LATER["exception"])
+            _drop_defaults(ex, "exception")
     return canon(data)
 
 

@@ -183,6 +183,24 @@ class Form1099R(Strict):
     def paid_on(self) -> Optional[dt.date]:
         return self.date_paid or self.box13
 
+    @property
+    def received_on(self) -> Optional[dt.date]:
+        """When the recipient received it: the 60 rollover days and the once-a-year rule count from receipt
+        (IRC §402(c)(3)(A), §408(d)(3)(A), (B))."""
+        return self.date_received or self.paid_on
+
+    @property
+    def ira_form(self) -> bool:
+        """The IRA/SEP/SIMPLE box, or an IRA-only code without it: S (SIMPLE IRA, first 2 years) and K (IRA assets
+        without a readily available value) (i1099r)."""
+        return self.box7_ira_sep_simple or bool(set(self.box7) & {"S", "K"})
+
+    @property
+    def box5_may_exceed_box1(self) -> bool:
+        """i1099r box 5, designated Roth accounts (codes B, H): the contributions are reported "even if they exceed
+        the box 1 amount" (an account paid out at a loss)."""
+        return bool(set(self.box7) & {"B", "H"})
+
 
 class Exception10(Strict):
     number: str = Field(description="Form 5329 exception number, e.g. '01'", pattern=r"^\d{2}$")

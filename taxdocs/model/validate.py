@@ -27,8 +27,7 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
             bad(f"{p}.box2a", f"box 2a ({f.box2a}) is larger than box 1 ({f.box1})", f.id, "i1099r box 2a")
         for box in ("box3", "box4", "box5"):
             v = getattr(f, box)
-            # i1099r box 5: a designated Roth account's contributions "even if they exceed the box 1 amount"
-            if v is not None and v > f.box1 and not (box == "box5" and set(f.box7) & {"B", "H"}):
+            if v is not None and v > f.box1 and not (box == "box5" and f.box5_may_exceed_box1):
                 bad(f"{p}.{box}", f"{box} ({v}) is larger than box 1 ({f.box1})", f.id, f"i1099r {box}")
         paid = f.paid_on
         if paid is None:
@@ -62,7 +61,7 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
         person = sc.person(f.recipient) if f.recipient == "taxpayer" or sc.spouse else None
         to_inherited = any(u.to == Account.inherited_ira for u in f.uses)  # a plan rolled into an inherited IRA
         if f.decedent and not to_inherited and ((f.source is not None and f.source != Account.inherited_ira)
-                                                or (f.source is None and not f.box7_ira_sep_simple)):
+                                                or (f.source is None and not f.ira_form)):
             bad(f"forms_1099r[{i}].decedent", "`decedent` is for a 1099-R from an inherited traditional, SEP or SIMPLE "
                 "IRA (IRA/SEP/SIMPLE box checked, or source: inherited_ira)", f.id, "rules.md §4.1")
         elif f.decedent and person is not None and person.inherited_index(f.decedent) is None:

@@ -55,14 +55,16 @@ def carry_forward(res, who: str) -> CarryForward:
             used[layer.year] = used.get(layer.year, ZERO) - take
     first = g[f"{who}.roth.first_year"]
     inflow = layers and any(l.year == y for l in layers) or g[f"{who}.roth.contributions_this_year"] > 0
-    if first is None and (layers or inflow):
-        first = min([l.year for l in layers] + ([y] if inflow else []))
-        notes.append(f"first Roth IRA year taken as {first}, the earliest conversion, rollover or contribution on "
-                     "record (no earlier year given; the true first year is no later)")
+    # not given: the conversion layers carried let next year bound it again (roth.first_year_bound); carried as a
+    # year, a bound would later read as a period not met instead of unknown
+    if first is None and inflow:
+        first = y
+        notes.append(f"first Roth IRA year taken as {y} (money went into a Roth IRA this year; no earlier year given)")
     dates = [r.distribution_date for r in person.rollovers_last_12_months]
     for info in res.forms.values():
         if info.person == who:
-            dates += [info.paid for l in info.legs if rollovers.counts_once_per_year(l, info.source)]
+            dates += [info.legs[0].form.received_on or info.paid for l in info.legs
+                      if rollovers.counts_once_per_year(l, info.source)]
     yev = g[f"{who}.ira.year_end_value"] if g.status(f"{who}.ira.year_end_value") == "complete" else None
     # QCD offset totals; not declared means both 0 (taxdocs.rules.facts declares them when either may be above 0)
     qcd = [g[k] if g.has(k) else ZERO for k in (f"{who}.ira.deductions_after_70_half_next_year",

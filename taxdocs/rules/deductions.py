@@ -8,7 +8,6 @@ spouse who itemizes, the QBI, tips, overtime and car-loan deductions, and MAGI's
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -16,15 +15,6 @@ from taxdocs.core.dates import date_at_age
 from taxdocs.core.money import ZERO, dollars
 
 MARRIED = ("mfj", "mfs", "qss")  # the additional amount for married persons and surviving spouses (IRC §63(f)(1))
-
-
-@dataclass(frozen=True)
-class Deduction:
-    standard: Decimal       # basic + additional
-    itemized: Decimal | None
-    senior: Decimal         # Schedule 1-A Part V
-    total: Decimal
-    how: str                # a sentence: what was taken
 
 
 def aged(birth: date | None, year: int, gp) -> bool:
@@ -57,7 +47,8 @@ def senior(sc, yp, gp, magi: Decimal) -> Decimal:
     return each * sum(aged(p.birth_date, sc.tax_year, gp) for p in _people(sc))
 
 
-def deduction(sc, yp, gp, agi: Decimal) -> Deduction:
+def deduction(sc, yp, gp, agi: Decimal) -> tuple[Decimal, str]:
+    """The deductions at this AGI, and a sentence saying what was taken."""
     std, boxes = standard(sc, yp, gp)
     item = sc.income.itemized_deductions
     main = max(std, item) if item is not None else std
@@ -67,4 +58,4 @@ def deduction(sc, yp, gp, agi: Decimal) -> Deduction:
                                 if boxes else ""))
     if sen:
         how += f" + senior deduction {sen:,} (Schedule 1-A Part V, MAGI {dollars(agi):,})"
-    return Deduction(std, item, sen, main + sen, how)
+    return main + sen, how

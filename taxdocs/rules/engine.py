@@ -110,7 +110,7 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
                                  "disability" if person.disabled or "3" in f.box7 else "death")
         rmd_row = gp.rmd.applicable_age_for(person.birth_date) if person.birth_date else None
         for leg in legs:
-            events += rollovers.check_window(leg, f.date_received or info.paid, gp.periods.rollover_days.value,
+            events += rollovers.check_window(leg, f.received_on or info.paid, gp.periods.rollover_days.value,
                                              gp.periods.self_cert_after_reason_days.value,
                                              gp.periods.return_due_date_extended)
             events += rollovers.check_eligible(leg, src, person, rmd_row, sc.tax_year,
@@ -122,7 +122,7 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
 
     # 2. once per 12 months, per person, across all IRAs (IRC §408(d)(3)(B))
     for who, person in sc.people():
-        cands = [(forms[l.form.id].paid, l) for i in forms.values() if i.person == who
+        cands = [(l.form.received_on or i.paid, l) for i in forms.values() if i.person == who
                  for l in i.legs if rollovers.counts_once_per_year(l, i.source)]
         events += rollovers.check_once_per_year(cands, [r.distribution_date for r in person.rollovers_last_12_months],
                                                 gp.periods.once_per_year_rollover.value)

@@ -261,10 +261,10 @@ def _claim(item: EarlyItem, exceptions, claims: _Claims, vested: Decimal | None 
             part = home_taxable
         if part > 0:
             if ex.number == "09":
-                claims.home_room -= part if share is None else min(part / share, claims.home_room)
+                claims.home_room -= part if share is None else min(_gross_of(part, item), claims.home_room)
             claims.used[id(ex)] = claims.used.get(id(ex), ZERO) + part
             if room is not None:  # the cap counts the distribution, basis included
-                took = part if share is None else min(part / share, room)
+                took = part if share is None else min(_gross_of(part, item), room)
                 if spec.cap_per == "person":
                     claims.person_used[ex.number] = claims.person_used.get(ex.number, ZERO) + took
                 else:  # one birth or adoption on several forms: one $5,000 (IRC §72(t)(2)(H)(ii))
@@ -304,6 +304,11 @@ def _taxable_share(item: EarlyItem) -> Decimal | None:
     if item.gross is None or item.gross <= item.amount or item.gross <= 0:
         return None
     return item.amount / item.gross
+
+
+def _gross_of(part: Decimal, item: EarlyItem) -> Decimal:
+    """The distribution behind `part` of an item's taxable amount, in whole dollars."""
+    return dollars(part * item.gross / item.amount)
 
 
 def _event_key(ex) -> object:

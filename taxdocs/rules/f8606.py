@@ -4,6 +4,8 @@ Lines of a part that is not completed are blank (None), never zero.
 """
 from __future__ import annotations
 
+from datetime import date
+
 from taxdocs.core.lines import Form
 from taxdocs.core.money import ZERO, dollars, pos, ratio, z
 from taxdocs.rules import roth, worksheet_1_1
@@ -137,17 +139,17 @@ def _line20(g, f, p: str, year: int):
         return ZERO
     first, years = g[f"{p}.roth.first_year"], g[f"{p}.roth.qualified_years"]
     bound = g.get(f"{p}.roth.first_year_bound") if first is None else None
-    if first is None and bound is not None and year >= bound + years:
-        g.note(f"first Roth IRA year not given; the {bound} conversion shows a Roth IRA by then, so the 5-year "
-               "period has passed (Reg. §1.408A-6 Q&A-2)")
-        first = bound
-    if first is None:
+    met = roth.five_year_met_by(first, [bound] if bound is not None else [], date(year, 12, 31), years)
+    if met is None:
         g.provisional("first Roth IRA year not given: the 5-year period is taken as not passed (line 20 is 0)")
         return ZERO
-    if year < first + years:
+    if not met:
         g.note(f"the 5-year period from {first} ends with {first + years - 1}: not a qualified distribution; "
                "exception 09 on Form 5329 may still waive the 10%")
         return ZERO
+    if first is None:
+        g.note(f"first Roth IRA year not given; the {bound} conversion shows a Roth IRA by then, so the 5-year "
+               "period has passed (Reg. §1.408A-6 Q&A-2)")
     room = pos(g[f"{p}.roth.homebuyer_limit"] - g[f"{p}.roth.prior_homebuyer"])
     return min(expenses, room, f.z("19"))
 

@@ -179,23 +179,14 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
 
 
 def plan_to_inherited(res, who: str) -> list[tuple]:
-    """(form, leg) of a plan's after-tax money directly rolled into an inherited IRA (a beneficiary's rollover)."""
-    return [(i, l) for i in res.forms.values() if i.person == who and i.source == Account.plan for l in i.legs
-            if l.is_rollover and l.valid and l.to == Account.inherited_ira and l.aftertax > 0]
+    """(form, leg) of a plan's after-tax money a beneficiary rolled directly into an inherited IRA."""
+    return aftertax_rolled_in([i for i in res.forms.values() if i.person == who], {Account.inherited_ira})
 
 
-def plan_inherited_link(person, form) -> int | None:
-    """Which inherited_iras entry a plan's rollover into an inherited IRA belongs to: the decedent named on the
-    1099-R, or the only one listed."""
-    if form.decedent:
-        return person.inherited_index(form.decedent)
-    return 1 if len(person.inherited_iras) == 1 else None
-
-
-def aftertax_rolled_in(mine) -> list[tuple]:
+def aftertax_rolled_in(mine, into=IRA_SOURCES) -> list[tuple]:
     """(form, leg) of after-tax plan money rolled into a traditional IRA this year: basis (i8606 line 2)."""
     return [(i, l) for i in mine for l in i.legs if i.source == Account.plan and l.is_rollover and l.valid
-            and l.to in IRA_SOURCES and l.aftertax > 0]
+            and l.to in into and l.aftertax > 0]
 
 
 def outstanding_legs(mine, year: int) -> list[tuple]:
@@ -288,7 +279,8 @@ def declare_inherited(res, who: str, n: int, person: Person, gp) -> None:
     fact("decedent", entry.decedent, "Inherited from", f"scenario: {path}.decedent")
     # a beneficiary's direct rollover from the decedent's plan into an inherited IRA: its after-tax money is
     # basis of that inherited IRA (IRC §402(c)(11); i8606 line 2)
-    plan_in = [(i, l) for i, l in plan_to_inherited(res, who) if plan_inherited_link(person, i.legs[0].form) == n]
+    plan_in = [(i, l) for i, l in plan_to_inherited(res, who)
+               if inherited_link(person, i.legs[0].form, res.scenario.forms_1099r) == n]
     fact("ira.plan_aftertax_rolled_in", total(l.aftertax for _, l in plan_in),
          f"After-tax plan money rolled into the IRA inherited from {entry.decedent}",
          "derived: " + (", ".join(f"{l.ref} after-tax {l.aftertax}" for _, l in plan_in) or "none"))

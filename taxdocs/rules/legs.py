@@ -62,17 +62,15 @@ def source_of(f: Form1099R) -> tuple[Account, str]:
         return Account.traditional_ira, "code N/R: an IRA recharacterization (Form 1040 line 4)"
     if codes & {"B", "H"}:
         return Account.designated_roth, "code B/H: designated Roth account"
-    if codes & {"S", "K"} and not f.box7_ira_sep_simple:
-        # S (SIMPLE IRA, first 2 years) and K (IRA assets without a readily available value) are IRA codes
-        return (Account.simple_ira if "S" in codes else Account.traditional_ira,
-                f"code {'S' if 'S' in codes else 'K'} is an IRA code (i1099r), though the IRA/SEP/SIMPLE box is not checked")
-    if f.box7_ira_sep_simple:
+    if f.ira_form:
         if "4" in codes:
             return Account.inherited_ira, "code 4 with the IRA box: paid to a beneficiary"
         if f.decedent:
             return Account.inherited_ira, f"inherited from {f.decedent} (the 1099-R's `decedent`)"
         if "S" in codes:
             return Account.simple_ira, "code S: SIMPLE IRA"
+        if not f.box7_ira_sep_simple:
+            return Account.traditional_ira, "code K is an IRA code (i1099r), though the IRA/SEP/SIMPLE box is not checked"
         return Account.traditional_ira, "IRA/SEP/SIMPLE box checked"
     return Account.plan, "IRA box not checked and no Roth code: employer plan"
 

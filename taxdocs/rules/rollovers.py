@@ -14,6 +14,7 @@ from taxdocs.core.money import ZERO, dollars
 from taxdocs.model.scenario import Account, Person, UseKind, WaiverKind
 from taxdocs.params import MonthDay
 from taxdocs.rules.legs import IRA_SOURCES, Leg, inherited_link
+from taxdocs.rules.plan_distributions import PRETAX_ORDER
 
 IRA_LIKE = IRA_SOURCES | {Account.roth_ira, Account.inherited_ira, Account.inherited_roth_ira}
 NOT_ELIGIBLE_CODES = {"L": "a loan treated as a deemed distribution (code L)", "U": "a §404(k) dividend (code U)",
@@ -72,6 +73,12 @@ def check_window(leg: Leg, paid: date, window_days: int, self_cert_days: int,
     return [_event(leg, "ROLLOVER_POSTPONED_DEADLINE", True, postponed_to=w.deadline, **base)]
 
 
+def in_rmd_years(birth: Optional[date], rmd_age, year: int) -> bool:
+    """The year of reaching the applicable RMD age, or later: an RMD is due for the year (IRC §401(a)(9))."""
+    return (birth is not None and rmd_age is not None
+            and date_at_age(birth, rmd_age.years, rmd_age.months).year <= year)
+
+
 def check_eligible(leg: Leg, src: Account, person: Person, rmd_age, year: int, forms: list) -> list[Event]:
     """Amounts that are not eligible rollover distributions (IRC §402(c)(4), §408(d)(3); rules.md §6.3)."""
     if not (leg.is_rollover or leg.kind == UseKind.conversion):  # a conversion is a rollover too (§408A(e))
@@ -111,18 +118,11 @@ def check_eligible(leg: Leg, src: Account, person: Person, rmd_age, year: int, f
         out.append(_event(leg, "INHERITED_IRA_CONVERSION", False, amount=leg.amount))
     if f.rmd_year and f.rmd_amount is None:  # the RMD's size not given: all of it (rmd_first_dollars otherwise)
         out.append(_event(leg, "ROLLOVER_OF_RMD", False, amount=leg.amount))
-    elif (not f.rmd_year and f.rmd_amount is None and rmd_age is not None and person.birth_date is not None
-          and src in IRA_SOURCES | {Account.plan}
-          and date_at_age(person.birth_date, rmd_age.years, rmd_age.months).year <= year):
+    elif (not f.rmd_year and f.rmd_amount is None and src in IRA_SOURCES | {Account.plan}
+          and in_rmd_years(person.birth_date, rmd_age, year)):
         label = f"{rmd_age.years}½" if rmd_age.months == 6 else str(rmd_age.years)
         out.append(_event(leg, "RMD_YEAR_ROLLOVER_UNCONFIRMED", True, rmd_age=label, amount=leg.amount))
     return out
-
-
-# A plan's RMD is its after-tax money first (Reg. §1.402(c)-2 Q&A-8), and after-tax money goes to Roth
-# destinations before others (taxdocs.rules.plan_distributions.PRETAX_ORDER): the RMD is split off those first,
-# whatever order the uses are listed in.
-_RMD_SPLIT_ORDER = {Account.roth_ira: 0, Account.designated_roth: 1, Account.plan: 2}
 
 
 def rmd_first_dollars(legs: list[Leg], src: Optional[Account] = None) -> list[Event]:
@@ -131,7 +131,7 @@ def rmd_first_dollars(legs: list[Leg], src: Optional[Account] = None) -> list[Ev
     §1.408A-4 A-6). Run after the other rollover checks: what was not validly moved (money kept, a late
     rollover, a QCD) takes the RMD first; what is left of it falls on the valid rollovers and conversions,
     each split into an RMD part (not a rollover) and the rest: in the order given for IRAs, Roth destinations
-    first for plans (see _RMD_SPLIT_ORDER; the part's after-tax money is placed by plan_distributions.allocate).
+    first for plans (the part's after-tax money is placed by plan_distributions.allocate).
     Returns the split-off parts' events; the new legs are appended to `legs`."""
     f = legs[0].form
     if f.rmd_amount is None:
@@ -145,7 +145,9 @@ def rmd_first_dollars(legs: list[Leg], src: Optional[Account] = None) -> list[Ev
     due = max(dollars(f.rmd_amount) - sum((l.amount for l in paid_out), ZERO), ZERO)
     out = []
     if src in (Account.plan, Account.designated_roth):
-        moved = sorted(moved, key=lambda l: _RMD_SPLIT_ORDER.get(l.to, 3))
+        # a plan's RMD is its after-tax money first (Reg. §1.402(c)-2 Q&A-8), which goes to Roth destinations
+        # before others (PRETAX_ORDER, reversed): split it off those first, whatever order the uses are listed in
+        moved = sorted(moved, key=lambda l: -PRETAX_ORDER.get(l.to, 0))
     for leg in moved:
         part = min(due, leg.amount)
         if part <= 0:

@@ -11,7 +11,7 @@ from taxdocs.rules import deductions, social_security
 from taxdocs.rules.tax import brackets_source, tax_effect
 
 
-def declare(res, yp, gp=None) -> None:
+def declare(res, yp, gp) -> None:
     g = res.graph
     sc = res.scenario
     f = Form(g, "tax")
@@ -21,7 +21,7 @@ def declare(res, yp, gp=None) -> None:
                f"no bracket data for {sc.tax_year}: the tax effect is not computed")
     else:
         g.fact("tax.brackets", yp.brackets[status], f"{sc.tax_year} brackets, {status}", brackets_source(status, yp))
-    if sc.income.other_agi is None or yp is None or gp is None:
+    if sc.income.other_agi is None or yp is None:
         g.fact("income.other_taxable_income", sc.income.other_taxable_income,
                "Taxable income from everything else (after deductions)", "scenario: income.other_taxable_income")
         added = lambda g: g["f1040.retirement_taxable"]  # noqa: E731
@@ -54,9 +54,9 @@ def _from_agi(g, sc, yp, gp) -> None:
     status = sc.filing_status.value
 
     def ded(agi):
-        d = deductions.deduction(sc, yp, gp, agi)
-        g.note(d.how)
-        return d.total
+        amount, how = deductions.deduction(sc, yp, gp, agi)
+        g.note(how)
+        return amount
 
     with_retirement = lambda g: g["income.other_agi"] + g["f1040.retirement_taxable"]  # noqa: E731
     if inc.social_security_benefits is None:

@@ -226,3 +226,15 @@ def test_cents_are_added_before_rounding():
     assert "FILED_MISMATCH" not in codes(run(data))
     data["filed"] = {"f1040": {"4b": 10004}}  # $1 for every two forms with cents, no more
     assert "FILED_MISMATCH" in codes(run(data))
+
+
+def test_filed_line_keys_may_say_line():
+    """`line10:` and `10:` are the same filed line (norm_key); the ratio allowance follows either spelling."""
+    filed = {"line10": "0.11667", "line12": 1167, "line15c": 8833}
+    assert "FILED_MISMATCH" not in codes(run(_seven(f8606_taxpayer=filed)))
+
+
+def test_one_form_with_cents_gets_no_allowance():
+    data = scenario([ira_form("a", "1000.40")], taxpayer=person(birth="1950-02-01", ira={"prior_basis": 0}),
+                    filed={"f1040": {"4b": 1001}})
+    assert "FILED_MISMATCH" in codes(run(data))  # 1,000.40 rounds to 1,000 whichever way it is added

@@ -166,3 +166,12 @@ def test_designated_roth_box_5_may_exceed_box_1():
     assert input_run(data) == [] and "BOX_5_EXCEEDS_BOX1" not in codes(run(data))
     assert result(data).lines()["f1040.line5b"] == 0
     assert "BOX_5_EXCEEDS_BOX1" in codes(input_run(scenario([form("p", 8000, ("7",), box2a=0, box5=10000)])))
+
+
+def test_annuity_before_july_1986_without_a_taxable_amount_is_flagged():
+    """Notice 88-118: the Simplified Method starts with July 2, 1986; taxdocs does not figure the General Rule, so
+    such an annuity with no taxable amount from the payer is taxed in full, and says so."""
+    ann = {"start_date": "1986-06-01", "age_at_start": 70, "payments_this_year": 12}
+    f = only(run(scenario([form("a", 12000, ("7",), box2b_not_determined=True, annuity=ann)])), "ANNUITY_GENERAL_RULE")
+    assert f.severity == "warning" and "1986" in f.message
+    assert "ANNUITY_GENERAL_RULE" not in codes(run(scenario([form("a", 12000, ("7",), box2a=9000, annuity=ann)])))
