@@ -505,3 +505,14 @@ def test_sixty_days_run_from_receipt():
     from taxdocs.errors import InputError
     with pytest.raises(InputError):
         case("2025-02-20")  # received before it was paid
+
+
+def test_the_once_a_year_rule_counts_from_receipt():
+    """§408(d)(3)(B): "during the 1-year period ending on the day of such receipt": a check paid Mar 9, 2025 but
+    received Mar 10 is outside the year of a rollover of a distribution received Mar 10, 2024."""
+    p = person(birth="1980-01-01", rollovers_last_12_months=[{"distribution_date": "2024-03-10"}],
+               ira={"year_end_value": 50000})
+    f = ira_rollover("2025-03-09", "2025-04-01")
+    assert "ROLLOVER_ONCE_PER_YEAR" in [e.code for e in run(scenario(2025, [f], taxpayer=p)).events]
+    f["date_received"] = "2025-03-10"
+    assert "ROLLOVER_ONCE_PER_YEAR" not in [e.code for e in run(scenario(2025, [f], taxpayer=p)).events]

@@ -502,3 +502,9 @@ def test_ira_codes_without_the_ira_box_are_ira_distributions(code, source):
     res = result(data)
     assert res.forms["x"].source.value == source and res.lines()["f1040.line4b"] == 3000
     assert "WITHHOLDING_NOT_20_PERCENT" not in codes(run(data))
+
+
+def test_k_with_4_without_the_ira_box_is_an_inherited_ira():
+    """Second read: the S/K rule keeps the IRA branch's order, so code 4 still means a beneficiary's IRA."""
+    data = scenario([form("x", 3000, ("4", "K"), box2a=3000)], taxpayer=person(birth="1981-01-01"))
+    assert result(data).forms["x"].source.value == "inherited_ira"
