@@ -81,3 +81,20 @@ def test_after_tax_money_rolled_into_an_unlisted_inherited_ira_is_flagged():
     data["taxpayer"]["inherited_iras"] = []
     f = [x for x in check(run(data)) if x.code == "INHERITED_PLAN_BASIS_UNLINKED"]
     assert len(f) == 1 and "$20,000" in f[0].message and f[0].severity == "warning"
+
+
+def test_a_qcd_from_the_inherited_ira_sees_the_basis_rolled_in():
+    """The QCD comes first from pre-tax money (IRC §408(d)(8)(D)), measured on the inherited IRA's own aggregate:
+    30,000 from Mom's plan (25,000 after-tax) rolled in, a 10,000 QCD out, 20,000 left on Dec 31: pre-tax money
+    is 20,000 + 10,000 - 25,000 = 5,000, so 5,000 is a QCD and 5,000 is basis paid out (line 7) (A2)."""
+    data = scenario(2025, [
+        form("p", 30000, ["4", "G"], "2025-02-01", box2a=0, box5=25000, nonspouse_beneficiary=True,
+             uses=[{"kind": "direct_rollover", "to": "inherited_ira", "amount": 30000}]),
+        form("q", 10000, ["4", "Y"], "2025-09-01", ira=True, box2a=10000, box2b_not_determined=True,
+             payer="Heir IRA Co", decedent="Mom", uses=[{"kind": "qcd", "amount": 10000}])],
+        taxpayer=person(birth="1950-01-01", inherited_iras=[{"decedent": "Mom", "basis": 0, "year_end_value": 20000}]))
+    res = run(data)
+    assert "QCD_OVER_TAXABLE" in [e.code for e in res.events]
+    g = res.graph
+    assert g["f8606.taxpayer_inherited_1.line2"] == 25000 and g["f8606.taxpayer_inherited_1.line7"] == 5000
+    assert g["f8606.taxpayer_inherited_1.line15c"] == 0 and g["f1040.line4b"] == 0

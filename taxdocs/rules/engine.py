@@ -248,8 +248,11 @@ def _qcd_hfd_basis_limit(sc: Scenario, forms: dict[str, FormInfo], events: list[
         for n, entry in enumerate(person.inherited_iras, 1):
             theirs = [i for i in mine if i.source == Account.inherited_ira
                       and inherited_link(person, i.legs[0].form, sc.forms_1099r) == n]
-            if entry.year_end_value is not None:  # its own 8606 line 6; nothing else enters it (IRC §408(d)(3)(C))
-                _limit_to_pretax(theirs, entry.year_end_value, entry.basis,
+            # its own 8606 lines 2 and 6: only the decedent's plan can add to it (a direct rollover, IRC §402(c)(11))
+            rolled_in = total(l.aftertax for i, l in facts.aftertax_rolled_in(mine, {Account.inherited_ira})
+                              if inherited_link(person, i.legs[0].form, sc.forms_1099r) == n)
+            if entry.year_end_value is not None:
+                _limit_to_pretax(theirs, entry.year_end_value, entry.basis + rolled_in,
                                  f"every IRA inherited from {entry.decedent}",
                                  f"the Form 8606 for the IRAs inherited from {entry.decedent}", forms, events)
 
