@@ -249,8 +249,7 @@ def _qcd_hfd_basis_limit(sc: Scenario, forms: dict[str, FormInfo], events: list[
             theirs = [i for i in mine if i.source == Account.inherited_ira
                       and inherited_link(person, i.legs[0].form, sc.forms_1099r) == n]
             # its own 8606 lines 2 and 6: only the decedent's plan can add to it (a direct rollover, IRC §402(c)(11))
-            rolled_in = total(l.aftertax for i, l in facts.aftertax_rolled_in(mine, {Account.inherited_ira})
-                              if inherited_link(person, i.legs[0].form, sc.forms_1099r) == n)
+            rolled_in = total(l.aftertax for _, l in facts.inherited_rolled_in(mine, person, sc.forms_1099r, n))
             if entry.year_end_value is not None:
                 _limit_to_pretax(theirs, entry.year_end_value, entry.basis + rolled_in,
                                  f"every IRA inherited from {entry.decedent}",

@@ -183,6 +183,13 @@ def plan_to_inherited(res, who: str) -> list[tuple]:
     return aftertax_rolled_in([i for i in res.forms.values() if i.person == who], {Account.inherited_ira})
 
 
+def inherited_rolled_in(mine, person, forms, n: int) -> list[tuple]:
+    """(form, leg) of after-tax plan money rolled into the IRA inherited from the person's n-th decedent (IRC
+    §402(c)(11)): basis of that inherited IRA's own Form 8606."""
+    return [(i, l) for i, l in aftertax_rolled_in(mine, {Account.inherited_ira})
+            if inherited_link(person, i.legs[0].form, forms) == n]
+
+
 def aftertax_rolled_in(mine, into=IRA_SOURCES) -> list[tuple]:
     """(form, leg) of after-tax plan money rolled into a traditional IRA this year: basis (i8606 line 2)."""
     return [(i, l) for i in mine for l in i.legs if i.source == Account.plan and l.is_rollover and l.valid
@@ -279,8 +286,7 @@ def declare_inherited(res, who: str, n: int, person: Person, gp) -> None:
     fact("decedent", entry.decedent, "Inherited from", f"scenario: {path}.decedent")
     # a beneficiary's direct rollover from the decedent's plan into an inherited IRA: its after-tax money is
     # basis of that inherited IRA (IRC §402(c)(11); i8606 line 2)
-    plan_in = [(i, l) for i, l in plan_to_inherited(res, who)
-               if inherited_link(person, i.legs[0].form, res.scenario.forms_1099r) == n]
+    plan_in = inherited_rolled_in([i for i in res.forms.values() if i.person == who], person, res.scenario.forms_1099r, n)
     fact("ira.plan_aftertax_rolled_in", total(l.aftertax for _, l in plan_in),
          f"After-tax plan money rolled into the IRA inherited from {entry.decedent}",
          "derived: " + (", ".join(f"{l.ref} after-tax {l.aftertax}" for _, l in plan_in) or "none"))

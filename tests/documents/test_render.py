@@ -556,17 +556,21 @@ def test_pages_render_to_png(king_facsimile, teddy_summary, tmp_path):
         assert list(tmp_path.glob(f"{name}*.png"))
 
 
+def _senior_conversion(amount: int, income: dict) -> dict:
+    """2025, single, 67: a traditional IRA conversion, with the tax effect figured from AGI."""
+    return {"tax_year": 2025, "filing_status": "single", "income": income,
+            "taxpayer": {"name": "Al Senior", "ssn": "123-45-6789", "birth_date": "1958-05-01",
+                         "ira": {"year_end_value": 0, "prior_basis": 0}},
+            "forms_1099r": [{"id": "c", "payer": {"name": "Bank", "tin": "12-3456789"}, "box1": amount, "box7": ["7"],
+                             "box7_ira_sep_simple": True, "date_paid": "2025-06-01", "box2a": amount,
+                             "box2b_not_determined": True,
+                             "uses": [{"kind": "conversion", "to": "roth_ira", "amount": amount}]}]}
+
+
 def test_summary_tax_effect_from_agi_shows_the_deductions():
     """With income.other_agi the summary shows the deductions with and without the retirement income (the senior
     deduction shrinking with it): 2025, 67, AGI 75,000, conversion 25,000 (see tests/test_tax.py)."""
-    data = {"tax_year": 2025, "filing_status": "single", "income": {"other_agi": 75000},
-            "taxpayer": {"name": "Al Senior", "ssn": "123-45-6789", "birth_date": "1958-05-01",
-                         "ira": {"year_end_value": 0, "prior_basis": 0}},
-            "forms_1099r": [{"id": "c", "payer": {"name": "Bank", "tin": "12-3456789"}, "box1": 25000, "box7": ["7"],
-                             "box7_ira_sep_simple": True, "date_paid": "2025-06-01", "box2a": 25000,
-                             "box2b_not_determined": True,
-                             "uses": [{"kind": "conversion", "to": "roth_ira", "amount": 25000}]}]}
-    text = flat(R.render_pdf(R.render_html("summary", res_of(data))))
+    text = flat(R.render_pdf(R.render_html("summary", res_of(_senior_conversion(25000, {"other_agi": 75000})))))
     assert re.search(r"AGI from everything else 75,000", text)
     assert re.search(r"Deductions without the retirement income \(.*?senior deduction 6,000.*?\) 23,750", text)
     assert re.search(r"Deductions with the retirement income \(.*?senior deduction 4,500.*?\) 22,250", text)
@@ -575,15 +579,8 @@ def test_summary_tax_effect_from_agi_shows_the_deductions():
 
 
 def test_summary_shows_taxable_social_security_both_ways():
-    data = {"tax_year": 2025, "filing_status": "single",
-            "income": {"other_agi": 20000, "social_security_benefits": 30000},
-            "taxpayer": {"name": "Al Senior", "ssn": "123-45-6789", "birth_date": "1958-05-01",
-                         "ira": {"year_end_value": 0, "prior_basis": 0}},
-            "forms_1099r": [{"id": "c", "payer": {"name": "Bank", "tin": "12-3456789"}, "box1": 20000, "box7": ["7"],
-                             "box7_ira_sep_simple": True, "date_paid": "2025-06-01", "box2a": 20000,
-                             "box2b_not_determined": True,
-                             "uses": [{"kind": "conversion", "to": "roth_ira", "amount": 20000}]}]}
-    text = flat(R.render_pdf(R.render_html("summary", res_of(data))))
+    income = {"other_agi": 20000, "social_security_benefits": 30000}
+    text = flat(R.render_pdf(R.render_html("summary", res_of(_senior_conversion(20000, income)))))
     assert re.search(r"Taxable Social Security without the retirement income \(Pub\. 915\) 5,350", text)
     assert re.search(r"Taxable Social Security with the retirement income \(Pub\. 915\) 22,350", text)
     assert re.search(r"Income tax caused by the retirement income 4,233\.50", text)
