@@ -4,10 +4,23 @@ from __future__ import annotations
 import importlib
 
 MODULES = ("core", "check", "render", "forms", "ledger", "batch", "serve")
+HELP = ("Form 1099-R data in; Form 8606, Form 1040 retirement lines, findings and documents out.\n\n"
+        "Start with `taxdocs compute samples/04-indirect-rollover-withholding.yaml`, then `taxdocs explain` "
+        "on any line it prints. `taxdocs schema` prints the input format.")
 
 
-def register_all(app) -> None:
-    for name in MODULES:
+def new_app(modules: tuple[str, ...] = MODULES):
+    """The `taxdocs` command with the given command modules (all of them for the console; a local
+    batch loads only its own, `taxdocs.entry`)."""
+    import typer
+    app = typer.Typer(name="taxdocs", help=HELP, no_args_is_help=True, pretty_exceptions_enable=False,
+                      add_completion=False)
+    register_all(app, modules)
+    return app
+
+
+def register_all(app, modules: tuple[str, ...] = MODULES) -> None:
+    for name in modules:
         try:
             mod = importlib.import_module(f"taxdocs.commands.{name}")
         except ModuleNotFoundError as e:

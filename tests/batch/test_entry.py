@@ -48,3 +48,29 @@ def test_a_batch_ends_without_teardown_but_keeps_its_output_and_exit_code(tmp_pa
     bad = subprocess.run([sys.executable, "-m", "taxdocs", "batch", str(tmp_path / "missing.jsonl"), "-o",
                           str(tmp_path / "b")], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert bad.returncode == 2 and "not found" in bad.stderr
+
+
+def test_a_local_batch_loads_only_the_batch_commands():
+    """entry.main builds the command with the batch module alone (the others' imports were ~0.07 s of
+    the start); its commands are the batch ones, and the full command still has them all."""
+    code = ("import sys; from taxdocs.commands import new_app; import typer.main as tm; "
+            "app = new_app(('batch',)); names = sorted(c.name for c in tm.get_command(app).commands.values()); "
+            "print(names, 'taxdocs.commands.render' in sys.modules, 'taxdocs.commands.core' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['batch', 'import-1099r'] False False"
+    from taxdocs.cli import app
+    import typer.main as tm
+    assert {"batch", "import-1099r", "compute", "render", "explain"} <= set(tm.get_command(app).commands)
+
+
+@pytest.mark.parametrize("preset, expected", [(None, "__all__"), ("", ""), ("logfire", "logfire")])
+def test_pydantic_plugins_are_not_looked_up_unless_asked(monkeypatch, preset, expected):
+    from taxdocs.entry import quiet_pydantic_plugins
+    if preset is None:
+        monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
+    else:
+        monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", preset)
+    quiet_pydantic_plugins()
+    import os
+    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == expected
