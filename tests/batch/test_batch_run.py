@@ -220,6 +220,25 @@ def test_pool_workers_keep_the_gc_on_with_documents():
         engines._CTX = None
 
 
+def test_a_chunk_leaves_nothing_for_the_next_collection(tmp_path):
+    """A pool worker collects and freezes after each chunk: what survived (caches the chunk filled) is not
+    walked again by the next chunk's collection (~1.8 ms a chunk of 64 returns when it was)."""
+    import gc
+    from taxdocs.batch import engines
+    from taxdocs.batch.reader import open_input
+    (tmp_path / "returns").mkdir()
+    recs = list(open_input(REPO / "samples").records())
+    try:
+        engines._init(Context(outdir=str(tmp_path)))
+        out = engines._local_chunk([(r, "d") for r in recs])
+        assert [o["status"] for o in out].count("error") == 0 and len(out) == len(recs)
+        assert len(gc.get_objects()) < 100  # tracked and not frozen
+    finally:
+        gc.enable()
+        gc.unfreeze()
+        engines._CTX = None
+
+
 def test_duplicate_of_an_unchanged_record_is_an_error_on_rerun(tmp_path):
     good = yaml.safe_load((REPO / "samples" / "06a-backdoor-roth.yaml").read_text())
     line = json.dumps({**good, "client_id": "SAME"}, default=str)
