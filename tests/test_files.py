@@ -91,3 +91,16 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path, monkeypatch, t
 def test_a_missing_directory_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError):
         write_atomic(tmp_path / "no" / "such" / "f.json", b"x")
+
+
+@pytest.mark.parametrize("umask, chmods", [(0o022, 0), (0o077, 0), (0o277, 1)])
+def test_fchmod_only_when_the_umask_took_bits_from_the_mode(tmp_path, monkeypatch, umask, chmods):
+    """One system call less per output file in the usual case; a umask that took owner bits still gets
+    them put back (test_mode_is_0600_under_any_umask)."""
+    from taxdocs.core import files
+    calls = []
+    real = os.fchmod
+    monkeypatch.setattr(files, "_UMASK", umask)
+    monkeypatch.setattr(os, "fchmod", lambda fd, mode: (calls.append(mode), real(fd, mode)))
+    write_atomic(tmp_path / "f.json", b"{}", fsync=False)
+    assert len(calls) == chmods
