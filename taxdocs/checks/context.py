@@ -13,6 +13,7 @@ from taxdocs.core.dates import age_on, age_reached, date_at_age
 from taxdocs.core.money import ZERO, z
 from taxdocs.model.scenario import Account, Form1099R, Person
 from taxdocs.params import general
+from taxdocs.rules.legs import IRA_SOURCES
 
 
 class Ctx:
@@ -110,7 +111,7 @@ def forms_of(ctx: Ctx, who: str) -> list[Form1099R]:
 
 
 def ira_source(src: Account) -> bool:
-    return src in (Account.traditional_ira, Account.sep_ira, Account.simple_ira)
+    return src in IRA_SOURCES
 
 
 @dataclass
