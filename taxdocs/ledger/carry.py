@@ -35,6 +35,8 @@ Findings (taxdocs.checks.finding.Finding):
   year-dependent is filled (the missing year may have changed it); only `ever_nondeductible` and
   the first Roth year, which no later year can change.
 - LEDGER_PROVISIONAL (warning): a filled figure rested on an assumption when that year was committed.
+- LEDGER_STALE (warning): a recorded year was committed from an earlier year as it was then, and that
+  year was amended since with other carried facts; what is filled may be out of date (filled as recorded).
 - LEDGER_FILLED (info): what was filled, from which year and version.
 - LEDGER_NO_CLIENT_ID / LEDGER_NO_HISTORY / LEDGER_OTHER_CLIENT (info): nothing could be filled, and why.
 """
@@ -120,7 +122,8 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
                          "taxdocs ledger (docs/ledger.md)", "Set client_id in the scenario (or on the person).", who,
                          "client_id")]
     key = keys.ssn_key(person.ssn)
-    prior = [r for r in store.current_years(cid, key) if r.tax_year < y]
+    record = store.person(cid, key)
+    prior = [r for r in record.current() if r.tax_year < y] if record else []
     if not prior:
         others = [c for c in store.clients_of(key) if c != cid]
         if others:
@@ -173,6 +176,19 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
         if filled:
             out.append(_filled(name, who, src, filled))
         return out
+
+    stale = _stale_link(record.years, prior)
+    if stale is not None:
+        later, earlier, what = stale
+        years = ", ".join(str(r.tax_year) for r in prior if r.tax_year >= later.tax_year)
+        out.append(_finding(
+            "LEDGER_STALE", "warning",
+            f"{name}: {later.tax_year} (version {later.version}) was committed from {earlier.tax_year} as it was "
+            f"then; {earlier.tax_year} was amended since (now version {earlier.version}, with another {what}), so "
+            f"{years} may carry out-of-date figures into {y}. They are filled as recorded.",
+            R_BASIS, f"Commit {years} again with `taxdocs ledger commit --amend`, oldest first, then rerun {y}.",
+            who, f"{who}.ira.prior_basis", ledger_year=later.tax_year, amended_year=earlier.tax_year,
+            amended_version=earlier.version, changed=what))
 
     provisional = set(f.provisional)
 
@@ -275,6 +291,31 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
     if filled:
         out.append(_filled(name, who, src, filled))
     return out
+
+
+def _carried(f) -> dict:
+    """What a year hands to the next (the facts `_fill_person` fills from)."""
+    return {"basis": f.ira_basis, "Roth contribution basis": f.roth_contribution_basis,
+            "set of conversion layers": _norm_layers(f.conversion_layers), "first Roth year": f.roth_first_year,
+            "set of rollover dates": sorted(f.ira_rollover_dates),
+            "QCD offset total": (f.deductions_after_70_half, f.qcd_reductions)}
+
+
+def _stale_link(versions: list, current: list) -> Optional[tuple]:
+    """The first (later, earlier, what) of consecutive current years where `later` was committed while an
+    earlier version of `earlier` was current, and the two versions hand on different facts: `later` (and
+    every year after it) was figured from figures since amended. None when the chain holds."""
+    for earlier, later in zip(current, current[1:]):
+        if later.tax_year != earlier.tax_year + 1 or earlier.commit_id <= later.commit_id:
+            continue
+        then = [v for v in versions if v.tax_year == earlier.tax_year and v.commit_id < later.commit_id]
+        if not then:
+            continue
+        old, new = _carried(max(then, key=lambda v: v.version).facts), _carried(earlier.facts)
+        diff = [k for k in new if new[k] != old[k]]
+        if diff:
+            return later, earlier, diff[0]
+    return None
 
 
 def _has_qcd(sc, who: str) -> bool:

@@ -119,6 +119,7 @@ class YearRecord:
     committed_at: datetime
     content_hash: str
     facts: CarryFacts
+    commit_id: int = 0      # the commit that recorded this version (ids grow with time)
 
     @property
     def ssn_masked(self) -> str:
@@ -395,7 +396,7 @@ class LedgerStore:
         for y in sorted(person.years, key=lambda y: (y.tax_year, y.version)):
             out.append(YearRecord(person.client_id, person.ssn_last4, person.name, y.tax_year, y.version,
                                   y.version == latest[y.tax_year], y.commit.kind, y.commit.source,
-                                  _aware(y.commit.committed_at), y.commit.content_hash, _facts_of(y)))
+                                  _aware(y.commit.committed_at), y.commit.content_hash, _facts_of(y), y.commit_id))
         return out
 
     def _load_people(self, s: Session, *where) -> list[m.Person]:

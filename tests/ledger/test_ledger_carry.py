@@ -95,6 +95,29 @@ def test_uses_the_current_version(store):
     assert filled.taxpayer.ira.prior_basis == 6000
 
 
+def test_a_year_figured_from_a_year_amended_since_is_stale(store):
+    """Audit 9: 2024 amended after 2025 was committed from it. 2026 is filled from 2025 as recorded (line 2
+    14,660, not the 13,660 a re-commit of 2025 gives), and LEDGER_STALE says so and what to do."""
+    committed(store, year1, year2)
+    assert "LEDGER_STALE" not in codes(fill_from_ledger(from_data(year3()), store)[1])
+    store.commit(from_data(with_(year1(), "taxpayer.ira.nondeductible_contributions", 6000)), amend=True)
+    filled, findings = fill_from_ledger(from_data(year3()), store)
+    [st] = [f for f in findings if f.code == "LEDGER_STALE"]
+    assert st.severity == "warning" and st.field == "taxpayer.ira.prior_basis"
+    assert "2025 (version 1) was committed from 2024" in st.message and "now version 2, with another basis" in st.message
+    assert st.data["amended_year"] == 2024 and "--amend" in st.fix
+    assert filled.taxpayer.ira.prior_basis == 4660
+    store.commit(from_data(year2()), amend=True)  # 2025 again, from 2024 as amended
+    filled, findings = fill_from_ledger(from_data(year3()), store)
+    assert "LEDGER_STALE" not in codes(findings) and filled.taxpayer.ira.prior_basis != 4660
+
+
+def test_an_amendment_that_hands_on_the_same_facts_is_not_stale(store):
+    committed(store, year1, year2)
+    store.commit(from_data(with_(year1(), "income.other_taxable_income", 95000)), amend=True)
+    assert "LEDGER_STALE" not in codes(fill_from_ledger(from_data(year3()), store)[1])
+
+
 def test_nothing_to_fill(store):
     d = year2()
     del d["client_id"]
