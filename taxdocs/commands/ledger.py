@@ -136,6 +136,7 @@ def _show_doc(p) -> dict:
                          "conversion_basis_left": _layers_left(y.facts), "roth_first_year": y.facts.roth_first_year,
                          "deductions_after_70_half": y.facts.deductions_after_70_half,
                          "qcd_reductions": y.facts.qcd_reductions,
+                         "inherited_basis": y.facts.inherited_basis,
                          "provisional": y.facts.provisional} for y in cur]}
     if last:
         f = last.facts
@@ -178,6 +179,9 @@ def show(client: str = typer.Argument(..., help="client id"), ledger: Optional[s
             out.print(f"QCD offset through {last['tax_year']}: IRA deductions after 70½ "
                       f"{_money(last['deductions_after_70_half'])} · QCD reductions {_money(last['qcd_reductions'])}",
                       highlight=False)
+        for name, basis in ((last or {}).get("inherited_basis") or {}).items():  # rules.md §4.1
+            out.print(f"Basis in the IRAs inherited from {name} after {last['tax_year']}: {_money(basis)} "
+                      "(their own Form 8606 line 14)", highlight=False)
         if d.get("layers"):
             t = Table("layer year", "amount", "taxable", "distributed", "left", "taxable left",
                       "10% recapture window ends", title=f"Roth conversion and rollover layers after {d['as_of']}")
@@ -230,6 +234,8 @@ def history(client: str = typer.Argument(..., help="client id"), ledger: Optiona
             if f.deductions_after_70_half or f.qcd_reductions:   # IRC §408(d)(8)(A)
                 out.print(f"    QCD offset: IRA deductions after 70½ {_money(f.deductions_after_70_half)} · "
                           f"QCD reductions {_money(f.qcd_reductions)}", highlight=False)
+            for name, basis in f.inherited_basis.items():
+                out.print(f"    inherited from {name}: basis {_money(basis)}", highlight=False)
             if prev is not None and prev.tax_year == y.tax_year:
                 from taxdocs.ledger.store import _changes
                 ch = _changes(prev.facts, f)

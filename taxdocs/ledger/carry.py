@@ -23,6 +23,7 @@ the previous tax year and fills each fact the scenario leaves blank:
 | ira.deductions_after_70_half_prior (None)        | IRA deductions after 70½ through that year (QCD offset,  |
 |                                                  | IRC §408(d)(8)(A)); a 0 stays blank, which means 0       |
 | ira.qcd_reductions_prior (None)                  | QCD reductions through that year; likewise               |
+| inherited_iras[n].basis (not given)              | that decedent's IRAs' own Form 8606 line 14, by name     |
 
 A year recorded before the ledger kept the two QCD offset totals (schema 0003) has none (NULL):
 they are not filled from it and never disagree with it; with a QCD this year and both left blank,
@@ -238,6 +239,19 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
                                 "distributed": l.distributed} for l in sorted(roth.conversions, key=lambda l: l.year)]),
                  _layers_text(f.conversion_layers), R_LAYERS)
 
+    # IRAs inherited with basis: each decedent's own Form 8606 line 14 -> that IRA's basis (rules.md §4.1, §5.1)
+    held = {_name(k): v for k, v in f.inherited_basis.items()}
+    for i, entry in enumerate(person.inherited_iras):
+        value = held.get(_name(entry.decedent))
+        if value is None:
+            continue
+        if "basis" not in entry.model_fields_set:
+            entry.basis = value
+            filled.append(f"basis {_money(value)} in the IRAs inherited from {entry.decedent}")
+        elif Decimal(entry.basis) != value:
+            disagree(f"inherited_iras[{i}].basis", f"basis in the IRAs inherited from {entry.decedent} (their own "
+                     f"Form 8606 line 14 of {last.tax_year})", _money(entry.basis), _money(value), R_BASIS)
+
     # first Roth IRA year (five-year clock)
     first = _first_year(prior)
     if first is not None:
@@ -293,9 +307,14 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
     return out
 
 
+def _name(decedent: str) -> str:
+    return " ".join(decedent.split()).casefold()
+
+
 def _carried(f) -> dict:
     """What a year hands to the next (the facts `_fill_person` fills from)."""
-    return {"basis": f.ira_basis, "Roth contribution basis": f.roth_contribution_basis,
+    return {"basis": f.ira_basis, "inherited IRA basis": {_name(k): v for k, v in f.inherited_basis.items()},
+            "Roth contribution basis": f.roth_contribution_basis,
             "set of conversion layers": _norm_layers(f.conversion_layers), "first Roth year": f.roth_first_year,
             "set of rollover dates": sorted(f.ira_rollover_dates),
             "QCD offset total": (f.deductions_after_70_half, f.qcd_reductions)}

@@ -33,6 +33,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload
 
+from taxdocs.core.money import z
 from taxdocs.errors import TaxdocsError
 from taxdocs.ledger import keys
 from taxdocs.ledger import models as m
@@ -77,6 +78,8 @@ class CarryFacts:
     # QCD offset totals through this year (IRC §408(d)(8)(A)); None: not recorded (a year from before 0003, a seed)
     deductions_after_70_half: Optional[Decimal] = None
     qcd_reductions: Optional[Decimal] = None
+    # basis left in IRAs inherited from each decedent (their own Form 8606 line 14), by the decedent's name
+    inherited_basis: dict[str, Decimal] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         d = {"ira_basis": self.ira_basis, "roth_contribution_basis": self.roth_contribution_basis,
@@ -89,6 +92,8 @@ class CarryFacts:
         for k in QCD_TOTALS:
             if getattr(self, k) is not None:
                 d[k] = getattr(self, k)
+        if self.inherited_basis:  # likewise
+            d["inherited_basis"] = dict(self.inherited_basis)
         return keys.canon(d)
 
     @classmethod
@@ -103,7 +108,8 @@ class CarryFacts:
             year_end_value=dec(d.get("year_end_value")),
             f8606={str(k): dec(v) for k, v in (d.get("f8606") or {}).items()},
             notes=list(d.get("notes") or []), provisional=list(d.get("provisional") or []),
-            **{k: dec(d.get(k)) for k in QCD_TOTALS})
+            **{k: dec(d.get(k)) for k in QCD_TOTALS},
+            inherited_basis={str(k): dec(v) for k, v in (d.get("inherited_basis") or {}).items()})
 
 
 @dataclass
@@ -646,7 +652,19 @@ def facts_from_result(res, who: str, carry_forward=None) -> CarryFacts:
         roth_first_year=cf.roth_first_year, ira_rollover_dates=sorted(set(cf.ira_rollover_dates)),
         year_end_value=None if cf.year_end_value is None else Decimal(cf.year_end_value),
         f8606=f8606, notes=list(cf.notes), provisional=provisional,
-        deductions_after_70_half=Decimal(cf.deductions_after_70_half), qcd_reductions=Decimal(cf.qcd_reductions))
+        deductions_after_70_half=Decimal(cf.deductions_after_70_half), qcd_reductions=Decimal(cf.qcd_reductions),
+        inherited_basis=_inherited_basis(res, who))
+
+
+def _inherited_basis(res, who: str) -> dict[str, Decimal]:
+    """Each inherited IRA's own Form 8606 line 14 (basis next year), by decedent (rules.md §4.1, §5.1)."""
+    from taxdocs.rules.facts import inherited_key
+    g, out = res.graph, {}
+    for n, entry in enumerate(res.scenario.person(who).inherited_iras, 1):
+        key = f"f8606.{inherited_key(who, n)}.basis_next_year"
+        if g.has(key):
+            out[entry.decedent] = Decimal(z(g[key]))
+    return out
 
 
 def _facts_of(y: m.Year) -> CarryFacts:
@@ -660,14 +678,17 @@ def _facts_of(y: m.Year) -> CarryFacts:
         ira_rollover_dates=[r.distribution_date for r in sorted(y.rollovers, key=lambda r: r.position)],
         year_end_value=y.year_end_value, f8606={k: Decimal(v) for k, v in f8606.items()},
         notes=list(notes.get("notes", [])), provisional=list(notes.get("provisional", [])),
-        deductions_after_70_half=y.deductions_after_70_half, qcd_reductions=y.qcd_reductions)
+        deductions_after_70_half=y.deductions_after_70_half, qcd_reductions=y.qcd_reductions,
+        inherited_basis={k: Decimal(v) for k, v in (notes.get("inherited_basis") or {}).items()})
 
 
 def _year_row(p: m.Person, c: m.Commit, tax_year: int, version: int, f: CarryFacts) -> m.Year:
     y = m.Year(person=p, commit=c, tax_year=tax_year, version=version, ira_basis=f.ira_basis,
                roth_contribution_basis=f.roth_contribution_basis, roth_first_year=f.roth_first_year,
                year_end_value=f.year_end_value, f8606_json=keys.dumps(f.f8606),
-               notes_json=keys.dumps({"notes": f.notes, "provisional": f.provisional}),
+               # the JSON of extras: notes, provisional labels, inherited IRAs' basis (no column of its own)
+               notes_json=keys.dumps({"notes": f.notes, "provisional": f.provisional,
+                                      **({"inherited_basis": f.inherited_basis} if f.inherited_basis else {})}),
                deductions_after_70_half=f.deductions_after_70_half, qcd_reductions=f.qcd_reductions)
     y.layers = [m.Layer(position=i, layer_year=l["year"], amount=l["amount"], taxable=l["taxable"],
                         distributed=l["distributed"]) for i, l in enumerate(f.conversion_layers)]
@@ -695,6 +716,8 @@ def _changes(old: CarryFacts, new: CarryFacts) -> list[str]:
         out.append("conversion layers differ")
     if old.ira_rollover_dates != new.ira_rollover_dates:
         out.append("rollover dates differ")
+    if keys.canon(old.inherited_basis) != keys.canon(new.inherited_basis):
+        out.append("inherited IRA basis differs")
     return out
 
 

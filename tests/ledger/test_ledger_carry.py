@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from builders import form
 from ledger_scenarios import CLIENT, SSN, base, pat, with_, year1, year2, year3
 
 from taxdocs.checks.finding import Finding
@@ -186,3 +187,37 @@ def test_a_url_or_path_works_too(store, ledger_url, tmp_path):
     with pytest.raises(LedgerError, match="no ledger at"):
         fill_from_ledger(from_data(year2()), str(tmp_path / "none.db"))
     assert not (tmp_path / "none.db").exists()
+
+
+def _inheritor(year: int, basis=None, distribution: int = 0) -> dict:
+    """Pat with IRAs inherited from John Smith (their own Form 8606, rules.md §4.1); `basis` None: not given."""
+    inh = {"decedent": "John Smith", "year_end_value": 300000}
+    if basis is not None:
+        inh["basis"] = basis
+    ira = {"year_end_value": 50000, **({"prior_basis": 0} if year == 2024 else {})}
+    forms = [form("inh", distribution, ["4"], f"{year}-06-02", ira=True, box2b_not_determined=True,
+                  decedent="John Smith")] if distribution else []
+    return base(year, pat(ira=ira, inherited_iras=[inh]), forms)
+
+
+def test_an_inherited_iras_basis_is_carried_by_decedent(store):
+    """Audit 9 (s8): the inherited IRAs' own Form 8606 line 14 was not carried; left out the next year, their
+    basis was 0 with no word (4b 32,742 instead of 29,802 in the audit's case)."""
+    store.commit(from_data(_inheritor(2024, basis=33333, distribution=30000)))
+    [y] = store.current_years(CLIENT, keys.ssn_key(SSN))
+    assert list(y.facts.inherited_basis) == ["John Smith"] and 0 < y.facts.inherited_basis["John Smith"] < 33333
+    left = y.facts.inherited_basis["John Smith"]
+    filled, findings = fill_from_ledger(from_data(_inheritor(2025, distribution=10000)), store)
+    assert filled.taxpayer.inherited_iras[0].basis == left
+    assert f"basis {left:,} in the IRAs inherited from John Smith" in findings[-1].message
+    filled, findings = fill_from_ledger(from_data(_inheritor(2025, basis=left)), store)  # given, agrees: kept, quiet
+    assert filled.taxpayer.inherited_iras[0].basis == left and "LEDGER_DISAGREES" not in codes(findings)
+    filled, findings = fill_from_ledger(from_data(_inheritor(2025, basis=0)), store)  # given 0: kept, but disagrees
+    [dis] = [f for f in findings if f.code == "LEDGER_DISAGREES"]
+    assert filled.taxpayer.inherited_iras[0].basis == 0 and dis.field == "taxpayer.inherited_iras[0].basis"
+    doc = store.export(CLIENT)  # export / import keep it
+    assert doc["people"][0]["years"][0]["facts"]["inherited_basis"] == {"John Smith": str(left)}
+
+
+def test_years_without_inherited_iras_keep_their_facts_hash():
+    assert "inherited_basis" not in CarryFacts(Decimal(0), Decimal(0)).as_dict()
