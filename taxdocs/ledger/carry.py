@@ -185,7 +185,7 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
         out.append(_finding(
             "LEDGER_STALE", "warning",
             f"{name}: {later.tax_year} (version {later.version}) was committed from {earlier.tax_year} as it was "
-            f"then; {earlier.tax_year} was amended since (now version {earlier.version}, with another {what}), so "
+            f"then; {earlier.tax_year} was amended since (now version {earlier.version}: {what}), so "
             f"{years} may carry out-of-date figures into {y}. They are filled as recorded.",
             R_BASIS, f"Commit {years} again with `taxdocs ledger commit --amend`, oldest first, then rerun {y}.",
             who, f"{who}.ira.prior_basis", ledger_year=later.tax_year, amended_year=earlier.tax_year,
@@ -311,15 +311,6 @@ def _name(decedent: str) -> str:
     return " ".join(decedent.split()).casefold()
 
 
-def _carried(f) -> dict:
-    """What a year hands to the next (the facts `_fill_person` fills from)."""
-    return {"basis": f.ira_basis, "inherited IRA basis": {_name(k): v for k, v in f.inherited_basis.items()},
-            "Roth contribution basis": f.roth_contribution_basis,
-            "set of conversion layers": _norm_layers(f.conversion_layers), "first Roth year": f.roth_first_year,
-            "set of rollover dates": sorted(f.ira_rollover_dates),
-            "QCD offset total": (f.deductions_after_70_half, f.qcd_reductions)}
-
-
 def _stale_link(versions: list, current: list) -> Optional[tuple]:
     """The first (later, earlier, what) of consecutive current years where `later` was committed while an
     earlier version of `earlier` was current, and the two versions hand on different facts: `later` (and
@@ -330,10 +321,10 @@ def _stale_link(versions: list, current: list) -> Optional[tuple]:
         then = [v for v in versions if v.tax_year == earlier.tax_year and v.commit_id < later.commit_id]
         if not then:
             continue
-        old, new = _carried(max(then, key=lambda v: v.version).facts), _carried(earlier.facts)
-        diff = [k for k in new if new[k] != old[k]]
+        from taxdocs.ledger.store import _changes
+        diff = _changes(max(then, key=lambda v: v.version).facts, earlier.facts, carried_only=True)
         if diff:
-            return later, earlier, diff[0]
+            return later, earlier, "; ".join(diff)
     return None
 
 

@@ -700,13 +700,16 @@ def _year_row(p: m.Person, c: m.Commit, tax_year: int, version: int, f: CarryFac
 _QCD_LABELS = ("deductions after 70½", "QCD reductions")
 
 
-def _changes(old: CarryFacts, new: CarryFacts) -> list[str]:
+def _changes(old: CarryFacts, new: CarryFacts, carried_only: bool = False) -> list[str]:
+    """What differs between two versions of a year; `carried_only`: only what the next year is filled from
+    (not the Dec 31 value)."""
     from taxdocs.core.money import fmt
     out = []
     for label, a, b in (("IRA basis", old.ira_basis, new.ira_basis),
                         ("Roth contribution basis", old.roth_contribution_basis, new.roth_contribution_basis),
                         ("first Roth year", old.roth_first_year, new.roth_first_year),
-                        ("year-end value", old.year_end_value, new.year_end_value),
+                        ("year-end value", None if carried_only else old.year_end_value,
+                         None if carried_only else new.year_end_value),
                         ("deductions after 70½", old.deductions_after_70_half, new.deductions_after_70_half),
                         ("QCD reductions", old.qcd_reductions, new.qcd_reductions)):
         if a != b and not (label in _QCD_LABELS and a is None and b == 0):  # not recorded before 0003, now 0

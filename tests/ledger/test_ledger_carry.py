@@ -105,7 +105,7 @@ def test_a_year_figured_from_a_year_amended_since_is_stale(store):
     filled, findings = fill_from_ledger(from_data(year3()), store)
     [st] = [f for f in findings if f.code == "LEDGER_STALE"]
     assert st.severity == "warning" and st.field == "taxpayer.ira.prior_basis"
-    assert "2025 (version 1) was committed from 2024" in st.message and "now version 2, with another basis" in st.message
+    assert "2025 (version 1) was committed from 2024" in st.message and "now version 2: IRA basis 7,000 -> 6,000" in st.message
     assert st.data["amended_year"] == 2024 and "--amend" in st.fix
     assert filled.taxpayer.ira.prior_basis == 4660
     store.commit(from_data(year2()), amend=True)  # 2025 again, from 2024 as amended
