@@ -226,8 +226,10 @@ def main() -> None:
                    "inside_batch_per_s": round(tally["processed"] / tally["seconds"]),
                    "peak_rss_tree_mb": round(tree / 2**20), "peak_rss_process_mb": round(one / 2**20),
                    "done": tally["done"], "findings": tally["findings"], "error": tally["error"]}
+    ceiling = cores * 1000 / cpu["json_ms"]
+    res["json"]["share_of_ceiling"] = round(a.n / secs / ceiling, 2)
     print(f"1. compute+checks+JSON: {a.n:,} in {secs:.1f}s = {a.n / secs:,.0f} returns/s "
-          f"(target 2,000); tally done {tally['done']:,} findings {tally['findings']:,} error {tally['error']:,}; "
+          f"(target 2,000; {a.n / secs / ceiling:.0%} of step 0's ceiling); tally done {tally['done']:,} findings {tally['findings']:,} error {tally['error']:,}; "
           f"peak RSS {tree / 2**20:.0f} MB tree, {one / 2**20:.0f} MB largest process", flush=True)
 
     if (a.forms_dir / "2025" / "f8606.pdf").is_file():
