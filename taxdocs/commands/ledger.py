@@ -147,6 +147,12 @@ def _show_doc(p) -> dict:
         doc["roth_five_year"] = None if f.roth_first_year is None else {
             "first_year": f.roth_first_year, "met_on": date(f.roth_first_year + qual, 1, 1)}
         doc["rollovers"] = [{"distribution_date": d, "next_allowed": add_months(d, 12)} for d in f.ira_rollover_dates]
+    from taxdocs.ledger.carry import stale_link
+    stale = stale_link(p.years, cur)
+    if stale is not None:  # LEDGER_STALE, as next year's fill will report it
+        later, earlier, what = stale
+        doc["stale"] = {"year": later.tax_year, "version": later.version, "amended_year": earlier.tax_year,
+                        "amended_version": earlier.version, "changed": what}
     return plain(doc)
 
 
@@ -172,6 +178,11 @@ def show(client: str = typer.Argument(..., help="client id"), ledger: Optional[s
                       + (" *" if "roth_contribution_basis" in r["provisional"] else ""),
                       _money(r["conversion_basis_left"]), str(r["roth_first_year"] or ""))
         out.print(t)
+        st = d.get("stale")
+        if st:
+            out.print(f"[yellow]{st['year']} (v{st['version']}) was committed before {st['amended_year']} was amended "
+                      f"(now v{st['amended_version']}: {st['changed']}): commit {st['year']} and later years again "
+                      "with --amend[/]", highlight=False)
         if any(r["provisional"] for r in d["timeline"]):
             out.print("[yellow]* rested on an assumption when committed (see `history`)[/]")
         last = d["timeline"][-1] if d["timeline"] else None

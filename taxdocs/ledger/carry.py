@@ -178,7 +178,7 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
             out.append(_filled(name, who, src, filled))
         return out
 
-    stale = _stale_link(record.years, prior)
+    stale = stale_link(record.years, prior)
     if stale is not None:
         later, earlier, what = stale
         years = ", ".join(str(r.tax_year) for r in prior if r.tax_year >= later.tax_year)
@@ -311,7 +311,7 @@ def _name(decedent: str) -> str:
     return " ".join(decedent.split()).casefold()
 
 
-def _stale_link(versions: list, current: list) -> Optional[tuple]:
+def stale_link(versions: list, current: list) -> Optional[tuple]:
     """The first (later, earlier, what) of consecutive current years where `later` was committed while an
     earlier version of `earlier` was current, and the two versions hand on different facts: `later` (and
     every year after it) was figured from figures since amended. None when the chain holds."""

@@ -68,6 +68,21 @@ def test_commit_show_history(ledger_url, tmp_path):
     assert person["roth_five_year"] == {"first_year": 2025, "met_on": "2030-01-01"}
 
 
+def test_show_marks_a_year_committed_before_the_year_it_came_from_was_amended(ledger_url, tmp_path):
+    y1, y2, _ = files(tmp_path)
+    for f in (y1, y2):
+        assert cli("ledger", "commit", str(f), "--ledger", ledger_url)[0] == 0
+    assert "stale" not in json.loads(cli("ledger", "show", CLIENT, "--ledger", ledger_url, "--json", raw=True)[1])["people"][0]
+    changed = tmp_path / "y1b.yaml"
+    changed.write_text(yaml.safe_dump(with_(year1(), "taxpayer.ira.nondeductible_contributions", 6000)))
+    assert cli("ledger", "commit", str(changed), "--ledger", ledger_url, "--amend")[0] == 0
+    code, out, err = cli("ledger", "show", CLIENT, "--ledger", ledger_url)
+    assert code == 0, err
+    assert "2025 (v1) was committed before 2024 was amended (now v2: IRA basis 7,000 -> 6,000)" in out
+    doc = json.loads(cli("ledger", "show", CLIENT, "--ledger", ledger_url, "--json", raw=True)[1])
+    assert doc["people"][0]["stale"]["year"] == 2025 and doc["people"][0]["stale"]["amended_version"] == 2
+
+
 def test_amend_needs_the_flag(ledger_url, tmp_path):
     y1, *_ = files(tmp_path)
     assert cli("ledger", "commit", str(y1), "--ledger", ledger_url)[0] == 0
