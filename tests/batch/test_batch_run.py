@@ -241,6 +241,24 @@ def test_a_chunk_leaves_nothing_for_the_next_collection(tmp_path):
         engines._CTX = None
 
 
+@pytest.mark.parametrize("documents, frozen", [(False, True), (True, False)])
+def test_chunk_survivors_are_frozen_only_without_documents(monkeypatch, documents, frozen):
+    """With --documents the GC stays on and nothing more is frozen: the renderer's caches may later drop
+    objects in cycles, which frozen would never be collected."""
+    import gc
+    from taxdocs.batch import engines
+    monkeypatch.setattr(engines, "_CTX", Context(documents=documents))
+    monkeypatch.setattr(engines, "process_chunk", lambda chunk, ctx: [object() for _ in chunk])
+    keep = [[i] for i in range(50)]  # tracked survivors of "the chunk"
+    before = gc.get_freeze_count()
+    try:
+        engines._local_chunk([1, 2, 3])
+        assert (gc.get_freeze_count() > before) is frozen
+    finally:
+        gc.unfreeze()
+    del keep
+
+
 def test_duplicate_of_an_unchanged_record_is_an_error_on_rerun(tmp_path):
     good = yaml.safe_load((REPO / "samples" / "06a-backdoor-roth.yaml").read_text())
     line = json.dumps({**good, "client_id": "SAME"}, default=str)
