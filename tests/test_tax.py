@@ -22,6 +22,14 @@ def test_ex27_tax_at_each_2026_floor(status, floor, tax):
     assert tax_on(D(floor), status, P2026) == D(tax)
 
 
+@pytest.mark.parametrize("income, rate, subtract", [(100000, "0.24", "6600"), (200000, "0.32", "21168"),
+                                                      (300000, "0.35", "28105.50"), (700000, "0.37", "39668")])
+def test_2023_single_schedule_against_the_tax_computation_worksheet(income, rate, subtract):
+    """2023 (late and amended returns): Rev. Proc. 2022-38 brackets against the 2023 Form 1040 Tax Computation
+    Worksheet, Section A (single): income x rate - subtraction amount [K]."""
+    assert tax_on(D(income), "single", load_year(2023)) == D(income) * D(rate) - D(subtract)
+
+
 def test_ex24_part_a_conversion_inside_24_percent():
     # EX-24 Part A (D): 2026 single, other taxable income 120,000, conversion 50,000 -> 12,000 exactly
     e = tax_effect(D(120000), D(50000), "single", P2026)
