@@ -112,7 +112,7 @@ def _finding(code, severity, message, rule, fix, who, field="", **data) -> Findi
 
 
 def _fill_person(sc, who: str, person, store) -> list[Finding]:
-    from taxdocs.model.scenario import ConversionLayer, Rollover
+    from taxdocs.model.scenario import ConversionLayer, Rollover, same_decedent
 
     out: list[Finding] = []
     y = sc.tax_year
@@ -240,9 +240,8 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
                  _layers_text(f.conversion_layers), R_LAYERS)
 
     # IRAs inherited with basis: each decedent's own Form 8606 line 14 -> that IRA's basis (rules.md §4.1, §5.1)
-    held = {_name(k): v for k, v in f.inherited_basis.items()}
     for i, entry in enumerate(person.inherited_iras):
-        value = held.get(_name(entry.decedent))
+        value = next((v for k, v in f.inherited_basis.items() if same_decedent(k, entry.decedent)), None)
         if value is None:
             continue
         if "basis" not in entry.model_fields_set:
@@ -305,10 +304,6 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
     if filled:
         out.append(_filled(name, who, src, filled))
     return out
-
-
-def _name(decedent: str) -> str:
-    return " ".join(decedent.split()).casefold()
 
 
 def stale_link(versions: list, current: list) -> Optional[tuple]:
