@@ -15,11 +15,6 @@ def new_app(modules: tuple[str, ...] = MODULES):
     import typer
     app = typer.Typer(name="taxdocs", help=HELP, no_args_is_help=True, pretty_exceptions_enable=False,
                       add_completion=False)
-    register_all(app, modules)
-    return app
-
-
-def register_all(app, modules: tuple[str, ...] = MODULES) -> None:
     for name in modules:
         try:
             mod = importlib.import_module(f"taxdocs.commands.{name}")
@@ -28,3 +23,4 @@ def register_all(app, modules: tuple[str, ...] = MODULES) -> None:
                 continue
             raise
         mod.register(app)
+    return app
