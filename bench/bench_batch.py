@@ -12,8 +12,11 @@ Measures (wall clock, all records of the season, the bad ones included):
      only, for N and for BIG returns: it must not grow with the batch (< 500 MB)
 Results are printed and saved to bench/results/batch-<time>.json.
 
-Measure on a quiet file system: on this machine (ext4, no journal) creating a file costs ~30x
-more for about five minutes after many files were deleted (docs/batch.md, "Where the time goes").
+On this machine (ext4 without a journal) creating a file costs ~10-30x more for about five minutes after
+many files were deleted near it (docs/batch.md, "Measure on a quiet file system"). The benchmark asks ext4
+to place each output directory like a top-level one (`chattr +T` on its work directory, a new name per
+run), so an earlier run's deletions do not slow this one, and it prints the workers' system time per
+return so a slow file system shows.
 """
 from __future__ import annotations
 
@@ -69,8 +72,46 @@ def _proc_mem(pid: int) -> tuple[int, int]:
     return rss, hwm
 
 
+_CLK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_FS_IOC_GETFLAGS, _FS_IOC_SETFLAGS, _FS_TOPDIR_FL = 0x80086601, 0x40086602, 0x00020000  # <linux/fs.h>, 64-bit
+
+
+def spread_dirs(path: Path) -> bool:
+    """Ask ext4 to place directories made in `path` as it places top-level ones: in a group chosen from a
+    hash of the name among those with the most room (Orlov), instead of beside `path`. On a file system
+    without a journal, ext4 will not reuse an inode deleted in the last five minutes and scans past each
+    one at every file it creates (`recently_deleted()`): a batch written beside an output just deleted
+    paid ~0.3 ms of system time per file instead of ~0.05 ms. False where the flag is not supported."""
+    import fcntl
+    import struct
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        buf = fcntl.ioctl(fd, _FS_IOC_GETFLAGS, struct.pack("l", 0))
+        fcntl.ioctl(fd, _FS_IOC_SETFLAGS, struct.pack("l", struct.unpack("l", buf)[0] | _FS_TOPDIR_FL))
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def _proc_cpu(pid: int) -> tuple[float, float]:
+    """(user, system) CPU seconds of one process so far, from /proc/<pid>/stat."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            f = fh.read().rsplit(")", 1)[1].split()
+        return int(f[11]) / _CLK, int(f[12]) / _CLK
+    except (OSError, IndexError, ValueError):
+        return 0.0, 0.0
+
+
 def run_cli(args: list[str]) -> tuple[float, int, int, dict]:
     """Run `taxdocs batch` in a subprocess; (seconds, peak tree RSS, peak single-process RSS, tally).
+    The tally gets `cpu`: user and system seconds of the parent and of the processes under it (the fork
+    server, the workers), as last sampled (a process's time up to its last sample, < 0.1 s before it ends).
 
     Memory is sampled from /proc every 0.1 s (~0.1 ms of CPU a sample). psutil, which scans every
     process on the machine to find the children, took ~1 ms a sample: at 20 samples a second that was
@@ -86,9 +127,13 @@ def run_cli(args: list[str]) -> tuple[float, int, int, dict]:
             sys.exit("without /proc the benchmark measures memory with psutil: python3 -m pip install -e '.[bench]'")
         ps = psutil.Process(proc.pid)
     peak_tree = peak_one = 0
+    cpu: dict[int, tuple[float, float]] = {}
     while proc.poll() is None:
         if use_proc:
-            mem = [_proc_mem(p) for p in _proc_tree(proc.pid)]
+            pids = _proc_tree(proc.pid)
+            for p in pids:
+                cpu[p] = _proc_cpu(p)
+            mem = [_proc_mem(p) for p in pids]
             peak_tree = max(peak_tree, sum(r for r, _ in mem))
             peak_one = max(peak_one, max((h for _, h in mem), default=0))
         else:
@@ -108,7 +153,23 @@ def run_cli(args: list[str]) -> tuple[float, int, int, dict]:
     if proc.returncode not in (0, 1):
         sys.exit(f"batch failed ({proc.returncode}):\n{out}\n{err}")
     outdir = Path(args[args.index("-o") + 1])
-    return secs, peak_tree, peak_one, json.loads((outdir / "tally.json").read_text())
+    tally = json.loads((outdir / "tally.json").read_text())
+    if cpu:
+        kids = [c for p, c in cpu.items() if p != proc.pid]
+        tally["cpu"] = {"parent_user": cpu.get(proc.pid, (0, 0))[0], "parent_system": cpu.get(proc.pid, (0, 0))[1],
+                        "others_user": round(sum(u for u, _ in kids), 2),
+                        "others_system": round(sum(s for _, s in kids), 2)}
+    return secs, peak_tree, peak_one, tally
+
+
+def cpu_line(tally: dict, n: int) -> str:
+    c = tally.get("cpu")
+    if not c:
+        return ""
+    sys_ms = c["others_system"] / n * 1000
+    warn = " - the file system is slow right now (files deleted nearby in the last minutes?)" if sys_ms > 0.15 else ""
+    return (f"   CPU: workers and fork server {c['others_user'] / n * 1000:.3f} ms user + {sys_ms:.3f} ms system "
+            f"per return; parent {c['parent_user'] + c['parent_system']:.2f} s{warn}")
 
 
 def fill_ratio(outdir: Path, forms_dir: Path, docs: int) -> dict:
@@ -204,6 +265,8 @@ def main() -> None:
     a = ap.parse_args()
     work = a.keep or Path(tempfile.mkdtemp(prefix="taxdocs-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    spread = spread_dirs(work)
+    tag = time.strftime("%H%M%S")  # a new name each run: Orlov's choice of group starts from its hash
     cores = len(os.sched_getaffinity(0))
     wargs = ["--workers", str(a.workers)] if a.workers else []
     res: dict = {"cores": cores, "workers": a.workers or cores, "python": sys.version.split()[0],
@@ -212,6 +275,9 @@ def main() -> None:
           f"{res['reference_loop_ms_before']} ms (lower = faster CPU right now)", flush=True)
 
     print(compile_package(), flush=True)
+    res["spread_dirs"] = spread
+    print(f"output directories spread (chattr +T on {work}): {'yes' if spread else 'no (not supported here)'}",
+          flush=True)
     season = work / f"season-{a.n}.jsonl"
     t = time.perf_counter()
     synth.write_jsonl(a.n, a.seed, season)
@@ -221,25 +287,29 @@ def main() -> None:
     print(f"0. CPU per return, one process: {cpu['json_ms']} ms compute+checks+JSON, {cpu['with_8606_ms']} ms with "
           f"Form 8606 -> ceiling on {cores} cores ~{cores * 1000 / cpu['json_ms']:,.0f} and "
           f"~{cores * 1000 / cpu['with_8606_ms']:,.0f} returns/s", flush=True)
-    secs, tree, one, tally = run_cli([str(season), "-o", str(work / "json"), *wargs])
+    secs, tree, one, tally = run_cli([str(season), "-o", str(work / f"json-{tag}"), *wargs])
     res["json"] = {"n": a.n, "seconds": round(secs, 2), "returns_per_s": round(a.n / secs),
                    "inside_batch_per_s": round(tally["processed"] / tally["seconds"]),
                    "peak_rss_tree_mb": round(tree / 2**20), "peak_rss_process_mb": round(one / 2**20),
-                   "done": tally["done"], "findings": tally["findings"], "error": tally["error"]}
+                   "done": tally["done"], "findings": tally["findings"], "error": tally["error"],
+                   "cpu": tally.get("cpu")}
     ceiling = cores * 1000 / cpu["json_ms"]
     res["json"]["share_of_ceiling"] = round(a.n / secs / ceiling, 2)
     print(f"1. compute+checks+JSON: {a.n:,} in {secs:.1f}s = {a.n / secs:,.0f} returns/s "
           f"(target 2,000; {a.n / secs / ceiling:.0%} of step 0's ceiling); tally done {tally['done']:,} findings {tally['findings']:,} error {tally['error']:,}; "
           f"peak RSS {tree / 2**20:.0f} MB tree, {one / 2**20:.0f} MB largest process", flush=True)
+    print(cpu_line(tally, a.n), flush=True)
 
     if (a.forms_dir / "2025" / "f8606.pdf").is_file():
-        secs, tree, one, tally = run_cli([str(season), "-o", str(work / "pdf"), "--forms-dir", str(a.forms_dir), *wargs])
-        pdfs = sum(1 for p in (work / "pdf" / "returns").iterdir() if p.suffix == ".pdf")
+        secs, tree, one, tally = run_cli([str(season), "-o", str(work / f"pdf-{tag}"), "--forms-dir", str(a.forms_dir),
+                                        *wargs])
+        pdfs = sum(1 for p in (work / f"pdf-{tag}" / "returns").iterdir() if p.suffix == ".pdf")
         res["with_8606"] = {"n": a.n, "seconds": round(secs, 2), "returns_per_s": round(a.n / secs),
                             "pdfs": pdfs, "pdfs_per_s": round(pdfs / secs), "peak_rss_tree_mb": round(tree / 2**20)}
         print(f"2. with the official Form 8606: {a.n:,} in {secs:.1f}s = {a.n / secs:,.0f} returns/s (target 200); "
               f"{pdfs:,} Forms 8606 filled ({pdfs / secs:,.0f}/s)", flush=True)
-        r = res["fill"] = fill_ratio(work / "json", a.forms_dir, a.docs)
+        print(cpu_line(tally, a.n), flush=True)
+        r = res["fill"] = fill_ratio(work / f"json-{tag}", a.forms_dir, a.docs)
         print(f"   per document, one process, {r['docs']} docs: fastfill {r['fastfill_docs_per_s']:,} docs/s, "
               f"pypdf clone+fill {r['pypdf_docs_per_s']:,} docs/s: {r['ratio']}x (aim 20x)", flush=True)
     else:
@@ -249,7 +319,7 @@ def main() -> None:
     if a.big:
         big = work / f"season-{a.big}.jsonl"
         synth.write_jsonl(a.big, a.seed, big)
-        secs, tree, one, tally = run_cli([str(big), "-o", str(work / "big"), *wargs])
+        secs, tree, one, tally = run_cli([str(big), "-o", str(work / f"big-{tag}"), *wargs])
         res["memory"][str(a.big)] = round(tree / 2**20)
         res["big"] = {"n": a.big, "seconds": round(secs, 1), "returns_per_s": round(a.big / secs),
                       "peak_rss_tree_mb": round(tree / 2**20), "peak_rss_process_mb": round(one / 2**20),
@@ -257,6 +327,7 @@ def main() -> None:
         print(f"3. memory, compute only: {a.n:,} returns -> {res['json']['peak_rss_tree_mb']} MB, "
               f"{a.big:,} returns -> {round(tree / 2**20)} MB peak RSS (whole process tree; largest process "
               f"{round(one / 2**20)} MB); {a.big:,} at {a.big / secs:,.0f} returns/s", flush=True)
+        print(cpu_line(tally, a.big), flush=True)
     res["load_after"] = os.getloadavg()[0]
     res["reference_loop_ms_after"] = reference_loop()
     print(f"reference loop after: {res['reference_loop_ms_after']} ms", flush=True)
