@@ -400,6 +400,9 @@ CLIENT_COLUMNS: dict[str, tuple[Optional[str], str]] = {
     "social_security_benefits": ("income.social_security_benefits", "amount"),
     "tax_exempt_interest": ("income.tax_exempt_interest", "amount"),
     "mfs_lived_apart_all_year": ("income.mfs_lived_apart_all_year", "bool"),
+    "qualified_dividends": ("income.qualified_dividends", "amount"),
+    "net_capital_gain": ("income.net_capital_gain", "amount"),
+    "net_investment_income": ("income.net_investment_income", "amount"),
     "notes": ("notes", "str"),
     "extra_json": ("", "json"),
 }

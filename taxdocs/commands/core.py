@@ -76,6 +76,14 @@ def print_summary(res) -> None:
                   f"additional tax {fmt(lines['tax.additional_tax'])}", highlight=False)
         for s in eff.slices:
             out.print(f"  {fmt(s.amount_in_bracket)} at {s.rate * 100:.0f}% = {fmt(s.tax)}", highlight=False)
+        if eff.gains_with is not None:
+            w, v = eff.gains_without, eff.gains_with
+            out.print(f"  qualified dividends and capital gain {fmt(eff.gains)}: at 0/15/20% {fmt(w.at_zero)}/"
+                      f"{fmt(w.at_middle)}/{fmt(w.at_top)} -> {fmt(v.at_zero)}/{fmt(v.at_middle)}/{fmt(v.at_top)}: "
+                      f"+{fmt(eff.gains_difference)}", highlight=False)
+        if "tax.niit_difference" in lines:
+            out.print(f"Net investment income tax: {fmt(lines['tax.niit_without'])} -> {fmt(lines['tax.niit_with'])} "
+                      f"(+{fmt(lines['tax.niit_difference'])})", highlight=False)
     provisional = [k for k in lines if g.node(k).status != "complete"]
     if provisional:
         out.print(f"[yellow]{len(provisional)} lines rest on assumptions or missing facts; run `taxdocs check`.[/]")

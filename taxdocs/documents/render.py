@@ -386,7 +386,9 @@ def _tax(res, line) -> dict | None:
                 "deduction_with": line("tax.deduction_with"), "taxable_with": line("tax.taxable_with"),
                 "ss_without": line("tax.ss_taxable_without") if res.graph.has("tax.ss_taxable_without") else None,
                 "ss_with": line("tax.ss_taxable_with") if res.graph.has("tax.ss_taxable_with") else None}
-               if res.graph.has("income.other_agi") else {"agi": None})}
+               if res.graph.has("income.other_agi") else {"agi": None}),
+            **({"niit_without": line("tax.niit_without"), "niit_with": line("tax.niit_with"),
+                "niit_difference": line("tax.niit_difference")} if res.graph.has("tax.niit_difference") else {})}
 
 
 def _findings(findings) -> list[tuple[str, list]]:

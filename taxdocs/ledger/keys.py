@@ -90,7 +90,8 @@ _ADDED_LATER = {
     "form": {"rmd_amount": None, "date_received": None},
     "exception": {"event": None},
     "income": {"other_agi": None, "itemized_deductions": None, "social_security_benefits": None,
-               "tax_exempt_interest": 0, "mfs_lived_apart_all_year": False},
+               "tax_exempt_interest": 0, "mfs_lived_apart_all_year": False, "qualified_dividends": 0,
+               "net_capital_gain": 0, "net_investment_income": None},
 }
 _ZERO_WHEN_BLANK = ("deductions_after_70_half_prior", "qcd_reductions_prior")  # the QCD offset totals
 

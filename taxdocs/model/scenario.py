@@ -338,6 +338,16 @@ class Income(Strict):
                                        "(Form 1040 line 2a), which counts toward the benefits' taxable part")
     mfs_lived_apart_all_year: bool = Field(False, description="married filing separately and lived apart from the "
                                            "spouse all year (IRC §86(c)): the single base amounts apply, not 0")
+    qualified_dividends: Money = Field(Decimal(0), description="qualified dividends (Form 1040 line 3a), part of the "
+                                       "other income: taxed at 0/15/20% on top of the ordinary income, so retirement "
+                                       "income can push them into a higher rate (Qualified Dividends and Capital Gain "
+                                       "Tax Worksheet)")
+    net_capital_gain: Money = Field(Decimal(0), description="net capital gain, part of the other income: the smaller of "
+                                    "Schedule D lines 15 and 16 (Form 1040 line 7 without Schedule D); 0 for a loss")
+    net_investment_income: Optional[Money] = Field(None, description="with other_agi: net investment income (Form 8960 "
+                                                   "line 8). IRA and plan distributions are not investment income but "
+                                                   "raise the AGI, so they can bring on the 3.8% net investment income "
+                                                   "tax (IRC §1411)")
 
 
 class Filed(Strict):

@@ -77,6 +77,9 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
     if inc.itemized_deductions is not None and inc.other_agi is None:
         bad("income.itemized_deductions", "itemized deductions are used with income.other_agi (taxable income is "
             "already after deductions)", rule="IRC §63")
+    if inc.net_investment_income is not None and inc.other_agi is None:
+        bad("income.net_investment_income", "the net investment income tax is figured from the AGI: give "
+            "income.other_agi too", rule="IRC §1411(a)(1), (d)")
     for who, person in sc.people():
         if who in people_with_forms and person.birth_date is None:
             bad(f"{who}.birth_date", "birth date is needed: age decides the 10% additional tax, 59½ and Roth qualification",

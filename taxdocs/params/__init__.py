@@ -141,6 +141,18 @@ class ByStatus(_PerStatus):
     qss: Dec
 
 
+class ByStatusPlain(_Frozen):
+    """One amount per filing status, inside a group that carries the source."""
+    single: Dec
+    mfj: Dec
+    mfs: Dec
+    hoh: Dec
+    qss: Dec
+
+    def __getitem__(self, status: str) -> Any:
+        return getattr(self, status_key(status))
+
+
 class Amount(Sourced):
     value: Dec
 
@@ -204,6 +216,13 @@ class QcdLimits(Sourced):
     split_interest_limit: Dec | None
 
 
+class CapitalGainRates(Sourced):
+    """Qualified Dividends and Capital Gain Tax Worksheet lines 6 and 13 (IRC §1(h)(1), (j)(5)): the taxable
+    income up to which qualified dividends and net capital gain are taxed at 0%, and then at 15%."""
+    zero_max: ByStatusPlain
+    fifteen_max: ByStatusPlain
+
+
 class YearParams(_Root):
     year: int
     brackets: BracketTable
@@ -217,6 +236,7 @@ class YearParams(_Root):
     annual_additions_415c: Amount
     qcd: QcdLimits
     domestic_abuse_limit: Amount | None
+    capital_gains: CapitalGainRates | None = None  # None: the tax effect treats all income as ordinary, and says so
 
 
 # ---- general (statutory, not annual) ----------------------------------------
@@ -288,6 +308,13 @@ class Rates(_Frozen):
     rmd_excise: Amount
     rmd_excise_corrected: Amount
     excess_contribution: Amount
+    capital_gain_middle: Amount
+    capital_gain_top: Amount
+
+
+class Niit(Sourced):
+    rate: Dec
+    threshold: ByStatusPlain
 
 
 class Limits(_Frozen):
@@ -406,6 +433,7 @@ class GeneralParams(_Root):
     rates: Rates
     limits: Limits
     social_security: SocialSecurity
+    niit: Niit
     rmd: Rmd
     simplified_method: SimplifiedMethod
     exception_numbers: ExceptionNumbers

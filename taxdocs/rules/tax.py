@@ -1,4 +1,5 @@
-"""Ordinary income tax from a bracket schedule, and how added income spreads over brackets.
+"""Ordinary income tax from a bracket schedule, and how added income spreads over brackets; with qualified
+dividends and net capital gain, the Qualified Dividends and Capital Gain Tax Worksheet (`Gains`).
 
 `params` is a YearParams (its brackets for `status` are used) or a raw schedule:
 a sequence of Bracket or (lower, rate) pairs starting at 0, e.g. hypothetical brackets
@@ -33,13 +34,44 @@ class Slice:
 
 
 @dataclass(slots=True)
+class Gains:
+    """Qualified dividends + net capital gain inside the taxable income (worksheet line 4), and the year's
+    ceilings for the filing status (lines 6 and 13) and rates (lines 18 and 21)."""
+    amount: Decimal
+    zero_max: Decimal
+    fifteen_max: Decimal
+    middle_rate: Decimal
+    top_rate: Decimal
+
+
+@dataclass(slots=True)
+class GainsSplit:
+    """How the worksheet taxed the gains at one taxable income: the amounts at 0% (line 9), 15% (line 17) and
+    20% (line 20), and the tax on them (the return's tax less the tax on the ordinary part, line 22)."""
+    at_zero: Decimal
+    at_middle: Decimal
+    at_top: Decimal
+    tax: Decimal
+
+
+@dataclass(slots=True)
 class TaxEffect:
     tax_without: Decimal
     tax_with: Decimal
     difference: Decimal
-    slices: tuple[Slice, ...]
-    marginal_rate_start: Decimal  # rate on the first dollar of `added`
+    slices: tuple[Slice, ...]     # the added income on the ordinary schedule, stacked under the gains
+    marginal_rate_start: Decimal  # rate on the first dollar of `added` (ordinary schedule)
     marginal_rate_end: Decimal    # rate on the last dollar of `added`
+    gains: Decimal = ZERO                    # qualified dividends + net capital gain (0: none)
+    gains_without: GainsSplit | None = None  # the worksheet's split without and with the added income
+    gains_with: GainsSplit | None = None
+
+    @property
+    def gains_difference(self) -> Decimal:
+        """Tax on the gains caused by the added income: pushed into a higher rate, or made taxable."""
+        if self.gains_without is None or self.gains_with is None:
+            return ZERO
+        return self.gains_with.tax - self.gains_without.tax
 
 
 def _dec(x: Any) -> Decimal:
@@ -119,14 +151,41 @@ def tax_slices(base: Decimal, added: Decimal, status: str, params: Params) -> li
     return out
 
 
-def tax_effect(base: Decimal, added: Decimal, status: str, params: Params) -> TaxEffect:
-    """Tax without and with `added` on top of `base`, and the bracket slices in between."""
+def tax_with_gains(taxable_income: Decimal, gains: Gains, status: str, params: Params) -> tuple[Decimal, GainsSplit]:
+    """Qualified Dividends and Capital Gain Tax Worksheet (i1040 line 16), lines 1-25: the tax, and the gains' split."""
+    # IRC §1(h)(1); i1040 Qualified Dividends and Capital Gain Tax Worksheet
+    l1 = max(_dec(taxable_income), ZERO)
+    l4 = max(gains.amount, ZERO)
+    l5 = max(l1 - l4, ZERO)                 # the ordinary part
+    l7 = min(l1, gains.zero_max)
+    l9 = l7 - min(l5, l7)                   # gains at 0%
+    l10 = min(l1, l4)                       # gains inside the taxable income
+    l12 = l10 - l9
+    l16 = max(min(l1, gains.fifteen_max) - (l5 + l9), ZERO)
+    l17 = min(l12, l16)                     # gains at 15%
+    l20 = l10 - l9 - l17                    # gains at 20%
+    ordinary = tax_on(l5, status, params)   # line 22
+    l23 = l17 * gains.middle_rate + l20 * gains.top_rate + ordinary
+    total = min(l23, tax_on(l1, status, params))  # line 25: never more than the regular tax (line 24)
+    return total, GainsSplit(l9, l17, l20, total - ordinary)
+
+
+def tax_effect(base: Decimal, added: Decimal, status: str, params: Params, gains: Gains | None = None) -> TaxEffect:
+    """Tax without and with `added` on top of `base`, and the bracket slices in between. With `gains` (part of
+    `base`), the added income is ordinary income stacked under them (i1040 QDCG Tax Worksheet line 5)."""
     # IRC §1(j)(2); thresholds per the year's Rev. Proc.
-    without = tax_on(base, status, params)
-    with_ = tax_on(_dec(base) + _dec(added), status, params)
-    slices = tuple(tax_slices(base, added, status, params))
+    if gains is not None and gains.amount > 0:
+        without, split_without = tax_with_gains(base, gains, status, params)
+        with_, split_with = tax_with_gains(_dec(base) + _dec(added), gains, status, params)
+        ordinary_base = _dec(base) - gains.amount  # below 0: deductions the gains absorbed, filled first
+    else:
+        without, with_ = tax_on(base, status, params), tax_on(_dec(base) + _dec(added), status, params)
+        split_without = split_with = None
+        ordinary_base = base
+    slices = tuple(tax_slices(ordinary_base, added, status, params))
     if slices:
         start, end = slices[0].rate, slices[-1].rate
     else:
-        start = end = marginal_rate(base, status, params)
-    return TaxEffect(without, with_, with_ - without, slices, start, end)
+        start = end = marginal_rate(ordinary_base, status, params)
+    return TaxEffect(without, with_, with_ - without, slices, start, end,
+                     gains.amount if split_with is not None else ZERO, split_without, split_with)

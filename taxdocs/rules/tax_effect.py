@@ -3,12 +3,17 @@
 Two ways in: the taxable income from everything else (`income.other_taxable_income`, after deductions), or the
 AGI from everything else (`income.other_agi`), from which the deductions are taken with and without the
 retirement income (taxdocs.rules.deductions): the senior deduction shrinks as the income grows, so its cost shows.
+Qualified dividends and net capital gain in the other income are taxed on top of the ordinary income (Qualified
+Dividends and Capital Gain Tax Worksheet), so the retirement income can push them into a higher rate; with the AGI and
+the net investment income, the 3.8% net investment income tax is figured with and without it (IRC §1411).
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from taxdocs.core.lines import Form
 from taxdocs.rules import deductions, social_security
-from taxdocs.rules.tax import brackets_source, tax_effect
+from taxdocs.rules.tax import Gains, brackets_source, tax_effect
 
 
 def declare(res, yp, gp) -> None:
@@ -30,8 +35,9 @@ def declare(res, yp, gp) -> None:
         _from_agi(g, sc, yp, gp)
         added = lambda g: g["tax.taxable_with"] - g["income.other_taxable_income"]  # noqa: E731
         formula = "tax(taxable income with) - tax(taxable income without), by bracket"
-    f.line("effect", "Tax effect of the retirement income", "IRC §1(j); taxdocs/params/<year>.yaml", formula,
-           lambda g: tax_effect(g["income.other_taxable_income"], added(g), status, yp)
+    gains = _gains(g, sc, yp, gp)
+    f.line("effect", "Tax effect of the retirement income", "IRC §1(j), §1(h); taxdocs/params/<year>.yaml", formula,
+           lambda g: tax_effect(g["income.other_taxable_income"], added(g), status, yp, gains(g))
            if g["tax.brackets"] is not None else None)
     f.line("without", "Tax on the other taxable income alone", "IRC §1(j)", "brackets",
            lambda g: f["effect"].tax_without if f["effect"] else None)
@@ -41,8 +47,66 @@ def declare(res, yp, gp) -> None:
            lambda g: f["effect"].difference if f["effect"] else None)
     f.line("additional_tax", "Plus additional tax on early distributions", "Schedule 2 line 8", "Form 5329 line 4",
            lambda g: g["f1040.schedule2_line8"])
-    f.line("total_cost", "Federal cost of the retirement income", "", "difference + additional tax",
-           lambda g: f["difference"] + f["additional_tax"] if f["difference"] is not None else None)
+    if sc.income.net_investment_income is not None and sc.income.other_agi is not None and yp is not None:
+        _niit(g, sc, gp)
+        f.line("total_cost", "Federal cost of the retirement income", "",
+               "difference + net investment income tax difference + additional tax",
+               lambda g: f["difference"] + f["niit_difference"] + f["additional_tax"]
+               if f["difference"] is not None else None)
+    else:
+        f.line("total_cost", "Federal cost of the retirement income", "", "difference + additional tax",
+               lambda g: f["difference"] + f["additional_tax"] if f["difference"] is not None else None)
+
+
+CENT = Decimal("0.01")
+
+
+def _gains(g, sc, yp, gp):
+    """The other income's qualified dividends and net capital gain, as the worksheet needs them (None: none given)."""
+    inc = sc.income
+    amount = inc.qualified_dividends + inc.net_capital_gain
+    if not amount:
+        return lambda g: None
+    g.fact("income.qualified_dividends", inc.qualified_dividends, "Qualified dividends (Form 1040 line 3a)",
+           "scenario: income.qualified_dividends")
+    g.fact("income.net_capital_gain", inc.net_capital_gain, "Net capital gain (Schedule D line 15/16, or Form 1040 line 7)",
+           "scenario: income.net_capital_gain")
+    status = sc.filing_status.value
+    cg = yp.capital_gains if yp is not None else None
+    if cg is None:
+        g.fact("tax.capital_gain_rates", None, f"{sc.tax_year} capital gain rate ceilings", "no data for the year",
+               "provisional", f"no {sc.tax_year} capital gain ceilings: qualified dividends and capital gain are taxed "
+               "as ordinary income here, which overstates the tax")
+        return lambda g: g["tax.capital_gain_rates"]
+    g.fact("tax.capital_gain_rates", Gains(amount, cg.zero_max[status], cg.fifteen_max[status],
+                                           gp.rates.capital_gain_middle.value, gp.rates.capital_gain_top.value),
+           f"{sc.tax_year} 0%/15% ceilings, {status}: {cg.zero_max[status]:,} / {cg.fifteen_max[status]:,}",
+           yp.source("capital_gains.zero_max"))
+    # QDCG Tax Worksheet lines 2-4: reading the inputs makes them show in the explanation
+    return lambda g: (g.reads("income.qualified_dividends", "income.net_capital_gain"), g["tax.capital_gain_rates"])[1]
+
+
+def _niit(g, sc, gp) -> None:
+    """3.8% of the smaller of the net investment income and the MAGI over the threshold, with and without the
+    retirement income (IRC §1411(a)(1); Form 8960 lines 8-17). MAGI is taken as the AGI (no foreign exclusions)."""
+    f = Form(g, "tax")
+    status = sc.filing_status.value
+    n = gp.niit
+    g.fact("income.net_investment_income", sc.income.net_investment_income, "Net investment income (Form 8960 line 8)",
+           "scenario: income.net_investment_income")
+    g.fact("tax.niit_threshold", n.threshold[status], f"Net investment income tax threshold, {status}", n.source)
+
+    def niit(agi):
+        over = max(agi - g["tax.niit_threshold"], 0)
+        return (min(g["income.net_investment_income"], over) * n.rate).quantize(CENT)  # Form 8960 line 17
+
+    f.line("niit_without", "Net investment income tax without the retirement income", "IRC §1411; Form 8960 line 17",
+           "3.8% x smaller of NII and (AGI without - threshold)", lambda g: niit(f["agi_without"]))
+    f.line("niit_with", "Net investment income tax with the retirement income", "IRC §1411; Form 8960 line 17",
+           "3.8% x smaller of NII and (AGI with - threshold)", lambda g: niit(f["agi_with"]))
+    f.line("niit_difference", "Net investment income tax caused by the retirement income", "IRC §1411(c)(5): the "
+           "distributions are not investment income but raise the MAGI", "with - without",
+           lambda g: f["niit_with"] - f["niit_without"])
 
 
 def _from_agi(g, sc, yp, gp) -> None:

@@ -192,6 +192,10 @@ def tax_effect(res) -> Optional[dict]:
             "retirement": show(g["f1040.retirement_taxable"]), "other": show(g["income.other_taxable_income"]),
             "slices": [{"amount": show(s.amount_in_bracket), "rate": f"{(s.rate * 100).normalize():f}%",
                         "tax": show(s.tax)} for s in getattr(eff, "slices", [])],
+            "gains": {"amount": show(eff.gains), "difference": show(eff.gains_difference)}
+            if getattr(eff, "gains_with", None) is not None else None,
+            "niit": {k: show(g[f"tax.niit_{k}"]) for k in ("without", "with", "difference")}
+            if g.has("tax.niit_difference") else None,
             "why": _row(res, "", "tax.total_cost")}
 
 
