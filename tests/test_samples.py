@@ -37,6 +37,9 @@ EXPECTED = {
     # EX-08: 7% basis, 93% taxable
     "06b-backdoor-roth-spoiled": {"f8606.taxpayer.line10": "0.070", "f8606.taxpayer.line11": 490,
                                   "f8606.taxpayer.line14": 6510, "f8606.taxpayer.line18": 6510, "f1040.line4b": 6510},
+    # story 9, worked by hand: 0%/15% ceilings of Rev. Proc. 2024-40 (QDCG Tax Worksheet lines 1-25)
+    "09-conversion-pushes-dividends": {"f1040.line4a": 60000, "f1040.line4b": 60000, "tax.without": 3519,
+                                       "tax.with": 15357, "tax.difference": 11838},
     # inherited IRA with basis on its own Form 8606 (rules.md §4.1, §5.1): 33,333 / 333,333 = 0.100;
     # own IRA: 2,000 / 22,000 = 0.091 -> 364 of basis; 10% of the own 3,636 only (code 4: death exception)
     "07-inherited-ira-with-basis": {"f8606.taxpayer_inherited_1.line10": "0.100",
