@@ -210,6 +210,13 @@ ROTH = (
 INCOME = Field("income.other_taxable_income", "Taxable income from everything else",
                "Your taxable income without these distributions (after deductions; negative if the deductions "
                "are more than your other income). Used only to estimate the tax effect. Leave blank to use 0.")
+GAINS = (
+    Field("income.qualified_dividends", "Of that, qualified dividends",
+          "Form 1040 line 3a. They are taxed at 0%, 15% or 20% on top of your other income, so these distributions "
+          "can push them into a higher rate."),
+    Field("income.net_capital_gain", "Of that, net capital gain",
+          "Schedule D: the smaller of lines 15 and 16 (or Form 1040 line 7). Leave blank for a loss."),
+)
 
 # --- nest / normalize / flatten -------------------------------------------------------------
 
@@ -550,7 +557,8 @@ def describe(path: str, data: Mapping | None = None) -> str:
     else:
         key = ".".join(str(p) for p in parts if isinstance(p, str))
         words.append({"tax_year": "Tax year", "filing_status": "Filing status",
-                      "income.other_taxable_income": INCOME.label}.get(key, key))
+                      "income.other_taxable_income": INCOME.label,
+                      **{f.name: f.label for f in GAINS}}.get(key, key))
     return " › ".join(words)
 
 

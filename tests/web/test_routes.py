@@ -410,3 +410,17 @@ def test_example_link_loads_sample4_without_its_ssn(client):
     r = client.get("/?example=indirect-rollover")
     assert 'name="forms_1099r[0].box4" value="10000"' in r.text
     assert 'name="taxpayer.ssn" value=""' in r.text
+
+
+def test_dividends_pushed_into_15_percent_show_in_the_tax_effect(client):
+    """2025 single, other taxable income 40,000 of which 20,000 qualified dividends; sample 4's 10,000 taxable:
+    ordinary 20,000 -> 30,000 (12%: 1,200), and 1,650 of dividends move from 0% (ceiling 48,350) to 15% (247.50)."""
+    r = post_sample(client, **{"income.other_taxable_income": "40000", "income.qualified_dividends": "20000"})
+    assert r.status_code == 200, text(r.text)[:500]
+    page = text(r.text)
+    assert "10,000 taxed at 12% 1,200" in page
+    assert re.search(r"qualified dividends and capital gain \(20,000\) pushed into a higher rate 247\.50", page)
+    sc = from_data(json.loads(scenario_json(r.text)))
+    assert sc.income.qualified_dividends == Decimal(20000)
+    form = text(client.get("/").text)
+    assert "Of that, qualified dividends" in form and "Of that, net capital gain" in form
