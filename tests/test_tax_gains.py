@@ -42,6 +42,7 @@ def test_worksheet_by_hand(status, ti, amount, tax, split):
     total, s = tax_with_gains(D(ti), gains(amount, status), status, P2025)
     assert total == D(tax)
     assert (s.at_zero, s.at_middle, s.at_top) == tuple(D(x) for x in split)
+    assert s.regular == (status == "hoh")  # only the HoH row takes line 24 (the regular tax)
 
 
 def test_2025_ceilings_and_mfs_not_half_of_joint():
@@ -154,3 +155,40 @@ def test_csv_columns_reach_the_scenario(tmp_path):
     rec = next(iter(open_input([tmp_path / "forms.csv", tmp_path / "clients.csv"]).records()))
     assert rec.load()["income"] == {"other_agi": "90000", "qualified_dividends": "4000", "net_capital_gain": "1000",
                                     "net_investment_income": "6000"}
+
+
+def test_gains_need_the_other_income():
+    """Qualified dividends are part of the other income: without it, 0 would be assumed and the gains taken as
+    absorbed by deductions (the first dollars of the distribution then taxed at 0%)."""
+    with pytest.raises(InputError) as e:
+        from_data(scenario({"qualified_dividends": 10000}))
+    assert any(p.path == "income.qualified_dividends" and "other_taxable_income" in p.message for p in e.value.problems)
+    from_data(scenario({"qualified_dividends": 10000, "other_taxable_income": 0}))  # said explicitly: accepted
+
+
+def test_niit_left_out_is_provisional_above_the_threshold():
+    """Dividends shown, AGI with the distribution over 200,000, no net investment income: the cost is provisional and
+    the check says which input is missing; under the threshold nothing is flagged."""
+    from taxdocs.checks.run import check
+    res = compute(from_data(scenario({"other_agi": 150000, "qualified_dividends": 40000})))
+    assert res.graph.status("tax.total_cost") == "provisional"
+    found = [f for f in check(res) if f.code == "PROVISIONAL_LINES"]
+    assert any("income.net_investment_income" in f.message and "tax.total_cost" in f.message for f in found)
+    low = compute(from_data(scenario({"other_agi": 50000, "qualified_dividends": 40000})))
+    assert low.graph.status("tax.total_cost") == "complete"
+
+
+def test_summary_rows_add_up_when_deductions_absorb_gains():
+    """2025 MFS, other taxable income 20,000 < gains 35,000: 15,000 of them are not in taxable income without the
+    distribution, none with it (taxable income 120,000)."""
+    import io
+    import re
+
+    import pypdf
+
+    from taxdocs.documents import render as R
+    data = scenario({"other_taxable_income": 20000, "qualified_dividends": 5000, "net_capital_gain": 30000}, "mfs")
+    pdf = pypdf.PdfReader(io.BytesIO(R.render_pdf(R.render_html("summary", compute(from_data(data))))))
+    text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    assert re.search(r"not in taxable income \(deductions absorb them\) 15,000 0", text)
+    assert "moves qualified dividends and capital gain into a higher rate" in text

@@ -80,7 +80,9 @@ def print_summary(res) -> None:
             w, v = eff.gains_without, eff.gains_with
             out.print(f"  qualified dividends and capital gain {fmt(eff.gains)}: at 0/15/20% {fmt(w.at_zero)}/"
                       f"{fmt(w.at_middle)}/{fmt(w.at_top)} -> {fmt(v.at_zero)}/{fmt(v.at_middle)}/{fmt(v.at_top)}: "
-                      f"+{fmt(eff.gains_difference)}", highlight=False)
+                      f"+{fmt(eff.gains_difference)}" + ("; the regular tax is less (worksheet line 24): the gains are "
+                                                         "taxed as ordinary income" if w.regular or v.regular else ""),
+                      highlight=False)
         if "tax.niit_difference" in lines:
             out.print(f"Net investment income tax: {fmt(lines['tax.niit_without'])} -> {fmt(lines['tax.niit_with'])} "
                       f"(+{fmt(lines['tax.niit_difference'])})", highlight=False)

@@ -52,6 +52,7 @@ class GainsSplit:
     at_middle: Decimal
     at_top: Decimal
     tax: Decimal
+    regular: bool = False  # line 25 took line 24: the regular tax is less, so the gains are taxed as ordinary income
 
 
 @dataclass(slots=True)
@@ -166,8 +167,10 @@ def tax_with_gains(taxable_income: Decimal, gains: Gains, status: str, params: P
     l20 = l10 - l9 - l17                    # gains at 20%
     ordinary = tax_on(l5, status, params)   # line 22
     l23 = l17 * gains.middle_rate + l20 * gains.top_rate + ordinary
-    total = min(l23, tax_on(l1, status, params))  # line 25: never more than the regular tax (line 24)
-    return total, GainsSplit(l9, l17, l20, total - ordinary)
+    l24 = tax_on(l1, status, params)
+    if l24 < l23:  # line 25: never more than the regular tax
+        return l24, GainsSplit(l9, l17, l20, l24 - ordinary, regular=True)
+    return l23, GainsSplit(l9, l17, l20, l23 - ordinary)
 
 
 def tax_effect(base: Decimal, added: Decimal, status: str, params: Params, gains: Gains | None = None) -> TaxEffect:

@@ -53,9 +53,32 @@ def declare(res, yp, gp) -> None:
                "difference + net investment income tax difference + additional tax",
                lambda g: f["difference"] + f["niit_difference"] + f["additional_tax"]
                if f["difference"] is not None else None)
+    elif _niit_unknown(g, sc, yp, gp):
+        threshold = gp.niit.threshold[status]
+
+        def total_cost(g):  # provisional once the AGI passes the threshold: the NIIT may apply and is left out
+            if f["agi_with"] > threshold:
+                g.reads("income.net_investment_income")
+            return f["difference"] + f["additional_tax"] if f["difference"] is not None else None
+        f.line("total_cost", "Federal cost of the retirement income", "IRC §1411 not figured",
+               "difference + additional tax", total_cost)
     else:
         f.line("total_cost", "Federal cost of the retirement income", "", "difference + additional tax",
                lambda g: f["difference"] + f["additional_tax"] if f["difference"] is not None else None)
+
+
+def _niit_unknown(g, sc, yp, gp) -> bool:
+    """Investment income shown (qualified dividends, capital gain) but not the net investment income: declare the
+    missing input, so a return whose AGI passes the NIIT threshold says the 3.8% tax is left out."""
+    inc = sc.income
+    if inc.other_agi is None or yp is None or not (inc.qualified_dividends or inc.net_capital_gain):
+        return False
+    g.fact("income.net_investment_income", None, "Net investment income (Form 8960 line 8)",
+           "scenario: income.net_investment_income", "provisional",
+           f"not given: the 3.8% net investment income tax (IRC §1411) is left out of the cost although the AGI "
+           f"passes {gp.niit.threshold[sc.filing_status.value]:,}; the qualified dividends and net capital gain alone "
+           f"are {inc.qualified_dividends + inc.net_capital_gain:,} of investment income")
+    return True
 
 
 CENT = Decimal("0.01")
@@ -76,7 +99,7 @@ def _gains(g, sc, yp, gp):
     if cg is None:
         g.fact("tax.capital_gain_rates", None, f"{sc.tax_year} capital gain rate ceilings", "no data for the year",
                "provisional", f"no {sc.tax_year} capital gain ceilings: qualified dividends and capital gain are taxed "
-               "as ordinary income here, which overstates the tax")
+               "as ordinary income here, so the tax with and without the retirement income is not exact")
         return lambda g: g["tax.capital_gain_rates"]
     g.fact("tax.capital_gain_rates", Gains(amount, cg.zero_max[status], cg.fifteen_max[status],
                                            gp.rates.capital_gain_middle.value, gp.rates.capital_gain_top.value),
