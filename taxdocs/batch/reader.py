@@ -338,6 +338,7 @@ FORM_COLUMNS: dict[str, tuple[Optional[str], str]] = {
     "exceptions": ("exceptions", "exceptions"),
     "rmd_year": ("rmd_year", "bool"),
     "rmd_amount": ("rmd_amount", "amount"),
+    "loan_offset": ("loan_offset", "amount"),
     "hardship": ("hardship", "bool"),
     "sepp": ("sepp", "bool"),
     "corrective": ("corrective", "bool"),

@@ -82,9 +82,14 @@ def withholding(ctx: Ctx) -> list[Finding]:
         # the RMD paid first, and amounts claimed as 19, 22 or 23, are not eligible rollover distributions
         base = max(base - (f.rmd_amount or ZERO) - not_eligible, ZERO)
         required = (base * rate).quantize(Decimal("0.01"))
+        cap = ""
+        if f.loan_offset:  # withheld only from the cash and property paid (Reg. §1.402(c)-2 Q&A-9; §31.3405(c)-1 Q&A-11)
+            cash = max(total(l.amount for l in paid_out) - f.loan_offset, ZERO)
+            if cash < required:
+                required, cap = cash, f" (at most the cash paid: {f.loan_offset:,} of box 1 is a plan loan offset)"
         if base > 0 and f.box4 + 1 < required:
             out.append(make("WITHHOLDING_NOT_20_PERCENT", f.id, ctx.fpath(f.id, "box4"), form=f.id, who=who,
-                            base=base, required=required, box4=f.box4))
+                            base=base, required=required, box4=f.box4, cap=cap))
     return out
 
 

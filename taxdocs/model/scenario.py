@@ -166,6 +166,10 @@ class Form1099R(Strict):
                                         "dollars paid are the RMD, the rest may be rolled over (Reg. §1.402(c)-2 "
                                         "Q&A-7). Given, it implies rmd_year. Blank with rmd_year: all of it is "
                                         "taken as the RMD")
+    loan_offset: Optional[Money] = Field(None, description="the part of box 1 that is a plan loan offset (the unpaid "
+                                         "loan balance taken from the account, not cash). The 20% withholding cannot "
+                                         "exceed the cash and property paid, so an offset alone needs none (Reg. "
+                                         "§1.402(c)-2 Q&A-9; §31.3405(c)-1 Q&A-11). Code M marks a qualified one")
     hardship: bool = Field(False, description="a hardship distribution (not eligible for rollover)")
     sepp: bool = Field(False, description="part of substantially equal periodic payments")
     corrective: bool = Field(False, description="a corrective distribution of excess deferrals/contributions")

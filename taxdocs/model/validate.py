@@ -25,6 +25,9 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
                 bad(f"{p}.box7[{j}]", f"unknown distribution code {code!r}", f.id, "i1099r Table 1")
         if f.box2a is not None and f.box2a > f.box1:
             bad(f"{p}.box2a", f"box 2a ({f.box2a}) is larger than box 1 ({f.box1})", f.id, "i1099r box 2a")
+        if f.loan_offset is not None and f.loan_offset > f.box1:
+            bad(f"{p}.loan_offset", f"the loan offset ({f.loan_offset}) is larger than box 1 ({f.box1}), which "
+                "includes it", f.id, "i1099r box 1 (plan loan offsets)")
         for box in ("box3", "box4", "box5"):
             v = getattr(f, box)
             if v is not None and v > f.box1 and not (box == "box5" and f.box5_may_exceed_box1):

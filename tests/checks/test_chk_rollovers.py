@@ -274,6 +274,34 @@ def test_withholding_not_20_percent():
     assert "$2,000" in f.message and "$1,000" in f.message and f.field == "forms_1099r[0].box4"
 
 
+@pytest.mark.parametrize("name, box1, offset, box4, warned", [
+    # Reg. §1.402(c)-2 Q&A-9 Ex. 1: a 3,000 plan loan offset alone (reported with code 1, not M): no cash, so no
+    # withholding is required (audit 11 a9: the warning asked for 600)
+    ("offset alone", 3000, 3000, 0, False),
+    # Ex. 2: 7,000 cash + the 3,000 offset: 20% of 10,000 = 2,000, withheld from the cash
+    ("cash and offset, 2,000 withheld", 10000, 3000, 2000, False),
+    ("cash and offset, 1,400 withheld", 10000, 3000, 1400, True),
+    # the cash caps it: 1,000 cash + 9,000 offset: at most 1,000 can be withheld, not 2,000
+    ("offset larger than the cash, all cash withheld", 10000, 9000, 1000, False),
+    ("offset larger than the cash, 500 withheld", 10000, 9000, 500, True),
+])
+def test_plan_loan_offset_and_the_20_percent(name, box1, offset, box4, warned):
+    data = scenario([form("401k", box1, ("1",), box2a=box1, box4=box4, loan_offset=offset)],
+                    taxpayer=person(birth=YOUNG))
+    found = [f for f in run(data) if f.code == "WITHHOLDING_NOT_20_PERCENT"]
+    assert bool(found) is warned, name
+    if name == "offset larger than the cash, 500 withheld":
+        assert "$1,000" in found[0].message and "9,000 of box 1 is a plan loan offset" in found[0].message
+
+
+def test_loan_offset_larger_than_box_1_is_refused():
+    from taxdocs.errors import InputError
+    from taxdocs.model.load import from_data
+    with pytest.raises(InputError) as e:
+        from_data(scenario([form("401k", 3000, ("1",), box2a=3000, loan_offset=4000)], taxpayer=person(birth=YOUNG)))
+    assert any(p.path == "forms_1099r[0].loan_offset" for p in e.value.problems)
+
+
 @pytest.mark.parametrize("number", ["19", "22", "23"])
 def test_no_mandatory_20_percent_on_birth_abuse_or_emergency_distributions(number):
     """Not eligible rollover distributions (IRC §72(t)(2)(H)(vi); Notice 2024-55; Form W-4R): audit 5 C04, C06."""
