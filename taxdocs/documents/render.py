@@ -387,8 +387,8 @@ def _tax(res, line) -> dict | None:
                 "ss_without": line("tax.ss_taxable_without") if res.graph.has("tax.ss_taxable_without") else None,
                 "ss_with": line("tax.ss_taxable_with") if res.graph.has("tax.ss_taxable_with") else None}
                if res.graph.has("income.other_agi") else {"agi": None}),
-            **({"niit_without": line("tax.niit_without"), "niit_with": line("tax.niit_with"),
-                "niit_difference": line("tax.niit_difference")} if res.graph.has("tax.niit_difference") else {})}
+            **({k: line(f"tax.{k}") if res.graph.has("tax.niit_difference") else None
+                for k in ("niit_without", "niit_with", "niit_difference")})}
 
 
 def _findings(findings) -> list[tuple[str, list]]:

@@ -52,7 +52,8 @@ class GainsSplit:
     at_middle: Decimal
     at_top: Decimal
     tax: Decimal
-    regular: bool = False  # line 25 took line 24: the regular tax is less, so the gains are taxed as ordinary income
+    outside: Decimal = ZERO  # gains not in taxable income (absorbed by deductions): line 4 - line 10
+    regular: bool = False    # line 25 took line 24: the regular tax is less, so the gains are taxed as ordinary income
 
 
 @dataclass(slots=True)
@@ -66,13 +67,7 @@ class TaxEffect:
     gains: Decimal = ZERO                    # qualified dividends + net capital gain (0: none)
     gains_without: GainsSplit | None = None  # the worksheet's split without and with the added income
     gains_with: GainsSplit | None = None
-
-    @property
-    def gains_difference(self) -> Decimal:
-        """Tax on the gains caused by the added income: pushed into a higher rate, or made taxable."""
-        if self.gains_without is None or self.gains_with is None:
-            return ZERO
-        return self.gains_with.tax - self.gains_without.tax
+    gains_difference: Decimal = ZERO         # tax on the gains caused by the added income (higher rate, or now taxable)
 
 
 def _dec(x: Any) -> Decimal:
@@ -168,9 +163,8 @@ def tax_with_gains(taxable_income: Decimal, gains: Gains, status: str, params: P
     ordinary = tax_on(l5, status, params)   # line 22
     l23 = l17 * gains.middle_rate + l20 * gains.top_rate + ordinary
     l24 = tax_on(l1, status, params)
-    if l24 < l23:  # line 25: never more than the regular tax
-        return l24, GainsSplit(l9, l17, l20, l24 - ordinary, regular=True)
-    return l23, GainsSplit(l9, l17, l20, l23 - ordinary)
+    total = min(l23, l24)  # line 25: never more than the regular tax
+    return total, GainsSplit(l9, l17, l20, total - ordinary, outside=l4 - l10, regular=l24 < l23)
 
 
 def tax_effect(base: Decimal, added: Decimal, status: str, params: Params, gains: Gains | None = None) -> TaxEffect:
@@ -190,5 +184,7 @@ def tax_effect(base: Decimal, added: Decimal, status: str, params: Params, gains
         start, end = slices[0].rate, slices[-1].rate
     else:
         start = end = marginal_rate(ordinary_base, status, params)
-    return TaxEffect(without, with_, with_ - without, slices, start, end,
-                     gains.amount if split_with is not None else ZERO, split_without, split_with)
+    if split_with is None:
+        return TaxEffect(without, with_, with_ - without, slices, start, end)
+    return TaxEffect(without, with_, with_ - without, slices, start, end, gains.amount, split_without, split_with,
+                     split_with.tax - split_without.tax)

@@ -9,9 +9,8 @@ the net investment income, the 3.8% net investment income tax is figured with an
 """
 from __future__ import annotations
 
-from decimal import Decimal
-
 from taxdocs.core.lines import Form
+from taxdocs.core.money import ZERO, pos
 from taxdocs.rules import deductions, social_security
 from taxdocs.rules.tax import Gains, brackets_source, tax_effect
 
@@ -47,48 +46,17 @@ def declare(res, yp, gp) -> None:
            lambda g: f["effect"].difference if f["effect"] else None)
     f.line("additional_tax", "Plus additional tax on early distributions", "Schedule 2 line 8", "Form 5329 line 4",
            lambda g: g["f1040.schedule2_line8"])
-    if sc.income.net_investment_income is not None and sc.income.other_agi is not None and yp is not None:
-        _niit(g, sc, gp)
-        f.line("total_cost", "Federal cost of the retirement income", "",
-               "difference + net investment income tax difference + additional tax",
-               lambda g: f["difference"] + f["niit_difference"] + f["additional_tax"]
-               if f["difference"] is not None else None)
-    elif _niit_unknown(g, sc, yp, gp):
-        threshold = gp.niit.threshold[status]
-
-        def total_cost(g):  # provisional once the AGI passes the threshold: the NIIT may apply and is left out
-            if f["agi_with"] > threshold:
-                g.reads("income.net_investment_income")
-            return f["difference"] + f["additional_tax"] if f["difference"] is not None else None
-        f.line("total_cost", "Federal cost of the retirement income", "IRC §1411 not figured",
-               "difference + additional tax", total_cost)
-    else:
-        f.line("total_cost", "Federal cost of the retirement income", "", "difference + additional tax",
-               lambda g: f["difference"] + f["additional_tax"] if f["difference"] is not None else None)
-
-
-def _niit_unknown(g, sc, yp, gp) -> bool:
-    """Investment income shown (qualified dividends, capital gain) but not the net investment income: declare the
-    missing input, so a return whose AGI passes the NIIT threshold says the 3.8% tax is left out."""
-    inc = sc.income
-    if inc.other_agi is None or yp is None or not (inc.qualified_dividends or inc.net_capital_gain):
-        return False
-    g.fact("income.net_investment_income", None, "Net investment income (Form 8960 line 8)",
-           "scenario: income.net_investment_income", "provisional",
-           f"not given: the 3.8% net investment income tax (IRC §1411) is left out of the cost although the AGI "
-           f"passes {gp.niit.threshold[sc.filing_status.value]:,}; the qualified dividends and net capital gain alone "
-           f"are {inc.qualified_dividends + inc.net_capital_gain:,} of investment income")
-    return True
-
-
-CENT = Decimal("0.01")
+    niit = _niit(g, sc, yp, gp)
+    formula = "difference + additional tax" + (" + net investment income tax difference" if niit else "")
+    niit = niit or (lambda g: 0)
+    f.line("total_cost", "Federal cost of the retirement income", "", formula,
+           lambda g: f["difference"] + f["additional_tax"] + niit(g) if f["difference"] is not None else None)
 
 
 def _gains(g, sc, yp, gp):
     """The other income's qualified dividends and net capital gain, as the worksheet needs them (None: none given)."""
     inc = sc.income
-    amount = inc.qualified_dividends + inc.net_capital_gain
-    if not amount:
+    if not (inc.qualified_dividends or inc.net_capital_gain):
         return lambda g: None
     g.fact("income.qualified_dividends", inc.qualified_dividends, "Qualified dividends (Form 1040 line 3a)",
            "scenario: income.qualified_dividends")
@@ -100,36 +68,70 @@ def _gains(g, sc, yp, gp):
         g.fact("tax.capital_gain_rates", None, f"{sc.tax_year} capital gain rate ceilings", "no data for the year",
                "provisional", f"no {sc.tax_year} capital gain ceilings: qualified dividends and capital gain are taxed "
                "as ordinary income here, so the tax with and without the retirement income is not exact")
-        return lambda g: g["tax.capital_gain_rates"]
-    g.fact("tax.capital_gain_rates", Gains(amount, cg.zero_max[status], cg.fifteen_max[status],
-                                           gp.rates.capital_gain_middle.value, gp.rates.capital_gain_top.value),
-           f"{sc.tax_year} 0%/15% ceilings, {status}: {cg.zero_max[status]:,} / {cg.fifteen_max[status]:,}",
-           yp.source("capital_gains.zero_max"))
-    # QDCG Tax Worksheet lines 2-4: reading the inputs makes them show in the explanation
-    return lambda g: (g.reads("income.qualified_dividends", "income.net_capital_gain"), g["tax.capital_gain_rates"])[1]
+    else:
+        g.fact("tax.capital_gain_rates", (cg.zero_max[status], cg.fifteen_max[status], gp.rates.capital_gain_middle.value,
+                                          gp.rates.capital_gain_top.value),
+               f"{sc.tax_year} 0%/15% ceilings, {status}: {cg.zero_max[status]:,} / {cg.fifteen_max[status]:,}; "
+               "rates 15% / 20%", yp.source("capital_gains.zero_max"))
+    Form(g, "tax").line("gains", "Qualified dividends and net capital gain in the other income",
+                        "i1040 Qualified Dividends and Capital Gain Tax Worksheet lines 2-6, 13",
+                        "line 3a + net capital gain, with the year's 0%/15% ceilings",
+                        lambda g: None if g["tax.capital_gain_rates"] is None else Gains(
+                            g["income.qualified_dividends"] + g["income.net_capital_gain"], *g["tax.capital_gain_rates"]))
+    return lambda g: g["tax.gains"]
 
 
-def _niit(g, sc, gp) -> None:
-    """3.8% of the smaller of the net investment income and the MAGI over the threshold, with and without the
-    retirement income (IRC §1411(a)(1); Form 8960 lines 8-17). MAGI is taken as the AGI (no foreign exclusions)."""
+def _niit(g, sc, yp, gp):
+    """The change in the 3.8% net investment income tax (IRC §1411(a)(1); Form 8960 lines 8-17), as a function of
+    the graph for total_cost; None where it is not figured. MAGI is taken as the AGI (no foreign exclusions). IRA
+    and qualified plan distributions are not investment income (§1411(c)(5)) but raise the MAGI; the taxable part
+    of a nonqualified annuity (code D) is investment income (§1411(c)(1)(A)(i))."""
+    inc = sc.income
+    if inc.other_agi is None or yp is None:
+        return None
     f = Form(g, "tax")
     status = sc.filing_status.value
     n = gp.niit
-    g.fact("income.net_investment_income", sc.income.net_investment_income, "Net investment income (Form 8960 line 8)",
-           "scenario: income.net_investment_income")
     g.fact("tax.niit_threshold", n.threshold[status], f"Net investment income tax threshold, {status}", n.source)
+    if inc.net_investment_income is None:
+        if not (inc.qualified_dividends or inc.net_capital_gain or _annuity_ids(sc)):
+            return None
+        # investment income shown but not its total: the cost is provisional once the AGI passes the threshold
+        g.fact("income.net_investment_income", None, "Net investment income (Form 8960 line 8)",
+               "scenario: income.net_investment_income", "provisional",
+               "not given: the 3.8% net investment income tax (IRC §1411) is left out of the cost although the AGI "
+               f"passes {n.threshold[status]:,} and the return has investment income")
 
-    def niit(agi):
-        over = max(agi - g["tax.niit_threshold"], 0)
-        return (min(g["income.net_investment_income"], over) * n.rate).quantize(CENT)  # Form 8960 line 17
+        def unknown(g):
+            if f["agi_with"] > g["tax.niit_threshold"]:
+                g.reads("income.net_investment_income")
+            return 0
+        return unknown
+    g.fact("income.net_investment_income", inc.net_investment_income, "Net investment income from everything else "
+           "(Form 8960 line 8)", "scenario: income.net_investment_income")
+    annuities = _annuity_ids(sc)
+
+    def niit(agi, nii):
+        return min(nii, pos(agi - g["tax.niit_threshold"])) * n.rate  # Form 8960 lines 12-17
+
+    def nii_with(g):
+        rows = g["f1040.forms"]
+        return g["income.net_investment_income"] + sum((r["taxable"] for r in rows if r["id"] in annuities), ZERO)
 
     f.line("niit_without", "Net investment income tax without the retirement income", "IRC §1411; Form 8960 line 17",
-           "3.8% x smaller of NII and (AGI without - threshold)", lambda g: niit(f["agi_without"]))
+           "3.8% x smaller of NII and (AGI without - threshold)",
+           lambda g: niit(f["agi_without"], g["income.net_investment_income"]))
     f.line("niit_with", "Net investment income tax with the retirement income", "IRC §1411; Form 8960 line 17",
-           "3.8% x smaller of NII and (AGI with - threshold)", lambda g: niit(f["agi_with"]))
-    f.line("niit_difference", "Net investment income tax caused by the retirement income", "IRC §1411(c)(5): the "
-           "distributions are not investment income but raise the MAGI", "with - without",
-           lambda g: f["niit_with"] - f["niit_without"])
+           "3.8% x smaller of NII (+ taxable nonqualified annuities, code D) and (AGI with - threshold)",
+           lambda g: niit(f["agi_with"], nii_with(g)))
+    f.line("niit_difference", "Net investment income tax caused by the retirement income", "IRC §1411(c)(1), (c)(5)",
+           "with - without", lambda g: f["niit_with"] - f["niit_without"])
+    return lambda g: f["niit_difference"]
+
+
+def _annuity_ids(sc) -> set[str]:
+    """1099-Rs with code D: a nonqualified annuity, whose taxable part is investment income (IRC §1411(c)(1)(A)(i))."""
+    return {f.id for f in sc.forms_1099r if "D" in f.box7}
 
 
 def _from_agi(g, sc, yp, gp) -> None:
