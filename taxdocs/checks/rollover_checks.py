@@ -21,7 +21,7 @@ EVENT_FIELD = {
 }
 # Box 7 codes and facts that make a plan payment not an eligible rollover distribution (rules.md §6.3),
 # or that fall outside the mandatory 20% (code 4 beneficiaries, code M offsets: no cash to withhold from).
-NO_MANDATORY_20 = {"L", "U", "9", "8", "P", "E", "M", "4", "A", "B", "D", "F", "5", "6", "W"}
+NO_MANDATORY_20 = {"L", "U", "9", "8", "P", "E", "4", "A", "B", "D", "F", "5", "6", "W"}
 
 
 def events(ctx: Ctx) -> list[Finding]:
@@ -83,13 +83,18 @@ def withholding(ctx: Ctx) -> list[Finding]:
         base = max(base - (f.rmd_amount or ZERO) - not_eligible, ZERO)
         required = (base * rate).quantize(Decimal("0.01"))
         cap = ""
-        if f.loan_offset:  # withheld only from the cash and property paid (Reg. §1.402(c)-2 Q&A-9; §31.3405(c)-1 Q&A-11)
-            cash = max(total(l.amount for l in paid_out) - f.loan_offset, ZERO)
-            if cash < required:
-                required, cap = cash, f" (at most the cash paid: {f.loan_offset:,} of box 1 is a plan loan offset)"
+        # withheld only from the cash and property paid, not a plan loan offset (Reg. §1.402(c)-2 Q&A-9; §31.3405(c)-1
+        # Q&A-11); code M (a qualified offset) without the amount given: all of box 1 taken as the offset
+        offset = f.loan_offset if f.loan_offset is not None else (f.box1 if "M" in f.box7 else ZERO)
+        if offset:
+            cash_paid = max(total(l.amount for l in paid_out) - offset, ZERO)
+            if cash_paid < required:
+                cap = (f", but {money(offset)} of box 1 is a plan loan offset, so at most the cash paid "
+                       f"({money(cash_paid)}) can be withheld")
+                required = cash_paid
         if base > 0 and f.box4 + 1 < required:
             out.append(make("WITHHOLDING_NOT_20_PERCENT", f.id, ctx.fpath(f.id, "box4"), form=f.id, who=who,
-                            base=base, required=required, box4=f.box4, cap=cap))
+                            base=base, required=(base * rate).quantize(Decimal("0.01")), box4=f.box4, cap=cap))
     return out
 
 

@@ -291,7 +291,21 @@ def test_plan_loan_offset_and_the_20_percent(name, box1, offset, box4, warned):
     found = [f for f in run(data) if f.code == "WITHHOLDING_NOT_20_PERCENT"]
     assert bool(found) is warned, name
     if name == "offset larger than the cash, 500 withheld":
-        assert "$1,000" in found[0].message and "9,000 of box 1 is a plan loan offset" in found[0].message
+        assert ("20% ($2,000)" in found[0].message and "$9,000 of box 1 is a plan loan offset" in found[0].message
+                and "at most the cash paid ($1,000)" in found[0].message)
+
+
+@pytest.mark.parametrize("offset, box4, warned", [
+    (None, 0, False),    # code M alone: the whole box 1 is the qualified offset, no cash (as before)
+    (6000, 2000, False),  # 4,000 cash with a 6,000 qualified offset: 20% of 10,000 is 2,000 (the cash covers it)
+    (6000, 1000, True),
+])
+def test_code_m_qualified_offset_goes_through_the_same_cap(offset, box4, warned):
+    kw = {"loan_offset": offset} if offset is not None else {}
+    box1 = 10000 if offset else 6000
+    data = scenario([form("401k", box1, ("M", "1") if offset else ("M",), box2a=box1, box4=box4, **kw)],
+                    taxpayer=person(birth=YOUNG))
+    assert ("WITHHOLDING_NOT_20_PERCENT" in codes(run(data))) is warned
 
 
 def test_loan_offset_larger_than_box_1_is_refused():
