@@ -162,14 +162,14 @@ def run_cli(args: list[str]) -> tuple[float, int, int, dict]:
     return secs, peak_tree, peak_one, tally
 
 
-def cpu_line(tally: dict, n: int) -> str:
+def print_cpu(tally: dict, n: int) -> None:
     c = tally.get("cpu")
-    if not c:
-        return ""
+    if not c:  # no /proc: nothing sampled
+        return
     sys_ms = c["others_system"] / n * 1000
     warn = " - the file system is slow right now (files deleted nearby in the last minutes?)" if sys_ms > 0.15 else ""
-    return (f"   CPU: workers and fork server {c['others_user'] / n * 1000:.3f} ms user + {sys_ms:.3f} ms system "
-            f"per return; parent {c['parent_user'] + c['parent_system']:.2f} s{warn}")
+    print(f"   CPU: workers and fork server {c['others_user'] / n * 1000:.3f} ms user + {sys_ms:.3f} ms system "
+          f"per return; parent {c['parent_user'] + c['parent_system']:.2f} s{warn}", flush=True)
 
 
 def fill_ratio(outdir: Path, forms_dir: Path, docs: int) -> dict:
@@ -266,7 +266,7 @@ def main() -> None:
     work = a.keep or Path(tempfile.mkdtemp(prefix="taxdocs-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     spread = spread_dirs(work)
-    tag = time.strftime("%H%M%S")  # a new name each run: Orlov's choice of group starts from its hash
+    tag = time.strftime("%Y%m%d-%H%M%S")  # a new name each run: Orlov's choice of group starts from its hash
     cores = len(os.sched_getaffinity(0))
     wargs = ["--workers", str(a.workers)] if a.workers else []
     res: dict = {"cores": cores, "workers": a.workers or cores, "python": sys.version.split()[0],
@@ -298,7 +298,7 @@ def main() -> None:
     print(f"1. compute+checks+JSON: {a.n:,} in {secs:.1f}s = {a.n / secs:,.0f} returns/s "
           f"(target 2,000; {a.n / secs / ceiling:.0%} of step 0's ceiling); tally done {tally['done']:,} findings {tally['findings']:,} error {tally['error']:,}; "
           f"peak RSS {tree / 2**20:.0f} MB tree, {one / 2**20:.0f} MB largest process", flush=True)
-    print(cpu_line(tally, a.n), flush=True)
+    print_cpu(tally, a.n)
 
     if (a.forms_dir / "2025" / "f8606.pdf").is_file():
         secs, tree, one, tally = run_cli([str(season), "-o", str(work / f"pdf-{tag}"), "--forms-dir", str(a.forms_dir),
@@ -308,7 +308,7 @@ def main() -> None:
                             "pdfs": pdfs, "pdfs_per_s": round(pdfs / secs), "peak_rss_tree_mb": round(tree / 2**20)}
         print(f"2. with the official Form 8606: {a.n:,} in {secs:.1f}s = {a.n / secs:,.0f} returns/s (target 200); "
               f"{pdfs:,} Forms 8606 filled ({pdfs / secs:,.0f}/s)", flush=True)
-        print(cpu_line(tally, a.n), flush=True)
+        print_cpu(tally, a.n)
         r = res["fill"] = fill_ratio(work / f"json-{tag}", a.forms_dir, a.docs)
         print(f"   per document, one process, {r['docs']} docs: fastfill {r['fastfill_docs_per_s']:,} docs/s, "
               f"pypdf clone+fill {r['pypdf_docs_per_s']:,} docs/s: {r['ratio']}x (aim 20x)", flush=True)
@@ -327,7 +327,7 @@ def main() -> None:
         print(f"3. memory, compute only: {a.n:,} returns -> {res['json']['peak_rss_tree_mb']} MB, "
               f"{a.big:,} returns -> {round(tree / 2**20)} MB peak RSS (whole process tree; largest process "
               f"{round(one / 2**20)} MB); {a.big:,} at {a.big / secs:,.0f} returns/s", flush=True)
-        print(cpu_line(tally, a.big), flush=True)
+        print_cpu(tally, a.big)
     res["load_after"] = os.getloadavg()[0]
     res["reference_loop_ms_after"] = reference_loop()
     print(f"reference loop after: {res['reference_loop_ms_after']} ms", flush=True)

@@ -270,29 +270,11 @@ class Form:
         return self._keys[line]
 
     def line(self, line: str, label: str, cite: str, formula: str, fn: Callable[[Graph], Any]) -> None:
-        g, key = self.g, self._keys[line]
-        g.defs[key] = (label, cite, formula, fn)  # Graph.define, inlined: a return declares ~80 lines
-        if key in g.vals:
-            g._forget(key)
+        self.g.define(self._keys[line], label, cite, formula, fn)
 
     def __getitem__(self, line: str) -> Any:
-        return _read(self.g, self._keys[line])
+        return self.g[self._keys[line]]
 
     def z(self, line: str):
-        v = _read(self.g, self._keys[line])
+        v = self.g[self._keys[line]]
         return v if v.__class__ is Decimal else z(v)  # a blank line (None) is 0
-
-
-def _read(g: Graph, key: str) -> Any:
-    """Graph.__getitem__ for Form (the same steps; one call fewer for each line read through a form)."""
-    v = g.vals.get(key, _NO)
-    if v is _NO:
-        v = g._evaluate(key)
-    stack = g._stack
-    if stack:
-        frame = stack[-1]
-        frame[_READ].append(key)
-        r = g.ranks.get(key)
-        if r is not None and r > frame[_RANK]:
-            frame[_RANK] = r
-    return v

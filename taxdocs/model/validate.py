@@ -82,8 +82,9 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
             "already after deductions)", rule="IRC §63")
     if (inc.qualified_dividends or inc.net_capital_gain) and inc.other_agi is None and \
             "other_taxable_income" not in inc.model_fields_set:
-        bad("income.qualified_dividends", "qualified dividends and net capital gain are part of the other income: give "
-            "income.other_taxable_income (after deductions) or income.other_agi with them",
+        bad("income.qualified_dividends", "qualified dividends and net capital gain are part of the other income: "
+            "give the taxable income from everything else (income.other_taxable_income), or the AGI from everything "
+            "else (income.other_agi), with them",
             rule="i1040 Qualified Dividends and Capital Gain Tax Worksheet line 1")
     if inc.net_investment_income is not None and inc.other_agi is None:
         bad("income.net_investment_income", "the net investment income tax is figured from the AGI: give "

@@ -209,7 +209,8 @@ ROTH = (
 
 INCOME = Field("income.other_taxable_income", "Taxable income from everything else",
                "Your taxable income without these distributions (after deductions; negative if the deductions "
-               "are more than your other income). Used only to estimate the tax effect. Leave blank to use 0.")
+               "are more than your other income). Used only to estimate the tax effect. Leave blank to use 0, "
+               "unless you enter dividends or capital gain below: they are part of it.")
 GAINS = (
     Field("income.qualified_dividends", "Of that, qualified dividends",
           "Form 1040 line 3a. They are taxed at 0%, 15% or 20% on top of your other income, so these distributions "

@@ -194,8 +194,6 @@ def tax_effect(res) -> Optional[dict]:
                         "tax": show(s.tax)} for s in getattr(eff, "slices", [])],
             "gains": {"amount": show(eff.gains), "difference": show(eff.gains_difference)}
             if getattr(eff, "gains_with", None) is not None else None,
-            "niit": {k: show(g[f"tax.niit_{k}"]) for k in ("without", "with", "difference")}
-            if g.has("tax.niit_difference") else None,
             "why": _row(res, "", "tax.total_cost")}
 
 
