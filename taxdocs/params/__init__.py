@@ -133,16 +133,8 @@ class BracketTable(_PerStatus):
         return self
 
 
-class ByStatus(_PerStatus):
-    single: Dec
-    mfj: Dec
-    mfs: Dec
-    hoh: Dec
-    qss: Dec
-
-
-class ByStatusPlain(_Frozen):
-    """One amount per filing status, inside a group that carries the source."""
+class StatusAmounts(_Frozen):
+    """One amount per filing status (inside a group that carries the source, or as ByStatus with its own)."""
     single: Dec
     mfj: Dec
     mfs: Dec
@@ -151,6 +143,10 @@ class ByStatusPlain(_Frozen):
 
     def __getitem__(self, status: str) -> Any:
         return getattr(self, status_key(status))
+
+
+class ByStatus(StatusAmounts, Sourced):
+    pass
 
 
 class Amount(Sourced):
@@ -219,8 +215,8 @@ class QcdLimits(Sourced):
 class CapitalGainRates(Sourced):
     """Qualified Dividends and Capital Gain Tax Worksheet lines 6 and 13 (IRC §1(h)(1), (j)(5)): the taxable
     income up to which qualified dividends and net capital gain are taxed at 0%, and then at 15%."""
-    zero_max: ByStatusPlain
-    fifteen_max: ByStatusPlain
+    zero_max: StatusAmounts
+    fifteen_max: StatusAmounts
 
 
 class YearParams(_Root):
@@ -314,7 +310,7 @@ class Rates(_Frozen):
 
 class Niit(Sourced):
     rate: Dec
-    threshold: ByStatusPlain
+    threshold: StatusAmounts
 
 
 class Limits(_Frozen):
