@@ -197,3 +197,10 @@ def test_niit_counts_a_nonqualified_annuity_as_investment_income():
     data["forms_1099r"][0].update({"box7": ["7", "D"], "box7_ira_sep_simple": False})
     L = compute(from_data(data)).lines()
     assert (L["tax.niit_without"], L["tax.niit_with"], L["tax.niit_difference"]) == (D(380), D(4180), D(3800))
+
+
+def test_a_capital_loss_is_entered_as_0():
+    with pytest.raises(InputError) as e:
+        from_data(scenario({"other_taxable_income": 40000, "net_capital_gain": -3000}))
+    p = next(p for p in e.value.problems if p.path == "income.net_capital_gain")
+    assert p.message.startswith("enter 0 for a net capital loss") and "line 3" in p.message

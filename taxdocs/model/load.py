@@ -30,7 +30,7 @@ def _path(loc: tuple, data: Any) -> tuple[str, str]:
 
 
 def _message(err: dict) -> str:
-    msg = err["msg"]
+    msg = err["msg"].removeprefix("Value error, ")  # a validator's own words
     if err["type"] == "extra_forbidden":
         return "unknown field (check the spelling against `taxdocs schema`)"
     if err["type"] == "missing":

@@ -353,6 +353,18 @@ class Income(Strict):
                                                    "raise the AGI, so they can bring on the 3.8% net investment income "
                                                    "tax (IRC §1411)")
 
+    @field_validator("net_capital_gain", mode="before")
+    @classmethod
+    def _no_loss(cls, v):
+        try:
+            negative = Decimal(str(v)) < 0
+        except (ArithmeticError, ValueError, TypeError):
+            return v  # the type check says what is wrong
+        if negative:
+            raise ValueError("enter 0 for a net capital loss (Qualified Dividends and Capital Gain Tax Worksheet "
+                             "line 3); the deductible part of the loss (up to $3,000) is already in the other income")
+        return v
+
 
 class Filed(Strict):
     """What was filed, to check against the recomputation."""
