@@ -410,6 +410,7 @@ CLIENT_COLUMNS: dict[str, tuple[Optional[str], str]] = {
 for _who in ("taxpayer", "spouse"):
     CLIENT_COLUMNS.update({f"{_who}_{k}": (f"{_who}.{p}", t) for k, (p, t) in _PERSON_COLUMNS.items()})
 
+_GROUPED = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d*)?")
 _TRUE = {"x", "yes", "y", "true", "t", "1", "on"}
 _FALSE = {"no", "n", "false", "f", "0", "off"}
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
@@ -439,7 +440,11 @@ def convert(value: str, typ: str) -> Any:
     if typ == "lower":
         return s.lower()
     if typ == "amount":
-        t = s.replace("$", "").replace(",", "").replace(" ", "")
+        t = s.replace("$", "").replace(" ", "")
+        if "," in t:  # thousands separators only: "1,5" or "1234,56" is a decimal comma, not 15 or 123456
+            if not _GROUPED.fullmatch(t.strip("()")):
+                raise CellError(f"amount {s!r}: commas may only separate thousands (12,345.67); write cents with a point")
+            t = t.replace(",", "")
         if t.startswith("(") and t.endswith(")"):
             raise CellError(f"negative amount {s!r}: amounts on a 1099-R are not negative")
         return t

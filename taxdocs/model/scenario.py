@@ -12,7 +12,10 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-Money = Annotated[Decimal, Field(ge=0, decimal_places=2, description="US dollars, not negative")]
+# bounded: far above any real amount, and well inside Decimal's 28 digits for the sums and ratios of a return
+MAX_AMOUNT = Decimal("999999999999.99")
+Money = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, decimal_places=2, description="US dollars, not negative")]
+SignedMoney = Annotated[Decimal, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, decimal_places=2)]
 
 
 class Strict(BaseModel):
@@ -325,10 +328,10 @@ class Person(Strict):
 
 
 class Income(Strict):
-    other_taxable_income: Annotated[Decimal, Field(decimal_places=2)] = Field(
+    other_taxable_income: SignedMoney = Field(
         Decimal(0), description="taxable income from everything else, after deductions; negative where the deductions "
         "exceed the other income (the retirement income fills that first, IRC §63). Or give other_agi instead")
-    other_agi: Optional[Annotated[Decimal, Field(decimal_places=2)]] = Field(
+    other_agi: Optional[SignedMoney] = Field(
         None, description="adjusted gross income from everything else (Form 1040 line 11 without the 1099-R income "
         "on lines 4b, 5b and 1h); with it, taxdocs takes the deductions itself: standard (with the additional amounts "
         "for 65 or older and blind) or itemized, and the 2025-2028 senior deduction with its phase-out")

@@ -143,7 +143,7 @@ def rmd_first_dollars(legs: list[Leg], src: Optional[Account] = None) -> list[Ev
     paid_out = [l for l in legs if id(l) not in ids and l.kind not in (UseKind.returned_contribution,
                                                                        UseKind.recharacterization)]
     due = max(dollars(f.rmd_amount) - sum((l.amount for l in paid_out), ZERO), ZERO)
-    out = []
+    out, emptied = [], set()
     if src in (Account.plan, Account.designated_roth):
         # a plan's RMD is its after-tax money first (Reg. §1.402(c)-2 Q&A-8), which goes to Roth destinations
         # before others (PRETAX_ORDER, reversed): split it off those first, whatever order the uses are listed in
@@ -156,9 +156,11 @@ def rmd_first_dollars(legs: list[Leg], src: Optional[Account] = None) -> list[Ev
                   inferred="the year's RMD, paid first: not eligible to be rolled over", rmd=True)
         leg.amount -= part
         due -= part
+        if leg.amount <= 0:
+            emptied.add(id(leg))  # all of it was the RMD: the split-off part replaces it
         legs.append(rmd)
         out.append(_event(rmd, "ROLLOVER_OF_RMD", False, amount=part))
-    legs[:] = [l for l in legs if l.amount > 0 or id(l) not in ids]
+    legs[:] = [l for l in legs if id(l) not in emptied]
     return out
 
 

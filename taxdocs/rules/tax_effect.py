@@ -116,7 +116,8 @@ def _niit(g, sc, yp, gp):
 
     def nii_with(g):
         rows = g["f1040.forms"]
-        return g["income.net_investment_income"] + sum((r["taxable"] for r in rows if r["id"] in annuities), ZERO)
+        return g["income.net_investment_income"] + sum((r["taxable"] for r in rows if r["id"] in annuities
+                                                        and r["taxable"] is not None), ZERO)  # None: a Roth source
 
     f.line("niit_without", "Net investment income tax without the retirement income", "IRC §1411; Form 8960 line 17",
            "3.8% x smaller of NII and (AGI without - threshold)",

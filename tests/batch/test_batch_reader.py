@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from taxdocs.batch.reader import CsvPair, convert, open_input, safe_id, scrub, set_path
+from taxdocs.batch.reader import CellError, CsvPair, convert, open_input, safe_id, scrub, set_path
 from taxdocs.errors import TaxdocsError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -74,6 +74,10 @@ def test_csv_semicolon_and_bom(tmp_path):
 
 def test_convert_cells():
     assert convert(" $12,345.67 ", "amount") == "12345.67"
+    assert convert("1,234,567", "amount") == "1234567"
+    for decimal_comma in ("1,5", "1234,56", "1,2,3", "12,34.5"):  # not 15, 123456, 123 (fuzzing, session 12)
+        with pytest.raises(CellError, match="commas may only separate thousands"):
+            convert(decimal_comma, "amount")
     assert convert("7D", "codes") == ["7", "D"] and convert("7, d", "codes") == ["7", "D"]
     assert convert("3/3/25", "date") == "2025-03-03"
     assert convert("2025-03-03", "date") == "2025-03-03"
