@@ -68,3 +68,13 @@ def test_after_tax_above_the_balance_is_a_loss_and_nothing_is_taxable():
     """Investment in the contract above the account's value (a loss): the ratio is capped, all of it is basis."""
     lines = run_all(scenario([{"box1": 100, "box7": ["1"], "plan_account": {"balance": 100, "after_tax": 1000}}]))
     assert lines["f1040.line5a"] == 100 and lines["f1040.line5b"] == 0
+
+
+@pytest.mark.parametrize("status", ["single", "hoh", "qss"])
+def test_a_spouse_1099r_on_an_unmarried_return_is_refused(status):
+    data = scenario([{"box1": 1000, "box7": ["7"], "recipient": "spouse"}])
+    data["filing_status"] = status
+    data["spouse"] = {"name": "Y", "ssn": "400-11-3333", "birth_date": "1970-01-01"}
+    with pytest.raises(InputError) as e:
+        from_data(data)
+    assert any(p.path == "forms_1099r[0].recipient" and "spouse's own return" in p.message for p in e.value.problems)

@@ -395,8 +395,8 @@ CLIENT_COLUMNS: dict[str, tuple[Optional[str], str]] = {
     "client_id": ("client_id", "str"),
     "tax_year": ("tax_year", "int"),
     "filing_status": ("filing_status", "lower"),
-    "other_taxable_income": ("income.other_taxable_income", "amount"),
-    "other_agi": ("income.other_agi", "amount"),
+    "other_taxable_income": ("income.other_taxable_income", "signed"),
+    "other_agi": ("income.other_agi", "signed"),
     "itemized_deductions": ("income.itemized_deductions", "amount"),
     "social_security_benefits": ("income.social_security_benefits", "amount"),
     "tax_exempt_interest": ("income.tax_exempt_interest", "amount"),
@@ -439,6 +439,9 @@ def convert(value: str, typ: str) -> Any:
         return s
     if typ == "lower":
         return s.lower()
+    if typ == "signed":  # may be negative: -5,750 or (5,750) as a spreadsheet shows it
+        t = convert(s.strip("()"), "amount") if s.startswith("(") and s.endswith(")") else None
+        return ("-" + t) if t is not None else convert(s, "amount")
     if typ == "amount":
         t = s.replace("$", "").replace(" ", "")
         if "," in t:  # thousands separators only: "1,5" or "1234,56" is a decimal comma, not 15 or 123456
@@ -694,7 +697,8 @@ class CsvPair(Input):
             fdata: dict[str, Any] = {}
             self._fill(fdata, base, fcells, FORM_COLUMNS, ff, frow, rec.locs, problems)
             fl.append(fdata)
-        data["forms_1099r"] = fl
+        extra = data.get("forms_1099r")  # forms given in the client's extra_json come after the forms.csv rows
+        data["forms_1099r"] = fl + (extra if isinstance(extra, list) else [])
         rec.data = data
         rec.problems = problems
         rec.digest = digest([cells, [c for _, c in forms]])

@@ -75,6 +75,9 @@ def test_csv_semicolon_and_bom(tmp_path):
 def test_convert_cells():
     assert convert(" $12,345.67 ", "amount") == "12345.67"
     assert convert("1,234,567", "amount") == "1234567"
+    # other taxable income / other AGI may be negative, written as a spreadsheet shows it (fuzzing, session 12)
+    assert convert("(5,750)", "signed") == convert("-5,750", "signed") == "-5750"
+    assert convert("$1,234", "signed") == "1234"
     for decimal_comma in ("1,5", "1234,56", "1,2,3", "12,34.5"):  # not 15, 123456, 123 (fuzzing, session 12)
         with pytest.raises(CellError, match="commas may only separate thousands"):
             convert(decimal_comma, "amount")
@@ -148,3 +151,13 @@ def test_jsonl_record_sheds_its_data_and_reads_it_again(tmp_path):
     assert back.load() == want and back.data == want
     bad.shed()
     assert bad.problems and bad.load() is None
+
+
+def test_extra_json_forms_come_after_the_csv_forms(tmp_path):
+    """A client's extra_json may carry whole 1099-Rs; they were overwritten by the forms.csv rows (fuzzing)."""
+    extra = '{""forms_1099r"": [{""id"": ""x"", ""payer"": {""name"": ""Q""}, ""box1"": 5, ""box7"": [""7""], ""date_paid"": ""2025-02-02""}]}'
+    recs = _pair(tmp_path, "client_id,form_id,payer_name,box1,box7,date_paid\nA,f1,P,100,7,2025-03-03\n",
+                 f'client_id,tax_year,filing_status,other_taxable_income,extra_json\nA,2025,single,(1000),"{extra}"\n')
+    data = recs[0].load()
+    assert [f["id"] for f in data["forms_1099r"]] == ["f1", "x"]
+    assert data["income"]["other_taxable_income"] == "-1000"
