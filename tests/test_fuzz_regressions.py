@@ -78,3 +78,12 @@ def test_a_spouse_1099r_on_an_unmarried_return_is_refused(status):
     with pytest.raises(InputError) as e:
         from_data(data)
     assert any(p.path == "forms_1099r[0].recipient" and "spouse's own return" in p.message for p in e.value.problems)
+
+
+def test_uses_rounded_as_running_totals_never_exceed_box_1():
+    """$1.00 paid, 0.50 converted and 0.50 kept: each rounded alone gave 4a 1 and 4b 2 (fuzzing)."""
+    lines = run_all(scenario([{"box1": "1.00", "box2a": "1.00", "box7": ["7"], "box7_ira_sep_simple": True,
+                               "uses": [{"kind": "conversion", "to": "roth_ira", "amount": "0.50"},
+                                        {"kind": "cash", "amount": "0.50"}]}], birth="1950-01-01",
+                             ira={"year_end_value": 0}))
+    assert lines["f1040.line4a"] == 1 and lines["f1040.line4b"] <= lines["f1040.line4a"]

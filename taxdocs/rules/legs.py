@@ -143,9 +143,13 @@ def default_use(f: Form1099R, src: Account) -> tuple[Optional[UseKind], Optional
 def legs_of(f: Form1099R) -> tuple[Account, str, list[Leg]]:
     src, why = source_of(f)
     legs: list[Leg] = []
-    # Forms are filled in whole dollars (i8606 General Instructions: round all amounts, half up).
+    # Forms are filled in whole dollars (i8606 General Instructions: round all amounts, half up). The uses are
+    # rounded as running totals, so together they never round to more than box 1 (0.50 + 0.50 of a $1.00 form
+    # is $1, not $2).
+    used = ZERO
     for i, u in enumerate(f.uses):
-        legs.append(Leg(f, i, u.kind, u.to, dollars(u.amount), u.date, use=u))
+        legs.append(Leg(f, i, u.kind, u.to, dollars(used + u.amount) - dollars(used), u.date, use=u))
+        used += u.amount
     rest = dollars(f.box1) - sum((leg.amount for leg in legs), ZERO)
     if rest > 0 or not legs:  # box 1 of 0 and no uses: one empty leg (a form always has one)
         kind, to, note = (None, None, "") if f.uses else default_use(f, src)
