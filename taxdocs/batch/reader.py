@@ -215,6 +215,25 @@ class Directory(Input):
     def count(self) -> int:
         return sum(1 for _ in self._files())
 
+    def skipped(self) -> list[str]:
+        """Files under the directory that are not read as records (hidden ones, CSV files, anything else), relative
+        to it, so the batch can say so; a taxpayer's .facts.yaml (read with its scenario) is not listed."""
+        if self.only is not None:
+            return []
+        out = []
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))  # .git and the like: not the user's
+            for name in sorted(filenames):
+                low = name.lower()
+                looks_like_input = low.endswith(SCENARIO_SUFFIXES + (".pdf", ".csv", ".jsonl"))
+                if low.endswith(FACTS_SUFFIX) or (not name.startswith(".") and looks_like_input and not
+                                                  low.endswith((".csv", ".jsonl"))):
+                    continue  # read as a record (or with its scenario)
+                if name.startswith(".") and not looks_like_input:
+                    continue  # .DS_Store and the like
+                out.append((Path(dirpath) / name).relative_to(self.root).as_posix())
+        return out
+
     def describe(self) -> str:
         return f"directory {self.root}"
 

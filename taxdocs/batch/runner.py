@@ -160,6 +160,11 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
     if scheduler and engine != "dask":
         raise TaxdocsError("--scheduler is for --engine dask")
     inp = open_input(inputs)
+    skipped = inp.skipped() if hasattr(inp, "skipped") else []
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
+        print(f"note: {len(skipped)} file(s) in {inp.describe()} are not scenarios and were not read: {shown} "
+              "(a CSV pair is given as its two files, or as a directory holding only them)", file=sys.stderr)
     out = Path(outdir)
     out.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
     returns = out / RETURNS_DIR

@@ -334,3 +334,22 @@ def test_digest_top_findings_do_not_depend_on_arrival_order():
             d.add(r, n)
         tops.append(d.top_codes())
     assert tops[0] == tops[1] == tops[2] == ["A_CODE", "B_CODE", "C_CODE"]
+
+
+def test_files_not_read_from_a_directory_are_named(tmp_path, capsys):
+    """A CSV pair in a subdirectory, a hidden scenario and a text file were skipped without a word (fuzzing)."""
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / ".git").mkdir()
+    shutil.copy(REPO / "samples" / "06a-backdoor-roth.yaml", src)
+    shutil.copy(REPO / "samples" / "06a-backdoor-roth.yaml", src / ".draft.yaml")
+    for name in ("forms.csv", "clients.csv"):
+        shutil.copy(REPO / "samples" / "batch" / name, src / "sub")
+    for junk in ("readme.txt", ".DS_Store", ".git/config"):
+        (src / junk).write_text("x")
+    t = _run(src, tmp_path / "o", workers=1)
+    assert t.ok and t.total == 1
+    err = capsys.readouterr().err
+    assert "note: 4 file(s)" in err
+    assert all(n in err for n in (".draft.yaml", "readme.txt", "sub/clients.csv", "sub/forms.csv"))
+    assert ".DS_Store" not in err and ".git/config" not in err
