@@ -70,8 +70,8 @@ def test_after_tax_above_the_balance_is_a_loss_and_nothing_is_taxable():
     assert lines["f1040.line5a"] == 100 and lines["f1040.line5b"] == 0
 
 
-@pytest.mark.parametrize("status", ["single", "hoh", "qss"])
-def test_a_spouse_1099r_on_an_unmarried_return_is_refused(status):
+@pytest.mark.parametrize("status", ["single", "hoh", "qss", "mfs"])
+def test_a_spouse_1099r_off_a_joint_return_is_refused(status):
     data = scenario([{"box1": 1000, "box7": ["7"], "recipient": "spouse"}])
     data["filing_status"] = status
     data["spouse"] = {"name": "Y", "ssn": "400-11-3333", "birth_date": "1970-01-01"}

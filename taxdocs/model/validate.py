@@ -25,9 +25,10 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
                 bad(f"{p}.box7[{j}]", f"unknown distribution code {code!r}", f.id, "i1099r Table 1")
         if f.box2a is not None and f.box2a > f.box1:
             bad(f"{p}.box2a", f"box 2a ({f.box2a}) is larger than box 1 ({f.box1})", f.id, "i1099r box 2a")
-        if f.recipient == "spouse" and sc.filing_status.value in ("single", "hoh", "qss"):
-            bad(f"{p}.recipient", f"a {sc.filing_status.value} return has no spouse on it: this 1099-R belongs on the "
-                "spouse's own return (or the filing status is wrong)", f.id, "i1040 Filing Status")
+        if f.recipient == "spouse" and sc.filing_status.value != "mfj":
+            bad(f"{p}.recipient", f"only a joint return has the spouse's income on it ({sc.filing_status.value} here): "
+                "this 1099-R belongs on the spouse's own return (or the filing status is wrong)", f.id,
+                "i1040 Filing Status")
         if f.plan_account is not None and f.plan_account.balance == 0 and f.box1 > 0:
             bad(f"{p}.plan_account.balance", "the balance just before the distribution cannot be 0 when box 1 shows a "
                 "payment: give the account's value then (the after-tax share is figured from it)", f.id,
