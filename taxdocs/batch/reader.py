@@ -152,6 +152,10 @@ class Input:
     def describe(self) -> str:
         raise NotImplementedError
 
+    def skipped(self) -> list[str]:
+        """Files given that are not read as records (a directory's other files), for a note."""
+        return []
+
     def close(self) -> None:
         pass
 
@@ -199,40 +203,34 @@ class Directory(Input):
         self.root = root
         self.only = only
 
-    def _files(self) -> Iterator[Path]:
-        if self.only is not None:
-            yield from self.only
-            return
+    def _walk(self) -> Iterator[tuple[Path, str]]:
+        """(file, what it is): "record", "facts" (read with its scenario), "other" (not read) or "hidden" (.DS_Store
+        and the like). Hidden directories (.git...) are not entered."""
         for dirpath, dirnames, filenames in os.walk(self.root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 low = name.lower()
-                if name.startswith(".") or low.endswith(FACTS_SUFFIX):
-                    continue
-                if low.endswith(SCENARIO_SUFFIXES) or low.endswith(".pdf"):
-                    yield Path(dirpath) / name
+                if low.endswith(FACTS_SUFFIX):
+                    what = "facts"
+                elif not name.startswith("."):
+                    what = "record" if low.endswith(SCENARIO_SUFFIXES + (".pdf",)) else "other"
+                else:  # a hidden file is worth a mention only when it looks like an input
+                    what = "other" if low.endswith(SCENARIO_SUFFIXES + (".pdf", ".csv", ".jsonl")) else "hidden"
+                yield Path(dirpath) / name, what
+
+    def _files(self) -> Iterator[Path]:
+        if self.only is not None:
+            yield from self.only
+            return
+        yield from (p for p, what in self._walk() if what == "record")
 
     def count(self) -> int:
         return sum(1 for _ in self._files())
 
     def skipped(self) -> list[str]:
-        """Files under the directory that are not read as records (hidden ones, CSV files, anything else), relative
-        to it, so the batch can say so; a taxpayer's .facts.yaml (read with its scenario) is not listed."""
         if self.only is not None:
             return []
-        out = []
-        for dirpath, dirnames, filenames in os.walk(self.root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))  # .git and the like: not the user's
-            for name in sorted(filenames):
-                low = name.lower()
-                looks_like_input = low.endswith(SCENARIO_SUFFIXES + (".pdf", ".csv", ".jsonl"))
-                if low.endswith(FACTS_SUFFIX) or (not name.startswith(".") and looks_like_input and not
-                                                  low.endswith((".csv", ".jsonl"))):
-                    continue  # read as a record (or with its scenario)
-                if name.startswith(".") and not looks_like_input:
-                    continue  # .DS_Store and the like
-                out.append((Path(dirpath) / name).relative_to(self.root).as_posix())
-        return out
+        return [p.relative_to(self.root).as_posix() for p, what in self._walk() if what == "other"]
 
     def describe(self) -> str:
         return f"directory {self.root}"
@@ -459,8 +457,9 @@ def convert(value: str, typ: str) -> Any:
     if typ == "lower":
         return s.lower()
     if typ == "signed":  # may be negative: -5,750 or (5,750) as a spreadsheet shows it
-        t = convert(s.strip("()"), "amount") if s.startswith("(") and s.endswith(")") else None
-        return ("-" + t) if t is not None else convert(s, "amount")
+        negative = s.startswith("(") and s.endswith(")")
+        t = convert(s[1:-1] if negative else s, "amount")
+        return "-" + t if negative else t
     if typ == "amount":
         t = s.replace("$", "").replace(" ", "")
         if "," in t:  # thousands separators only: "1,5" or "1234,56" is a decimal comma, not 15 or 123456

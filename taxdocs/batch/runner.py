@@ -160,7 +160,7 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
     if scheduler and engine != "dask":
         raise TaxdocsError("--scheduler is for --engine dask")
     inp = open_input(inputs)
-    skipped = inp.skipped() if hasattr(inp, "skipped") else []
+    skipped = inp.skipped()
     if skipped:
         shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
         print(f"note: {len(skipped)} file(s) in {inp.describe()} are not scenarios and were not read: {shown} "
