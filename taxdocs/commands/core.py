@@ -83,6 +83,9 @@ def print_summary(res) -> None:
                       f"+{fmt(eff.gains_difference)}" + ("; the regular tax is less (worksheet line 24): the gains are "
                                                          "taxed as ordinary income" if w.regular or v.regular else ""),
                       highlight=False)
+        if lines.get("tax.line16_with") is not None:
+            out.print(f"Form 1040 line 16: {fmt(lines['tax.line16_without'])} -> {fmt(lines['tax.line16_with'])} "
+                      f"(+{fmt(lines['tax.line16_difference'])}; Tax Table below 100,000 of taxable income)", highlight=False)
         if "tax.niit_difference" in lines:
             out.print(f"Net investment income tax: {fmt(lines['tax.niit_without'])} -> {fmt(lines['tax.niit_with'])} "
                       f"(+{fmt(lines['tax.niit_difference'])})", highlight=False)

@@ -382,6 +382,8 @@ def _tax(res, line) -> dict | None:
             "retirement": line("f1040.retirement_taxable"), "without": line("tax.without"),
             "with": line("tax.with"), "difference": line("tax.difference"),
             "additional": line("tax.additional_tax"), "total": line("tax.total_cost"),
+            "line16_without": line("tax.line16_without"), "line16_with": line("tax.line16_with"),
+            "line16_difference": line("tax.line16_difference"),
             **({"agi": line("income.other_agi"), "deduction_without": line("tax.deduction_without"),
                 "deduction_with": line("tax.deduction_with"), "taxable_with": line("tax.taxable_with"),
                 "ss_without": line("tax.ss_taxable_without") if res.graph.has("tax.ss_taxable_without") else None,

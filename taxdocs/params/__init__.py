@@ -313,6 +313,49 @@ class Niit(Sourced):
     threshold: StatusAmounts
 
 
+class TableBand(_Frozen):
+    up_to: Dec
+    width: Dec
+
+
+class TaxTable(Sourced):
+    """Form 1040 Tax Table: under `below`, the tax is the schedule's tax on the row's midpoint, in whole dollars."""
+    below: Dec
+    first_rows: list[Dec]   # bounds of the first, uneven rows (0-5, 5-15, ...)
+    bands: list[TableBand]  # then rows of `width` up to `up_to`
+
+    @model_validator(mode="after")
+    def _rows(self) -> "TaxTable":
+        r = self.first_rows
+        if len(r) < 2 or r[0] != 0 or any(b <= a for a, b in zip(r, r[1:])):
+            raise ValueError("tax_table.first_rows: increasing bounds from 0")
+        start = r[-1]
+        for b in self.bands:
+            if b.width <= 0 or b.up_to <= start or (b.up_to - start) % b.width:
+                raise ValueError(f"tax_table.bands: rows of {b.width} must fill {start} to {b.up_to}")
+            start = b.up_to
+        if start != self.below:
+            raise ValueError(f"tax_table: the rows end at {start}, not at `below` ({self.below})")
+        return self
+
+    def row(self, x: Decimal) -> tuple[Decimal, Decimal] | None:
+        """The row [at least, less than) holding taxable income x; None at `below` or more (no table)."""
+        if x >= self.below:
+            return None
+        x = max(x, Decimal(0))
+        r = self.first_rows
+        if x < r[-1]:
+            i = max(i for i in range(len(r) - 1) if r[i] <= x)
+            return r[i], r[i + 1]
+        start = r[-1]
+        for b in self.bands:
+            if x < b.up_to:
+                lo = start + ((x - start) // b.width) * b.width
+                return lo, lo + b.width
+            start = b.up_to
+        return None  # not reached: the validator makes the bands end at `below`
+
+
 class Limits(_Frozen):
     first_time_homebuyer_lifetime: Amount
     qbad_per_child: Amount
@@ -430,6 +473,7 @@ class GeneralParams(_Root):
     limits: Limits
     social_security: SocialSecurity
     niit: Niit
+    tax_table: TaxTable
     rmd: Rmd
     simplified_method: SimplifiedMethod
     exception_numbers: ExceptionNumbers

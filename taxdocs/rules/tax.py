@@ -5,17 +5,18 @@ dividends and net capital gain, the Qualified Dividends and Capital Gain Tax Wor
 a sequence of Bracket or (lower, rate) pairs starting at 0, e.g. hypothetical brackets
 in a unit test (status is then ignored). Results are exact Decimals: no rounding here.
 
-This is the rate-schedule formula (Tax Computation Worksheet). Form 1040's Tax Table for
-taxable income under $100,000 uses $50 bands, so the return's line 16 can differ slightly.
+`tax_on` is the rate-schedule formula (Tax Computation Worksheet); `line16_tax` is the tax as Form 1040 line 16
+shows it: under $100,000 of taxable income from the Tax Table (the tax on the row's midpoint, in whole dollars).
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Union
+from typing import Any, Callable, Union
 
-from taxdocs.params import Bracket, YearParams, check_schedule
+from taxdocs.core.money import dollars
+from taxdocs.params import Bracket, TaxTable, YearParams, check_schedule
 
 ZERO = Decimal(0)
 Params = Union[YearParams, Sequence[Any]]
@@ -147,8 +148,32 @@ def tax_slices(base: Decimal, added: Decimal, status: str, params: Params) -> li
     return out
 
 
-def tax_with_gains(taxable_income: Decimal, gains: Gains, status: str, params: Params) -> tuple[Decimal, GainsSplit]:
-    """Qualified Dividends and Capital Gain Tax Worksheet (i1040 line 16), lines 1-25: the tax, and the gains' split."""
+def table_tax(taxable_income: Decimal, status: str, params: Params, table: TaxTable) -> Decimal:
+    """Tax Table: under the table's ceiling, the schedule's tax on the midpoint of the row holding the income, in
+    whole dollars (half a dollar up); at or above it, the schedule's tax itself (Tax Computation Worksheet)."""
+    # i1040 line 16: "If your taxable income is less than $100,000, you must use the Tax Table"
+    row = table.row(_dec(taxable_income))
+    if row is None:
+        return tax_on(taxable_income, status, params)
+    return dollars(tax_on((row[0] + row[1]) / 2, status, params))
+
+
+def line16_tax(taxable_income: Decimal, status: str, params: Params, table: TaxTable,
+               gains: Gains | None = None) -> Decimal:
+    """Form 1040 line 16 in whole dollars: the Tax Table or the Tax Computation Worksheet, or with qualified
+    dividends and net capital gain the Qualified Dividends and Capital Gain Tax Worksheet, whose lines 22 and 24
+    use the same table."""
+    def regular(x: Decimal, status: str, params: Params) -> Decimal:
+        return table_tax(x, status, params, table)
+    if gains is not None and gains.amount > 0:
+        return dollars(tax_with_gains(taxable_income, gains, status, params, regular)[0])
+    return dollars(regular(taxable_income, status, params))
+
+
+def tax_with_gains(taxable_income: Decimal, gains: Gains, status: str, params: Params,
+                   regular: Callable[[Decimal, str, Params], Decimal] = tax_on) -> tuple[Decimal, GainsSplit]:
+    """Qualified Dividends and Capital Gain Tax Worksheet (i1040 line 16), lines 1-25: the tax, and the gains' split.
+    `regular` taxes lines 5 and 1 (lines 22 and 24): the rate schedule, or the Tax Table as line 16 does."""
     # IRC §1(h)(1); i1040 Qualified Dividends and Capital Gain Tax Worksheet
     l1 = max(_dec(taxable_income), ZERO)
     l4 = max(gains.amount, ZERO)
@@ -160,9 +185,9 @@ def tax_with_gains(taxable_income: Decimal, gains: Gains, status: str, params: P
     l16 = max(min(l1, gains.fifteen_max) - (l5 + l9), ZERO)
     l17 = min(l12, l16)                     # gains at 15%
     l20 = l10 - l9 - l17                    # gains at 20%
-    ordinary = tax_on(l5, status, params)   # line 22
+    ordinary = regular(l5, status, params)  # line 22
     l23 = l17 * gains.middle_rate + l20 * gains.top_rate + ordinary
-    l24 = tax_on(l1, status, params)
+    l24 = regular(l1, status, params)
     total = min(l23, l24)  # line 25: never more than the regular tax
     return total, GainsSplit(l9, l17, l20, total - ordinary, outside=l4 - l10, regular=l24 < l23)
 

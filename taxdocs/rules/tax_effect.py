@@ -12,7 +12,7 @@ from __future__ import annotations
 from taxdocs.core.lines import Form
 from taxdocs.core.money import ZERO, pos
 from taxdocs.rules import deductions, social_security
-from taxdocs.rules.tax import Gains, brackets_source, tax_effect
+from taxdocs.rules.tax import Gains, brackets_source, line16_tax, tax_effect
 
 
 def declare(res, yp, gp) -> None:
@@ -44,6 +44,20 @@ def declare(res, yp, gp) -> None:
            lambda g: f["effect"].tax_with if f["effect"] else None)
     f.line("difference", "Income tax caused by the retirement income", "IRC §1(j)", "with - without",
            lambda g: f["effect"].difference if f["effect"] else None)
+    # i1040 line 16: the Tax Table under $100,000 of taxable income (whole dollars, $50 rows): what the return shows
+    table = gp.tax_table
+    cite16 = f"i1040 line 16; Tax Table (taxable income under {table.below:,})"
+    formula16 = (f"Tax Table under {table.below:,} (tax on the row's midpoint), else Tax Computation Worksheet; "
+                 "Qualified Dividends and Capital Gain Tax Worksheet with gains; whole dollars")
+
+    def line16(g, income):
+        return line16_tax(income, status, yp, table, gains(g)) if g["tax.brackets"] is not None else None
+    f.line("line16_without", "Form 1040 line 16 without the retirement income", cite16, formula16,
+           lambda g: line16(g, g["income.other_taxable_income"]))
+    f.line("line16_with", "Form 1040 line 16 with the retirement income", cite16, formula16,
+           lambda g: line16(g, g["income.other_taxable_income"] + added(g)))
+    f.line("line16_difference", "Form 1040 line 16: tax added by the retirement income", cite16, "with - without",
+           lambda g: f["line16_with"] - f["line16_without"] if f["line16_with"] is not None else None)
     f.line("additional_tax", "Plus additional tax on early distributions", "Schedule 2 line 8", "Form 5329 line 4",
            lambda g: g["f1040.schedule2_line8"])
     niit = _niit(g, sc, yp, gp)
