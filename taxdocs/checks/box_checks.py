@@ -152,6 +152,11 @@ def codes_and_boxes(ctx: Ctx) -> list[Finding]:
             for c in RECHAR_CODES:
                 if c in f.box7:
                     out.append(make("CODE_RECHAR_WITH_IRA_BOX", f.id, ctx.fpath(f.id, "box7_ira_sep_simple"), form=f.id, code=c))
+            table = codes()  # plan and insurance-contract codes (codes.yaml flag never_ira): one finding per form
+            c = next((c for c in f.box7 if table.has_flag(c, "never_ira")), None)
+            if c is not None:
+                out.append(make("CODE_NEVER_IRA_WITH_IRA_BOX", f.id, ctx.fpath(f.id, "box7_ira_sep_simple"),
+                                form=f.id, code=c, meaning=table.codes[c].meaning))
         if "H" in f.box7 and (f.box2a or ZERO) > 0:
             out.append(make("CODE_H_TAXABLE", f.id, ctx.fpath(f.id, "box2a"), form=f.id, box2a=f.box2a))
         if "G" in f.box7:

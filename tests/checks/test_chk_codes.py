@@ -63,6 +63,25 @@ def test_recharacterization_code_with_ira_box():
     assert "CODE_RECHAR_WITH_IRA_BOX" not in codes(run(good))
 
 
+@pytest.mark.parametrize("box7", [("1", "L"), ("7", "A"), ("7", "B"), ("M",), ("U",), ("9",), ("6",), ("7", "D"),
+                                  ("F",), ("C",), ("6", "W"), ("4", "H")])
+def test_plan_or_contract_code_with_ira_box(box7):
+    """Codes used only for employer plans or annuity/insurance contracts cannot carry the IRA/SEP/SIMPLE box."""
+    tp = person(birth="1950-01-01")
+    bad = scenario([form("p", 1000, box7, ira=True, box2a=1000)], taxpayer=tp)
+    f = only(run(bad), "CODE_NEVER_IRA_WITH_IRA_BOX")
+    never = next(c for c in box7 if c not in "147")
+    assert f.field == "forms_1099r[0].box7_ira_sep_simple" and f"code {never} (" in f.message
+    good = scenario([form("p", 1000, box7, ira=False, box2a=1000)], taxpayer=tp)
+    assert "CODE_NEVER_IRA_WITH_IRA_BOX" not in codes(run(good))
+
+
+@pytest.mark.parametrize("box7", [("7",), ("7", "K"), ("G",), ("E",), ("2",), ("7", "Y"), ("S",)])
+def test_ira_codes_with_ira_box_are_not_flagged(box7):
+    f = form("i", 1000, box7, ira=True, box2a=1000)
+    assert "CODE_NEVER_IRA_WITH_IRA_BOX" not in codes(run(scenario([f], taxpayer=person(birth="1950-01-01"))))
+
+
 # --- G and H ------------------------------------------------------------------------------
 
 def test_code_g_to_traditional_ira_with_taxable_2a():
