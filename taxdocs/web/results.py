@@ -194,6 +194,8 @@ def tax_effect(res) -> Optional[dict]:
                         "tax": show(s.tax)} for s in getattr(eff, "slices", [])],
             "gains": {"amount": show(eff.gains), "difference": show(eff.gains_difference)}
             if getattr(eff, "gains_with", None) is not None else None,
+            "line16": {"without": show(g["tax.line16_without"]), "with": show(g["tax.line16_with"]),
+                       "difference": show(g["tax.line16_difference"])} if g.get("tax.line16_with") is not None else None,
             "why": _row(res, "", "tax.total_cost")}
 
 

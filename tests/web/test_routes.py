@@ -129,6 +129,8 @@ def test_sample4_results_lines_why_findings_tax(client):
     # the tax effect
     assert "Federal cost of the retirement income 3,200" in page
     assert "10,000 taxed at 22% 2,200" in page
+    # line 16 from the Tax Table: 65,000-65,050 at 65,025 = 5,578.50 + 16,550 x 22% = 9,219.50 -> 9,220
+    assert "Form 1040 line 16 without / with it (Tax Table below $100,000 of taxable income) 9,220 / 11,420" in page
     # Form 8606: not needed here
     assert "Form 8606 is not required" in page
     sc = from_data(json.loads(scenario_json(r.text)))
