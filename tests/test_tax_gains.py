@@ -204,3 +204,12 @@ def test_a_capital_loss_is_entered_as_0():
         from_data(scenario({"other_taxable_income": 40000, "net_capital_gain": -3000}))
     p = next(p for p in e.value.problems if p.path == "income.net_capital_gain")
     assert p.message.startswith("enter 0 for a net capital loss") and "line 3" in p.message
+
+
+def test_no_investment_income_given_over_the_threshold_is_noted():
+    """AGI 150,000 + a 100,000 distribution passes 200,000 (single): the cost notes the NIIT it leaves out, without
+    becoming provisional; under the threshold there is no note."""
+    over = compute(from_data(scenario({"other_agi": 150000}))).graph.node("tax.total_cost")
+    assert over.status == "complete" and any("3.8%" in n and "200,000" in n for n in over.notes)
+    under = compute(from_data(scenario({"other_agi": 50000}))).graph.node("tax.total_cost")
+    assert not any("3.8%" in n for n in under.notes)

@@ -62,7 +62,7 @@ def declare(res, yp, gp) -> None:
            lambda g: g["f1040.schedule2_line8"])
     niit = _niit(g, sc, yp, gp)
     formula = "difference + additional tax" + (" + net investment income tax difference" if niit else "")
-    niit = niit or (lambda g: 0)
+    niit = niit or _niit_not_asked(sc, yp, gp)
     f.line("total_cost", "Federal cost of the retirement income", "", formula,
            lambda g: f["difference"] + f["additional_tax"] + niit(g) if f["difference"] is not None else None)
 
@@ -142,6 +142,21 @@ def _niit(g, sc, yp, gp):
     f.line("niit_difference", "Net investment income tax caused by the retirement income", "IRC §1411(c)(1), (c)(5)",
            "with - without", lambda g: f["niit_with"] - f["niit_without"])
     return lambda g: f["niit_difference"]
+
+
+def _niit_not_asked(sc, yp, gp):
+    """No investment income given or shown: the NIIT is left out; where the AGI with the retirement income passes
+    the threshold, the cost says so (a note, not a provisional status: many returns have none)."""
+    if sc.income.other_agi is None or yp is None:
+        return lambda g: 0
+    threshold = gp.niit.threshold[sc.filing_status.value]
+
+    def note(g):
+        if g["tax.agi_with"] > threshold:
+            g.note(f"no net investment income given: with the AGI over {threshold:,}, any interest, dividends, rents or "
+                   "gains would add up to 3.8% of them (IRC §1411); give income.net_investment_income to figure it")
+        return 0
+    return note
 
 
 def _annuity_ids(sc) -> set[str]:
