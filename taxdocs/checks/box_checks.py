@@ -153,7 +153,7 @@ def codes_and_boxes(ctx: Ctx) -> list[Finding]:
                 if c in f.box7:
                     out.append(make("CODE_RECHAR_WITH_IRA_BOX", f.id, ctx.fpath(f.id, "box7_ira_sep_simple"), form=f.id, code=c))
             table = codes()  # plan and insurance-contract codes (codes.yaml flag never_ira): one finding per form
-            c = next((c for c in f.box7 if table.has_flag(c, "never_ira")), None)
+            c = next((c for c in f.box7 if c in table.codes and "never_ira" in table.codes[c].flags), None)
             if c is not None:
                 out.append(make("CODE_NEVER_IRA_WITH_IRA_BOX", f.id, ctx.fpath(f.id, "box7_ira_sep_simple"),
                                 form=f.id, code=c, meaning=table.codes[c].meaning))

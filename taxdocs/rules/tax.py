@@ -163,11 +163,11 @@ def line16_tax(taxable_income: Decimal, status: str, params: Params, table: TaxT
     """Form 1040 line 16 in whole dollars: the Tax Table or the Tax Computation Worksheet, or with qualified
     dividends and net capital gain the Qualified Dividends and Capital Gain Tax Worksheet, whose lines 22 and 24
     use the same table."""
-    def regular(x: Decimal, status: str, params: Params) -> Decimal:
-        return table_tax(x, status, params, table)
     if gains is not None and gains.amount > 0:
+        def regular(x: Decimal, status: str, params: Params) -> Decimal:
+            return table_tax(x, status, params, table)
         return dollars(tax_with_gains(taxable_income, gains, status, params, regular)[0])
-    return dollars(regular(taxable_income, status, params))
+    return dollars(table_tax(taxable_income, status, params, table))
 
 
 def tax_with_gains(taxable_income: Decimal, gains: Gains, status: str, params: Params,

@@ -15,6 +15,11 @@ from taxdocs.rules import deductions, social_security
 from taxdocs.rules.tax import Gains, brackets_source, line16_tax, tax_effect
 
 
+_CITE16 = "i1040 line 16: the Tax Table below $100,000 of taxable income (general.yaml tax_table)"
+_FORMULA16 = ("Tax Table (the tax on the row's midpoint), else Tax Computation Worksheet; under the Qualified Dividends "
+              "and Capital Gain Tax Worksheet with gains; whole dollars")
+
+
 def declare(res, yp, gp) -> None:
     g = res.graph
     sc = res.scenario
@@ -46,17 +51,14 @@ def declare(res, yp, gp) -> None:
            lambda g: f["effect"].difference if f["effect"] else None)
     # i1040 line 16: the Tax Table under $100,000 of taxable income (whole dollars, $50 rows): what the return shows
     table = gp.tax_table
-    cite16 = f"i1040 line 16; Tax Table (taxable income under {table.below:,})"
-    formula16 = (f"Tax Table under {table.below:,} (tax on the row's midpoint), else Tax Computation Worksheet; "
-                 "Qualified Dividends and Capital Gain Tax Worksheet with gains; whole dollars")
 
     def line16(g, income):
         return line16_tax(income, status, yp, table, gains(g)) if g["tax.brackets"] is not None else None
-    f.line("line16_without", "Form 1040 line 16 without the retirement income", cite16, formula16,
+    f.line("line16_without", "Form 1040 line 16 without the retirement income", _CITE16, _FORMULA16,
            lambda g: line16(g, g["income.other_taxable_income"]))
-    f.line("line16_with", "Form 1040 line 16 with the retirement income", cite16, formula16,
+    f.line("line16_with", "Form 1040 line 16 with the retirement income", _CITE16, _FORMULA16,
            lambda g: line16(g, g["income.other_taxable_income"] + added(g)))
-    f.line("line16_difference", "Form 1040 line 16: tax added by the retirement income", cite16, "with - without",
+    f.line("line16_difference", "Form 1040 line 16: tax added by the retirement income", _CITE16, "with - without",
            lambda g: f["line16_with"] - f["line16_without"] if f["line16_with"] is not None else None)
     f.line("additional_tax", "Plus additional tax on early distributions", "Schedule 2 line 8", "Form 5329 line 4",
            lambda g: g["f1040.schedule2_line8"])
