@@ -222,6 +222,10 @@ def codes_and_age(ctx: Ctx) -> list[Finding]:
         if "7" in f.box7 and not reached:
             out.append(make("CODE_7_UNDER_59_HALF", f.id, field, form=f.id, who=ctx.who_words(f.recipient),
                             age=ctx.age_text(person, paid), paid=paid, half=half))
+        roth_code = next((c for c in ("Q", "T") if c in f.box7), None)
+        if roth_code and info.early:  # under 59½, not disabled, not a beneficiary: the code's exception is not there
+            out.append(make("CODE_ROTH_EXCEPTION_UNDER_59_HALF", f.id, field, form=f.id, code=roth_code,
+                            who=ctx.who_words(f.recipient), age=ctx.age_text(person, paid), paid=paid, half=half))
         if reached:
             for c in EARLY_CODES:
                 # J with 8 or P is a returned Roth contribution: i1099r "Enter Code J and Code 8 or P" at any age

@@ -70,6 +70,12 @@ def _refused_why(r: tuple, item, limit) -> str:
         return ("exception 01 (separation from service at 55) was not applied: there are distributions from "
                 "more than one plan payer, and it covers only the plan of the employer left; set "
                 "`separating_employer: true` on that employer's 1099-R")
+    if r[0] == "01_plan":
+        return ("exception 01 (separation from service at 55) covers only the plan of the employer left, and this "
+                "1099-R is marked `separating_employer: false`, so it was not applied")
+    if r[0] == "01_year":
+        return (f"exception 01 needs a separation from service in or after the year of reaching {r[3]} ({r[4]}); "
+                f"the separation was in {r[2]}, so it was not applied")
     if r[0] == "cap":
         scope = {"claim": "for this claim", "person": "for the person's year, all claims of it together"}.get(r[4])
         if scope is None:  # balance_half, balance_excess_over_cap

@@ -34,6 +34,7 @@ class FormInfo:
     paid: date
     legs: list[Leg]
     early: bool = False            # under 59½ on the date paid, no death/disability
+    age_known: bool = False        # the birth date is given: `early` rests on facts, not on a blank
     not_early_by: str = ""         # why not: "age" | "disability" | "death" (i5329 exceptions 12, 03, 04)
     qualified: Optional[bool] = None   # Roth IRA / designated Roth: qualified distribution?
 
@@ -105,6 +106,7 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
         dead_or_disabled = person.disabled or "3" in f.box7 or "4" in f.box7 or src in (
             Account.inherited_ira, Account.inherited_roth_ira)
         info.early = not _age_at(person, info.paid, half) and not dead_or_disabled
+        info.age_known = person.birth_date is not None
         if not info.early:
             info.not_early_by = ("age" if _age_at(person, info.paid, half) else
                                  "disability" if person.disabled or "3" in f.box7 else "death")

@@ -146,8 +146,10 @@ def _early_items(res, who: str, gp, yp, chosen: dict[str, str]) -> list[EarlyIte
             out.append(EarlyItem(f.id, "irr", min(dollars(f.box10), kept_total)))
         if amt <= 0:
             continue
-        item = _claim(EarlyItem(f.id, kind, amt, dollars(kept_total), simple="S" in f.box7), f.exceptions, claims,
+        claimed, against = (_against_01(f.exceptions, person, info, gp) if kind == "plan" else (f.exceptions, []))
+        item = _claim(EarlyItem(f.id, kind, amt, dollars(kept_total), simple="S" in f.box7), claimed, claims,
                       _vested(f))
+        item.refused += against
         if kind == "plan" and not item.excepted and separated_at_55(person, info, gp):
             if _separating_plan(res, info):
                 item.excepted, item.numbers = amt, ["01"]  # IRC §72(t)(2)(A)(v)
@@ -337,6 +339,27 @@ def separated_at_55(person, info, gp) -> bool:
         return False
     age = gp.ages.separation_public_safety if person.public_safety_employee else gp.ages.separation_from_service
     return person.separated_from_service_year >= date_at_age(person.birth_date, age.years).year
+
+
+def _against_01(exceptions, person, info, gp) -> tuple[list, list]:
+    """Exception 01 claimed where the scenario's facts rule it out (IRC §72(t)(2)(A)(v); Pub. 575): the 1099-R is
+    marked as another employer's plan, or the separation came before the year of reaching 55 (50). Those claims are
+    refused; the rest stand."""
+    keep, refused = [], []
+    f = info.legs[0].form
+    for ex in exceptions:
+        if ex.number == "01":
+            if f.separating_employer is False:
+                refused.append(("01_plan", "01"))
+                continue
+            if person.separated_from_service_year is not None and person.birth_date is not None \
+                    and not separated_at_55(person, info, gp):
+                age = gp.ages.separation_public_safety if person.public_safety_employee else gp.ages.separation_from_service
+                refused.append(("01_year", "01", person.separated_from_service_year, age.years,
+                                date_at_age(person.birth_date, age.years).year))
+                continue
+        keep.append(ex)
+    return keep, refused
 
 
 def _separating_plan(res, info) -> bool:

@@ -243,14 +243,19 @@ def earnings_share(leg) -> Decimal:
 
 
 def payer_excepted(info) -> bool:
-    """Box 7 already shows an exception for what was kept: 2, 3, 4, Q, T; 8/P corrective distributions
+    """Box 7 already shows an exception for what was kept: 2, 3, 4, Q, T (unless the facts rule out 59½, death and
+    disability); 8/P corrective distributions
     (SECURE 2.0 §333; §72(t) n/a). Code 2 on an IRA form with a conversion is the conversion's own
     exception: the part kept (the tax withheld) is an early distribution (Reg. §1.408A-4 A-7(b);
     rules.md §7.4)."""
     codes = set(info.legs[0].form.box7)
     # U: dividends on employer securities paid through an ESOP (IRC §72(t)(2)(A)(vi); i1099r code U)
-    if codes & {"3", "4", "Q", "T", "8", "P", "U"}:
+    if codes & {"3", "4", "8", "P", "U"}:
         return True
+    if codes & {"Q", "T"}:
+        # Q/T: the payer knows of 59½, death or disability (i1099r); a birth date under 59½ with neither death nor
+        # disability outweighs the code, as it does a code 7 (IRC §72(t)(2)(A); finding CODE_ROTH_EXCEPTION_UNDER_59_HALF)
+        return not (info.early and info.age_known)
     return "2" in codes and not any(is_conversion(l, info.source) for l in info.legs)
 
 

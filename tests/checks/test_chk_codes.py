@@ -82,6 +82,18 @@ def test_ira_codes_with_ira_box_are_not_flagged(box7):
     assert "CODE_NEVER_IRA_WITH_IRA_BOX" not in codes(run(scenario([f], taxpayer=person(birth="1950-01-01"))))
 
 
+@pytest.mark.parametrize("code", ["Q", "T"])
+def test_roth_exception_code_under_59_half(code):
+    """Q/T say 59½, death or disability; a birth date under 59½ with neither outweighs them (the 10% applies)."""
+    roth = {"first_contribution_year": 2022, "contribution_basis": 2000}
+    young = scenario([form("r", 5000, (code,), box2b_not_determined=True)], taxpayer=person(birth="1980-02-01", roth=roth))
+    f = only(run(young), "CODE_ROTH_EXCEPTION_UNDER_59_HALF")
+    assert f"code {code}" in f.message and f.field == "forms_1099r[0].box7"
+    for tp in (person(birth="1960-01-01", roth=roth), person(birth="1980-02-01", roth=roth, disabled=True)):
+        ok = scenario([form("r", 5000, (code,), box2b_not_determined=True)], taxpayer=tp)
+        assert "CODE_ROTH_EXCEPTION_UNDER_59_HALF" not in codes(run(ok))
+
+
 # --- G and H ------------------------------------------------------------------------------
 
 def test_code_g_to_traditional_ira_with_taxable_2a():

@@ -1,0 +1,70 @@
+"""Cases from a twelfth audit (session 13), worked by hand from the rules (IRC §72(t), §408A; i1099r; Reg.
+§1.408A-6), where the facts given contradict what the payer's code or the taxpayer's claim says.
+
+* Roth code T or Q means the payer knows of 59½, death or disability. A birth date under 59½ with neither death nor
+  disability outweighs it, as it does a code 7: before, the 10% was dropped (R36, R36b).
+* Exception 01 (separation from service at 55) claimed although the separation came in an earlier year, or the
+  1099-R is marked as another employer's plan: before, the claim was applied as given (P22, P42).
+"""
+import pytest
+
+from builders import assert_example, form, person, run, scenario
+from taxdocs.checks.run import check
+
+ROTH = {"first_contribution_year": 2022, "contribution_basis": 2000,
+        "conversions": [{"year": 2023, "amount": 5000, "taxable": 5000}]}
+
+
+def _roth(code, **tp):
+    # 45, not disabled; 10,000 from a Roth IRA: 2,000 contributions, then the 2023 conversion of 5,000 (within its
+    # 5 years: recaptured), then 3,000 of earnings (line 25c). 10% of 3,000 + 5,000 = 800.
+    return scenario(2025, [form("r1", 10000, [code], "2025-09-01", box2b_not_determined=True)],
+                    taxpayer=person(birth="1980-02-01", roth=ROTH, **tp), income=60000)
+
+
+def _sep55(born, separated, separating_employer):
+    # a 401(k) pays 20,000 (code 1) on 2025-09-01; exception 01 claimed on the 1099-R
+    return scenario(2025, [form("k401", 20000, ["1"], "2025-09-01", box2a=20000, box4=4000,
+                                separating_employer=separating_employer, exceptions=[{"number": "01"}])],
+                    taxpayer=person(birth=born, separated_from_service_year=separated), income=50000)
+
+
+CASES = {
+    "R36-CODE-T-UNDER-59": (_roth("T"), {"f8606.taxpayer.line25c": 3000, "f5329.taxpayer.line1": 8000,
+                                          "f5329.taxpayer.line4": 800, "f1040.schedule2_line8": 800}),
+    "R36b-CODE-Q-UNDER-59": (_roth("Q"), {"f8606.taxpayer.line25c": 3000, "f5329.taxpayer.line4": 800}),
+    # disabled: code T's exception is there (the distribution is not qualified: 5 years not met, Reg. §1.408A-6 A-1)
+    "R36c-CODE-T-DISABLED": (_roth("T", disabled=True), {"f8606.taxpayer.line25c": 3000, "f1040.schedule2_line8": 0}),
+    # separated in 2024, 55 only in 2025 (born 1970-06-01): 01 does not apply (IRC §72(t)(2)(A)(v); Notice 87-13)
+    "P42-SEPARATED-BEFORE-55": (_sep55("1970-06-01", 2024, True), {"f1040.line5b": 20000, "f5329.taxpayer.line2": 0,
+                                                                   "f1040.schedule2_line8": 2000}),
+    # another employer's plan (Pub. 575: "from the plan of the employer you separated from")
+    "P22-OTHER-EMPLOYER": (_sep55("1969-01-01", 2025, False), {"f5329.taxpayer.line2": 0,
+                                                                "f1040.schedule2_line8": 2000}),
+    # control: separated in the year of reaching 55, that employer's plan: 01 stands
+    "P05-SEPARATED-AT-55": (_sep55("1970-06-01", 2025, True), {"f5329.taxpayer.line2": 20000,
+                                                               "f1040.schedule2_line8": 0}),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_example(name):
+    data, expected = CASES[name]
+    assert_example(name, run(data), expected)
+
+
+def codes(data) -> list[str]:
+    return [f.code for f in check(run(data))]
+
+
+def test_code_t_under_59_is_flagged_and_says_how_to_mend_it():
+    found = [f for f in check(run(_roth("T"))) if f.code == "CODE_ROTH_EXCEPTION_UNDER_59_HALF"]
+    assert len(found) == 1 and "code T" in found[0].message and "disabled: true" in found[0].fix
+    assert "CODE_ROTH_EXCEPTION_UNDER_59_HALF" not in codes(_roth("T", disabled=True))
+
+
+@pytest.mark.parametrize("name,why", [("P42-SEPARATED-BEFORE-55", "separation was in 2024"),
+                                      ("P22-OTHER-EMPLOYER", "separating_employer: false")])
+def test_refused_01_is_explained(name, why):
+    found = [f for f in check(run(CASES[name][0])) if f.code == "EXCEPTION_NOT_ALLOWED"]
+    assert len(found) == 1 and why in found[0].message and "exception 01" in found[0].message
