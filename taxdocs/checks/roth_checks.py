@@ -33,6 +33,18 @@ def five_year(ctx: Ctx) -> list[Finding]:
     return out
 
 
+def first_year(ctx: Ctx) -> list[Finding]:
+    """A first Roth IRA year given later than a conversion on record: the conversion started the clock."""
+    out = []
+    for who, person in ctx.sc.people():
+        given = person.roth.first_contribution_year
+        earliest = min((c.year for c in person.roth.conversions), default=None)
+        if given is not None and earliest is not None and earliest < given:
+            out.append(make("ROTH_FIRST_YEAR_AFTER_CONVERSION", who, f"{who}.roth.first_contribution_year",
+                            who=ctx.who_words(who), given=given, earliest=earliest))
+    return out
+
+
 def part3(ctx: Ctx) -> list[Finding]:
     out = []
     for who, person in ctx.sc.people():
@@ -116,4 +128,4 @@ def conversion_kept_early(ctx: Ctx) -> list[Finding]:
 
 
 def check(ctx: Ctx) -> list[Finding]:
-    return five_year(ctx) + part3(ctx) + recharacterized_conversion(ctx) + conversion_kept_early(ctx)
+    return five_year(ctx) + first_year(ctx) + part3(ctx) + recharacterized_conversion(ctx) + conversion_kept_early(ctx)

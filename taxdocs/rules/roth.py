@@ -23,12 +23,10 @@ def five_year_met(first_year: Optional[int], on: date, years: int) -> Optional[b
 
 
 def first_year_bound(first_year: Optional[int], layer_years) -> Optional[int]:
-    """The first Roth IRA year, or where it is not given, the latest it can be: the year of the earliest
-    conversion or rollover on record (a conversion is a contribution to a Roth IRA; Reg. §1.408A-6 Q&A-2).
-    A period met from that year is met (the true first year is no later); one not met stays unknown."""
-    if first_year is not None:
-        return first_year
-    return min(layer_years, default=None)
+    """The first Roth IRA year: the year given, or the earliest conversion or rollover on record if that is earlier
+    (a conversion is a contribution to a Roth IRA; Reg. §1.408A-6 Q&A-2); not given, the latest it can be. A period
+    met from that year is met (the true first year is no later); one not met stays unknown."""
+    return min((y for y in (first_year, *layer_years) if y is not None), default=None)
 
 
 def five_year_met_by(first_year: Optional[int], layer_years, on: date, years: int) -> Optional[bool]:

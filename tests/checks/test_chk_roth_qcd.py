@@ -25,6 +25,19 @@ def test_roth_5yr_known():
     assert "ROTH_5YR_UNKNOWN" not in codes(run(data))
 
 
+def test_first_roth_year_after_a_conversion_on_record():
+    """62, 50,000 from a Roth IRA: first year given as 2022, but a 2018 conversion of 20,000 is on record. The
+    conversion started the clock (Reg. §1.408A-6 Q&A-2): qualified, nothing taxable (before: 30,000 taxable)."""
+    conv = [{"year": 2018, "amount": 20000, "taxable": 20000}]
+    data = roth_dist(50000, ("J",), birth="1963-01-01", first_contribution_year=2022, conversions=conv)
+    res = run(data)
+    f = only(res, "ROTH_FIRST_YEAR_AFTER_CONVERSION")
+    assert f.field == "taxpayer.roth.first_contribution_year" and "2022" in f.message and "2018" in f.message
+    assert result(data).lines()["f1040.line4b"] == 0
+    ok = roth_dist(50000, ("J",), birth="1963-01-01", first_contribution_year=2018, conversions=conv)
+    assert "ROTH_FIRST_YEAR_AFTER_CONVERSION" not in codes(run(ok))
+
+
 def test_designated_roth_5yr_unknown():
     data = scenario([form("drac", 5000, ("B", "7"), box2a=1000, box5=4000)], taxpayer=person(birth="1960-01-01"))
     f = only(run(data), "ROTH_5YR_UNKNOWN")
