@@ -5,6 +5,7 @@
   disability outweighs it, as it does a code 7: before, the 10% was dropped (R36, R36b).
 * Exception 01 (separation from service at 55) claimed although the separation came in an earlier year, or the
   1099-R is marked as another employer's plan: before, the claim was applied as given (P22, P42).
+* Inherited Roth IRAs: each decedent's basis covers only that decedent's distributions (R38, R38b).
 """
 import pytest
 
@@ -29,7 +30,25 @@ def _sep55(born, separated, separating_employer):
                     taxpayer=person(birth=born, separated_from_service_year=separated), income=50000)
 
 
+def _inherited_roth(*forms_):
+    # a 30-year-old beneficiary; each form: (id, amount, payer, decedent, decedent's basis), owner's first year 2022
+    return scenario(2025, [form(i, amt, ["T"], "2025-05-01", payer=payer, box2b_not_determined=True,
+                                source="inherited_roth_ira", decedent_first_roth_year=2022, decedent_roth_basis=basis,
+                                **({"decedent": dec} if dec else {})) for i, amt, payer, dec, basis in forms_],
+                    taxpayer=person(birth="1995-02-01"), income=40000)
+
+
 CASES = {
+    # two decedents (no names; two custodians): A's unused basis (30,000 for 10,000 paid) does not shelter B's
+    # earnings (15,000 paid, basis 5,000): 10,000 taxable (rules.md §4.1, §5.1); before, 0
+    "R38-TWO-DECEDENTS": (_inherited_roth(("inhA", 10000, "Custodian A", None, 30000),
+                                          ("inhB", 15000, "Custodian B", None, 5000)), {"f1040.line4b": 10000}),
+    # one decedent, two custodians, each form stating her 30,000 basis: 35,000 paid, 5,000 taxable (before, the
+    # basis counted twice: 0)
+    "R38b-ONE-DECEDENT-TWO-FORMS": (_inherited_roth(("inh1", 20000, "Custodian A", "Mom", 30000),
+                                                    ("inh2", 15000, "Custodian B", "mom ", 30000)),
+                                    {"f1040.line4b": 5000}),
+
     "R36-CODE-T-UNDER-59": (_roth("T"), {"f8606.taxpayer.line25c": 3000, "f5329.taxpayer.line1": 8000,
                                           "f5329.taxpayer.line4": 800, "f1040.schedule2_line8": 800}),
     "R36b-CODE-Q-UNDER-59": (_roth("Q"), {"f8606.taxpayer.line25c": 3000, "f5329.taxpayer.line4": 800}),

@@ -158,7 +158,9 @@ class Form1099R(Strict):
     decedent_roth_basis: Optional[Money] = Field(None, description="inherited Roth IRA: the decedent's contribution "
                                                  "and conversion basis left in it (its own Form 8606)")
     decedent: Optional[str] = Field(None, description="inherited traditional IRA: whose (the `decedent` of one of the "
-                                    "recipient's inherited_iras); blank = the only one")
+                                    "recipient's inherited_iras); blank = the only one. Inherited Roth IRA: forms "
+                                    "naming the same decedent share that decedent's basis; blank = the payer and "
+                                    "account tell the decedents apart")
     annuity: Optional[Annuity] = Field(None, description="periodic annuity payments with after-tax cost (Simplified Method)")
     group: Optional[str] = Field(None, description="Notice 2014-54: forms scheduled at the same time share a group")
     uses: list[Use] = Field(default_factory=list, description="what happened to the money; the rest is cash")

@@ -71,11 +71,12 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
     for i, f in enumerate(sc.forms_1099r):
         person = sc.person(f.recipient) if f.recipient == "taxpayer" or sc.spouse else None
         to_inherited = any(u.to == Account.inherited_ira for u in f.uses)  # a plan rolled into an inherited IRA
-        if f.decedent and not to_inherited and ((f.source is not None and f.source != Account.inherited_ira)
-                                                or (f.source is None and not f.ira_form)):
-            bad(f"forms_1099r[{i}].decedent", "`decedent` is for a 1099-R from an inherited traditional, SEP or SIMPLE "
-                "IRA (IRA/SEP/SIMPLE box checked, or source: inherited_ira)", f.id, "rules.md §4.1")
-        elif f.decedent and person is not None and person.inherited_index(f.decedent) is None:
+        roth = f.source == Account.inherited_roth_ira  # names the decedent whose basis it shares (facts.inherited_roth_taxable)
+        if f.decedent and not to_inherited and not roth and ((f.source is not None and f.source != Account.inherited_ira)
+                                                             or (f.source is None and not f.ira_form)):
+            bad(f"forms_1099r[{i}].decedent", "`decedent` is for a 1099-R from an inherited IRA (IRA/SEP/SIMPLE box "
+                "checked, or source: inherited_ira or inherited_roth_ira)", f.id, "rules.md §4.1")
+        elif f.decedent and not roth and person is not None and person.inherited_index(f.decedent) is None:
             bad(f"forms_1099r[{i}].decedent", f"no inherited IRA from {f.decedent!r} under {f.recipient}.inherited_iras",
                 f.id, "rules.md §4.1 (a separate Form 8606 per decedent)")
     inc = sc.income

@@ -9,7 +9,7 @@ from taxdocs.core.dates import date_at_age
 from taxdocs.core.money import ZERO, dollars, total
 from taxdocs.model.scenario import Account, Person, UseKind
 from taxdocs.rules import roth
-from taxdocs.rules.legs import IRA_SOURCES, inherited_link, prior_year_form
+from taxdocs.rules.legs import IRA_SOURCES, inherited_link, payer_key, prior_year_form
 
 
 def is_conversion(leg, src) -> bool:
@@ -117,11 +117,11 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     # --- Roth IRA (Part III) ---
     roth_dist = legs_where(lambda i, l: i.source == Account.roth_ira and l.kept)
     inh = legs_where(lambda i, l: i.source == Account.inherited_roth_ira and l.kept and not i.qualified)
-    inh_basis = sum((i.legs[0].form.decedent_roth_basis or ZERO for i in {id(i): i for i, _ in inh}.values()), ZERO)
     unknown = any(i.legs[0].form.decedent_roth_basis is None or i.qualified is None for i, _ in inh)
-    fact("roth.inherited_taxable", max(total(l.amount for _, l in inh) - inh_basis, ZERO),
+    inh_taxable, inh_how = inherited_roth_taxable(inh)
+    fact("roth.inherited_taxable", inh_taxable,
          "Inherited Roth IRA: nonqualified amount above the decedent's basis (own Form 8606, not combined)",
-         "derived (rules.md §4.1, §7.1): " + (", ".join(f"{l.ref} {l.amount}" for _, l in inh) or "none"),
+         "derived (rules.md §4.1, §7.1), per decedent: " + (inh_how or "none"),
          "provisional" if inh and unknown else "complete",
          "decedent's basis or first Roth year not given: basis taken as 0" if inh and unknown else None)
     nonq = [(i, l) for i, l in roth_dist if not i.qualified]
@@ -245,6 +245,25 @@ def earnings_share(leg) -> Decimal:
     if not f.box2a or not f.box1:
         return ZERO
     return dollars(f.box2a * leg.amount / f.box1)
+
+
+def inherited_roth_taxable(inh) -> tuple[Decimal, str]:
+    """What an inherited Roth IRA's nonqualified distributions pay above the decedent's basis, decedent by decedent
+    (the 1099-R's `decedent`, else its payer and account): one decedent's unused basis never shelters another's
+    earnings, and forms of one decedent share one basis (rules.md §4.1, §5.1)."""
+    groups: dict[tuple, list] = {}
+    for i, l in inh:
+        f = i.legs[0].form
+        key = ("decedent", f.decedent.strip().lower()) if f.decedent else ("payer", *payer_key(f), f.account_number or "")
+        grp = groups.setdefault(key, [ZERO, ZERO, []])
+        grp[0] += l.amount
+        grp[1] = max(grp[1], f.decedent_roth_basis or ZERO)  # the decedent's basis, stated on each of their forms
+        grp[2].append(l.ref)
+    taxable, how = ZERO, []
+    for amount, basis, refs in groups.values():
+        taxable += max(amount - basis, ZERO)
+        how.append(f"{' + '.join(refs)}: {amount} less basis {basis}")
+    return taxable, "; ".join(how)
 
 
 def payer_excepted(info) -> bool:

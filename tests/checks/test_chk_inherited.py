@@ -168,7 +168,7 @@ def test_decedent_makes_the_form_an_inherited_ira_one_and_is_refused_on_a_plan_f
     plan["box7_ira_sep_simple"] = False
     with pytest.raises(InputError) as e:
         from_data(scenario([plan], taxpayer=beneficiary(inherited)), "x.yaml")
-    assert "forms_1099r[0].decedent" in str(e.value) and "inherited traditional" in str(e.value)
+    assert "forms_1099r[0].decedent" in str(e.value) and "from an inherited IRA" in str(e.value)
 
 
 def test_line_4a_shown_when_only_the_inherited_form_is_filed():
