@@ -58,7 +58,9 @@ def check_window(leg: Leg, paid: date, window_days: int, self_cert_days: int,
         if w.reason is None or w.reason_ended is None:
             return [_event(leg, "SELF_CERT_INCOMPLETE", False, **base)]
         if leg.deposited > plus_days(w.reason_ended, self_cert_days):
-            return [_event(leg, "SELF_CERT_30_DAY", False, reason=w.reason, reason_ended=w.reason_ended, **base)]
+            # Rev. Proc. 2020-46 §3.02(3): "as soon as practicable" after the reason ended, deemed met within 30 days;
+            # past them the certification can still be true, and the taxpayer may report the rollover (a warning)
+            return [_event(leg, "SELF_CERT_30_DAY", True, reason=w.reason, reason_ended=w.reason_ended, **base)]
         return [_event(leg, "ROLLOVER_SELF_CERTIFIED", True, reason=w.reason, reason_ended=w.reason_ended, **base)]
     if w.kind == WaiverKind.automatic:
         # Rev. Proc. 2003-16 §3.03: deposit within 1 year from the start of the 60-day period.

@@ -45,7 +45,8 @@ def test_self_certification_30th_day_after_the_reason_ended():
 def test_self_certification_31st_day_after_the_reason_ended():
     waiver = {"kind": "self_certification", "reason": 2, "reason_ended": "2025-05-20"}
     f = only(run(ira_rollover("2025-06-20", waiver=waiver)), "SELF_CERT_30_DAY")
-    assert "31 days" in f.message and "Jun 19, 2025" in f.message and f.severity == "error"
+    assert "31 days" in f.message and "Jun 19, 2025" in f.message and f.severity == "warning"
+    assert "counts it as a rollover" in f.message and "as soon as practicable" in f.message
 
 
 def test_self_certification_incomplete():
