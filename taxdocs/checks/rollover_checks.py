@@ -68,9 +68,16 @@ def withholding(ctx: Ctx) -> list[Finding]:
         if f.box4 > 0 and rolled and shortfall > 0:
             equals = (": it is the tax withheld, which was not made up from other money"
                       if shortfall == f.box4 else "")
+            # what a rollover needed to leave nothing taxable: the pre-tax part; beyond the cash received, other money
+            pretax, received = total(l.pretax for l in info.legs), f.box1 - f.box4
+            other = pretax - received
+            needed = (f"A rollover of all {money(pretax)} of pre-tax money needed {money(other)} of it made up from "
+                      "other money (the tax withheld) within the 60 days" if other > 0 else
+                      f"Rolling over the {money(pretax)} of pre-tax money, out of the {money(received)} received, within "
+                      "the 60 days would have left nothing taxable (the after-tax part need not be rolled)")
             out.append(make("WITHHOLDING_SHORTFALL", f.id, ctx.leg_path(rolled[0].ref, "amount"), form=f.id, who=who,
                             box1=f.box1, box4=f.box4, rolled=total(l.amount for l in rolled), shortfall=shortfall,
-                            equals=equals, early=ctx.early_note(info, shortfall)))
+                            equals=equals, early=ctx.early_note(info, shortfall), needed=needed))
         # mandatory 20% (IRC §3405(c)): eligible rollover distributions paid to the participant
         not_eligible = _not_eligible(ctx, f)
         if (set(f.box7) & NO_MANDATORY_20 or f.hardship or f.sepp or f.corrective

@@ -256,6 +256,19 @@ def test_withholding_shortfall_not_equal_to_box4():
     assert "$3,000" in f.message and "it is the tax withheld" not in f.message
 
 
+def test_withholding_shortfall_fix_names_what_was_needed():
+    """EX-19 case 1: all 10,000 was pre-tax, so 2,000 had to come from other money. With 20,000 of after-tax money
+    (box 5) in a 100,000 payment, 84,000 received and 70,000 rolled: rolling the 80,000 of pre-tax money out of the
+    84,000 received would have been enough (IRC §402(c)(2)): nothing from other money (audit 12 c18)."""
+    assert "needed $2,000 of it made up from other money" in only(run(jordan(8000)), "WITHHOLDING_SHORTFALL").fix
+    use = {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 70000, "date": "2025-03-15"}
+    data = scenario([form("401k", 100000, ("1",), paid="2025-02-01", box2a=80000, box5=20000, box4=16000,
+                          uses=[use])], taxpayer=person(birth=YOUNG))
+    f = only(run(data), "WITHHOLDING_SHORTFALL")
+    assert "$10,000" in f.message and "other money" not in f.fix
+    assert "Rolling over the $80,000 of pre-tax money, out of the $84,000 received" in f.fix
+
+
 def test_withholding_shortfall_ex25_roth():
     """EX-25 C: 50,000 paid, 10,000 withheld, 40,000 redeposited in a Roth IRA: 10,000 distributed (+1,000)."""
     use = {"kind": "indirect_rollover", "to": "roth_ira", "amount": 40000, "date": "2025-04-15"}
