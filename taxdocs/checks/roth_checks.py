@@ -45,6 +45,14 @@ def first_year(ctx: Ctx) -> list[Finding]:
     return out
 
 
+def irr_history(ctx: Ctx) -> list[Finding]:
+    """roth.in_plan_rollovers is accepted but not used: a plan reports what is allocable to an in-plan Roth rollover
+    within 5 years in box 10 (i1099r), and that is what Form 5329 takes."""
+    return [make("IRR_HISTORY_NOT_USED", who, f"{who}.roth.in_plan_rollovers", who=ctx.who_words(who),
+                 n=len(person.roth.in_plan_rollovers))
+            for who, person in ctx.sc.people() if person.roth.in_plan_rollovers]
+
+
 def part3(ctx: Ctx) -> list[Finding]:
     out = []
     for who, person in ctx.sc.people():
@@ -128,4 +136,4 @@ def conversion_kept_early(ctx: Ctx) -> list[Finding]:
 
 
 def check(ctx: Ctx) -> list[Finding]:
-    return five_year(ctx) + first_year(ctx) + part3(ctx) + recharacterized_conversion(ctx) + conversion_kept_early(ctx)
+    return five_year(ctx) + first_year(ctx) + irr_history(ctx) + part3(ctx) + recharacterized_conversion(ctx) + conversion_kept_early(ctx)

@@ -284,7 +284,7 @@ class RothFacts(Strict):
     contribution_basis: Optional[Money] = Field(None, description="regular contribution basis before this year's contributions")
     contributions_this_year: Money = Field(Decimal(0), description="regular Roth IRA contributions for the year")
     conversions: list[ConversionLayer] = Field(default_factory=list, description="conversions and plan rollovers into Roth IRAs in earlier years")
-    in_plan_rollovers: list[ConversionLayer] = Field(default_factory=list, description="in-plan Roth rollovers (IRR) in earlier years, with taxable parts")
+    in_plan_rollovers: list[ConversionLayer] = Field(default_factory=list, description="in-plan Roth rollovers (IRR) in earlier years, with taxable parts: a record only, not used (the plan's box 10 carries the 5-year recapture; finding IRR_HISTORY_NOT_USED)")
     prior_homebuyer: Money = Field(Decimal(0), description="earlier qualified first-time homebuyer distributions")
     homebuyer_expenses: Money = Field(Decimal(0), description="qualified first-time homebuyer expenses this year (line 20)")
 

@@ -38,6 +38,13 @@ def test_first_roth_year_after_a_conversion_on_record():
     assert "ROTH_FIRST_YEAR_AFTER_CONVERSION" not in codes(run(ok))
 
 
+def test_irr_history_is_said_to_be_unused():
+    irr = [{"year": 2023, "amount": 10000, "taxable": 10000}]
+    f = only(run(roth_dist(5000, ("J",), contribution_basis=10000, in_plan_rollovers=irr)), "IRR_HISTORY_NOT_USED")
+    assert f.severity == "info" and "box 10" in f.message and f.field == "taxpayer.roth.in_plan_rollovers"
+    assert "IRR_HISTORY_NOT_USED" not in codes(run(roth_dist(5000, ("J",), contribution_basis=10000)))
+
+
 def test_designated_roth_5yr_unknown():
     data = scenario([form("drac", 5000, ("B", "7"), box2a=1000, box5=4000)], taxpayer=person(birth="1960-01-01"))
     f = only(run(data), "ROTH_5YR_UNKNOWN")
