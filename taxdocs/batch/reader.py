@@ -356,6 +356,7 @@ FORM_COLUMNS: dict[str, tuple[Optional[str], str]] = {
     "rmd_year": ("rmd_year", "bool"),
     "rmd_amount": ("rmd_amount", "amount"),
     "loan_offset": ("loan_offset", "amount"),
+    "pso_premiums": ("pso_premiums", "amount"),
     "hardship": ("hardship", "bool"),
     "sepp": ("sepp", "bool"),
     "corrective": ("corrective", "bool"),

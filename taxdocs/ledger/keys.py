@@ -87,7 +87,7 @@ def dumps(doc: Any) -> str:
 # Inputs added later -> their default: left out while at it (None, False or 0; `is` keeps 0 apart from None).
 _ADDED_LATER = {
     "person": {"public_safety_service_years": None, "blind": False},
-    "form": {"rmd_amount": None, "date_received": None, "loan_offset": None},
+    "form": {"rmd_amount": None, "date_received": None, "loan_offset": None, "pso_premiums": None},
     "exception": {"event": None},
     "income": {"other_agi": None, "itemized_deductions": None, "social_security_benefits": None,
                "tax_exempt_interest": 0, "mfs_lived_apart_all_year": False, "qualified_dividends": 0,

@@ -175,6 +175,10 @@ class Form1099R(Strict):
                                          "loan balance taken from the account, not cash). The 20% withholding cannot "
                                          "exceed the cash and property paid, so an offset alone needs none (Reg. "
                                          "§1.402(c)-2 Q&A-9; §31.3405(c)-1 Q&A-11). Code M marks a qualified one")
+    pso_premiums: Optional[Money] = Field(None, description="retired public safety officer (public_safety_employee): "
+                                          "accident, health or long-term care insurance premiums paid from this "
+                                          "governmental plan distribution; up to $3,000 a year of them is excluded "
+                                          "('PSO' on Form 1040 line 5; IRC §402(l))")
     hardship: bool = Field(False, description="a hardship distribution (not eligible for rollover)")
     sepp: bool = Field(False, description="part of substantially equal periodic payments")
     corrective: bool = Field(False, description="a corrective distribution of excess deferrals/contributions")

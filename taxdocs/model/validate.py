@@ -79,6 +79,17 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
         elif f.decedent and not roth and person is not None and person.inherited_index(f.decedent) is None:
             bad(f"forms_1099r[{i}].decedent", f"no inherited IRA from {f.decedent!r} under {f.recipient}.inherited_iras",
                 f.id, "rules.md §4.1 (a separate Form 8606 per decedent)")
+        if f.pso_premiums:  # IRC §402(l): an eligible retired public safety officer's governmental plan distribution
+            ira = f.source not in (None, Account.plan, Account.designated_roth) or (
+                f.source is None and (f.ira_form or bool(set(f.box7) & {"J", "Q", "T"})))
+            if ira:
+                bad(f"forms_1099r[{i}].pso_premiums", "the retired public safety officer premium exclusion is for "
+                    "distributions from an eligible governmental plan, not an IRA", f.id, "IRC §402(l)(4)(B)")
+            elif person is not None and not person.public_safety_employee:
+                bad(f"forms_1099r[{i}].pso_premiums", f"the premium exclusion is for a retired public safety officer: "
+                    f"set {f.recipient}.public_safety_employee: true if the recipient is one (a law enforcement "
+                    "officer, firefighter, chaplain or rescue squad or ambulance crew member who retired on "
+                    "disability or at normal retirement age)", f.id, "IRC §402(l)(4)(C)")
     inc = sc.income
     if inc.other_agi is not None and "other_taxable_income" in inc.model_fields_set:
         bad("income.other_agi", "give either income.other_taxable_income (after deductions) or income.other_agi "

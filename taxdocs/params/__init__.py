@@ -361,6 +361,7 @@ class Limits(_Frozen):
     qbad_per_child: Amount
     emergency_personal_expense: Amount
     qualified_disaster: Amount
+    retired_public_safety_premiums: Amount
 
 
 class SocialSecurity(Sourced):

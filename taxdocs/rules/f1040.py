@@ -4,8 +4,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from taxdocs.core.lines import Form
-from taxdocs.core.money import dollars, total, z
+from taxdocs.core.money import ZERO, dollars, total, z
 from taxdocs.model.scenario import Account, UseKind
+from taxdocs.params import general
 from taxdocs.rules import simplified_method
 from taxdocs.rules.facts import is_conversion
 from taxdocs.rules.legs import IRA_SOURCES, corrective_plan_form, inherited_link, prior_year_form
@@ -92,10 +93,13 @@ def declare(res) -> None:
     for info in res.forms.values():
         if line_of[info.form_id] in ("5", "1h"):
             _declare_plan_form(res, info)
-    f.line("5b", "Pensions and annuities, taxable amount", "i1040 lines 5a-5b; Notice 2014-54", "sum of taxable parts",
-           lambda g: total(g[f"r1099.{r['id']}.taxable"] for r in rows("5")) if rows("5") else None)
-    f.line("5c", "Line 5 notations", "i1040 lines 5a-5b; 2025 line 5c", "Rollover",
-           lambda g: sorted({n for r in rows("5") for n in r["notes"]}))
+    pso = _declare_pso(res, [i for i in res.forms.values() if line_of[i.form_id] == "5"])
+    f.line("5b", "Pensions and annuities, taxable amount", "i1040 lines 5a-5b; Notice 2014-54; IRC §402(l)",
+           "sum of taxable parts, less the retired public safety officers' premium exclusion",
+           lambda g: total(g[f"r1099.{r['id']}.taxable"] - pso(g, r["id"]) for r in rows("5")) if rows("5") else None)
+    f.line("5c", "Line 5 notations", "i1040 lines 5a-5b; 2025 line 5c", "Rollover; PSO",
+           lambda g: sorted({n for r in rows("5") for n in r["notes"]} | ({"PSO"} if any(pso(g, r["id"]) for r in rows("5"))
+                                                                          else set())))
     f.line("5a", "Pensions and annuities (total, when not fully taxable)", "i1040 lines 5a-5b",
            "box 1 total when the taxable amount is less, else blank",
            lambda g: f["pension_gross"] if rows("5") and (f["5b"] != f["pension_gross"] or f["5c"]) else None)
@@ -108,6 +112,30 @@ def declare(res) -> None:
            lambda g: total(g[f"r1099.{r['id']}.taxable"] for r in rows("1h")) if rows("1h") else None)
     f.line("retirement_taxable", "Retirement income included in income", "lines 4b + 5b; 1h corrective",
            "4b + 5b + corrective distributions on 1h", lambda g: f.z("4b") + f.z("5b") + f.z("1h_corrective"))
+
+
+def _declare_pso(res, infos):
+    """Retired public safety officers: premiums paid from a governmental plan distribution are excluded, up to the
+    year's limit per officer, forms taken in order (IRC §402(l)); the form's `pso` line. Returns pso(g, form_id)."""
+    g = res.graph
+    limit = general().limits.retired_public_safety_premiums
+    used: dict[str, list[str]] = {}  # person -> forms with premiums so far
+    for info in infos:
+        f = info.legs[0].form
+        if not f.pso_premiums:
+            continue
+        before = list(used.setdefault(info.person, []))
+        used[info.person].append(f.id)
+        g.define(f"r1099.{f.id}.pso", f"Form 1099-R {f.id}: retired public safety officer premiums excluded",
+                 "IRC §402(l)(2); i1040 lines 5a-5b (PSO)",
+                 f"smallest of the premiums paid from it, the taxable amount, and {limit.value:,} less earlier exclusions",
+                 lambda g, f=f, before=before: max(min(dollars(f.pso_premiums), g[f"r1099.{f.id}.taxable"],
+                                                       limit.value - total(g[f"r1099.{b}.pso"] for b in before)), ZERO))
+
+    def pso(g, form_id):
+        key = f"r1099.{form_id}.pso"
+        return g[key] if g.has(key) else ZERO
+    return pso
 
 
 def _declare_plan_form(res, info) -> None:

@@ -139,6 +139,8 @@ def _early_items(res, who: str, gp, yp, chosen: dict[str, str]) -> list[EarlyIte
         kind, amt = _kept_taxable(info, taxable_ira, dist)
         if not kind:
             continue
+        if g.has(f"r1099.{f.id}.pso"):  # excluded premiums are not includible in income (IRC §402(l)): not on line 1
+            amt = max(amt - g[f"r1099.{f.id}.pso"], ZERO)
         kept_total = sum((l.amount for l in info.legs if l.kept), ZERO)
         if info.source == Account.designated_roth and f.box10 and kept_total > 0:
             # box 10: amount allocable to an in-plan Roth rollover within 5 years (i5329 line 1 [K]);
