@@ -45,6 +45,21 @@ def first_year(ctx: Ctx) -> list[Finding]:
     return out
 
 
+def inherited_roth_form(ctx: Ctx) -> list[Finding]:
+    """A nonqualified distribution from an inherited Roth IRA goes on a Form 8606 of its own (rules.md §4.1 item 5);
+    taxdocs figures its taxable part but does not lay out that form."""
+    out = []
+    for who, _ in ctx.sc.people():
+        legs = [(i, l) for i in ctx.res.forms.values() if i.person == who and i.source == Account.inherited_roth_ira
+                and not i.qualified for l in i.legs if l.kept]
+        if not legs:
+            continue
+        forms = sorted({i.form_id for i, _ in legs})
+        out.append(make("INHERITED_ROTH_8606", forms[0], f"{who}.roth", who=ctx.who_words(who), forms=", ".join(forms),
+                        amount=total(l.amount for _, l in legs), taxable=ctx.zline(f"{who}.roth.inherited_taxable")))
+    return out
+
+
 def irr_history(ctx: Ctx) -> list[Finding]:
     """roth.in_plan_rollovers is accepted but not used: a plan reports what is allocable to an in-plan Roth rollover
     within 5 years in box 10 (i1099r), and that is what Form 5329 takes."""
@@ -136,4 +151,4 @@ def conversion_kept_early(ctx: Ctx) -> list[Finding]:
 
 
 def check(ctx: Ctx) -> list[Finding]:
-    return five_year(ctx) + first_year(ctx) + irr_history(ctx) + part3(ctx) + recharacterized_conversion(ctx) + conversion_kept_early(ctx)
+    return five_year(ctx) + first_year(ctx) + irr_history(ctx) + inherited_roth_form(ctx) + part3(ctx) + recharacterized_conversion(ctx) + conversion_kept_early(ctx)

@@ -38,6 +38,15 @@ def test_first_roth_year_after_a_conversion_on_record():
     assert "ROTH_FIRST_YEAR_AFTER_CONVERSION" not in codes(run(ok))
 
 
+def test_inherited_roth_nonqualified_names_the_form_not_produced():
+    inh = form("inh", 40000, ("T",), box2b_not_determined=True, source="inherited_roth_ira",
+               decedent_first_roth_year=2022, decedent_roth_basis=30000)
+    f = only(run(scenario([inh], taxpayer=person(birth="1990-01-01"))), "INHERITED_ROTH_8606")
+    assert "$40,000" in f.message and "$10,000" in f.message and "Part III" in f.fix
+    inh_q = dict(inh, decedent_first_roth_year=2015)  # the owner's 5 years are met: qualified
+    assert "INHERITED_ROTH_8606" not in codes(run(scenario([inh_q], taxpayer=person(birth="1990-01-01"))))
+
+
 def test_irr_history_is_said_to_be_unused():
     irr = [{"year": 2023, "amount": 10000, "taxable": 10000}]
     f = only(run(roth_dist(5000, ("J",), contribution_basis=10000, in_plan_rollovers=irr)), "IRR_HISTORY_NOT_USED")
