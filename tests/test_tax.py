@@ -196,9 +196,28 @@ def test_aged_on_the_day_before_the_birthday():
     from taxdocs.params import general
     from taxdocs.rules.deductions import aged
     from datetime import date
+    from types import SimpleNamespace as P
     gp = general()
-    assert aged(date(1961, 1, 1), 2025, gp) is True
-    assert aged(date(1961, 1, 2), 2025, gp) is False
+    assert aged(P(birth_date=date(1961, 1, 1), date_of_death=None), 2025, gp) is True
+    assert aged(P(birth_date=date(1961, 1, 2), date_of_death=None), 2025, gp) is False
+    # died in the year: 65 only if 65 at death (Pub. 501/554 "Death before age 65"); 65th birthday Nov. 15, 2025
+    born = date(1960, 11, 15)
+    assert aged(P(birth_date=born, date_of_death=date(2025, 6, 30)), 2025, gp) is False
+    assert aged(P(birth_date=born, date_of_death=date(2025, 11, 14)), 2025, gp) is True  # the day before
+    assert aged(P(birth_date=date(1950, 1, 1), date_of_death=date(2025, 3, 1)), 2025, gp) is True
+
+
+def test_a_spouse_who_died_before_65_gets_no_65_amounts():
+    """Audit 12 c19: 2025 joint; the taxpayer is 70, the spouse died June 30 at 64. One additional amount and one
+    senior deduction: 31,500 + 1,600 + 6,000 = 39,100 (the tool gave 46,700); taxable income 20,900 -> 40,900."""
+    from builders import form, person, scenario
+    data = scenario(2025, [form("p", 20000, ["7"], "2025-03-01", box2a=20000)], status="mfj",
+                    taxpayer=person(birth="1955-01-01"),
+                    spouse=person(name="Sam Doe", ssn="123-45-6780", birth="1960-11-15", date_of_death="2025-06-30"))
+    data["income"] = {"other_agi": 60000}
+    L = run_graph(data)
+    assert L["tax.deduction_without"] == 39100 and L["tax.taxable_with"] == 40900
+    assert (L["tax.without"], L["tax.with"]) == (2090, 4431)
 
 
 def test_agi_and_taxable_income_are_not_both_given():

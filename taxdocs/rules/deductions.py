@@ -8,7 +8,7 @@ spouse who itemizes, the QBI, tips, overtime and car-loan deductions, and MAGI's
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from taxdocs.core.dates import date_at_age
@@ -17,10 +17,16 @@ from taxdocs.core.money import ZERO, dollars
 MARRIED = ("mfj", "mfs", "qss")  # the additional amount for married persons and surviving spouses (IRC §63(f)(1))
 
 
-def aged(birth: date | None, year: int, gp) -> bool:
+def aged(person, year: int, gp) -> bool:
     """65 by the end of the year: one is 65 on the day before the 65th birthday (Pub. 501), so a Jan. 1 birthday
-    in the next year counts."""
-    return birth is not None and date_at_age(birth, gp.ages.aged_deduction.years) <= date(year + 1, 1, 1)
+    in the next year counts. Someone who died in the year counts only if 65 at death (Pub. 501 and 554, "Death
+    before age 65"; IRC §63(f)(1))."""
+    if person.birth_date is None:
+        return False
+    turns = date_at_age(person.birth_date, gp.ages.aged_deduction.years) - timedelta(days=1)
+    end = date(year, 12, 31)
+    died = person.date_of_death
+    return turns <= (min(died, end) if died is not None else end)
 
 
 def _people(sc) -> list:
@@ -30,7 +36,7 @@ def _people(sc) -> list:
 
 def standard(sc, yp, gp) -> tuple[Decimal, int]:
     status = sc.filing_status.value
-    boxes = sum(aged(p.birth_date, sc.tax_year, gp) + bool(p.blind) for p in _people(sc))
+    boxes = sum(aged(p, sc.tax_year, gp) + bool(p.blind) for p in _people(sc))
     per = yp.additional_std_deduction.married if status in MARRIED else yp.additional_std_deduction.unmarried
     return yp.std_deduction[status] + per * boxes, boxes  # IRC §63(c)(2), (c)(3), (f)
 
@@ -44,7 +50,7 @@ def senior(sc, yp, gp, magi: Decimal) -> Decimal:
         return ZERO
     threshold = sd.threshold_joint if status == "mfj" else sd.threshold
     each = max(sd.amount - dollars(max(magi - threshold, ZERO) * sd.phaseout_rate), ZERO)
-    return each * sum(aged(p.birth_date, sc.tax_year, gp) for p in _people(sc))
+    return each * sum(aged(p, sc.tax_year, gp) for p in _people(sc))
 
 
 def deduction(sc, yp, gp, agi: Decimal) -> tuple[Decimal, str]:

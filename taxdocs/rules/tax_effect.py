@@ -9,12 +9,15 @@ the net investment income, the 3.8% net investment income tax is figured with an
 """
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from taxdocs.core.lines import Form
 from taxdocs.core.money import ZERO, pos
 from taxdocs.rules import deductions, social_security
 from taxdocs.rules.tax import Gains, brackets_source, line16_tax, tax_effect
 
 
+CENT = Decimal("0.01")
 _CITE16 = "i1040 line 16: the Tax Table below $100,000 of taxable income (general.yaml tax_table)"
 _FORMULA16 = ("Tax Table (the tax on the row's midpoint), else Tax Computation Worksheet; under the Qualified Dividends "
               "and Capital Gain Tax Worksheet with gains; whole dollars")
@@ -128,7 +131,8 @@ def _niit(g, sc, yp, gp):
     annuities = _annuity_ids(sc)
 
     def niit(agi, nii):
-        return min(nii, pos(agi - g["tax.niit_threshold"])) * n.rate  # Form 8960 lines 12-17
+        # Form 8960 lines 12-17, in cents like the income tax beside it (3.8% of whole dollars has three decimals)
+        return (min(nii, pos(agi - g["tax.niit_threshold"])) * n.rate).quantize(CENT, ROUND_HALF_UP)
 
     def nii_with(g):
         rows = g["f1040.forms"]
