@@ -27,6 +27,14 @@ def test_compute_summary_and_json():
     assert "400-44-5504" not in r.output
 
 
+def test_compute_says_what_the_brackets_hold_beyond_the_retirement_income():
+    """Sample 08: a 20,000 conversion makes Social Security taxable too; the 37,000 in the brackets is explained."""
+    r = runner.invoke(app, ["compute", str(ROOT / "samples" / "08-retiree-conversion-social-security.yaml")])
+    text = " ".join(r.output.split())
+    assert r.exit_code == 0 and "the brackets hold the change in taxable income, 37,000" in text
+    assert "the brackets hold" not in runner.invoke(app, ["compute", SAMPLE4]).output
+
+
 def test_explain_short_key():
     r = runner.invoke(app, ["explain", str(ROOT / "samples" / "06b-backdoor-roth-spoiled.yaml"), "f8606.18"])
     assert r.exit_code == 0 and "f8606.taxpayer.line18 = 6,510" in r.output and "line10 = 0.070" in r.output

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
@@ -76,6 +77,11 @@ def print_summary(res) -> None:
                   f"additional tax {fmt(lines['tax.additional_tax'])}", highlight=False)
         for s in eff.slices:
             out.print(f"  {fmt(s.amount_in_bracket)} at {s.rate * 100:.0f}% = {fmt(s.tax)}", highlight=False)
+        moved = sum((s.amount_in_bracket for s in eff.slices), Decimal(0))
+        own = lines.get("f1040.retirement_taxable")
+        if eff.slices and own is not None and moved != own:  # with the AGI: Social Security and deductions move too
+            out.print(f"  (the brackets hold the change in taxable income, {fmt(moved)}: the retirement income "
+                      f"{fmt(own)}, plus Social Security made taxable and deductions lost with it)", highlight=False)
         if eff.gains_with is not None:
             w, v = eff.gains_without, eff.gains_with
             out.print(f"  qualified dividends and capital gain {fmt(eff.gains)}: at 0/15/20% {fmt(w.at_zero)}/"
@@ -130,7 +136,6 @@ def explain(scenario: Path = typer.Argument(..., help="scenario file"),
 
 def _tree(node: dict, parent: Tree | None = None) -> Tree:
     v = node["value"]
-    from decimal import Decimal
     shown = fmt(v) if isinstance(v, (Decimal, int)) and not isinstance(v, bool) else ("blank" if v is None else str(v)[:80])
     from rich.markup import escape as e
     text = f"[bold]{e(node['key'])}[/] = {e(shown)}  {e(node['label'])}"
