@@ -6,6 +6,7 @@
 * Exception 01 (separation from service at 55) claimed although the separation came in an earlier year, or the
   1099-R is marked as another employer's plan: before, the claim was applied as given (P22, P42).
 * Inherited Roth IRAs: each decedent's basis covers only that decedent's distributions (R38, R38b).
+* Code D (a commercial annuity) is not a plan: no Simplified Method, no exception 01, no rollover (D06, D07, D25).
 """
 import pytest
 
@@ -38,7 +39,31 @@ def _inherited_roth(*forms_):
                     taxpayer=person(birth="1995-02-01"), income=40000)
 
 
+def _annuity_d(codes, box1, box2a, born, **kw):
+    # a commercial (nonqualified) annuity from an insurer: code D (i1099r)
+    return scenario(2025, [form("insurer", box1, codes, "2025-09-01", box2a=box2a, payer="Big Life Insurance Co", **kw)],
+                    taxpayer=person(birth=born, separated_from_service_year=2025), income=60000)
+
+
 CASES = {
+    # the Simplified Method is for qualified employer plans (IRC §72(d)(1)(A)): box 2a (General Rule) stands, not
+    # 12,000 - 12 x 100,000 / 260 = 7,385 (audit 12 C06)
+    "D06-NONQUALIFIED-NO-SIMPLIFIED-METHOD": (
+        _annuity_d(["7", "D"], 12000, 7800, "1955-02-02", box9b=100000,
+                   annuity={"start_date": "2020-01-01", "age_at_start": 65, "payments_this_year": 12}),
+        {"f1040.line5b": 7800}),
+    # §72(q)(2) has no separation-from-service exception: 10% of 20,000 at 55 (C07); before, 01 was applied
+    "D07-NONQUALIFIED-NO-EXCEPTION-01": (_annuity_d(["1", "D"], 20000, 20000, "1970-03-01"),
+                                         {"f1040.schedule2_line8": 2000}),
+    "D07b-01-CLAIMED": (_annuity_d(["1", "D"], 20000, 20000, "1970-03-01", exceptions=[{"number": "01"}]),
+                        {"f1040.schedule2_line8": 2000}),
+    # a nonqualified annuity pays no eligible rollover distribution (IRC §402(c)(4), (8)(B)): the gain stays
+    # taxable though the money went into an IRA within 60 days (C25)
+    "D25-NONQUALIFIED-NOT-ROLLED": (
+        _annuity_d(["7", "D"], 20000, 6000, "1955-01-01",
+                   uses=[{"kind": "indirect_rollover", "to": "traditional_ira", "amount": 20000, "date": "2025-10-01"}]),
+        {"f1040.line5b": 6000, "f1040.line5c": []}),
+
     # two decedents (no names; two custodians): A's unused basis (30,000 for 10,000 paid) does not shelter B's
     # earnings (15,000 paid, basis 5,000): 10,000 taxable (rules.md §4.1, §5.1); before, 0
     "R38-TWO-DECEDENTS": (_inherited_roth(("inhA", 10000, "Custodian A", None, 30000),

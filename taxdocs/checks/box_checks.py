@@ -14,6 +14,7 @@ from taxdocs.model.scenario import Account, Form1099R, Scenario, UseKind
 from taxdocs.params import codes
 from taxdocs.rules.facts import is_conversion
 from taxdocs.rules.legs import prior_year_form
+from taxdocs.rules.simplified_method import nonqualified_annuity
 from taxdocs.rules.f5329 import separated_at_55
 
 ROTH_IRA_CODES = ("J", "Q", "T")
@@ -282,10 +283,15 @@ def annuity_general_rule(ctx: Ctx) -> list[Finding]:
     """An annuity that started before July 2, 1986 is outside the Simplified Method (Notice 88-118); taxdocs does
     not figure the General Rule (Pub. 939), so without the payer's taxable amount all of it is taxed."""
     start_after = ctx.gp.simplified_method.single_life_1986.starting_after
-    return [make("ANNUITY_GENERAL_RULE", f.id, ctx.fpath(f.id, "box2a"), form=f.id, start=f.annuity.start_date)
-            for f in ctx.sc.forms_1099r
-            if f.annuity is not None and f.annuity.start_date <= start_after
-            and (f.box2a is None or f.box2b_not_determined)]
+    out = [make("ANNUITY_GENERAL_RULE", f.id, ctx.fpath(f.id, "box2a"), form=f.id, start=f.annuity.start_date)
+           for f in ctx.sc.forms_1099r
+           if f.annuity is not None and f.annuity.start_date <= start_after and not nonqualified_annuity(f)
+           and (f.box2a is None or f.box2b_not_determined)]
+    # code D: a commercial annuity is outside the Simplified Method at any starting date (IRC §72(d)(1)(A))
+    out += [make("ANNUITY_NONQUALIFIED", f.id, ctx.fpath(f.id, "annuity"), form=f.id,
+                 taxed="box 2a" if f.box2a is not None and not f.box2b_not_determined else "all of box 1 (box 2a is blank)")
+            for f in ctx.sc.forms_1099r if f.annuity is not None and nonqualified_annuity(f)]
+    return out
 
 
 def check(ctx: Ctx) -> list[Finding]:

@@ -122,7 +122,11 @@ def recharacterized_conversion(ctx: Ctx) -> list[Finding]:
         elif from_roth and any(l.to is not None and ira_source(l.to) for l in rechar):
             person = ctx.person(info.person)
             converted = ctx.zline(f"{info.person}.ira.converted")
-            if converted > 0 and person.roth.contributions_this_year == 0:
+            # only a conversion made by the recharacterization's date can be what was recharacterized: one made
+            # after it (a recharacterized Roth contribution then converted, the backdoor way) is not
+            earlier = any(i.person == info.person and i.paid <= info.paid and any(is_conversion(l, i.source) for l in i.legs)
+                          for i in ctx.res.forms.values())
+            if converted > 0 and earlier and person.roth.contributions_this_year == 0:
                 what = (f"a conversion: the only money put into a Roth IRA for {ctx.year} was "
                         f"{money(converted)} converted, with no regular Roth contribution to recharacterize")
         if what is None:

@@ -70,6 +70,9 @@ def _refused_why(r: tuple, item, limit) -> str:
         return ("exception 01 (separation from service at 55) was not applied: there are distributions from "
                 "more than one plan payer, and it covers only the plan of the employer left; set "
                 "`separating_employer: true` on that employer's 1099-R")
+    if r[0] == "01_annuity":
+        return ("exception 01 (separation from service at 55) is for employer plans; a nonqualified annuity (code D) "
+                "falls under IRC §72(q), which has no such exception, so it was not applied")
     if r[0] == "01_plan":
         return ("exception 01 (separation from service at 55) covers only the plan of the employer left, and this "
                 "1099-R is marked `separating_employer: false`, so it was not applied")

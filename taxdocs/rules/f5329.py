@@ -20,6 +20,7 @@ from taxdocs.core.money import ZERO, dollars, dollars_within, z
 from taxdocs.model.scenario import Account, Exception10, UseKind
 from taxdocs.rules.facts import earnings_share, payer_excepted
 from taxdocs.rules.legs import IRA_SOURCES, payer_key
+from taxdocs.rules.simplified_method import nonqualified_annuity
 
 
 @dataclass
@@ -152,7 +153,7 @@ def _early_items(res, who: str, gp, yp, chosen: dict[str, str]) -> list[EarlyIte
         item = _claim(EarlyItem(f.id, kind, amt, dollars(kept_total), simple="S" in f.box7), claimed, claims,
                       _vested(f))
         item.refused += against
-        if kind == "plan" and not item.excepted and separated_at_55(person, info, gp):
+        if kind == "plan" and not item.excepted and not nonqualified_annuity(f) and separated_at_55(person, info, gp):
             if _separating_plan(res, info):
                 item.excepted, item.numbers = amt, ["01"]  # IRC §72(t)(2)(A)(v)
             elif f.separating_employer is None:
@@ -351,6 +352,9 @@ def _against_01(exceptions, person, info, gp) -> tuple[list, list]:
     f = info.legs[0].form
     for ex in exceptions:
         if ex.number == "01":
+            if nonqualified_annuity(f):  # §72(q)(2) has no separation-from-service exception
+                refused.append(("01_annuity", "01"))
+                continue
             if f.separating_employer is False:
                 refused.append(("01_plan", "01"))
                 continue

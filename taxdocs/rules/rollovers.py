@@ -98,6 +98,9 @@ def check_eligible(leg: Leg, src: Account, person: Person, rmd_age, year: int, f
     if f.annuity is not None and src == Account.plan:  # IRC §402(c)(4)(A)
         out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, amount=leg.amount,
                           what="an annuity payment (one of a series of substantially equal periodic payments for life)"))
+    if "D" in f.box7:  # IRC §402(c)(4), (8)(B); §408(d)(3)(A): only a plan or an IRA pays a rollover; a §1035 exchange is code 6
+        out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, amount=leg.amount,
+                          what="a payment from a nonqualified annuity or life insurance contract (code D)"))
     if "S" in f.box7 and leg.to != Account.simple_ira:
         # code S: paid in the SIMPLE IRA's first 2 years; only another SIMPLE IRA may take it
         # (IRC §408(d)(3)(G); Notice 98-4 Q&A I-3; Reg. §1.408A-4 A-4(b): no conversion either)

@@ -13,8 +13,15 @@ from taxdocs.core.money import ZERO, dollars
 
 def applies(f, gp) -> bool:
     """Annuity facts given and a starting date the Simplified Method covers (after July 1, 1986; Notice 88-118).
-    Earlier annuities use the General Rule (Pub. 939): box 2a stands."""
-    return f.annuity is not None and f.annuity.start_date > gp.simplified_method.single_life_1986.starting_after
+    Earlier annuities, and nonqualified ones (code D: IRC §72(d)(1)(A) covers qualified employer plans only), use
+    the General Rule (Pub. 939): box 2a stands."""
+    return (f.annuity is not None and f.annuity.start_date > gp.simplified_method.single_life_1986.starting_after
+            and not nonqualified_annuity(f))
+
+
+def nonqualified_annuity(f) -> bool:
+    """Code D: a commercial (nonqualified) annuity or life insurance contract (i1099r code D), not a plan."""
+    return "D" in f.box7
 
 
 def payer_figured(f) -> bool:

@@ -175,3 +175,15 @@ def test_annuity_before_july_1986_without_a_taxable_amount_is_flagged():
     f = only(run(scenario([form("a", 12000, ("7",), box2b_not_determined=True, annuity=ann)])), "ANNUITY_GENERAL_RULE")
     assert f.severity == "warning" and "1986" in f.message
     assert "ANNUITY_GENERAL_RULE" not in codes(run(scenario([form("a", 12000, ("7",), box2a=9000, annuity=ann)])))
+
+
+def test_annuity_facts_on_a_nonqualified_annuity_are_flagged():
+    """Code D: the Simplified Method is for qualified plans only (IRC §72(d)(1)(A)); box 2a stands."""
+    ann = {"start_date": "2020-01-01", "age_at_start": 65, "payments_this_year": 12}
+    f = only(run(scenario([form("a", 12000, ("7", "D"), box2a=7800, box9b=100000, annuity=ann)])),
+             "ANNUITY_NONQUALIFIED")
+    assert "box 2a" in f.message and f.field == "forms_1099r[0].annuity"
+    blank = only(run(scenario([form("a", 12000, ("7", "D"), box2b_not_determined=True, annuity=ann)])),
+                 "ANNUITY_NONQUALIFIED")
+    assert "all of box 1" in blank.message
+    assert "ANNUITY_NONQUALIFIED" not in codes(run(scenario([form("a", 12000, ("7",), box2a=7800, annuity=ann)])))
