@@ -14,7 +14,7 @@ from taxdocs.model.scenario import Account, Form1099R, Scenario, UseKind
 from taxdocs.params import codes
 from taxdocs.rules.facts import is_conversion
 from taxdocs.rules.legs import prior_year_form
-from taxdocs.rules.simplified_method import nonqualified_annuity
+from taxdocs.rules.simplified_method import general_rule_by_age, nonqualified_annuity
 from taxdocs.rules.f5329 import separated_at_55
 
 ROTH_IRA_CODES = ("J", "Q", "T")
@@ -291,6 +291,21 @@ def annuity_general_rule(ctx: Ctx) -> list[Finding]:
     out += [make("ANNUITY_NONQUALIFIED", f.id, ctx.fpath(f.id, "annuity"), form=f.id,
                  taxed="box 2a" if f.box2a is not None and not f.box2b_not_determined else "all of box 1 (box 2a is blank)")
             for f in ctx.sc.forms_1099r if f.annuity is not None and nonqualified_annuity(f)]
+    # 75 or older at the start: 5 or more guaranteed years mean the General Rule; not given, the Simplified Method
+    # was used on the assumption that fewer are guaranteed (IRC §72(d)(1)(E))
+    gp = ctx.gp
+    for f in ctx.sc.forms_1099r:
+        a = f.annuity
+        if a is None or nonqualified_annuity(f) or a.age_at_start < gp.ages.simplified_method_under.years:
+            continue
+        if general_rule_by_age(a, gp):
+            out.append(make("ANNUITY_GENERAL_RULE_AGE_75", f.id, ctx.fpath(f.id, "annuity.guaranteed_years"), form=f.id,
+                            age=a.age_at_start, years=a.guaranteed_years,
+                            taxed="box 2a" if f.box2a is not None and not f.box2b_not_determined
+                            else "all of box 1 (box 2a is blank)"))
+        elif a.guaranteed_years is None:
+            out.append(make("ANNUITY_GUARANTEE_UNKNOWN", f.id, ctx.fpath(f.id, "annuity.guaranteed_years"), form=f.id,
+                            age=a.age_at_start))
     return out
 
 

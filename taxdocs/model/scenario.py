@@ -118,6 +118,9 @@ class Annuity(Strict):
     payments_this_year: int = Field(ge=0, le=12, description="number of monthly payments received this year")
     cost: Optional[Money] = Field(None, description="cost in the plan at the starting date (blank = box 9b)")
     recovered_before: Money = Field(Decimal(0), description="cost recovered tax free in earlier years after 1986")
+    guaranteed_years: Optional[int] = Field(None, ge=0, le=100, description="years of payments guaranteed (a period "
+                                            "certain), if any: 75 or older at the start with 5 or more, the General "
+                                            "Rule applies, not the Simplified Method (IRC §72(d)(1)(E))")
 
 
 class Form1099R(Strict):

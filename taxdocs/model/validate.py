@@ -79,6 +79,9 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
         elif f.decedent and not roth and person is not None and person.inherited_index(f.decedent) is None:
             bad(f"forms_1099r[{i}].decedent", f"no inherited IRA from {f.decedent!r} under {f.recipient}.inherited_iras",
                 f.id, "rules.md §4.1 (a separate Form 8606 per decedent)")
+        if f.annuity is not None and f.annuity.start_date.year > y:
+            bad(f"forms_1099r[{i}].annuity.start_date", f"the annuity starting date ({f.annuity.start_date}) is after "
+                f"tax year {y}: no payment of {y} can be under it", f.id, "IRC §72(c)(4); Pub. 575 'annuity starting date'")
         if f.pso_premiums:  # IRC §402(l): an eligible retired public safety officer's governmental plan distribution
             ira = f.source not in (None, Account.plan, Account.designated_roth) or (
                 f.source is None and (f.ira_form or bool(set(f.box7) & {"J", "Q", "T"})))

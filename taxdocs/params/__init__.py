@@ -274,6 +274,7 @@ class MonthDay(Sourced):
 
 
 class Periods(_Frozen):
+    annuity_guaranteed_years: Period
     rollover_days: Period
     return_due_date_extended: MonthDay
     self_cert_after_reason_days: Period

@@ -16,7 +16,13 @@ def applies(f, gp) -> bool:
     Earlier annuities, and nonqualified ones (code D: IRC §72(d)(1)(A) covers qualified employer plans only), use
     the General Rule (Pub. 939): box 2a stands."""
     return (f.annuity is not None and f.annuity.start_date > gp.simplified_method.single_life_1986.starting_after
-            and not nonqualified_annuity(f))
+            and not nonqualified_annuity(f) and not general_rule_by_age(f.annuity, gp))
+
+
+def general_rule_by_age(a, gp) -> bool:
+    """75 or older at the starting date with 5 or more years of payments guaranteed (IRC §72(d)(1)(E))."""
+    return (a.age_at_start >= gp.ages.simplified_method_under.years and a.guaranteed_years is not None
+            and a.guaranteed_years >= gp.periods.annuity_guaranteed_years.value)
 
 
 def nonqualified_annuity(f) -> bool:

@@ -187,3 +187,29 @@ def test_annuity_facts_on_a_nonqualified_annuity_are_flagged():
                  "ANNUITY_NONQUALIFIED")
     assert "all of box 1" in blank.message
     assert "ANNUITY_NONQUALIFIED" not in codes(run(scenario([form("a", 12000, ("7",), box2a=7800, annuity=ann)])))
+
+
+def test_annuitant_75_with_5_guaranteed_years_needs_the_general_rule():
+    """IRC §72(d)(1)(E): 76 at the start with a 10-year period certain: box 2a stands, not the Simplified Method."""
+    ann = {"start_date": "2020-01-01", "age_at_start": 76, "payments_this_year": 12, "guaranteed_years": 10}
+    data = scenario([form("a", 12000, ("7",), box2a=9000, box9b=50000, annuity=ann)])
+    f = only(run(data), "ANNUITY_GENERAL_RULE_AGE_75")
+    assert "76" in f.message and "10 years" in f.message
+    assert result(data).lines()["f1040.line5b"] == 9000
+    few = dict(ann, guaranteed_years=3)  # fewer than 5: the Simplified Method (160 payments): 12,000 - 12 x 312.50
+    data = scenario([form("a", 12000, ("7",), box2a=9000, box9b=50000, annuity=few)])
+    assert "ANNUITY_GENERAL_RULE_AGE_75" not in codes(run(data))
+    assert result(data).lines()["f1040.line5b"] == 8250
+    unknown = {k: v for k, v in ann.items() if k != "guaranteed_years"}
+    f = only(run(scenario([form("a", 12000, ("7",), box2a=9000, box9b=50000, annuity=unknown)])),
+             "ANNUITY_GUARANTEE_UNKNOWN")
+    assert f.severity == "info" and "guaranteed_years" in f.fix
+
+
+def test_annuity_starting_after_the_tax_year_is_refused():
+    from taxdocs.errors import InputError
+    from taxdocs.model.load import from_data
+    ann = {"start_date": "2026-01-01", "age_at_start": 70, "payments_this_year": 12}
+    with pytest.raises(InputError) as e:
+        from_data(scenario([form("a", 12000, ("7",), box2a=9000, annuity=ann)]), "x.yaml")
+    assert "forms_1099r[0].annuity.start_date" in str(e.value) and "after tax year 2025" in str(e.value)
