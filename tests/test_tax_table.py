@@ -82,17 +82,20 @@ def test_table_data_is_checked(bad, why):
         TaxTable(**data)
 
 
+def _ira_return(year, other_taxable_income, box1):
+    """Single, 70, an IRA distribution on top of the other taxable income."""
+    from builders import form, person, scenario
+    return compute(from_data(scenario(year, [form("ira", box1, ["7"], f"{year}-06-01", ira=True, box2a=box1,
+                                                  box2b_not_determined=True)],
+                                      taxpayer=person(birth="1955-03-01", ira={"year_end_value": 0}),
+                                      income=other_taxable_income)))
+
+
 def test_engine_line16_beside_the_schedule():
     """2025 single, other taxable income 40,010; a 10,000 IRA distribution. Table: the row 40,000-40,050 at
     40,025 = 1,192.50 + 28,100 x 12% = 4,564.50 -> 4,565; the row 50,000-50,050 at 50,025 = 5,578.50 + 1,550 x 22%
     = 5,919.50 -> 5,920."""
-    res = compute(from_data({
-        "tax_year": 2025, "filing_status": "single",
-        "taxpayer": {"name": "Pat Doe", "ssn": "400-11-2222", "birth_date": "1955-03-01", "ira": {"year_end_value": 0}},
-        "income": {"other_taxable_income": 40010},
-        "forms_1099r": [{"id": "ira", "payer": {"name": "Big Bank"}, "box1": 10000, "box2a": 10000,
-                         "box2b_not_determined": True, "box7": ["7"], "box7_ira_sep_simple": True,
-                         "date_paid": "2025-06-01"}]}))
+    res = _ira_return(2025, 40010, 10000)
     L = res.lines()
     # schedule: 1,192.50 + 28,085 x 12% = 4,562.70; 50,010: 5,578.50 + 1,535 x 22% = 5,916.20
     assert (L["tax.without"], L["tax.with"], L["tax.difference"]) == (D("4562.70"), D("5916.20"), D("1353.50"))
@@ -102,12 +105,5 @@ def test_engine_line16_beside_the_schedule():
 
 
 def test_no_brackets_no_line16():
-    res = compute(from_data({
-        "tax_year": 2019, "filing_status": "single",
-        "taxpayer": {"name": "Pat Doe", "ssn": "400-11-2222", "birth_date": "1955-03-01", "ira": {"year_end_value": 0}},
-        "income": {"other_taxable_income": 40000},
-        "forms_1099r": [{"id": "ira", "payer": {"name": "Big Bank"}, "box1": 1000, "box2a": 1000,
-                         "box2b_not_determined": True, "box7": ["7"], "box7_ira_sep_simple": True,
-                         "date_paid": "2019-06-01"}]}))
-    L = res.lines()
+    L = _ira_return(2019, 40000, 1000).lines()
     assert L["tax.line16_with"] is None and L["tax.line16_difference"] is None
