@@ -78,6 +78,11 @@ CASES = {
                                           "f5329.taxpayer.line4": 800, "f1040.schedule2_line8": 800}),
     "R36b-CODE-Q-UNDER-59": (_roth("Q"), {"f8606.taxpayer.line25c": 3000, "f5329.taxpayer.line4": 800}),
     # disabled: code T's exception is there (the distribution is not qualified: 5 years not met, Reg. §1.408A-6 A-1)
+    # code Q with the first Roth year not given: under 59½ the payer's "qualified" cannot stand either (second read)
+    "R36d-CODE-Q-UNDER-59-YEAR-UNKNOWN": (
+        scenario(2025, [form("r1", 10000, ["Q"], "2025-09-01", box2b_not_determined=True)],
+                 taxpayer=person(birth="1980-02-01", roth={"contribution_basis": 2000}), income=60000),
+        {"f8606.taxpayer.line25c": 8000, "f1040.line4b": 8000, "f1040.schedule2_line8": 800}),
     "R36c-CODE-T-DISABLED": (_roth("T", disabled=True), {"f8606.taxpayer.line25c": 3000, "f1040.schedule2_line8": 0}),
     # separated in 2024, 55 only in 2025 (born 1970-06-01): 01 does not apply (IRC §72(t)(2)(A)(v); Notice 87-13)
     "P42-SEPARATED-BEFORE-55": (_sep55("1970-06-01", 2024, True), {"f1040.line5b": 20000, "f5329.taxpayer.line2": 0,

@@ -14,7 +14,7 @@ from taxdocs.model.scenario import Account, Form1099R, Scenario, UseKind
 from taxdocs.params import codes
 from taxdocs.rules.facts import is_conversion
 from taxdocs.rules.legs import prior_year_form
-from taxdocs.rules.simplified_method import general_rule_by_age, nonqualified_annuity
+from taxdocs.rules.simplified_method import general_rule_by_age, nonqualified_annuity, payer_figured
 from taxdocs.rules.f5329 import separated_at_55
 
 ROTH_IRA_CODES = ("J", "Q", "T")
@@ -279,6 +279,11 @@ def code_s(ctx: Ctx, f: Form1099R, paid: date, start: Optional[date]) -> list[Fi
     return []
 
 
+def _taxed(f: Form1099R) -> str:
+    """What taxdocs taxed where it does not figure the General Rule."""
+    return "box 2a" if payer_figured(f) else "all of box 1 (box 2a is blank)"
+
+
 def annuity_general_rule(ctx: Ctx) -> list[Finding]:
     """An annuity that started before July 2, 1986 is outside the Simplified Method (Notice 88-118); taxdocs does
     not figure the General Rule (Pub. 939), so without the payer's taxable amount all of it is taxed."""
@@ -288,21 +293,19 @@ def annuity_general_rule(ctx: Ctx) -> list[Finding]:
            if f.annuity is not None and f.annuity.start_date <= start_after and not nonqualified_annuity(f)
            and (f.box2a is None or f.box2b_not_determined)]
     # code D: a commercial annuity is outside the Simplified Method at any starting date (IRC §72(d)(1)(A))
-    out += [make("ANNUITY_NONQUALIFIED", f.id, ctx.fpath(f.id, "annuity"), form=f.id,
-                 taxed="box 2a" if f.box2a is not None and not f.box2b_not_determined else "all of box 1 (box 2a is blank)")
+    out += [make("ANNUITY_NONQUALIFIED", f.id, ctx.fpath(f.id, "annuity"), form=f.id, taxed=_taxed(f))
             for f in ctx.sc.forms_1099r if f.annuity is not None and nonqualified_annuity(f)]
-    # 75 or older at the start: 5 or more guaranteed years mean the General Rule; not given, the Simplified Method
-    # was used on the assumption that fewer are guaranteed (IRC §72(d)(1)(E))
+    # 75 or older at a start the Simplified Method covers, from a plan: 5 or more guaranteed years mean the General
+    # Rule; not given, the Simplified Method was used on the assumption that fewer are guaranteed (IRC §72(d)(1)(E))
     gp = ctx.gp
     for f in ctx.sc.forms_1099r:
-        a = f.annuity
-        if a is None or nonqualified_annuity(f) or a.age_at_start < gp.ages.simplified_method_under.years:
+        a, info = f.annuity, ctx.res.forms.get(f.id)
+        if (a is None or info is None or info.source != Account.plan or nonqualified_annuity(f)
+                or a.start_date <= start_after or a.age_at_start < gp.ages.simplified_method_under.years):
             continue
         if general_rule_by_age(a, gp):
             out.append(make("ANNUITY_GENERAL_RULE_AGE_75", f.id, ctx.fpath(f.id, "annuity.guaranteed_years"), form=f.id,
-                            age=a.age_at_start, years=a.guaranteed_years,
-                            taxed="box 2a" if f.box2a is not None and not f.box2b_not_determined
-                            else "all of box 1 (box 2a is blank)"))
+                            age=a.age_at_start, years=a.guaranteed_years, taxed=_taxed(f)))
         elif a.guaranteed_years is None:
             out.append(make("ANNUITY_GUARANTEE_UNKNOWN", f.id, ctx.fpath(f.id, "annuity.guaranteed_years"), form=f.id,
                             age=a.age_at_start))

@@ -55,7 +55,7 @@ def inherited_roth_form(ctx: Ctx) -> list[Finding]:
         if not legs:
             continue
         forms = sorted({i.form_id for i, _ in legs})
-        out.append(make("INHERITED_ROTH_8606", forms[0], f"{who}.roth", who=ctx.who_words(who), forms=", ".join(forms),
+        out.append(make("INHERITED_ROTH_8606", forms[0], f"{who}.roth", who=who, forms=", ".join(forms),
                         amount=total(l.amount for _, l in legs), taxable=ctx.zline(f"{who}.roth.inherited_taxable")))
     return out
 

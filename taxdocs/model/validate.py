@@ -4,6 +4,7 @@ from __future__ import annotations
 from taxdocs.core.dates import plus_days
 from taxdocs.errors import Problem
 from taxdocs.model.scenario import Account, Scenario, UseKind
+from taxdocs.rules.legs import source_of
 
 KNOWN_CODES = set("123456789ABCDEFGHJKLMNPQRSTUWY")
 NEEDS_TO = {UseKind.direct_rollover, UseKind.indirect_rollover}
@@ -83,9 +84,7 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
             bad(f"forms_1099r[{i}].annuity.start_date", f"the annuity starting date ({f.annuity.start_date}) is after "
                 f"tax year {y}: no payment of {y} can be under it", f.id, "IRC §72(c)(4); Pub. 575 'annuity starting date'")
         if f.pso_premiums:  # IRC §402(l): an eligible retired public safety officer's governmental plan distribution
-            ira = f.source not in (None, Account.plan, Account.designated_roth) or (
-                f.source is None and (f.ira_form or bool(set(f.box7) & {"J", "Q", "T"})))
-            if ira:
+            if source_of(f)[0] not in (Account.plan, Account.designated_roth):
                 bad(f"forms_1099r[{i}].pso_premiums", "the retired public safety officer premium exclusion is for "
                     "distributions from an eligible governmental plan, not an IRA", f.id, "IRC §402(l)(4)(B)")
             elif person is not None and not person.public_safety_employee:

@@ -360,7 +360,7 @@ def _roth_qualified(info: FormInfo, person: Person, gp) -> Optional[bool]:
         met = roth.five_year_met_by(person.roth.first_contribution_year,
                                     [c.year for c in person.roth.conversions], info.paid, years)
     if met is None:
-        if "Q" in f.box7:
+        if "Q" in f.box7 and not (info.early and info.age_known):
             return True  # the payer reports it qualified (i1099r code Q); no fact says otherwise
         return False if not trigger else None
     return met and trigger

@@ -170,8 +170,8 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     eff = first if first is not None else (y if (drac_in and not rf.conversions and rf.contribution_basis in (None, 0)) else None)
     note = "" if first is not None else ("a designated Roth rollover opened the first Roth IRA: the clock starts this year "
                                          "(Reg. §1.408A-10 A-4)" if eff else "")
-    earliest = min((l.year for l in layers), default=None)
-    if first is not None and earliest is not None and earliest < first:  # finding ROTH_FIRST_YEAR_AFTER_CONVERSION
+    earliest = roth.first_year_bound(first, [l.year for l in layers])
+    if first is not None and earliest < first:  # finding ROTH_FIRST_YEAR_AFTER_CONVERSION
         eff = earliest
         note = (f"first_contribution_year {first} is after the {earliest} conversion or rollover on record, itself a "
                 f"Roth IRA contribution (Reg. §1.408A-6 Q&A-2): the period counts from {earliest}")

@@ -15,6 +15,7 @@ from taxdocs.model.scenario import Account, Person, UseKind, WaiverKind
 from taxdocs.params import MonthDay
 from taxdocs.rules.legs import IRA_SOURCES, Leg, inherited_link
 from taxdocs.rules.plan_distributions import PRETAX_ORDER
+from taxdocs.rules.simplified_method import nonqualified_annuity
 
 IRA_LIKE = IRA_SOURCES | {Account.roth_ira, Account.inherited_ira, Account.inherited_roth_ira}
 NOT_ELIGIBLE_CODES = {"L": "a loan treated as a deemed distribution (code L)", "U": "a §404(k) dividend (code U)",
@@ -98,7 +99,7 @@ def check_eligible(leg: Leg, src: Account, person: Person, rmd_age, year: int, f
     if f.annuity is not None and src == Account.plan:  # IRC §402(c)(4)(A)
         out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, amount=leg.amount,
                           what="an annuity payment (one of a series of substantially equal periodic payments for life)"))
-    if "D" in f.box7:  # IRC §402(c)(4), (8)(B); §408(d)(3)(A): only a plan or an IRA pays a rollover; a §1035 exchange is code 6
+    if nonqualified_annuity(f):  # IRC §402(c)(4), (8)(B); §408(d)(3)(A): only a plan or an IRA pays a rollover; a §1035 exchange is code 6
         out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, amount=leg.amount,
                           what="a payment from a nonqualified annuity or life insurance contract (code D)"))
     if "S" in f.box7 and leg.to != Account.simple_ira:

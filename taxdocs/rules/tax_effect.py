@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from taxdocs.core.lines import Form
 from taxdocs.core.money import ZERO, pos
 from taxdocs.rules import deductions, social_security
+from taxdocs.rules.simplified_method import nonqualified_annuity
 from taxdocs.rules.tax import Gains, brackets_source, line16_tax, tax_effect
 
 
@@ -155,9 +156,9 @@ def _niit_not_asked(sc, yp, gp):
     the threshold, the cost says so (a note, not a provisional status: many returns have none)."""
     if sc.income.other_agi is None or yp is None:
         return lambda g: 0
-    threshold = gp.niit.threshold[sc.filing_status.value]
 
     def note(g):
+        threshold = g["tax.niit_threshold"]  # declared by _niit
         if g["tax.agi_with"] > threshold:
             g.note(f"no net investment income given: with the AGI over {threshold:,}, any interest, dividends, rents or "
                    "gains would add up to 3.8% of them (IRC §1411); give income.net_investment_income to figure it")
@@ -167,7 +168,7 @@ def _niit_not_asked(sc, yp, gp):
 
 def _annuity_ids(sc) -> set[str]:
     """1099-Rs with code D: a nonqualified annuity, whose taxable part is investment income (IRC §1411(c)(1)(A)(i))."""
-    return {f.id for f in sc.forms_1099r if "D" in f.box7}
+    return {f.id for f in sc.forms_1099r if nonqualified_annuity(f)}
 
 
 def _from_agi(g, sc, yp, gp) -> None:

@@ -213,3 +213,13 @@ def test_annuity_starting_after_the_tax_year_is_refused():
     with pytest.raises(InputError) as e:
         from_data(scenario([form("a", 12000, ("7",), box2a=9000, annuity=ann)]), "x.yaml")
     assert "forms_1099r[0].annuity.start_date" in str(e.value) and "after tax year 2025" in str(e.value)
+
+
+def test_age_75_findings_only_where_the_simplified_method_could_run():
+    """Before July 2, 1986, or on an IRA form, the Simplified Method never ran: no age-75 finding (second read)."""
+    old = {"start_date": "1986-06-01", "age_at_start": 76, "payments_this_year": 12}
+    found = codes(run(scenario([form("a", 12000, ("7",), box2b_not_determined=True, annuity=old)])))
+    assert "ANNUITY_GENERAL_RULE" in found and "ANNUITY_GUARANTEE_UNKNOWN" not in found
+    ira = {"start_date": "2020-01-01", "age_at_start": 76, "payments_this_year": 12}
+    found = codes(run(scenario([form("i", 12000, ("7",), ira=True, box2a=12000, annuity=ira)])))
+    assert "ANNUITY_GUARANTEE_UNKNOWN" not in found
