@@ -87,3 +87,28 @@ def test_uses_rounded_as_running_totals_never_exceed_box_1():
                                         {"kind": "cash", "amount": "0.50"}]}], birth="1950-01-01",
                              ira={"year_end_value": 0}))
     assert lines["f1040.line4a"] == 1 and lines["f1040.line4b"] <= lines["f1040.line4a"]
+
+
+@pytest.mark.parametrize("text", ["birth_date: 1980-13-03", "birth_date: 2025-02-30"])
+def test_a_date_that_does_not_exist_is_bad_input_not_an_internal_error(tmp_path, text):
+    """PyYAML raised ValueError building such a date (audit 12: "Internal error", exit 3)."""
+    from taxdocs.model.load import load
+    p = tmp_path / "s.yaml"
+    p.write_text("tax_year: 2025\nfiling_status: single\n"
+                 f"taxpayer: {{name: Pat Doe, ssn: 400-11-2222, {text}}}\n")
+    with pytest.raises(InputError) as e:
+        load(p)
+    assert "taxpayer.birth_date" in str(e.value) and "valid date" in str(e.value)
+
+
+def test_a_mistyped_ssn_is_not_echoed_in_full():
+    with pytest.raises(InputError) as e:
+        from_data(scenario([], ssn="123-45-67912"))
+    text = str(e.value)
+    assert "taxpayer.ssn" in text and "67912" not in text and "123" not in text and "ending 7912" in text
+
+
+def test_a_long_number_echoed_from_another_field_is_masked():
+    with pytest.raises(InputError) as e:
+        from_data(scenario([{"box1": "123-45-6789", "box7": ["7"]}]))
+    assert "123-45" not in str(e.value) and "6789" in str(e.value)

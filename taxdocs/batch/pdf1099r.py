@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from taxdocs.batch.reader import deep_merge, facts_path, scrub
+from taxdocs.core import yamlfile
 
 
 class PdfReadError(ValueError):
@@ -122,7 +123,7 @@ def load_facts(pdf: Path) -> tuple[dict | None, list[dict]]:
     if not fp.exists():
         return None, []
     try:
-        facts = yaml.safe_load(fp.read_text(encoding="utf-8"))
+        facts = yamlfile.load_input(fp.read_text(encoding="utf-8"))
     except (yaml.YAMLError, OSError, UnicodeDecodeError) as e:
         mark = getattr(e, "problem_mark", None)
         return None, [{"file": str(fp), **({"line": mark.line + 1} if mark else {}), "field": "",

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from taxdocs.core import yamlfile
 from taxdocs.errors import InputError, Problem
 from taxdocs.model.scenario import Scenario
 from taxdocs.model.validate import semantic_problems
@@ -38,8 +40,20 @@ def _message(err: dict) -> str:
     if "input" in err and err["type"] not in ("model_type",):
         val = err["input"]
         if not isinstance(val, (dict, list)):
-            msg += f" (got {val!r})"
+            if err["loc"] and err["loc"][-1] in ("ssn", "tin"):  # never echo a full SSN or TIN, even a mistyped one
+                digits = "".join(ch for ch in str(val) if ch.isdigit())
+                msg += f" (got {len(digits)} digits, ending {digits[-4:]})" if digits else f" (got {val!r})"
+            else:
+                msg += f" (got {_LONG_NUMBER.sub(_last4, repr(val))})"
     return msg
+
+
+_LONG_NUMBER = re.compile(r"\d[\d -]{5,}\d")  # 7 or more digits, maybe with dashes or spaces: may be an SSN
+
+
+def _last4(m: re.Match) -> str:
+    digits = "".join(ch for ch in m.group(0) if ch.isdigit())
+    return "*" * (len(digits) - 4) + digits[-4:] if len(digits) >= 7 else m.group(0)
 
 
 def from_data(data: Any, file: str = "<input>") -> Scenario:
@@ -64,7 +78,7 @@ def read_data(path: Path) -> Any:
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
-        return yaml.safe_load(text)
+        return yamlfile.load_input(text)
     except (json.JSONDecodeError, yaml.YAMLError) as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else (f"line {e.lineno}" if hasattr(e, "lineno") else "")
