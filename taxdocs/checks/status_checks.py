@@ -16,6 +16,11 @@ def early_tax(ctx: Ctx) -> list[Finding]:
         f = f"f5329.{who}"
         line4 = ctx.zline(f"{f}.line4")
         if line4 <= 0:
+            line2 = ctx.zline(f"{f}.line2")
+            if line2 > 0 and ctx.line(f"{f}.required"):  # an exception box 7 does not show (i5329 Who Must File)
+                out.append(make("FORM_5329_FOR_EXCEPTION", who, "", who=who, line2=line2,
+                                numbers=ctx.line(f"{f}.line2_exception") or "",
+                                tax=money(line2 * ctx.gp.rates.early_distribution.value)))
             continue
         simple = ctx.zline(f"{f}.simple_part")
         simple_note = f" ({money(simple)} of it at 25%: SIMPLE IRA, first 2 years)" if simple > 0 else ""

@@ -35,6 +35,18 @@ def test_early_distribution_tax_with_form_5329():
     assert "$6,000" in f.message and "$600" in f.message and "Form 5329 is required" in f.message
 
 
+def test_form_5329_needed_for_an_exception_box_7_does_not_show():
+    """Code 1, all of it excepted (exception 08, higher education, from an IRA): no tax, but the exception is claimed
+    only on Form 5329 (i5329 Who Must File); audit 12 case 11 got no finding at all."""
+    data = scenario([ira_form("ira", 12000, ("1",), exceptions=[{"number": "08"}])],
+                    taxpayer=person(birth="1983-03-01", ira={"year_end_value": 0}))
+    f = only(run(data), "FORM_5329_FOR_EXCEPTION")
+    assert "$12,000" in f.message and "exception 08" in f.message and "$1,200" in f.message
+    assert f.severity == "warning" and "EARLY_DISTRIBUTION_TAX" not in codes(run(data))
+    shown = scenario([ira_form("ira", 12000, ("2",))], taxpayer=person(birth="1983-03-01", ira={"year_end_value": 0}))
+    assert "FORM_5329_FOR_EXCEPTION" not in codes(run(shown))  # box 7 shows the exception (code 2): no form
+
+
 def test_no_early_distribution_tax_at_59_half():
     data = scenario([form("401k", 10000, ("7",), box2a=10000, box4=2000)], taxpayer=person(birth="1960-01-01"))
     assert "EARLY_DISTRIBUTION_TAX" not in codes(run(data))
