@@ -139,6 +139,8 @@ def _same(filed: Optional[Decimal], computed: Any, ratio: bool, tolerance: Decim
     return abs(dollars(z(filed)) - dollars(z(computed))) <= tolerance
 
 
+_ROUNDING = Decimal(1)  # a filed line $1 off the recomputation: whole-dollar rounding of cents (i8606, i1040)
+
 # lines that follow from line 10: with a filed ratio of more places they differ by (L7 + L8) x the difference
 _FROM_LINE_10 = {"11", "12", "13", "14", "15a", "15b", "15c", "17", "18"}
 
@@ -189,7 +191,9 @@ def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
                 out.append(make("FILED_8606_PDF_PERSON", s.who, s.path, file=s.extra["file"], who=s.who,
                                 last4=s.extra["last4"]))
         known = list(LINES_1040) if s.form == "f1040" else LINES_8606
-        ratio_tol = _ratio_tolerance(g, s) if s.form == "f8606" else Decimal(0)
+        # a line 10 of more places moves the lines figured from it, and so line 4b, which takes line 15c
+        ratio_tol = _ratio_tolerance(g, s) if s.form == "f8606" else sum(
+            (_ratio_tolerance(g, t) for t in sets if t.form == "f8606"), Decimal(0))
         for raw_key, filed in s.values.items():
             k = norm_key(raw_key)
             if k not in known:
@@ -202,8 +206,10 @@ def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
                 continue
             computed = g[key]
             filed = Decimal(str(filed)) if filed is not None and not isinstance(filed, Decimal) else filed
-            tol = (_cents_tolerance(ctx, k) if s.form == "f1040" else ratio_tol if k in _FROM_LINE_10 else Decimal(0))
-            if _same(filed, computed, ratio=(s.form == "f8606" and k == "10"), tolerance=tol):
+            tol = (_cents_tolerance(ctx, k) + (ratio_tol if k == "4b" else 0) if s.form == "f1040"
+                   else ratio_tol if k in _FROM_LINE_10 else Decimal(0))
+            ratio = s.form == "f8606" and k == "10"
+            if _same(filed, computed, ratio=ratio, tolerance=tol):
                 continue
             if s.form == "f1040" and k == "25b" and filed is not None and z(filed) > z(computed):
                 # line 25b also holds tax withheld on other Forms 1099 (SSA-1099, 1099-INT, ...): i1040 line 25b
@@ -222,14 +228,16 @@ def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
             if s.whole_form:
                 where += f" ({s.source})"
             node = g.node(key)
-            ratio = s.form == "f8606" and k == "10"
             data = dict(where=where, filed=filed if not ratio or filed is None else str(filed),
                         computed=computed if not ratio or computed is None else str(computed),
                         explanation=explain_text(g, key), cite=node.cite or node.label, line=key,
                         explain=_explanation(ctx, key), source=s.source)
             record = s.who or "return"
             fpath = f"{s.path}.{raw_key}"
-            if node.status != "complete":
+            if not ratio and filed is not None and computed is not None and \
+                    abs(dollars(z(filed)) - dollars(z(computed))) <= _ROUNDING:
+                out.append(make("FILED_ROUNDING", record, fpath, **data))  # $1: rounding, not a wrong figure
+            elif node.status != "complete":
                 roots = sorted(_roots(g, key, set()))
                 assumptions = "; ".join(
                     f"{r}" + (f" ({'; '.join(g.nodes[r].notes)})" if g.nodes[r].notes else f" ({g.nodes[r].status})")
