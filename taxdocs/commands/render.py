@@ -91,7 +91,7 @@ class Official:
 
     def documents(self, res, must_file: list) -> list[tuple[str, bytes]]:
         """[(suffix, pdf bytes)]: f8606-<who>.pdf per Form 8606 to file (f8606-<who>-inherited-<n>.pdf for
-        inherited IRAs); f5329-<who>.pdf when line 4 > 0."""
+        inherited IRAs); f5329-<who>.pdf when line 4 > 0, or when the form is required to claim an exception."""
         if not self.enabled:
             return []
         from taxdocs.documents.fieldmaps import load_map
@@ -109,7 +109,9 @@ class Official:
                     values = {ln: g[f"f8606.{form.key}.line{ln}"] for ln in LINES_8606}
                     docs.append((f"f8606-{form.slug}", fill_8606(blank, fmap, values, _header(sc, form.who),
                                                                  flatten=self.flatten)))
-        owes = [w for w, _ in sc.people() if (g.get(f"f5329.{w}.line4") or 0) > 0]
+        # with tax, or required to claim an exception box 7 does not show (i5329 Who Must File), though no tax is left
+        owes = [w for w, _ in sc.people() if (g.get(f"f5329.{w}.line4") or 0) > 0
+                or (g.get(f"f5329.{w}.required") and (g.get(f"f5329.{w}.line1") or 0) > 0)]
         if owes:
             blank = self.blank("f5329", year)
             if blank is None:
@@ -184,7 +186,7 @@ def render(inputs: list[Path] = typer.Argument(..., metavar="SCENARIO_OR_DIR..."
            ) -> None:
     """Write, per scenario, <stem>.json and the PDFs: Form 8606 facsimile (when any person must file),
     worksheet summary, findings report and, when the official blanks are available, the filled
-    Form 8606 per person (and Form 5329 Part I when it has tax). One bad scenario does not stop the others;
+    Form 8606 per person (and Form 5329 Part I when it has tax or claims an exception). One bad scenario does not stop the others;
     the exit code is 2 if any input was unusable."""
     from taxdocs.documents.output_files import OutputNames, ensure_dir
 

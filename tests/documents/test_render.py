@@ -504,6 +504,21 @@ def test_render_fills_the_official_forms(official):
     assert (out / "king-f8606-facsimile.pdf").exists()   # the worksheet is written either way
 
 
+def test_render_fills_form_5329_to_claim_an_exception_with_no_tax_left(shared_forms, tmp_path):
+    """Code 1 from an IRA, all of it excepted by exception 08 (not shown in box 7): no tax, but Form 5329 Part I is
+    how the exception is claimed (i5329 Who Must File), so it is filled (audit 12: it was not written at all)."""
+    from taxdocs.documents.readback import read_5329
+    data = dict(JORDAN, forms_1099r=[{"id": "ira", "payer": {"name": "Big Bank IRA"}, "box1": 12000, "box2a": 12000,
+                                      "box2b_not_determined": True, "box7": ["1"], "box7_ira_sep_simple": True,
+                                      "date_paid": "2025-03-01", "exceptions": [{"number": "08"}]}])
+    data["taxpayer"] = dict(JORDAN["taxpayer"], ira={"year_end_value": 0})
+    (tmp_path / "edu.yaml").write_text(yaml.safe_dump(data))
+    res = run_cli(tmp_path / "edu.yaml", "-o", tmp_path / "out", "--forms-dir", shared_forms)
+    assert res.exit_code == 0, res.output
+    g = read_5329(tmp_path / "out" / "edu-f5329-taxpayer.pdf")
+    assert g["lines"]["1"] == 12000 and g["lines"]["2"] == 12000 and g["lines"].get("4") in (None, 0)
+
+
 def test_render_no_official(shared_forms, tmp_path):
     (tmp_path / "king.yaml").write_text(yaml.safe_dump(KING))
     res = run_cli(tmp_path / "king.yaml", "-o", tmp_path / "out", "--forms-dir", shared_forms, "--no-official")
