@@ -339,10 +339,15 @@ def _carry(res, line) -> list[dict]:
             layers.append({**d, "left": lay.left, "taxable_left": lay.taxable_left,
                            "this_year": d["year"] == res.scenario.tax_year})
         basis = line(f"f8606.{w}.basis_next_year")
-        if not (cf.ira_basis or layers or cf.roth_contribution_basis or ordering is not None):
+        # each decedent's IRAs keep their own basis, on their own Form 8606 (rules.md §4.1)
+        inherited = [{"decedent": f.decedent, "basis": line(f"f8606.{f.key}.basis_next_year")}
+                     for f in res.inherited if f.who == w]
+        if not (cf.ira_basis or layers or cf.roth_contribution_basis or ordering is not None
+                or any(i["basis"].value for i in inherited)):
             continue
         out.append({**p, "cf": cf, "basis": basis, "line14": line(f"f8606.{w}.line14"), "layers": layers,
-                    "roth_contrib_start": line(f"{w}.roth.contribution_basis"), "ordering": ordering})
+                    "roth_contrib_start": line(f"{w}.roth.contribution_basis"), "ordering": ordering,
+                    "inherited": inherited})
     return out
 
 

@@ -293,6 +293,16 @@ def test_summary_notice_2014_54_allocation():
     assert "trustee to trustee" in text
 
 
+def test_summary_names_the_inherited_form_and_carries_its_basis():
+    """Sample 07: Ann's own Form 8606 and the one for the IRAs inherited from John Smith are told apart, and the
+    inherited basis left (33,333 - 3,000 nontaxable = 30,333: i8606 line 14 of that form) is carried (audit 12)."""
+    from taxdocs.model.load import load
+    res = compute(load(Path(__file__).resolve().parents[2] / "samples" / "07-inherited-ira-with-basis.yaml"))
+    text = flat(R.render_pdf(R.render_html("summary", res)))
+    assert "Ann Smith (IRAs inherited from John Smith)" in text
+    assert re.search(r"Basis in the IRAs inherited from John Smith .*?30,333", text)
+
+
 def test_provisional_lines_are_flagged():
     res = res_of(PROVISIONAL)
     text = flat(R.render_pdf(R.render_html("summary", res)))
