@@ -138,8 +138,20 @@ def form_8606_filed(ctx: Ctx) -> list[Finding]:
             reasons.append(f"Part II: {money(ctx.zline(f + '.line16'))} converted to a Roth IRA")
         if ctx.line(f"{f}.part3"):
             reasons.append(f"Part III: {money(ctx.zline(f + '.line19'))} of nonqualified Roth IRA distributions")
+        # what is lost without it: the record of nondeductible contributions (penalty IRC §6693(b)), and the basis
+        # claimed this year (line 13 or 17: distributions taxed in full, i1040 lines 4a-4b)
+        lost = []
+        if ctx.zline(f"{f}.line1") > 0:
+            lost.append("the nondeductible contributions are not on record (they count as deductible, and the $50 "
+                        "penalty applies unless there is reasonable cause)")
+        # line 13 holds line 11 (= line 17) when Part I is completed; without Part I, line 17 alone
+        claimed = ctx.zline(f"{f}.line13") or ctx.zline(f"{f}.line17")
+        if claimed > 0:
+            lost.append(f"the {money(claimed)} of basis recovered this year is not claimed, so that much "
+                        "of the distributions or conversions is taxed though it should not be")
         out.append(make("FORM_8606_NOT_FILED", who, f"{who}.ira.form_8606_filed", who=who, year=ctx.year,
-                        reasons="; ".join(reasons)))
+                        reasons="; ".join(reasons),
+                        lost="; ".join(lost) or "the basis is not on record for later years"))
     return out
 
 

@@ -158,6 +158,16 @@ def test_form_8606_not_filed():
     assert f.field == "taxpayer.ira.form_8606_filed"
 
 
+def test_form_8606_not_filed_says_what_is_lost():
+    """Audit 12 case 01: distributions only, 2,000 of basis: no $50 penalty (that is for unreported nondeductible
+    contributions, IRC §6693(b)); the basis recovered goes unclaimed. Bill King (EX-02): line 13 = 500."""
+    data = scenario([ira_form("ira1", 600)], taxpayer=person(birth="1950-03-01", ira={
+        "prior_basis": 2000, "year_end_value": 1800, "form_8606_filed": False}))
+    f = only(run(data), "FORM_8606_NOT_FILED")
+    assert "$500 of basis recovered this year is not claimed" in f.fix and "penalty" not in f.fix
+    assert "$50 penalty" in only(run(ex08(form_8606_filed=False)), "FORM_8606_NOT_FILED").fix  # EX-08: line 1 > 0
+
+
 def test_form_8606_filed_or_not_required():
     assert "FORM_8606_NOT_FILED" not in codes(run(ex08(form_8606_filed=True)))
     no_basis = scenario([ira_form("ira1", 600)], taxpayer=person(ira={"ever_nondeductible": False,
