@@ -1,6 +1,6 @@
 """Checking a filed return: each filed line against the recomputation.
 
-Filed figures come from the scenario (`filed.f1040`: 4a, 4b, 5a, 5b, 25b; `filed.f8606_taxpayer` /
+Filed figures come from the scenario (`filed.f1040`: 4a, 4b, 5a, 5b, 25b, schedule2_line8; `filed.f8606_taxpayer` /
 `filed.f8606_spouse`: "1".."25c") or from a filled Form 8606 PDF (`--filed-8606`), read back by
 taxdocs.documents.readback. Amounts compare in whole dollars (i8606 and i1040 allow rounding to
 dollars), line 10 as a 3-place decimal; a blank line equals 0. Form 1040 lines 4a and 5a may be
@@ -22,7 +22,7 @@ from taxdocs.errors import TaxdocsError
 LINES_8606 = [str(n) for n in range(1, 15)] + ["15a", "15b", "15c"] + [str(n) for n in range(16, 25)] + [
     "25a", "25b", "25c"]
 LINES_1040 = {"4a": "f1040.line4a", "4b": "f1040.line4b", "5a": "f1040.line5a", "5b": "f1040.line5b",
-              "25b": "f1040.line25b"}
+              "25b": "f1040.line25b", "schedule2_line8": "f1040.schedule2_line8"}  # Schedule 2 line 8: the 10%
 GROSS = {"4a": ("f1040.ira_gross", "f1040.line4b"), "5a": ("f1040.pension_gross", "f1040.line5b")}
 
 
@@ -119,7 +119,8 @@ def _short(key: str) -> str:
 def explain_text(g, key: str) -> str:
     """The first levels of the explanation: label, formula, and the values it read."""
     tree = g.explain(key, depth=1)
-    head = f"{_short(key).split(' ', 1)[-1].capitalize()} is \u201c{tree['label']}\u201d"
+    name = "Schedule 2 line 8" if key == "f1040.schedule2_line8" else _short(key).split(' ', 1)[-1].capitalize()
+    head = f"{name} is \u201c{tree['label']}\u201d"
     if tree.get("formula"):
         head += f", figured as {tree['formula']}"
     inputs = [f"{_short(c['key'])} = {_val(c['value'])}" for c in tree.get("inputs", [])
@@ -224,7 +225,8 @@ def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
                     continue
                 if filed is None and computed is not None and _same(computed, taxable, False):
                     continue
-            where = (f"Form 1040 line {k}" if s.form == "f1040" else f"Form 8606 ({s.who}) line {k}")
+            where = ("Schedule 2 line 8" if k == "schedule2_line8" else f"Form 1040 line {k}" if s.form == "f1040"
+                     else f"Form 8606 ({s.who}) line {k}")
             if s.whole_form:
                 where += f" ({s.source})"
             node = g.node(key)

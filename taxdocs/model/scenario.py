@@ -380,7 +380,7 @@ class Income(Strict):
 
 class Filed(Strict):
     """What was filed, to check against the recomputation."""
-    f1040: dict[str, Optional[Money]] = Field(default_factory=dict, description="lines 4a, 4b, 5a, 5b, 25b as filed")
+    f1040: dict[str, Optional[Money]] = Field(default_factory=dict, description="lines 4a, 4b, 5a, 5b, 25b and schedule2_line8 (Schedule 2 line 8, the additional tax) as filed")
     f8606_taxpayer: dict[str, Optional[Decimal]] = Field(default_factory=dict, description="taxpayer's Form 8606 lines as filed, keys \"1\"..\"25c\"")
     f8606_spouse: dict[str, Optional[Decimal]] = Field(default_factory=dict, description="spouse's Form 8606 lines as filed")
 

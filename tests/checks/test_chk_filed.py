@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from chkhelp import codes, errors, ira_form, only, person, result, run, scenario
+from chkhelp import codes, errors, form, ira_form, only, person, result, run, scenario
 from taxdocs.checks import filed as filed_mod
 from taxdocs.checks.run import check
 
@@ -53,6 +53,16 @@ def test_filed_amounts_compare_in_whole_dollars():
 def test_filed_1040_mismatch():
     f = only(run(ex02(f1040={"4a": 600, "4b": 600})), "FILED_MISMATCH")
     assert f.field == "filed.f1040.4b" and "Form 1040 line 4b" in f.message and "$100" in f.message
+
+
+def test_filed_schedule_2_line_8():
+    """The 10% left off Schedule 2 line 8 (audit 12: it could not be entered): code 1 at 40, 15,000 -> 1,500."""
+    data = scenario([form("k", 15000, ("1",), box2a=15000, box4=3000)], taxpayer=person(birth="1985-01-01"),
+                    filed={"f1040": {"5b": 15000, "25b": 3000, "schedule2_line8": 0}})
+    f = only(run(data), "FILED_MISMATCH")
+    assert f.field == "filed.f1040.schedule2_line8" and "Schedule 2 line 8: filed $0, recomputed $1,500" in f.message
+    data["filed"]["f1040"]["schedule2_line8"] = 1500
+    assert "FILED_MISMATCH" not in codes(run(data))
 
 
 def test_filed_1040_agrees():
