@@ -181,6 +181,16 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
     options = hashlib.sha256(repr((code_fingerprint(), sorted(ctx.blanks.items()), documents,
                                    ledger, commit, checks and checks_available())).encode()).hexdigest()
     nworkers = workers or default_workers()
+    if commit:
+        # a client's year is figured from the year before it as recorded: committing in parallel would record
+        # years in whatever order the workers finish (audit 12). One return at a time, in input order.
+        if engine != "local":
+            raise TaxdocsError("--commit runs on the local engine, one return at a time: each year is figured from "
+                               "the year before it as the ledger holds it (run with --engine local)")
+        if nworkers > 1:
+            print("note: --commit records the returns one at a time, in input order (list each client's years "
+                  "oldest first); --workers is not used", file=sys.stderr)
+        nworkers = 1
     if engine == "local":
         eng: Any = LocalEngine(nworkers, Context(**{**ctx.__dict__, "outdir": str(out)}), window)
     else:

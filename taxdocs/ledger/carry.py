@@ -182,11 +182,13 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
     if stale is not None:
         later, earlier, what = stale
         years = ", ".join(str(r.tax_year) for r in prior if r.tax_year >= later.tax_year)
+        how = (f"{later.tax_year} (version {later.version}) was committed from {earlier.tax_year} as it was then; "
+               f"{earlier.tax_year} was amended since (now version {earlier.version}: {what})" if what else
+               f"{later.tax_year} (version {later.version}) was committed before {earlier.tax_year} was recorded, "
+               f"without {earlier.tax_year}'s basis and Roth history")
         out.append(_finding(
             "LEDGER_STALE", "warning",
-            f"{name}: {later.tax_year} (version {later.version}) was committed from {earlier.tax_year} as it was "
-            f"then; {earlier.tax_year} was amended since (now version {earlier.version}: {what}), so "
-            f"{years} may carry out-of-date figures into {y}. They are filled as recorded.",
+            f"{name}: {how}, so {years} may carry out-of-date figures into {y}. They are filled as recorded.",
             R_BASIS, f"Commit {years} again with `taxdocs ledger commit --amend`, oldest first, then rerun {y}.",
             who, f"{who}.ira.prior_basis", ledger_year=later.tax_year, amended_year=earlier.tax_year,
             amended_version=earlier.version, changed=what))
@@ -309,13 +311,14 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
 def stale_link(versions: list, current: list) -> Optional[tuple]:
     """The first (later, earlier, what) of consecutive current years where `later` was committed while an
     earlier version of `earlier` was current, and the two versions hand on different facts: `later` (and
-    every year after it) was figured from figures since amended. None when the chain holds."""
+    every year after it) was figured from figures since amended. `what` is "" when `later` was committed before
+    any version of `earlier` (out of order). None when the chain holds."""
     for earlier, later in zip(current, current[1:]):
         if later.tax_year != earlier.tax_year + 1 or earlier.commit_id <= later.commit_id:
             continue
         then = [v for v in versions if v.tax_year == earlier.tax_year and v.commit_id < later.commit_id]
-        if not then:
-            continue
+        if not then:  # committed out of order: `later` was figured before `earlier` was recorded at all
+            return later, earlier, ""
         from taxdocs.ledger.store import _changes
         diff = _changes(max(then, key=lambda v: v.version).facts, earlier.facts, carried_only=True)
         if diff:

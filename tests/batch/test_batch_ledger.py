@@ -90,3 +90,26 @@ def test_rerun_redoes_only_returns_whose_prior_years_changed_in_the_ledger(tmp_p
         store.seed("K-2", "400-11-1002", 2025, CarryFacts(ira_basis=Decimal(1), roth_contribution_basis=Decimal(0)))
     t = _run(tmp_path / "in", tmp_path / "o", ledger=url)
     assert t.ok and t.processed == 0 and t.unchanged == 3
+
+
+def test_commit_records_a_clients_years_in_input_order(tmp_path, capsys):
+    """Audit 12: with several workers, 2025 could be committed before 2024 was, and figured without it. --commit
+    now takes one return at a time, in input order: 2025's line 2 is 2024's line 14 (7,000 nondeductible)."""
+    def year(y, **ira):
+        return {"tax_year": y, "filing_status": "single", "client_id": "K-1",
+                "taxpayer": {"name": "Client One", "ssn": "400-11-2001", "birth_date": "1960-03-01",
+                             "ira": {"year_end_value": 50000, **ira}},
+                "forms_1099r": [] if y == 2024 else [
+                    {"id": "ira", "payer": {"name": "Broker"}, "box1": 5000, "box2a": 5000,
+                     "box2b_not_determined": True, "box7": ["7"], "box7_ira_sep_simple": True,
+                     "date_paid": "2025-06-02"}]}
+    season = tmp_path / "season"  # one file a year: the record ids are the file names, the client the same
+    season.mkdir()
+    (season / "a2024.yaml").write_text(yaml.safe_dump(year(2024, nondeductible_contributions=7000, prior_basis=0)))
+    (season / "b2025.yaml").write_text(yaml.safe_dump(year(2025)))
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    t = _run(season, tmp_path / "o", ledger=url, commit=True, workers=4)
+    assert t.ok and t.error == 0 and "one at a time, in input order" in capsys.readouterr().err
+    assert _doc(tmp_path / "o", "b2025")["lines"]["f8606.taxpayer.line2"] == 7000
+    with pytest.raises(TaxdocsError, match="local engine"):
+        _run(season, tmp_path / "o2", ledger=url, commit=True, engine="dask")

@@ -24,6 +24,17 @@ def committed(store, *makers):
     return store
 
 
+def test_a_year_committed_before_the_year_it_follows_is_stale(store):
+    """Audit 12: 2025 committed first (no history: line 2 = 0), then 2024. 2026 is filled from 2025 as recorded,
+    and LEDGER_STALE says that 2025 was figured without 2024 (before, nothing was said)."""
+    committed(store, year2, year1)
+    _, findings = fill_from_ledger(from_data(year3()), store)
+    [st] = [f for f in findings if f.code == "LEDGER_STALE"]
+    assert "2025 (version 1) was committed before 2024 was recorded" in st.message and "--amend" in st.fix
+    store.commit(from_data(year2()), amend=True)  # 2025 again, now from 2024
+    assert "LEDGER_STALE" not in codes(fill_from_ledger(from_data(year3()), store)[1])
+
+
 def test_pure_the_input_is_not_changed_and_nothing_is_written(store):
     committed(store, year1, year2)
     sc = from_data(year3())
