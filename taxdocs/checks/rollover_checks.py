@@ -44,7 +44,7 @@ def events(ctx: Ctx) -> list[Finding]:
             days = ctx.gp.periods.self_cert_after_reason_days.value
             data["after"] = days_between(d["reason_ended"], d["deposited"])
             data["safe_harbor"] = plus_days(d["reason_ended"], days)
-        if ev.code in ("QCD_NOT_FROM_IRA", "QCD_FROM_SEP_SIMPLE"):
+        if ev.code in ("QCD_NOT_FROM_IRA", "QCD_FROM_SEP_SIMPLE", "HFD_NOT_FROM_IRA"):
             data["source"] = account_words(d.get("source"))
         if ev.code == "QCD_UNDER_AGE" and d.get("reaches") is None:
             data["reaches"] = "a date that cannot be told (no birth date)"

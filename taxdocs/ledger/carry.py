@@ -242,6 +242,15 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
                  _layers_text(f.conversion_layers), R_LAYERS)
 
     # IRAs inherited with basis: each decedent's own Form 8606 line 14 -> that IRA's basis (rules.md §4.1, §5.1)
+    for decedent, value in f.inherited_basis.items():  # basis recorded, but no inherited IRA of that name now
+        if value and not any(same_decedent(decedent, e.decedent) for e in person.inherited_iras):
+            out.append(_finding(
+                "LEDGER_INHERITED_UNLISTED", "warning",
+                f"{name}: {src} has {_money(value)} of basis in IRAs inherited from {decedent} (their own Form 8606 "
+                f"line 14), but {who}.inherited_iras does not list {decedent}: that basis is not used this year.",
+                R_BASIS, f"If those IRAs still hold money, list them under {who}.inherited_iras with decedent "
+                f"{decedent!r} (the same spelling) and this year's Dec 31 value; the basis is then filled.",
+                who, f"{who}.inherited_iras", decedent=decedent, ledger=value, ledger_year=last.tax_year))
     for i, entry in enumerate(person.inherited_iras):
         value = next((v for k, v in f.inherited_basis.items() if same_decedent(k, entry.decedent)), None)
         if value is None:

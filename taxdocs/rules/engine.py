@@ -119,6 +119,12 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
                                                sc.forms_1099r)
             if leg.kind == UseKind.qcd:
                 events += _check_qcd(leg, src, person, info.paid, gp)
+            elif leg.kind == UseKind.hfd and src not in IRA_SOURCES | {Account.roth_ira, Account.inherited_ira,
+                                                                        Account.inherited_roth_ira}:
+                # IRC §408(d)(9): an HSA funding distribution comes only from an IRA (Notice 2008-51)
+                leg.valid = False
+                leg.invalid_reasons.append("HFD_NOT_FROM_IRA")
+                events.append(Event("HFD_NOT_FROM_IRA", leg.ref, {"source": src.value, "amount": leg.amount}, False))
         events += rollovers.rmd_first_dollars(legs, src)  # after the checks: only valid rollovers are split
         forms[f.id] = info
 

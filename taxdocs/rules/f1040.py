@@ -31,7 +31,7 @@ def per_form(res, info) -> dict:
         # (i1040 lines 4a-4b Exceptions 3, 4)
         if l.kind == UseKind.qcd and l.valid and l.amount > 0:
             notes.add("QCD")
-        if l.kind == UseKind.hfd and l.amount > 0:
+        if l.kind == UseKind.hfd and l.valid and l.amount > 0:
             notes.add("HFD")
     taxable = None if line in ("4", "prior") else total(l.taxable for l in info.legs)
     return {"id": f.id, "person": info.person, "line": line, "gross": dollars(f.box1), "taxable": taxable,

@@ -18,7 +18,7 @@ IRA_SOURCES = {Account.traditional_ira, Account.sep_ira, Account.simple_ira}
 # whose enum class attributes go through EnumType.__getattr__'s slot.
 _ROLLOVERS = frozenset({UseKind.direct_rollover, UseKind.indirect_rollover})
 _CASH = UseKind.cash
-_MOVED = frozenset({UseKind.qcd, UseKind.conversion})
+_MOVED = frozenset({UseKind.qcd, UseKind.hfd, UseKind.conversion})  # not valid: kept (taxable)
 ROTH_CODES = {"J", "Q", "T"}
 
 

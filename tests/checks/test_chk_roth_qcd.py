@@ -186,6 +186,18 @@ def test_qcd_not_from_an_ira():
     assert "QCD_NOT_FROM_IRA" not in codes(run(qcd()))
 
 
+def test_hfd_not_from_an_ira():
+    """IRC §408(d)(9): only an IRA funds an HSA tax free. From a 401(k) at 50 (code 1): 5b 4,300, 10% = 430, no HFD
+    notation (audit 12: it was excluded with no finding)."""
+    hfd = [{"kind": "hfd", "amount": 4300}]
+    data = scenario([form("k", 4300, ("1",), box2a=4300, uses=hfd)], taxpayer=person(birth="1975-01-01"))
+    assert "employer plan" in only(run(data), "HFD_NOT_FROM_IRA").message
+    L = result(data).lines()
+    assert (L["f1040.line5b"], L["f1040.line5c"], L["f1040.schedule2_line8"]) == (4300, [], 430)
+    ira = scenario([ira_form("i", 4300, ("1",), uses=hfd)], taxpayer=person(birth="1975-01-01", ira={"year_end_value": 0}))
+    assert "HFD_NOT_FROM_IRA" not in codes(run(ira)) and result(ira).lines()["f1040.line4c"] == ["HFD"]
+
+
 def test_qcd_from_sep():
     f = only(run(qcd(source="sep_ira")), "QCD_FROM_SEP_SIMPLE")
     assert f.severity == "warning" and "SEP IRA" in f.message

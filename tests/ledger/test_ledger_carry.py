@@ -230,5 +230,19 @@ def test_an_inherited_iras_basis_is_carried_by_decedent(store):
     assert doc["people"][0]["years"][0]["facts"]["inherited_basis"] == {"John Smith": str(left)}
 
 
+def test_inherited_basis_of_a_decedent_no_longer_listed_is_flagged(store):
+    """Audit 12: the entry misspelt ("John Smyth") or left out: the recorded basis was dropped with no word."""
+    store.commit(from_data(_inheritor(2024, basis=33333, distribution=30000)))
+    misspelt = _inheritor(2025)
+    misspelt["taxpayer"]["inherited_iras"][0]["decedent"] = "John Smyth"
+    _, findings = fill_from_ledger(from_data(misspelt), store)
+    [f] = [f for f in findings if f.code == "LEDGER_INHERITED_UNLISTED"]
+    assert "John Smith" in f.message and f.severity == "warning" and f.field == "taxpayer.inherited_iras"
+    left_out = _inheritor(2025)
+    left_out["taxpayer"]["inherited_iras"] = []
+    assert "LEDGER_INHERITED_UNLISTED" in codes(fill_from_ledger(from_data(left_out), store)[1])
+    assert "LEDGER_INHERITED_UNLISTED" not in codes(fill_from_ledger(from_data(_inheritor(2025)), store)[1])
+
+
 def test_years_without_inherited_iras_keep_their_facts_hash():
     assert "inherited_basis" not in CarryFacts(Decimal(0), Decimal(0)).as_dict()
