@@ -201,7 +201,8 @@ def _check_qcd(leg: Leg, src: Account, person: Person, paid: date, gp) -> list[E
         out.append(Event("QCD_UNDER_AGE", leg.ref, {"paid": paid, "amount": leg.amount,
                           "reaches": date_at_age(person.birth_date, gp.ages.qcd.years, gp.ages.qcd.months)
                           if person.birth_date else None}, False))
-    if src not in IRA_SOURCES | {Account.inherited_ira}:
+    # a Roth IRA is an IRA here too (IRC §408A(a)); only its otherwise-taxable part gains from the exclusion
+    if src not in IRA_SOURCES | {Account.inherited_ira, Account.roth_ira, Account.inherited_roth_ira}:
         leg.valid = False
         leg.invalid_reasons.append("QCD_NOT_FROM_IRA")
         out.append(Event("QCD_NOT_FROM_IRA", leg.ref, {"source": src.value, "amount": leg.amount}, False))

@@ -186,6 +186,19 @@ def test_qcd_not_from_an_ira():
     assert "QCD_NOT_FROM_IRA" not in codes(run(qcd()))
 
 
+def test_qcd_from_a_roth_ira_is_a_qcd():
+    """A Roth IRA is an IRA for §408(d)(8) (IRC §408A(a)); only ongoing SEP and SIMPLE IRAs are left out. Audit 12
+    c20: 30,000 of a nonqualified Roth IRA (5,000 contributions, a 20,000 conversion, 5,000 earnings) to charity at
+    72: the earnings are excluded as the QCD, the rest is basis: 4a 30,000, 4b 0, QCD (before: an error, 4b 5,000)."""
+    roth = {"first_contribution_year": 2022, "contribution_basis": 5000,
+            "conversions": [{"year": 2022, "amount": 20000, "taxable": 20000}]}
+    data = scenario([form("r", 30000, ("T",), paid="2025-05-01", source="roth_ira",
+                          uses=[{"kind": "qcd", "amount": 30000}])], taxpayer=person(birth="1953-01-01", roth=roth))
+    assert "QCD_NOT_FROM_IRA" not in codes(run(data))
+    L = result(data).lines()
+    assert (L["f1040.line4a"], L["f1040.line4b"], L["f1040.line4c"]) == (30000, 0, ["QCD"])
+
+
 def test_hfd_not_from_an_ira():
     """IRC §408(d)(9): only an IRA funds an HSA tax free. From a 401(k) at 50 (code 1): 5b 4,300, 10% = 430, no HFD
     notation (audit 12: it was excluded with no finding)."""
