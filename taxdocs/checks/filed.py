@@ -236,8 +236,7 @@ def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
                         explain=_explanation(ctx, key), source=s.source)
             record = s.who or "return"
             fpath = f"{s.path}.{raw_key}"
-            if not ratio and filed is not None and computed is not None and \
-                    abs(dollars(z(filed)) - dollars(z(computed))) <= _ROUNDING:
+            if not ratio and filed is not None and computed is not None and _same(filed, computed, False, _ROUNDING):
                 out.append(make("FILED_ROUNDING", record, fpath, **data))  # $1: rounding, not a wrong figure
             elif node.status != "complete":
                 roots = sorted(_roots(g, key, set()))

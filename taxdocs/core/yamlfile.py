@@ -32,4 +32,3 @@ _InputLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 def load_input(text: Any) -> Any:
     """A scenario or facts file (user input)."""
     return yaml.load(text, Loader=_InputLoader)  # noqa: S506 - a safe loader
-

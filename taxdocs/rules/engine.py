@@ -119,8 +119,7 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
                                                sc.forms_1099r)
             if leg.kind == UseKind.qcd:
                 events += _check_qcd(leg, src, person, info.paid, gp)
-            elif leg.kind == UseKind.hfd and src not in IRA_SOURCES | {Account.roth_ira, Account.inherited_ira,
-                                                                        Account.inherited_roth_ira}:
+            elif leg.kind == UseKind.hfd and src not in rollovers.IRA_LIKE:
                 # IRC §408(d)(9): an HSA funding distribution comes only from an IRA (Notice 2008-51)
                 leg.valid = False
                 leg.invalid_reasons.append("HFD_NOT_FROM_IRA")
@@ -202,7 +201,7 @@ def _check_qcd(leg: Leg, src: Account, person: Person, paid: date, gp) -> list[E
                           "reaches": date_at_age(person.birth_date, gp.ages.qcd.years, gp.ages.qcd.months)
                           if person.birth_date else None}, False))
     # a Roth IRA is an IRA here too (IRC §408A(a)); only its otherwise-taxable part gains from the exclusion
-    if src not in IRA_SOURCES | {Account.inherited_ira, Account.roth_ira, Account.inherited_roth_ira}:
+    if src not in rollovers.IRA_LIKE:
         leg.valid = False
         leg.invalid_reasons.append("QCD_NOT_FROM_IRA")
         out.append(Event("QCD_NOT_FROM_IRA", leg.ref, {"source": src.value, "amount": leg.amount}, False))
