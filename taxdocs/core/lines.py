@@ -65,7 +65,7 @@ class Graph:
     def __init__(self) -> None:
         self.vals: dict[str, Any] = {}          # facts and evaluated lines -> value
         self.ranks: dict[str, int] = {}         # status rank, only where not complete
-        self.facts: dict[str, tuple] = {}       # fact -> (label, source, notes)
+        self.facts: dict[str, tuple] = {}       # fact -> (label, source, note or None)
         self.defs: dict[str, tuple] = {}        # line -> (label, cite, formula, fn)
         self.trace: dict[str, list] = {}        # line -> its evaluation frame (also: being evaluated)
         self._stack: list[list] = []
@@ -74,7 +74,7 @@ class Graph:
     def fact(self, key: str, value: Any, label: str, source: str,
              status: str = "complete", note: str | None = None) -> None:
         self.vals[key] = value
-        self.facts[key] = (label, source, [note] if note else [])
+        self.facts[key] = (label, source, note)  # note: None or one text (Node lists it)
         if status != "complete":
             self.ranks[key] = RANK[status]
         elif key in self.ranks:
@@ -122,7 +122,8 @@ class Graph:
         rank = self.ranks.get(key, 0)
         fact = self.facts.get(key)
         if fact is not None:
-            return Node(key, fact[0], self.vals[key], "", "", fact[1], deps=[], notes=fact[2], rank=rank)
+            return Node(key, fact[0], self.vals[key], "", "", fact[1], deps=[], notes=[fact[2]] if fact[2] else [],
+                        rank=rank)
         d, frame = self.defs[key], self.trace[key]
         return Node(key, d[LABEL], self.vals[key], d[FORMULA], d[CITE], "", deps=frame[_READ],
                     notes=frame[_NOTES] if frame[_NOTES] is not None else [], rank=rank)

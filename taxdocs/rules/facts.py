@@ -3,10 +3,10 @@ from __future__ import annotations
 
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from taxdocs.core.dates import date_at_age
-from taxdocs.core.money import ZERO, dollars, total
+from taxdocs.core.money import ONE, ZERO, dollars, total
 from taxdocs.model.scenario import Account, Person, UseKind
 from taxdocs.rules import roth
 from taxdocs.rules.legs import IRA_SOURCES, inherited_link, payer_key, prior_year_form
@@ -18,22 +18,44 @@ def is_conversion(leg, src) -> bool:
         leg.kind == UseKind.conversion or (leg.is_rollover and leg.to == Account.roth_ira))
 
 
+class _Named(dict):
+    """name -> f"{head}{name}", made on first use: a person's fact keys and sources repeat in every return."""
+    __slots__ = ("head",)
+
+    def __init__(self, head: str) -> None:
+        super().__init__()
+        self.head = head
+
+    def __missing__(self, name: str) -> str:
+        s = self[name] = self.head + name
+        return s
+
+
+_NAMED: dict[str, _Named] = {}
+
+
+def _named(head: str) -> _Named:
+    n = _NAMED.get(head)
+    if n is None:
+        n = _NAMED[head] = _Named(head)
+    return n
+
+
 def declare(res, who: str, person: Person, gp, yp) -> None:
     g, y = res.graph, res.scenario.tax_year
     ira, rf = person.ira, person.roth
     pre = f"{who}"
     mine = [i for i in res.forms.values() if i.person == who]
+    keys, src = _named(f"{who}."), _named(f"scenario: {who}.").__getitem__
+    gfact = g.fact
 
     def fact(name, value, label, source, status="complete", note=None):
-        if isinstance(value, Decimal):
-            value = dollars(value)  # whole dollars on every line (i8606 General Instructions)
-        g.fact(f"{pre}.{name}", value, label, source, status, note)
+        if value.__class__ is Decimal:
+            value = value.quantize(ONE, ROUND_HALF_UP)  # whole dollars on every line (i8606 General Instructions)
+        gfact(keys[name], value, label, source, status, note)
 
     def legs_where(pred):
         return [(i, l) for i in mine for l in i.legs if pred(i, l)]
-
-    def src(path):
-        return f"scenario: {who}.{path}"
 
     # --- traditional IRA (Form 8606 Part I/II) ---
     fact("ira.nondeductible_contributions", ira.nondeductible_contributions,
@@ -56,25 +78,25 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     plan_at_in = aftertax_rolled_in(mine)
     fact("ira.plan_aftertax_rolled_in", total(l.aftertax for _, l in plan_at_in),
          "After-tax plan money rolled into a traditional IRA this year",
-         "derived: " + (", ".join(f"{l.ref} after-tax {l.aftertax}" for _, l in plan_at_in) or "none"))
+         "derived: " + (", ".join(f"{l.ref} after-tax {l.aftertax}" for _, l in plan_at_in) if plan_at_in else "none"))
     fact("ira.distributions", total(l.amount for _, l in ira_kept),
          "Traditional, SEP and SIMPLE IRA distributions not rolled over, converted or given (QCD)",
-         "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in ira_kept) or "none"))
+         "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in ira_kept) if ira_kept else "none"))
     returned = legs_where(lambda i, l: l.kind == UseKind.returned_contribution and i.source in IRA_SOURCES | {
         Account.roth_ira} and not prior_year_form(l.form))  # code P: the earlier year's return
     fact("ira.returned_earnings", total(earnings_share(l) for _, l in returned),
          "Earnings on contributions returned by the due date (taxable; not on line 7)",
          "derived (i1040 Exception 2; i8606 line 7): " + (", ".join(f"{l.ref} box 2a share {earnings_share(l)}"
-                                                                     for _, l in returned) or "none"))
+                                                                     for _, l in returned) if returned else "none"))
     fact("ira.early_distributions", total(l.amount for i, l in ira_kept if i.early and not payer_excepted(i)),
          "Of those, paid before 59½ with no exception shown in box 7", "derived: box 7 and birth date")
     fact("ira.converted", total(l.amount for _, l in conv), "Converted to Roth IRAs this year",
-         "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in conv) or "none"))
+         "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in conv) if conv else "none"))
     outstanding = outstanding_legs(mine, y)
     given_out = ira.outstanding_rollovers
     fact("ira.outstanding_rollovers", outstanding_rollovers(ira, mine, y),
          "Outstanding rollovers at year end", src("ira.outstanding_rollovers") if given_out is not None
-         else "derived: " + (", ".join(f"{l.ref} deposited {l.deposited}" for _, l in outstanding) or "none"))
+         else "derived: " + (", ".join(f"{l.ref} deposited {l.deposited}" for _, l in outstanding) if outstanding else "none"))
     yev = year_end_value(ira)
     if yev is None:
         fact("ira.year_end_value", ZERO, "Value of all traditional, SEP and SIMPLE IRAs on Dec 31",
@@ -91,8 +113,8 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     offset = legs_where(lambda i, l: l.qcd_offset > 0)
     fact("ira.qcd_offset", total(l.qcd_offset for _, l in offset),
          "QCDs not excluded: offset by IRA deductions allowed after 70½ (taxable, line 4b)",
-         "derived (Pub. 590-B QCD Adjustment Worksheet): " + (", ".join(f"{l.ref} {l.qcd_offset}" for _, l in offset)
-                                                             or "none"))
+         "derived (Pub. 590-B QCD Adjustment Worksheet): "
+         + (", ".join(f"{l.ref} {l.qcd_offset}" for _, l in offset) if offset else "none"))
     # next year's worksheet starts from the two totals through this year (IRC §408(d)(8)(A)): declared whenever
     # either is above 0, or may be (a deduction this year and no birth date to tell whether 70½ was reached)
     prior, used = ira.deductions_after_70_half_prior or ZERO, ira.qcd_reductions_prior or ZERO  # blank: 0
@@ -126,11 +148,11 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
          "decedent's basis or first Roth year not given: basis taken as 0" if inh and unknown else None)
     nonq = [(i, l) for i, l in roth_dist if not i.qualified]
     fact("roth.distributions", total(l.amount for _, l in roth_dist), "Roth IRA distributions not rolled over",
-         "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in roth_dist) or "none"))
+         "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in roth_dist) if roth_dist else "none"))
     status = "provisional" if any(i.qualified is None for i, _ in roth_dist) else "complete"
     fact("roth.nonqualified", total(l.amount for _, l in nonq), "Nonqualified Roth IRA distributions",
          "derived: " + (", ".join(f"{l.ref} {l.amount}" + (" (5-year status unknown)" if i.qualified is None else "")
-                                  for i, l in nonq) or "none"), status)
+                                  for i, l in nonq) if nonq else "none"), status)
     fact("roth.early_share_amount", total(l.amount for i, l in nonq if i.early and not payer_excepted(i)),
          "Nonqualified Roth IRA distributions before 59½", "derived: box 7 and birth date")
     fact("roth.homebuyer_expenses", rf.homebuyer_expenses, "Qualified first-time homebuyer expenses", src("roth.homebuyer_expenses"))
@@ -154,14 +176,14 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     fact("roth.drac_basis_rolled_in", drac_basis, "Designated Roth rollovers treated as regular contributions",
          "derived (Reg. §1.408A-10 A-3): " + (", ".join(
              f"{l.ref} {'all ' + str(l.amount) + ' (qualified)' if i.qualified else 'basis ' + str(l.aftertax)}"
-             for i, l in drac_in) or "none"))
+             for i, l in drac_in) if drac_in else "none"))
     layers = [roth.Layer(c.year, c.amount, c.taxable, c.distributed) for c in rf.conversions]
     fact("roth.conversion_basis_prior", total(l.left for l in layers), "Conversion and rollover basis from earlier years",
          src("roth.conversions") + f" ({len(layers)} layers)")
     plan_roth = legs_where(lambda i, l: i.source == Account.plan and l.valid and l.is_rollover and l.to == Account.roth_ira)
     guessed = [l for _, l in plan_roth if roth_destination_assumed(l)]
     fact("roth.plan_rollovers", total(l.amount for _, l in plan_roth), "Plan rollovers to Roth IRAs this year",
-         "derived: " + (", ".join(f"{l.ref} {l.amount} (taxable {l.taxable})" for _, l in plan_roth) or "none"),
+         "derived: " + (", ".join(f"{l.ref} {l.amount} (taxable {l.taxable})" for _, l in plan_roth) if plan_roth else "none"),
          "provisional" if guessed else "complete",
          "code G with a taxable amount and no `uses`: taken as a rollover to a Roth IRA, but it may be an in-plan "
          "Roth rollover (i1099r code G)" if guessed else None)
@@ -305,7 +327,7 @@ def declare_inherited(res, who: str, n: int, person: Person, gp) -> None:
     fact("ira.prior_basis", entry.basis, f"Basis inherited from {entry.decedent} (or last year's line 14 for it)",
          f"scenario: {path}.basis")
     fact("ira.distributions", total(l.amount for _, l in legs), f"Distributions kept from IRAs inherited from {entry.decedent}",
-         "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in legs) or "none"))
+         "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in legs) if legs else "none"))
     if entry.year_end_value is None:
         fact("ira.year_end_value", ZERO, f"Dec 31 value of IRAs inherited from {entry.decedent}", f"scenario: {path}.year_end_value",
              "missing" if legs and entry.basis > 0 else "complete", "not given" if legs and entry.basis > 0 else None)
@@ -318,7 +340,7 @@ def declare_inherited(res, who: str, n: int, person: Person, gp) -> None:
     plan_in = inherited_rolled_in([i for i in res.forms.values() if i.person == who], person, res.scenario.forms_1099r, n)
     fact("ira.plan_aftertax_rolled_in", total(l.aftertax for _, l in plan_in),
          f"After-tax plan money rolled into the IRA inherited from {entry.decedent}",
-         "derived: " + (", ".join(f"{l.ref} after-tax {l.aftertax}" for _, l in plan_in) or "none"))
+         "derived: " + (", ".join(f"{l.ref} after-tax {l.aftertax}" for _, l in plan_in) if plan_in else "none"))
     none = "a beneficiary cannot contribute to, convert or roll over an inherited IRA (IRC §408(d)(3)(C))"
     for name in ("ira.nondeductible_contributions", "ira.after_year_end", "ira.deductible_contributions",
                  "ira.converted", "ira.outstanding_rollovers", "ira.repayments",
