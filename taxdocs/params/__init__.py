@@ -207,6 +207,13 @@ class PlanLimits(Sourced):
     catch_up_60_63: Dec | None
 
 
+class HsaLimits(Sourced):
+    """The year's HSA contribution limit by coverage (IRC §223(b)(2), indexed): what an HSA funding distribution
+    can exclude (IRC §408(d)(9)(C)(i))."""
+    self_only: Dec
+    family: Dec
+
+
 class QcdLimits(Sourced):
     limit: Dec
     split_interest_limit: Dec | None
@@ -231,6 +238,7 @@ class YearParams(_Root):
     plan_limits: PlanLimits
     annual_additions_415c: Amount
     qcd: QcdLimits
+    hsa: HsaLimits | None = None   # None: HSA funding distributions are not capped, and a finding says so
     domestic_abuse_limit: Amount | None
     capital_gains: CapitalGainRates | None = None  # None: the tax effect treats all income as ordinary, and says so
 
@@ -252,6 +260,7 @@ class Ages(_Frozen):
     separation_public_safety: Age
     qcd: Age
     ira_catch_up: Age
+    hsa_catch_up: Age
     aged_deduction: Age
     simplified_method_under: Age
 
@@ -359,6 +368,7 @@ class TaxTable(Sourced):
 
 class Limits(_Frozen):
     first_time_homebuyer_lifetime: Amount
+    hsa_catch_up: Amount
     qbad_per_child: Amount
     emergency_personal_expense: Amount
     qualified_disaster: Amount

@@ -134,6 +134,7 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
         events += rollovers.check_once_per_year(cands, [r.distribution_date for r in person.rollovers_last_12_months],
                                                 gp.periods.once_per_year_rollover.value)
     _qcd_limit(sc, forms, yp, events)
+    _hfd_limit(sc, forms, yp, gp, events)
 
     # 3. plan and designated Roth allocation (Notice 2014-54; §402(c)(2))
     groups = _plan_groups(sc, forms)
@@ -229,6 +230,48 @@ def _qcd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, events: list[Event]
                             inferred="QCD above the annual limit")
                 leg.amount -= excess
                 forms[leg.form.id].legs.append(extra)
+            room = max(room - leg.amount, ZERO)
+
+
+def _hfd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, gp, events: list[Event]) -> None:
+    """An HSA funding distribution excludes at most the year's HSA contribution limit for the coverage held when it
+    is paid, with the catch-up from 55 (IRC §408(d)(9)(C)(i), §223(b)(2)-(3); Notice 2008-51). A second one in the
+    year is allowed only when the coverage became family, and then only up to that limit less the first
+    (§408(d)(9)(C)(ii)(II)). The excess is a taxable distribution. Coverage not given: the family limit, the most it
+    can be, and a finding asks. No limits for the year: nothing is capped, and a finding says so."""
+    for who, person in sc.people():
+        hfds = sorted((l for i in forms.values() if i.person == who for l in i.legs
+                       if l.kind == UseKind.hfd and l.valid and l.amount > 0), key=lambda l: forms[l.form.id].paid)
+        if not hfds:
+            continue
+        if yp is None or yp.hsa is None:
+            events.append(Event("HFD_LIMIT_UNKNOWN", hfds[0].ref, {"amount": hfds[0].amount}, True))
+            continue
+        if len(hfds) > 1:
+            events.append(Event("HFD_MORE_THAN_ONE", hfds[1].ref, {"count": len(hfds)}, True))
+        cov = person.hsa_coverage
+        base = yp.hsa.self_only if cov == "self_only" else yp.hsa.family
+        age = gp.ages.hsa_catch_up
+        # attained 55 before the close of the year (IRC §223(b)(3)(A)); no birth date: the most it can be
+        catch_up = gp.limits.hsa_catch_up.value if person.birth_date is None or age_reached(
+            person.birth_date, date(sc.tax_year, 12, 31), age.years, age.months) else ZERO
+        limit = base + catch_up
+        given = total(l.amount for l in hfds)
+        if cov is None and given > yp.hsa.self_only + catch_up:
+            events.append(Event("HFD_COVERAGE_UNKNOWN", hfds[0].ref, {
+                "given": given, "self_only": yp.hsa.self_only + catch_up, "family": limit}, True))
+        room = limit
+        for leg in hfds:
+            if leg.amount > room:
+                excess = leg.amount - room
+                events.append(Event("HFD_OVER_LIMIT", leg.ref, {"amount": leg.amount, "limit": limit, "excess": excess,
+                                                                "earlier": limit - room,
+                                                                "coverage": cov or "family (coverage not given)"},
+                                    False))
+                leg.invalid_reasons.append("HFD_OVER_LIMIT")
+                leg.amount -= excess  # the part within the limit stays an HFD; the excess is kept (taxable)
+                forms[leg.form.id].legs.append(Leg(leg.form, leg.index, UseKind.cash, None, excess, None, use=leg.use,
+                                                   inferred="HSA funding distribution above the HSA limit"))
             room = max(room - leg.amount, ZERO)
 
 

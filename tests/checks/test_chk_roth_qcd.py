@@ -211,6 +211,67 @@ def test_hfd_not_from_an_ira():
     assert "HFD_NOT_FROM_IRA" not in codes(run(ira)) and result(ira).lines()["f1040.line4c"] == ["HFD"]
 
 
+def hfd(amounts, birth="1975-01-01", year=2025, **kw):
+    """HSA funding distributions from a traditional IRA with no basis, one 1099-R each (code 1: under 59½)."""
+    forms = [ira_form(f"h{n}", a, ("1",), paid=f"{year}-0{n + 1}-01", uses=[{"kind": "hfd", "amount": a}])
+             for n, a in enumerate(amounts)]
+    return scenario(forms, year=year, taxpayer=person(birth=birth, ira={"year_end_value": 0}, **kw))
+
+
+@pytest.mark.parametrize("coverage, birth, amount, taxable", [
+    ("self_only", "1975-01-01", 5000, 700),    # 2025 self-only 4,300 (Rev. Proc. 2024-25): 700 over
+    ("self_only", "1970-12-31", 5000, 0),      # 55 on Dec 31, 2025: + 1,000 catch-up (IRC §223(b)(3)) = 5,300
+    ("self_only", "1971-01-01", 5000, 700),    # 55 only in 2026: no catch-up
+    ("family", "1975-01-01", 9000, 450),       # family 8,550
+    ("family", "1965-01-01", 9550, 0),         # family + catch-up = 9,550
+    ("family", "1965-01-01", 9551, 1),
+])
+def test_hfd_capped_at_the_hsa_limit(coverage, birth, amount, taxable):
+    """IRC §408(d)(9)(C)(i): only up to the year's HSA limit for the coverage is excluded; the rest is a taxable IRA
+    distribution, with the 10% under 59½ (before: all of it excluded)."""
+    data = hfd([amount], birth=birth, hsa_coverage=coverage)
+    L = result(data).lines()
+    assert (L["f1040.line4a"], L["f1040.line4b"], L["f1040.line4c"]) == (amount, taxable, ["HFD"])
+    if taxable:
+        f = only(run(data), "HFD_OVER_LIMIT")
+        assert f.severity == "error" and f"${taxable:,}" in f.message and coverage.replace("_", "-") in \
+            f.message.replace("_", "-")
+        assert L["f5329.taxpayer.line4"] == (taxable * Decimal("0.10")).quantize(Decimal(1))
+    else:
+        assert "HFD_OVER_LIMIT" not in codes(run(data))
+
+
+def test_hfd_coverage_not_given_takes_the_family_limit_and_asks():
+    data = hfd([6000])
+    assert result(data).lines()["f1040.line4b"] == 0
+    f = only(run(data), "HFD_COVERAGE_UNKNOWN")
+    assert "$4,300" in f.message and "$8,550" in f.message and f.severity == "warning"
+    assert "HFD_COVERAGE_UNKNOWN" not in codes(run(hfd([4300])))  # within self-only: nothing to ask
+    assert result(hfd([9000])).lines()["f1040.line4b"] == 450
+
+
+def test_two_hfds_in_a_year_share_the_family_limit():
+    """§408(d)(9)(C)(ii)(II): a second after self-only became family, together at most the family limit (2024:
+    8,300, Rev. Proc. 2023-23)."""
+    data = hfd([3000, 6000], year=2024, hsa_coverage="family")
+    L = result(data).lines()
+    assert L["f1040.line4b"] == 700
+    res = run(data)
+    assert "2 HSA funding distributions" in only(res, "HFD_MORE_THAN_ONE").message
+    f = only(res, "HFD_OVER_LIMIT")
+    assert f.record == "h1" and "$3,000" in f.message and "$700" in f.message
+
+
+def test_hfd_before_any_hsa_limit_on_file(monkeypatch):
+    """No HSA limits for the year in the data files: not capped, and a finding says so."""
+    import taxdocs.rules.engine as eng
+    orig = eng._year_params
+    monkeypatch.setattr(eng, "_year_params", lambda y: orig(y).model_copy(update={"hsa": None}))
+    data = hfd([20000])
+    assert result(data).lines()["f1040.line4b"] == 0
+    assert "could not check" in only(run(data), "HFD_LIMIT_UNKNOWN").message
+
+
 def test_qcd_from_sep():
     f = only(run(qcd(source="sep_ira")), "QCD_FROM_SEP_SIMPLE")
     assert f.severity == "warning" and "SEP IRA" in f.message
