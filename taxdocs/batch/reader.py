@@ -386,6 +386,7 @@ _PERSON_COLUMNS: dict[str, tuple[str, str]] = {
     "blind": ("blind", "bool"),
     "address": ("address", "str"),
     "separated_from_service_year": ("separated_from_service_year", "int"),
+    "separated_from_service_date": ("separated_from_service_date", "date"),
     "public_safety_employee": ("public_safety_employee", "bool"),
     "public_safety_service_years": ("public_safety_service_years", "int"),
     "hsa_coverage": ("hsa_coverage", "str"),

@@ -1,6 +1,7 @@
 """The whole return: the 10% additional tax, and lines that rest on assumptions or missing facts."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from taxdocs.checks.catalogue import make, money
@@ -63,6 +64,10 @@ def _balance_limit(kind: str, cap) -> str:
     return f"the vested balance just before the distribution less {money(cap)}"
 
 
+def _when(sep) -> str:
+    return f"{sep:%b %-d, %Y}" if isinstance(sep, date) else f"in {sep}"
+
+
 def _refused_why(r: tuple, item, limit) -> str:
     if r[0] == "account":
         return (f"exception {r[1]} ({r[2]}) does not apply to "
@@ -81,6 +86,9 @@ def _refused_why(r: tuple, item, limit) -> str:
     if r[0] == "01_plan":
         return ("exception 01 (separation from service at 55) covers only the plan of the employer left, and this "
                 "1099-R is marked `separating_employer: false`, so it was not applied")
+    if r[0] == "01_before":
+        return (f"exception 01 covers only distributions made after the separation from service, and this one was "
+                f"paid on {r[2]:%b %-d, %Y}, before the separation ({_when(r[3])}), so it was not applied")
     if r[0] == "01_year":
         return (f"exception 01 needs a separation from service in or after the year of reaching {r[3]} ({r[4]}); "
                 f"the separation was in {r[2]}, so it was not applied")

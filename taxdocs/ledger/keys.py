@@ -86,7 +86,8 @@ def dumps(doc: Any) -> str:
 # inputs added later are left out while at their default, and those that were 0 before they could be blank are 0.
 # Inputs added later -> their default: left out while at it (None, False or 0; `is` keeps 0 apart from None).
 _ADDED_LATER = {
-    "person": {"public_safety_service_years": None, "blind": False, "hsa_coverage": None},
+    "person": {"public_safety_service_years": None, "blind": False, "hsa_coverage": None,
+               "separated_from_service_date": None},
     "form": {"rmd_amount": None, "date_received": None, "loan_offset": None, "pso_premiums": None},
     "exception": {"event": None},
     "income": {"other_agi": None, "itemized_deductions": None, "social_security_benefits": None,

@@ -306,6 +306,10 @@ class Person(Strict):
                         "deduction, used with income.other_agi")
     address: Optional[str] = Field(None, description="address, for a Form 8606 filed by itself")
     separated_from_service_year: Optional[int] = Field(None, description="year the person left the employer whose plan paid (exception 01)")
+    separated_from_service_date: Optional[dt.date] = Field(None, description="the day the person left that employer: "
+                                                           "exception 01 covers only what is paid after it (IRC "
+                                                           "§72(t)(2)(A)(v)); its year stands for "
+                                                           "separated_from_service_year")
     public_safety_employee: bool = Field(False, description="qualified public safety employee or private-sector "
                                          "firefighter (age 50 for exception 01)")
     public_safety_service_years: Optional[int] = Field(None, ge=0, le=80, description="with public_safety_employee: "
@@ -321,6 +325,13 @@ class Person(Strict):
     inherited_iras: list[InheritedIra] = Field(default_factory=list, description="inherited traditional IRAs with "
                                                "basis, one entry per decedent (each its own Form 8606)")
     client_id: Optional[str] = Field(None, description="the preparer's stable id for this person (ledger)")
+
+    @property
+    def separation_year(self) -> Optional[int]:
+        """The year of separation from service: as given, or the separation date's."""
+        if self.separated_from_service_year is not None:
+            return self.separated_from_service_year
+        return self.separated_from_service_date.year if self.separated_from_service_date else None
 
     @field_validator("ssn")
     @classmethod

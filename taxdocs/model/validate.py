@@ -117,6 +117,10 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
                 rule="IRC §72(t)(2)(A)(i)")
         if person.birth_date and person.birth_date.year > y:
             bad(f"{who}.birth_date", f"born after tax year {y}")
+        sep, sep_year = person.separated_from_service_date, person.separated_from_service_year
+        if sep is not None and sep_year is not None and sep.year != sep_year:
+            bad(f"{who}.separated_from_service_date", f"{sep} is not in separated_from_service_year {sep_year}: give "
+                "one of them, or make them agree")
         if person.public_safety_service_years is not None and not person.public_safety_employee:
             bad(f"{who}.public_safety_service_years", "service years count only for a qualified public safety "
                 "employee: set public_safety_employee: true, or leave the years out", rule="IRC §72(t)(10)(B)")

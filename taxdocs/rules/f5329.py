@@ -331,8 +331,9 @@ def _vested(form) -> Decimal | None:
 
 def separated_at_55(person, info, gp) -> bool:
     """Separation from service in or after the year of reaching 55 (50 public safety, or 25 years of service
-    under the plan if earlier: IRC §72(t)(10), SECURE 2.0 §329); plans only."""
-    if person.separated_from_service_year is None:
+    under the plan if earlier: IRC §72(t)(10), SECURE 2.0 §329), the distribution paid after it; plans only."""
+    year = person.separation_year
+    if year is None or paid_before_separation(person, info):
         return False
     years = person.public_safety_service_years
     if (person.public_safety_employee and years is not None and years >= gp.periods.public_safety_service_years.value
@@ -341,7 +342,17 @@ def separated_at_55(person, info, gp) -> bool:
     if person.birth_date is None:
         return False
     age = gp.ages.separation_public_safety if person.public_safety_employee else gp.ages.separation_from_service
-    return person.separated_from_service_year >= date_at_age(person.birth_date, age.years).year
+    return year >= date_at_age(person.birth_date, age.years).year
+
+
+def paid_before_separation(person, info) -> bool:
+    """Exception 01 is for distributions made "after separation from service" (IRC §72(t)(2)(A)(v)): one paid in
+    a year before the separation's, or before its date, is not covered. One paid on the day itself is taken as
+    after it (no finer time is known)."""
+    sep, year = person.separated_from_service_date, person.separation_year
+    if sep is not None:
+        return info.paid < sep
+    return year is not None and info.paid.year < year
 
 
 def _against_01(exceptions, person, info, gp) -> tuple[list, list]:
@@ -358,10 +369,13 @@ def _against_01(exceptions, person, info, gp) -> tuple[list, list]:
             if f.separating_employer is False:
                 refused.append(("01_plan", "01"))
                 continue
-            if person.separated_from_service_year is not None and person.birth_date is not None \
+            if paid_before_separation(person, info):
+                refused.append(("01_before", "01", info.paid, person.separated_from_service_date or person.separation_year))
+                continue
+            if person.separation_year is not None and person.birth_date is not None \
                     and not separated_at_55(person, info, gp):
                 age = gp.ages.separation_public_safety if person.public_safety_employee else gp.ages.separation_from_service
-                refused.append(("01_year", "01", person.separated_from_service_year, age.years,
+                refused.append(("01_year", "01", person.separation_year, age.years,
                                 date_at_age(person.birth_date, age.years).year))
                 continue
         keep.append(ex)

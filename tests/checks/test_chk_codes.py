@@ -8,6 +8,7 @@ import pytest
 from chkhelp import codes, form, ira_form, only, person, result, run, scenario
 from taxdocs.checks.box_checks import code_s
 from taxdocs.checks.context import Ctx
+from taxdocs.errors import InputError
 
 
 # --- pairs and years ----------------------------------------------------------------------
@@ -182,6 +183,38 @@ def test_code_2_separated_from_service_at_55():
     assert "CODE_2_NO_EXCEPTION" not in codes(run(data))
     tp_early = person(birth="1968-05-01", separated_from_service_year=2022)  # the year before reaching 55
     assert "CODE_2_NO_EXCEPTION" in codes(run(scenario([form("p", 10000, ("2",), box2a=10000)], taxpayer=tp_early)))
+
+
+@pytest.mark.parametrize("paid, sep, excepted", [
+    ("2025-03-01", {"separated_from_service_date": "2025-06-30"}, False),  # paid while still employed
+    ("2025-07-01", {"separated_from_service_date": "2025-06-30"}, True),
+    ("2025-06-30", {"separated_from_service_date": "2025-06-30"}, True),   # paid on the day of separation: taken as after
+    ("2025-03-01", {"separated_from_service_year": 2026}, False),          # separation in a later year
+    ("2025-03-01", {"separated_from_service_year": 2025}, True),           # no date: the year is all there is
+])
+def test_exception_01_only_after_the_separation(paid, sep, excepted):
+    """IRC §72(t)(2)(A)(v): "made to an employee after separation from service after attainment of age 55". 56 in
+    2025 (born 1969): a 401(k) payment before the separation owes the 10% (2,000), claimed or not."""
+    tp = person(birth="1969-01-01", **sep)
+    auto = scenario([form("p", 20000, ("1",), box2a=20000, paid=paid)], taxpayer=tp)
+    claimed = scenario([form("p", 20000, ("1",), box2a=20000, paid=paid, exceptions=[{"number": "01"}])],
+                       taxpayer=tp)
+    for data in (auto, claimed):
+        assert result(data).graph["f5329.taxpayer.line4"] == (0 if excepted else 2000)
+    if not excepted:
+        f = only(run(claimed), "EXCEPTION_NOT_ALLOWED")
+        assert "after the separation from service" in f.message and "Mar 1, 2025" in f.message
+    coded = scenario([form("p", 20000, ("2",), box2a=20000, paid=paid)], taxpayer=tp)
+    assert ("CODE_2_NO_EXCEPTION" in codes(run(coded))) is not excepted
+
+
+def test_separation_date_and_year_must_agree():
+    data = scenario([form("p", 20000, ("1",), box2a=20000)],
+                    taxpayer=person(birth="1969-01-01", separated_from_service_date="2025-06-30",
+                                    separated_from_service_year=2024))
+    with pytest.raises(InputError) as e:
+        result(data)
+    assert any(p.path == "taxpayer.separated_from_service_date" for p in e.value.problems)
 
 
 def test_code_2_public_safety_after_25_years_of_service():
