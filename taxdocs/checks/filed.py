@@ -1,7 +1,8 @@
 """Checking a filed return: each filed line against the recomputation.
 
 Filed figures come from the scenario (`filed.f1040`: 4a, 4b, 5a, 5b, 25b, schedule2_line8; `filed.f8606_taxpayer` /
-`filed.f8606_spouse`: "1".."25c") or from a filled Form 8606 PDF (`--filed-8606`), read back by
+`filed.f8606_spouse`: "1".."25c"; `filed.f5329_taxpayer` / `filed.f5329_spouse`: "1".."4"; `filed.f1040_notations`:
+"4c", "5c") or from a filled Form 8606 PDF (`--filed-8606`), read back by
 taxdocs.documents.readback. Amounts compare in whole dollars (i8606 and i1040 allow rounding to
 dollars), line 10 as a 3-place decimal; a blank line equals 0. Form 1040 lines 4a and 5a may be
 blank when the whole amount is taxable (i1040 lines 4a-5b).
@@ -24,6 +25,8 @@ LINES_8606 = [str(n) for n in range(1, 15)] + ["15a", "15b", "15c"] + [str(n) fo
 LINES_1040 = {"4a": "f1040.line4a", "4b": "f1040.line4b", "5a": "f1040.line5a", "5b": "f1040.line5b",
               "25b": "f1040.line25b", "schedule2_line8": "f1040.schedule2_line8"}  # Schedule 2 line 8: the 10%
 GROSS = {"4a": ("f1040.ira_gross", "f1040.line4b"), "5a": ("f1040.pension_gross", "f1040.line5b")}
+LINES_5329 = ["1", "2", "3", "4"]   # Part I, the additional tax on early distributions
+NOTATIONS = {"4c": "f1040.line4c", "5c": "f1040.line5c"}
 
 
 @dataclass
@@ -51,9 +54,10 @@ def from_scenario(sc) -> list[FiledSet]:
     out = []
     if f.f1040:
         out.append(FiledSet("f1040", None, dict(f.f1040), "the scenario's filed.f1040", "filed.f1040"))
-    for who, vals in (("taxpayer", f.f8606_taxpayer), ("spouse", f.f8606_spouse)):
+    for form, who, vals in (("f8606", "taxpayer", f.f8606_taxpayer), ("f8606", "spouse", f.f8606_spouse),
+                            ("f5329", "taxpayer", f.f5329_taxpayer), ("f5329", "spouse", f.f5329_spouse)):
         if vals:
-            out.append(FiledSet("f8606", who, dict(vals), f"the scenario's filed.f8606_{who}", f"filed.f8606_{who}"))
+            out.append(FiledSet(form, who, dict(vals), f"the scenario's filed.{form}_{who}", f"filed.{form}_{who}"))
     return out
 
 
@@ -108,10 +112,11 @@ def _val(v: Any) -> str:
 def _short(key: str) -> str:
     if key.startswith("f1040.ira_taxable."):
         return f"taxable IRA amount of the {key.rsplit('.', 1)[-1]}"
-    for pre in ("f8606.taxpayer.", "f8606.spouse.", "f1040.", "ws11.taxpayer.", "ws11.spouse."):
+    for pre in ("f8606.taxpayer.", "f8606.spouse.", "f1040.", "ws11.taxpayer.", "ws11.spouse.", "f5329.taxpayer.",
+                "f5329.spouse."):
         if key.startswith(pre):
             rest = key[len(pre):]
-            form = {"f8606": "8606", "f1040": "1040", "ws11": "Worksheet 1-1"}[pre.split(".")[0]]
+            form = {"f8606": "8606", "f1040": "1040", "ws11": "Worksheet 1-1", "f5329": "5329"}[pre.split(".")[0]]
             return f"{form} " + (f"line {rest[4:]}" if rest.startswith("line") else rest)
     return key
 
@@ -181,9 +186,9 @@ def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
     g = ctx.g
     ctx.res.lines()
     for s in sets:
-        if s.form == "f8606" and s.who == "spouse" and ctx.sc.spouse is None:
+        if s.who == "spouse" and ctx.sc.spouse is None:
             out.append(make("FILED_LINE_UNKNOWN", "spouse", s.path, where=s.path,
-                            why="there is no spouse in the scenario", known="filed.f8606_taxpayer"))
+                            why="there is no spouse in the scenario", known=f"filed.{s.form}_taxpayer"))
             continue
         if s.extra.get("file"):
             out.append(make("FILED_8606_PDF", s.who, s.path, file=s.extra["file"], revision=s.extra["revision"],
@@ -191,7 +196,7 @@ def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
             if s.unknown_person:
                 out.append(make("FILED_8606_PDF_PERSON", s.who, s.path, file=s.extra["file"], who=s.who,
                                 last4=s.extra["last4"]))
-        known = list(LINES_1040) if s.form == "f1040" else LINES_8606
+        known = list(LINES_1040) if s.form == "f1040" else LINES_5329 if s.form == "f5329" else LINES_8606
         # a line 10 of more places moves the lines figured from it, and so line 4b, which takes line 15c
         ratio_tol = _ratio_tolerance(g, s) if s.form == "f8606" else sum(
             (_ratio_tolerance(g, t) for t in sets if t.form == "f8606"), Decimal(0))
@@ -202,7 +207,7 @@ def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
                                 where=f"{s.path}.{raw_key}", why=f"{str(raw_key)!r} is not a line this check compares",
                                 known=", ".join(known)))
                 continue
-            key = LINES_1040[k] if s.form == "f1040" else f"f8606.{s.who}.line{k}"
+            key = LINES_1040[k] if s.form == "f1040" else f"{s.form}.{s.who}.line{k}"
             if not g.has(key):
                 continue
             computed = g[key]
@@ -226,7 +231,7 @@ def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
                 if filed is None and computed is not None and _same(computed, taxable, False):
                     continue
             where = ("Schedule 2 line 8" if k == "schedule2_line8" else f"Form 1040 line {k}" if s.form == "f1040"
-                     else f"Form 8606 ({s.who}) line {k}")
+                     else f"Form {s.form[1:]} ({s.who}) line {k}")
             if s.whole_form:
                 where += f" ({s.source})"
             node = g.node(key)
@@ -246,4 +251,33 @@ def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
                 out.append(make("FILED_MISMATCH_PROVISIONAL", record, fpath, assumptions=assumptions, **data))
             else:
                 out.append(make("FILED_MISMATCH", record, fpath, **data))
+    return out
+
+
+def _notation(text: Any) -> str:
+    return " ".join(str(text).split()).upper()
+
+
+def compare_notations(ctx: Ctx) -> list[Finding]:
+    """Form 1040 lines 4c and 5c as filed against the notations the recomputation writes there (Rollover, QCD,
+    HFD, PSO...): case and spacing aside, as sets (i1040 lines 4a-4b, 5a-5b)."""
+    f = ctx.sc.filed
+    if f is None or not f.f1040_notations:
+        return []
+    out: list[Finding] = []
+    lines = ctx.res.lines()
+    for raw_key, filed in f.f1040_notations.items():
+        k, path = norm_key(raw_key), f"filed.f1040_notations.{raw_key}"
+        if k not in NOTATIONS:
+            out.append(make("FILED_LINE_UNKNOWN", "return", path, where=path,
+                            why=f"{str(raw_key)!r} is not a line this check compares", known=", ".join(NOTATIONS)))
+            continue
+        computed = lines.get(NOTATIONS[k]) or []
+        have, want = {_notation(x) for x in filed if str(x).strip()}, {_notation(x) for x in computed}
+        if have == want:
+            continue
+        node = ctx.g.node(NOTATIONS[k])
+        out.append(make("FILED_NOTATION_MISMATCH", "return", path, line=k, filed=", ".join(sorted(have)) or "nothing",
+                        computed=", ".join(computed) or "nothing", missing=", ".join(sorted(want - have)) or "none",
+                        extra=", ".join(sorted(have - want)) or "none", cite=node.cite or node.label))
     return out

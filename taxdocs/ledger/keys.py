@@ -90,6 +90,7 @@ _ADDED_LATER = {
                "separated_from_service_date": None},
     "form": {"rmd_amount": None, "date_received": None, "loan_offset": None, "pso_premiums": None},
     "exception": {"event": None},
+    "filed": {"f5329_taxpayer": {}, "f5329_spouse": {}, "f1040_notations": {}},
     "income": {"other_agi": None, "itemized_deductions": None, "social_security_benefits": None,
                "tax_exempt_interest": 0, "mfs_lived_apart_all_year": False, "qualified_dividends": 0,
                "net_capital_gain": 0, "net_investment_income": None},
@@ -124,6 +125,8 @@ def redacted_scenario(sc) -> dict:
                     p["ira"][k] = Decimal(0)
     if isinstance(data.get("income"), dict):
         _drop_defaults(data["income"], "income")
+    if isinstance(data.get("filed"), dict):
+        _drop_defaults(data["filed"], "filed")
     for f in data.get("forms_1099r") or []:
         _drop_defaults(f, "form")
         for ex in f.get("exceptions") or []:

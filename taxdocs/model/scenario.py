@@ -397,6 +397,12 @@ class Filed(Strict):
     f1040: dict[str, Optional[Money]] = Field(default_factory=dict, description="lines 4a, 4b, 5a, 5b, 25b and schedule2_line8 (Schedule 2 line 8, the additional tax) as filed")
     f8606_taxpayer: dict[str, Optional[Decimal]] = Field(default_factory=dict, description="taxpayer's Form 8606 lines as filed, keys \"1\"..\"25c\"")
     f8606_spouse: dict[str, Optional[Decimal]] = Field(default_factory=dict, description="spouse's Form 8606 lines as filed")
+    f5329_taxpayer: dict[str, Optional[Money]] = Field(default_factory=dict, description="taxpayer's Form 5329 Part I "
+                                                       "lines as filed, keys \"1\"..\"4\"")
+    f5329_spouse: dict[str, Optional[Money]] = Field(default_factory=dict, description="spouse's Form 5329 Part I lines "
+                                                     "as filed")
+    f1040_notations: dict[str, list[str]] = Field(default_factory=dict, description="Form 1040 lines 4c and 5c as "
+                                                  "filed: the notations (Rollover, QCD, HFD, PSO...), keys \"4c\", \"5c\"")
 
 
 class Scenario(Strict):

@@ -65,6 +65,46 @@ def test_filed_schedule_2_line_8():
     assert "FILED_MISMATCH" not in codes(run(data))
 
 
+def early(**filed):
+    """Code 1 at 40, 15,000 from a 401(k) with exception 01 refused by the facts: Form 5329 line 1 = 15,000,
+    line 2 = 0, line 3 = 15,000, line 4 = 1,500 (i5329 Part I)."""
+    return scenario([form("k", 15000, ("1",), box2a=15000)], taxpayer=person(birth="1985-01-01"), filed=filed)
+
+
+def test_filed_5329_lines():
+    assert errors(run(early(f5329_taxpayer={"1": 15000, "2": 0, "3": 15000, "4": 1500}))) == []
+    f = only(run(early(f5329_taxpayer={"1": 15000, "4": 0})), "FILED_MISMATCH")
+    assert f.field == "filed.f5329_taxpayer.4" and "Form 5329 (taxpayer) line 4: filed $0, recomputed $1,500" in f.message
+    assert f.rule and "L3" in f.message  # the explanation: 10% of line 3
+    assert {x.field for x in run(early(f5329_taxpayer={"2": 15000, "3": 0})) if x.code == "FILED_MISMATCH"} == {
+        "filed.f5329_taxpayer.2", "filed.f5329_taxpayer.3"}
+    f = only(run(early(f5329_taxpayer={"5": 1})), "FILED_LINE_UNKNOWN")
+    assert "1, 2, 3, 4" in f.fix
+    assert "no spouse" in only(run(early(f5329_spouse={"4": 0})), "FILED_LINE_UNKNOWN").message
+
+
+@pytest.mark.parametrize("filed, ok", [(["Rollover"], True), (["ROLLOVER "], True), ([], False),
+                                       (["QCD"], False), (["Rollover", "QCD"], False)])
+def test_filed_line_4c_notation(filed, ok):
+    """A 10,000 IRA distribution rolled over within 60 days: 4a 10,000, 4b 0, 4c "Rollover" (i1040 lines 4a-4b
+    Exception 1)."""
+    data = scenario([ira_form("r", 10000, ("7",), uses=[{"kind": "indirect_rollover", "to": "traditional_ira",
+                                                           "amount": 10000, "date": "2025-04-01"}])],
+                    taxpayer=person(birth="1960-01-01", ira={"ever_nondeductible": False}),
+                    filed={"f1040_notations": {"4c": filed}})
+    assert result(data).lines()["f1040.line4c"] == ["Rollover"]
+    found = run(data)
+    assert ("FILED_NOTATION_MISMATCH" not in codes(found)) is ok
+    if not ok:
+        f = only(found, "FILED_NOTATION_MISMATCH")
+        assert f.severity == "warning" and f.field == "filed.f1040_notations.4c" and "recomputed Rollover" in f.message
+
+
+def test_filed_notation_line_unknown():
+    f = only(run(ex02(f1040_notations={"4d": ["X"]})), "FILED_LINE_UNKNOWN")
+    assert "4c, 5c" in f.fix
+
+
 def test_filed_1040_agrees():
     assert "FILED_MISMATCH" not in codes(run(ex02(f1040={"4a": 600, "4b": 100, "25b": 0})))
 

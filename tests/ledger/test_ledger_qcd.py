@@ -170,6 +170,17 @@ def test_blank_totals_keep_the_content_hash_and_seed_facts_of_earlier_versions()
     assert set(CarryFacts(Decimal(0), Decimal(0)).as_dict()).isdisjoint({"deductions_after_70_half", "qcd_reductions"})
 
 
+def test_filed_lines_added_later_keep_the_content_hash():
+    """A year committed with `filed:` before Form 5329 lines and the 4c/5c notations could be given hashes the same
+    now (hash from the code before they were added)."""
+    data = year1()
+    data["filed"] = {"f1040": {"4b": 100}, "f8606_taxpayer": {"15c": 100}}
+    before = "009a85cd8e1dd348de6310c6af172a9c9fde77e158588907fb5e2d9e95434078"
+    assert keys.content_hash(keys.canonical_scenario(from_data(data))) == before
+    data["filed"]["f1040_notations"] = {"4c": ["Rollover"]}
+    assert keys.content_hash(keys.canonical_scenario(from_data(data))) != before
+
+
 def test_history_shows_the_totals(store, ledger_url):
     from typer.testing import CliRunner
     from taxdocs.cli import app
