@@ -266,7 +266,8 @@ def _hfd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, gp, events: list[Ev
                 excess = leg.amount - room
                 events.append(Event("HFD_OVER_LIMIT", leg.ref, {"amount": leg.amount, "limit": limit, "excess": excess,
                                                                 "earlier": limit - room,
-                                                                "coverage": cov or "family (coverage not given)"},
+                                                                "coverage": {"self_only": "self-only", "family": "family"}.get(
+                                                                    cov, "family (coverage not given)")},
                                     False))
                 leg.invalid_reasons.append("HFD_OVER_LIMIT")
                 leg.amount -= excess  # the part within the limit stays an HFD; the excess is kept (taxable)
