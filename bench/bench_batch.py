@@ -273,8 +273,16 @@ def choose_python(a: argparse.Namespace, season: Path, forms_dir: Path | None) -
     cands = [c for c in cands if c["py"]]
     best: dict[str, dict] = {}
     for _ in range(2 if len(cands) > 1 else 1):
-        for c in cands:
-            r = cpu_per_return(season, forms_dir) if c["label"] == "current" else step0(c["py"], season, forms_dir)
+        for c in list(cands):
+            try:  # each in a fresh process of its own, this interpreter too, so neither is measured warmer
+                r = step0(c["py"], season, forms_dir)
+            except (OSError, subprocess.SubprocessError, ValueError) as e:
+                if c["label"] == "current":
+                    raise
+                print(f"   {c['label']} not used: step 0 failed ({type(e).__name__})", flush=True)
+                cands.remove(c)
+                best.pop(c["label"], None)
+                continue
             b = best.setdefault(c["label"], r)
             for k, v in r.items():
                 b[k] = min(b[k], v)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from taxdocs.checks.catalogue import make, money
+from taxdocs.checks.catalogue import make, money, when
 from taxdocs.checks.context import Ctx
 from taxdocs.checks.finding import Finding
 
@@ -65,7 +65,7 @@ def _balance_limit(kind: str, cap) -> str:
 
 
 def _when(sep) -> str:
-    return f"{sep:%b %-d, %Y}" if isinstance(sep, date) else f"in {sep}"
+    return when(sep) if isinstance(sep, date) else f"in {sep}"
 
 
 def _refused_why(r: tuple, item, limit) -> str:
@@ -88,7 +88,7 @@ def _refused_why(r: tuple, item, limit) -> str:
                 "1099-R is marked `separating_employer: false`, so it was not applied")
     if r[0] == "01_before":
         return (f"exception 01 covers only distributions made after the separation from service, and this one was "
-                f"paid on {r[2]:%b %-d, %Y}, before the separation ({_when(r[3])}), so it was not applied")
+                f"paid on {when(r[2])}, before the separation ({_when(r[3])}), so it was not applied")
     if r[0] == "01_year":
         return (f"exception 01 needs a separation from service in or after the year of reaching {r[3]} ({r[4]}); "
                 f"the separation was in {r[2]}, so it was not applied")

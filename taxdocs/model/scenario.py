@@ -402,7 +402,15 @@ class Filed(Strict):
     f5329_spouse: dict[str, Optional[Money]] = Field(default_factory=dict, description="spouse's Form 5329 Part I lines "
                                                      "as filed")
     f1040_notations: dict[str, list[str]] = Field(default_factory=dict, description="Form 1040 lines 4c and 5c as "
-                                                  "filed: the notations (Rollover, QCD, HFD, PSO...), keys \"4c\", \"5c\"")
+                                                  "filed: the notations (Rollover, QCD, HFD, PSO...), keys \"4c\", "
+                                                  "\"5c\"; a list, or one text with commas between")
+
+    @field_validator("f1040_notations", mode="before")
+    @classmethod
+    def _notations(cls, v):
+        if isinstance(v, dict):  # "4c: Rollover, QCD" as written on the line
+            return {k: [s.strip() for s in x.split(",") if s.strip()] if isinstance(x, str) else x for k, x in v.items()}
+        return v
 
 
 class Scenario(Strict):

@@ -225,20 +225,16 @@ def _qcd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, events: list[Event]
                 events.append(Event("QCD_OVER_LIMIT", leg.ref, {"amount": leg.amount, "limit": yp.qcd.limit,
                                                                  "excess": excess}, False))
                 leg.invalid_reasons.append("QCD_OVER_LIMIT")
-                # split: the part within the limit stays a QCD, the excess is kept (taxable)
-                extra = Leg(leg.form, leg.index, UseKind.cash, None, excess, None, use=leg.use,
-                            inferred="QCD above the annual limit")
-                leg.amount -= excess
-                forms[leg.form.id].legs.append(extra)
+                _keep_excess(forms, leg, excess, "QCD above the annual limit")  # the rest stays a QCD
             room = max(room - leg.amount, ZERO)
 
 
 def _hfd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, gp, events: list[Event]) -> None:
     """An HSA funding distribution excludes at most the year's HSA contribution limit for the coverage held when it
-    is paid, with the catch-up from 55 (IRC §408(d)(9)(C)(i), §223(b)(2)-(3); Notice 2008-51). A second one in the
-    year is allowed only when the coverage became family, and then only up to that limit less the first
-    (§408(d)(9)(C)(ii)(II)). The excess is a taxable distribution. Coverage not given: the family limit, the most it
-    can be, and a finding asks. No limits for the year: nothing is capped, and a finding says so."""
+    is paid, with the catch-up from the year of 55 (IRC §408(d)(9)(C)(i), §223(b)(2)-(3); Notice 2008-51). One in a
+    lifetime; a second only in the same year, paid under family coverage after the first under self-only, and
+    together at most the family limit (§408(d)(9)(C)(ii)(II)). The excess, and any other one, is a taxable
+    distribution. Coverage not given: the most it can be (family), and a finding asks."""
     for who, person in sc.people():
         hfds = sorted((l for i in forms.values() if i.person == who for l in i.legs
                        if l.kind == UseKind.hfd and l.valid and l.amount > 0), key=lambda l: forms[l.form.id].paid)
@@ -247,33 +243,46 @@ def _hfd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, gp, events: list[Ev
         if yp is None or yp.hsa is None:
             events.append(Event("HFD_LIMIT_UNKNOWN", hfds[0].ref, {"amount": hfds[0].amount}, True))
             continue
-        if len(hfds) > 1:
-            events.append(Event("HFD_MORE_THAN_ONE", hfds[1].ref, {"count": len(hfds)}, True))
-        cov = person.hsa_coverage
-        base = yp.hsa.self_only if cov == "self_only" else yp.hsa.family
-        age = gp.ages.hsa_catch_up
-        # attained 55 before the close of the year (IRC §223(b)(3)(A)); no birth date: the most it can be
-        catch_up = gp.limits.hsa_catch_up.value if person.birth_date is None or age_reached(
+        cov, age = person.hsa_coverage, gp.ages.hsa_catch_up
+        # attained 55 before the close of the year (IRC §223(b)(3)(A)); the birth date is required with a 1099-R
+        catch_up = gp.limits.hsa_catch_up.value if person.birth_date is not None and age_reached(
             person.birth_date, date(sc.tax_year, 12, 31), age.years, age.months) else ZERO
-        limit = base + catch_up
+        self_only, family = yp.hsa.self_only + catch_up, yp.hsa.family + catch_up
+        allowed = 1 if cov == "self_only" else 2  # a second one only on the change to family coverage
+        if len(hfds) > 1 and cov != "self_only":
+            events.append(Event("HFD_MORE_THAN_ONE", hfds[1].ref, {"count": len(hfds)}, True))
+        for leg in hfds[allowed:]:
+            leg.valid = False  # not a qualified HSA funding distribution: kept (taxable)
+            leg.invalid_reasons.append("HFD_NOT_ALLOWED_AGAIN")
+            events.append(Event("HFD_NOT_ALLOWED_AGAIN", leg.ref, {"amount": leg.amount}, False))
+        hfds = hfds[:allowed]
+        # the first is capped at the self-only limit when a second follows it (it was paid under self-only coverage)
+        caps = ([(self_only, "self-only"), (family, "family")] if len(hfds) > 1 else
+                [(self_only, "self-only")] if cov == "self_only" else [(family, "family")])
         given = total(l.amount for l in hfds)
-        if cov is None and given > yp.hsa.self_only + catch_up:
+        if cov is None and len(hfds) == 1 and self_only < given <= family:
             events.append(Event("HFD_COVERAGE_UNKNOWN", hfds[0].ref, {
-                "given": given, "self_only": yp.hsa.self_only + catch_up, "family": limit}, True))
-        room = limit
-        for leg in hfds:
+                "given": given, "self_only": self_only, "family": family}, True))
+        used = ZERO
+        for leg, (cap, kind) in zip(hfds, caps):
+            room = max(cap - used, ZERO)
             if leg.amount > room:
-                excess = leg.amount - room
-                events.append(Event("HFD_OVER_LIMIT", leg.ref, {"amount": leg.amount, "limit": limit, "excess": excess,
-                                                                "earlier": limit - room,
-                                                                "coverage": {"self_only": "self-only", "family": "family"}.get(
-                                                                    cov, "family (coverage not given)")},
-                                    False))
+                guessed = cov is None and len(hfds) == 1
+                events.append(Event("HFD_OVER_LIMIT", leg.ref, {
+                    "amount": leg.amount, "limit": cap, "excess": leg.amount - room, "earlier": used,
+                    "coverage": f"{kind} coverage" + (" (the most it can be: hsa_coverage not given)" if guessed else ""),
+                    "catch_up": ", with the catch-up from 55" if catch_up else ""}, False))
                 leg.invalid_reasons.append("HFD_OVER_LIMIT")
-                leg.amount -= excess  # the part within the limit stays an HFD; the excess is kept (taxable)
-                forms[leg.form.id].legs.append(Leg(leg.form, leg.index, UseKind.cash, None, excess, None, use=leg.use,
-                                                   inferred="HSA funding distribution above the HSA limit"))
-            room = max(room - leg.amount, ZERO)
+                _keep_excess(forms, leg, leg.amount - room, "HSA funding distribution above the HSA limit")
+            used += leg.amount
+
+
+def _keep_excess(forms: dict[str, FormInfo], leg: Leg, excess: Decimal, why: str) -> None:
+    """Split `excess` off a QCD, HFD or rollover to a plan: the rest stays what it was, the excess is kept
+    (a taxable distribution, or basis paid out where the IRAs hold basis)."""
+    leg.amount -= excess
+    forms[leg.form.id].legs.append(Leg(leg.form, leg.index, UseKind.cash, None, excess, None, use=leg.use,
+                                       inferred=why))
 
 
 # Kinds that come first out of the money that would otherwise be taxable: a QCD (IRC §408(d)(8)(D)) and a
@@ -328,10 +337,8 @@ def _limit_to_pretax(infos: list[FormInfo], line6: Decimal, basis: Decimal, aggr
             excess = leg.amount - room
             events.append(_over_taxable(leg, {"amount": leg.amount, "excess": excess, "pretax": pretax,
                                               "earlier": pretax - room, "aggregate": aggregate, "f8606": form_8606}))
-            leg.amount -= excess
             what = "Rollover to a plan" if _to_plan(leg) else leg.kind.value.upper()
-            forms[leg.form.id].legs.append(Leg(leg.form, leg.index, UseKind.cash, None, excess, None, use=leg.use,
-                                               inferred=f"{what} above the IRAs' pre-tax money: basis paid out"))
+            _keep_excess(forms, leg, excess, f"{what} above the IRAs' pre-tax money: basis paid out")
         room = max(room - leg.amount, ZERO)
 
 

@@ -356,9 +356,9 @@ def paid_before_separation(person, info) -> bool:
 
 
 def _against_01(exceptions, person, info, gp) -> tuple[list, list]:
-    """Exception 01 claimed where the scenario's facts rule it out (IRC §72(t)(2)(A)(v); Pub. 575): the 1099-R is
-    marked as another employer's plan, or the separation came before the year of reaching 55 (50). Those claims are
-    refused; the rest stand."""
+    """Exception 01 claimed where the scenario's facts rule it out (IRC §72(t)(2)(A)(v); Pub. 575): a code D annuity,
+    the 1099-R marked as another employer's plan, a payment made before the separation, or a separation before the
+    year of reaching 55 (50). Those claims are refused; the rest stand."""
     keep, refused = [], []
     f = info.legs[0].form
     for ex in exceptions:

@@ -20,7 +20,3 @@ def test_describe_refuses_what_cannot_run_taxdocs(tmp_path):
     assert pythons._describe(str(tmp_path / "no-such-python")) is None
     real, (major, minor), version = pythons._describe(sys.executable)
     assert (major, minor) == sys.version_info[:2] and version == sys.version.split()[0]
-
-
-def test_the_current_interpreter_needs_no_environment_of_its_own():
-    assert pythons.venv_python(pythons.candidates()[0]) == sys.executable

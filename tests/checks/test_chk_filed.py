@@ -84,7 +84,8 @@ def test_filed_5329_lines():
 
 
 @pytest.mark.parametrize("filed, ok", [(["Rollover"], True), (["ROLLOVER "], True), ([], False),
-                                       (["QCD"], False), (["Rollover", "QCD"], False)])
+                                       (["QCD"], False), (["Rollover", "QCD"], False), ("Rollover", True),
+                                       ("Rollover, QCD", False)])
 def test_filed_line_4c_notation(filed, ok):
     """A 10,000 IRA distribution rolled over within 60 days: 4a 10,000, 4b 0, 4c "Rollover" (i1040 lines 4a-4b
     Exception 1)."""

@@ -247,19 +247,45 @@ def test_hfd_coverage_not_given_takes_the_family_limit_and_asks():
     f = only(run(data), "HFD_COVERAGE_UNKNOWN")
     assert "$4,300" in f.message and "$8,550" in f.message and f.severity == "warning"
     assert "HFD_COVERAGE_UNKNOWN" not in codes(run(hfd([4300])))  # within self-only: nothing to ask
-    assert result(hfd([9000])).lines()["f1040.line4b"] == 450
+    over = hfd([9000])  # above even the family limit: taxable in part, whatever the coverage
+    assert result(over).lines()["f1040.line4b"] == 450
+    found = run(over)
+    assert "HFD_COVERAGE_UNKNOWN" not in codes(found)
+    assert "family coverage (the most it can be: hsa_coverage not given)" in only(found, "HFD_OVER_LIMIT").message
 
 
-def test_two_hfds_in_a_year_share_the_family_limit():
-    """§408(d)(9)(C)(ii)(II): a second after self-only became family, together at most the family limit (2024:
-    8,300, Rev. Proc. 2023-23)."""
-    data = hfd([3000, 6000], year=2024, hsa_coverage="family")
+@pytest.mark.parametrize("amounts, coverage, taxable, over", [
+    ([3000, 6000], "family", 700, "h1"),   # 3,000 within self-only 4,150; together 8,300: 700 over, on the second
+    ([5000, 4000], "family", 850, "h0"),   # the first, under self-only coverage, is capped at 4,150
+    ([3000, 6000], None, 700, "h1"),       # coverage not given: taken as the change to family, and asked
+])
+def test_two_hfds_in_a_year_on_the_change_to_family_coverage(amounts, coverage, taxable, over):
+    """§408(d)(9)(C)(ii)(II): a second after self-only coverage became family, the first within the self-only limit,
+    together at most the family limit (2024: 4,150 / 8,300, Rev. Proc. 2023-23). Born 1975: 10% of the excess."""
+    data = hfd(amounts, year=2024, **({"hsa_coverage": coverage} if coverage else {}))
     L = result(data).lines()
-    assert L["f1040.line4b"] == 700
+    assert (L["f1040.line4b"], L["f5329.taxpayer.line4"]) == (taxable, taxable // 10)
     res = run(data)
     assert "2 HSA funding distributions" in only(res, "HFD_MORE_THAN_ONE").message
     f = only(res, "HFD_OVER_LIMIT")
-    assert f.record == "h1" and "$3,000" in f.message and "$700" in f.message
+    assert f.record == over and f"${taxable:,}" in f.message
+
+
+def test_a_second_hfd_under_self_only_coverage_is_taxable():
+    """Self-only all year: the second is not a qualified HSA funding distribution at all (one in a lifetime)."""
+    data = hfd([3000, 3000], hsa_coverage="self_only")
+    L = result(data).lines()
+    assert (L["f1040.line4b"], L["f5329.taxpayer.line4"]) == (3000, 300)
+    res = run(data)
+    f = only(res, "HFD_NOT_ALLOWED_AGAIN")
+    assert f.record == "h1" and f.severity == "error" and "$3,000" in f.message
+    assert not {"HFD_MORE_THAN_ONE", "HFD_OVER_LIMIT"} & set(codes(res))
+
+
+def test_a_third_hfd_is_never_allowed():
+    data = hfd([1000, 1000, 1000], hsa_coverage="family")
+    assert result(data).lines()["f1040.line4b"] == 1000
+    assert only(run(data), "HFD_NOT_ALLOWED_AGAIN").record == "h2"
 
 
 def test_hfd_before_any_hsa_limit_on_file(monkeypatch):
