@@ -49,6 +49,12 @@ def exceptions_refused(ctx: Ctx) -> list[Finding]:
             for r in item.refused:
                 out.append(make("EXCEPTION_NOT_ALLOWED", item.form_id, ctx.fpath(item.form_id, "exceptions"),
                                 form=what, number=r[1], why=_refused_why(r, item, limit), person=who))
+            if "01" in item.numbers and item.excepted > 0:
+                person, info = ctx.sc.person(who), ctx.res.forms.get(item.form_id)
+                if (info is not None and person.separated_from_service_date is None
+                        and person.separation_year == info.paid.year):
+                    out.append(make("EXCEPTION_01_DATE_ASSUMED", item.form_id, f"{who}.separated_from_service_date",
+                                    form=what, paid=info.paid, year=info.paid.year, person=who))
             for number, kind, cap in item.unchecked:
                 if (item.form_id, number, kind) not in seen:
                     seen.add((item.form_id, number, kind))

@@ -208,6 +208,18 @@ def test_exception_01_only_after_the_separation(paid, sep, excepted):
     assert ("CODE_2_NO_EXCEPTION" in codes(run(coded))) is not excepted
 
 
+def test_exception_01_in_the_separation_year_without_a_date_is_flagged():
+    """Only the year given: a payment that year is taken as after the separation, and an info finding asks for the
+    date. With the date given (or a payment in a later year) there is nothing to ask."""
+    def data(paid, **sep):
+        return scenario([form("p", 20000, ("1",), box2a=20000, paid=paid)],
+                        taxpayer=person(birth="1969-01-01", **sep))
+    f = only(run(data("2025-03-01", separated_from_service_year=2025)), "EXCEPTION_01_DATE_ASSUMED")
+    assert f.severity == "info" and f.field == "taxpayer.separated_from_service_date" and "Mar 1, 2025" in f.message
+    assert "EXCEPTION_01_DATE_ASSUMED" not in codes(run(data("2025-03-01", separated_from_service_date="2025-02-01")))
+    assert "EXCEPTION_01_DATE_ASSUMED" not in codes(run(data("2025-03-01", separated_from_service_year=2024)))
+
+
 def test_separation_date_and_year_must_agree():
     data = scenario([form("p", 20000, ("1",), box2a=20000)],
                     taxpayer=person(birth="1969-01-01", separated_from_service_date="2025-06-30",
