@@ -236,16 +236,28 @@ class Nodes(Mapping):
         return len(self.g.vals)
 
 
-class _Keys(dict):
-    """line -> key under one prefix, made on first use."""
-    __slots__ = ("prefix",)
+class Named(dict):
+    """name -> head + name, made on first use: keys (and sources) repeat from return to return."""
+    __slots__ = ("head",)
+
+    def __init__(self, head: str) -> None:
+        super().__init__()
+        self.head = head
+
+    def __missing__(self, name: str) -> str:
+        s = self[name] = self.head + name
+        return s
+
+
+class _Keys(Named):
+    """line -> key under one prefix: "3" -> prefix.line3, "part1" -> prefix.part1."""
+    __slots__ = ()
 
     def __init__(self, prefix: str) -> None:
-        super().__init__()
-        self.prefix = prefix
+        super().__init__(prefix + ".")
 
     def __missing__(self, line: str) -> str:
-        k = self[line] = f"{self.prefix}.line{line}" if line[:1].isdigit() else f"{self.prefix}.{line}"
+        k = self[line] = f"{self.head}line{line}" if line[:1].isdigit() else self.head + line
         return k
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from taxdocs.core.dates import date_at_age
+from taxdocs.core.lines import Named
 from taxdocs.core.money import ONE, ZERO, dollars, total
 from taxdocs.model.scenario import Account, Person, UseKind
 from taxdocs.rules import roth
@@ -18,26 +19,14 @@ def is_conversion(leg, src) -> bool:
         leg.kind == UseKind.conversion or (leg.is_rollover and leg.to == Account.roth_ira))
 
 
-class _Named(dict):
-    """name -> f"{head}{name}", made on first use: a person's fact keys and sources repeat in every return."""
-    __slots__ = ("head",)
-
-    def __init__(self, head: str) -> None:
-        super().__init__()
-        self.head = head
-
-    def __missing__(self, name: str) -> str:
-        s = self[name] = self.head + name
-        return s
+_NAMED: dict[str, Named] = {}
 
 
-_NAMED: dict[str, _Named] = {}
-
-
-def _named(head: str) -> _Named:
+def _named(head: str) -> Named:
+    """One per person prefix, kept for the process: a person's fact keys and sources repeat in every return."""
     n = _NAMED.get(head)
     if n is None:
-        n = _NAMED[head] = _Named(head)
+        n = _NAMED[head] = Named(head)
     return n
 
 
