@@ -211,14 +211,19 @@ def _check_qcd(leg: Leg, src: Account, person: Person, paid: date, gp) -> list[E
     return out
 
 
+def _valid_in_order(forms: dict[str, FormInfo], who: str, kind: UseKind) -> list[Leg]:
+    """A person's valid legs of one kind with money in them, in the order paid (limits are taken in that order)."""
+    return sorted((l for i in forms.values() if i.person == who for l in i.legs
+                   if l.kind == kind and l.valid and l.amount > 0), key=lambda l: forms[l.form.id].paid)
+
+
 def _qcd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, events: list[Event]) -> None:
     """QCDs above the annual limit are taxable distributions (IRC §408(d)(8)(A), as indexed)."""
     if yp is None:
         return
     for who, _ in sc.people():
         room = yp.qcd.limit
-        qcds = sorted((l for i in forms.values() if i.person == who for l in i.legs
-                       if l.kind == UseKind.qcd and l.valid), key=lambda l: forms[l.form.id].paid)
+        qcds = _valid_in_order(forms, who, UseKind.qcd)
         for leg in qcds:
             if leg.amount > room:
                 excess = leg.amount - room
@@ -236,8 +241,7 @@ def _hfd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, gp, events: list[Ev
     together at most the family limit (§408(d)(9)(C)(ii)(II)). The excess, and any other one, is a taxable
     distribution. Coverage not given: the most it can be (family), and a finding asks."""
     for who, person in sc.people():
-        hfds = sorted((l for i in forms.values() if i.person == who for l in i.legs
-                       if l.kind == UseKind.hfd and l.valid and l.amount > 0), key=lambda l: forms[l.form.id].paid)
+        hfds = _valid_in_order(forms, who, UseKind.hfd)
         if not hfds:
             continue
         if yp is None or yp.hsa is None:
@@ -356,8 +360,7 @@ def _qcd_deduction_offset(sc: Scenario, forms: dict[str, FormInfo], events: list
     not excluded stays a QCD for the IRAs' basis (it came out of pre-tax money, §408(d)(8)(D)) and is
     taxable in full on line 4b. QCDs take the offset in the order paid."""
     for who, person in sc.people():
-        legs = sorted((l for i in forms.values() if i.person == who for l in i.legs
-                       if l.kind == UseKind.qcd and l.valid and l.amount > 0), key=lambda l: forms[l.form.id].paid)
+        legs = _valid_in_order(forms, who, UseKind.qcd)
         ira = person.ira
         prior, used = ira.deductions_after_70_half_prior or ZERO, ira.qcd_reductions_prior or ZERO  # blank: 0
         offset = prior + ira.deductible_contributions - used
