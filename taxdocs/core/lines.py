@@ -50,8 +50,9 @@ class Node:
         return f"Node({self.key!r}, {self.value!r}, {self.status})"
 
 
-# A line definition is a plain tuple (a return declares ~80): label, cite, formula, function.
-LABEL, CITE, FORMULA, FN = range(4)
+# A line definition is a plain tuple (a return declares ~80): label, cite, formula, function, and the
+# line (a yes/no) without which it is blank (a part of the form not completed), or None.
+LABEL, CITE, FORMULA, FN, WHEN = range(5)
 # What evaluating a line recorded: [key, keys read (in order, repeats included), notes or None, worst rank].
 _READ, _NOTES, _RANK = 1, 2, 3
 _NO = object()  # "not evaluated yet" (None is a value)
@@ -66,7 +67,7 @@ class Graph:
         self.vals: dict[str, Any] = {}          # facts and evaluated lines -> value
         self.ranks: dict[str, int] = {}         # status rank, only where not complete
         self.facts: dict[str, tuple] = {}       # fact -> (label, source, note or None)
-        self.defs: dict[str, tuple] = {}        # line -> (label, cite, formula, fn)
+        self.defs: dict[str, tuple] = {}        # line -> (label, cite, formula, fn, when)
         self.trace: dict[str, list] = {}        # line -> its evaluation frame (also: being evaluated)
         self._stack: list[list] = []
 
@@ -81,8 +82,9 @@ class Graph:
             del self.ranks[key]
 
     def define(self, key: str, label: str, cite: str, formula: str,
-               fn: Callable[["Graph"], Any]) -> None:
-        self.defs[key] = (label, cite, formula, fn)
+               fn: Callable[["Graph"], Any], when: str | None = None) -> None:
+        """`when`: a yes/no line or fact; while it is false the line is blank (None) and `fn` is not called."""
+        self.defs[key] = (label, cite, formula, fn, when)
         if key in self.vals:  # replaces a fact, or a line already evaluated
             self._forget(key)
 
@@ -161,12 +163,22 @@ class Graph:
         trace = self.trace
         if key in trace:  # in the trace but without a value: being evaluated
             raise CycleError(" -> ".join([f[0] for f in self._stack] + [key]))
+        when = d[WHEN]
+        if when is not None and self.vals.get(when, True) is False:
+            # a part not completed, its yes/no already known: blank, having read only that (most lines
+            # of most returns: the same result as below, without the evaluation's machinery)
+            rank = self.ranks.get(when, 0)
+            trace[key] = [key, [when], None, rank]
+            self.vals[key] = None
+            if rank:
+                self.ranks[key] = rank
+            return None
         frame = [key, [], None, 0]
         trace[key] = frame
         stack = self._stack
         stack.append(frame)
         try:
-            value = d[FN](self)
+            value = None if when is not None and not self[when] else d[FN](self)
         except BaseException:
             stack.pop()
             del trace[key]
@@ -282,8 +294,11 @@ class Form:
     def key(self, line: str) -> str:
         return self._keys[line]
 
-    def line(self, line: str, label: str, cite: str, formula: str, fn: Callable[[Graph], Any]) -> None:
-        self.g.define(self._keys[line], label, cite, formula, fn)
+    def line(self, line: str, label: str, cite: str, formula: str, fn: Callable[[Graph], Any],
+             when: str | None = None) -> None:
+        """`when`: a yes/no line of this form (a part completed); while it is false the line is blank."""
+        keys = self._keys
+        self.g.define(keys[line], label, cite, formula, fn, None if when is None else keys[when])
 
     def __getitem__(self, line: str) -> Any:
         return self.g[self._keys[line]]
