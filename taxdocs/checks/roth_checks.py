@@ -7,7 +7,7 @@ from taxdocs.checks.context import Ctx, account_words, ira_source
 from taxdocs.checks.finding import Finding
 from taxdocs.core.money import total
 from taxdocs.model.scenario import Account, UseKind
-from taxdocs.rules.facts import is_conversion
+from taxdocs.rules.facts import inherited_roth_groups, is_conversion
 
 ROTH_SOURCES = (Account.roth_ira, Account.inherited_roth_ira)
 
@@ -46,17 +46,16 @@ def first_year(ctx: Ctx) -> list[Finding]:
 
 
 def inherited_roth_form(ctx: Ctx) -> list[Finding]:
-    """A nonqualified distribution from an inherited Roth IRA goes on a Form 8606 of its own (rules.md §4.1 item 5);
-    taxdocs figures its taxable part but does not lay out that form."""
+    """A nonqualified distribution from an inherited Roth IRA goes on a Form 8606 of its own, one per decedent
+    (rules.md §4.1 item 5): say that it is there, and what its lines 22 and 24 rest on."""
     out = []
     for who, _ in ctx.sc.people():
-        legs = [(i, l) for i in ctx.res.forms.values() if i.person == who and i.source == Account.inherited_roth_ira
-                and not i.qualified for l in i.legs if l.kept]
-        if not legs:
-            continue
-        forms = sorted({i.form_id for i, _ in legs})
-        out.append(make("INHERITED_ROTH_8606", forms[0], f"{who}.roth", who=who, forms=", ".join(forms),
-                        amount=total(l.amount for _, l in legs), taxable=ctx.zline(f"{who}.roth.inherited_taxable")))
+        forms = [f for f in ctx.res.inherited if f.roth and f.who == who]
+        for form, grp in zip(forms, inherited_roth_groups(ctx.res, who)):
+            k = form.key
+            out.append(make("INHERITED_ROTH_8606", grp.forms[0], f"{who}.roth", who=who, decedent=form.decedent,
+                            forms=", ".join(grp.forms), amount=ctx.zline(f"f8606.{k}.line19"), basis=grp.basis,
+                            taxable=ctx.zline(f"f8606.{k}.line25c"), file=f"f8606-{form.slug}.pdf"))
     return out
 
 

@@ -193,7 +193,8 @@ def _facsimile(res, line) -> list[dict]:
     people = {p["who"]: p for p in _people(res)}
     for form in res.forms_8606():
         w = form.key
-        p = {**people[form.who], "who": w, "inherited_from": form.decedent or ""}
+        p = {**people[form.who], "who": w, "inherited_from": form.decedent or "",
+             "inherited_kind": "Roth IRAs" if form.roth else "IRAs"}
         if not line(f"f8606.{w}.required").value:
             continue
         L = {k.split(".line", 1)[1]: line(k) for k in res.graph.defs if k.startswith(f"f8606.{w}.line")}
@@ -341,7 +342,7 @@ def _carry(res, line) -> list[dict]:
         basis = line(f"f8606.{w}.basis_next_year")
         # each decedent's IRAs keep their own basis, on their own Form 8606 (rules.md §4.1)
         inherited = [{"decedent": f.decedent, "basis": line(f"f8606.{f.key}.basis_next_year")}
-                     for f in res.inherited if f.who == w]
+                     for f in res.inherited if f.who == w and not f.roth]
         if not (cf.ira_basis or layers or cf.roth_contribution_basis or ordering is not None
                 or any(i["basis"].value for i in inherited)):
             continue

@@ -88,7 +88,8 @@ def dumps(doc: Any) -> str:
 _ADDED_LATER = {
     "person": {"public_safety_service_years": None, "blind": False, "hsa_coverage": None,
                "separated_from_service_date": None},
-    "form": {"rmd_amount": None, "date_received": None, "loan_offset": None, "pso_premiums": None},
+    "form": {"rmd_amount": None, "date_received": None, "loan_offset": None, "pso_premiums": None,
+             "decedent_roth_conversion_basis": None},
     "exception": {"event": None},
     "filed": {"f5329_taxpayer": {}, "f5329_spouse": {}, "f1040_notations": {}},
     "income": {"other_agi": None, "itemized_deductions": None, "social_security_benefits": None,

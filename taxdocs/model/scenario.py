@@ -160,6 +160,9 @@ class Form1099R(Strict):
                                                     "decedent's first Roth contribution year (their 5-year clock)")
     decedent_roth_basis: Optional[Money] = Field(None, description="inherited Roth IRA: the decedent's contribution "
                                                  "and conversion basis left in it (its own Form 8606)")
+    decedent_roth_conversion_basis: Optional[Money] = Field(
+        None, description="inherited Roth IRA: of decedent_roth_basis, the part from conversions and rollovers "
+        "(line 24 of its own Form 8606; the rest is contributions, line 22); blank = none")
     decedent: Optional[str] = Field(None, description="inherited traditional IRA: whose (the `decedent` of one of the "
                                     "recipient's inherited_iras); blank = the only one. Inherited Roth IRA: forms "
                                     "naming the same decedent share that decedent's basis; blank = the payer and "

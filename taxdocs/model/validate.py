@@ -72,7 +72,7 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
     for i, f in enumerate(sc.forms_1099r):
         person = sc.person(f.recipient) if f.recipient == "taxpayer" or sc.spouse else None
         to_inherited = any(u.to == Account.inherited_ira for u in f.uses)  # a plan rolled into an inherited IRA
-        roth = f.source == Account.inherited_roth_ira  # names the decedent whose basis it shares (facts.inherited_roth_taxable)
+        roth = f.source == Account.inherited_roth_ira  # names the decedent whose basis it shares (facts.inherited_roth_groups)
         if f.decedent and not to_inherited and not roth and ((f.source is not None and f.source != Account.inherited_ira)
                                                              or (f.source is None and not f.ira_form)):
             bad(f"forms_1099r[{i}].decedent", "`decedent` is for a 1099-R from an inherited IRA (IRA/SEP/SIMPLE box "
@@ -80,6 +80,11 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
         elif f.decedent and not roth and person is not None and person.inherited_index(f.decedent) is None:
             bad(f"forms_1099r[{i}].decedent", f"no inherited IRA from {f.decedent!r} under {f.recipient}.inherited_iras",
                 f.id, "rules.md §4.1 (a separate Form 8606 per decedent)")
+        conv = f.decedent_roth_conversion_basis
+        if conv and (f.decedent_roth_basis is None or conv > f.decedent_roth_basis):
+            bad(f"forms_1099r[{i}].decedent_roth_conversion_basis", f"the conversion part ({conv}) is more than the "
+                f"decedent's Roth basis it is part of (decedent_roth_basis: {f.decedent_roth_basis or 'not given'})",
+                f.id, "i8606 lines 22 and 24")
         if f.annuity is not None and f.annuity.start_date.year > y:
             bad(f"forms_1099r[{i}].annuity.start_date", f"the annuity starting date ({f.annuity.start_date}) is after "
                 f"tax year {y}: no payment of {y} can be under it", f.id, "IRC §72(c)(4); Pub. 575 'annuity starting date'")

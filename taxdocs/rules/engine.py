@@ -44,14 +44,17 @@ class Form8606Ref(NamedTuple):
     key: str                        # f8606.<key>.line...
     who: str                        # the person who files it
     decedent: Optional[str] = None
+    roth: bool = False              # an inherited Roth IRA's (Part III only)
 
     @property
     def title(self) -> str:
-        return self.who if self.decedent is None else f"{self.who}, IRAs inherited from {self.decedent}"
+        if self.decedent is None:
+            return self.who
+        return f"{self.who}, {'Roth ' if self.roth else ''}IRAs inherited from {self.decedent}"
 
     @property
     def slug(self) -> str:
-        """For file names: taxpayer, spouse, taxpayer-inherited-1."""
+        """For file names: taxpayer, spouse, taxpayer-inherited-1, taxpayer-inherited-roth-1."""
         return self.key.replace("_", "-")
 
 
@@ -179,6 +182,13 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
             worksheet_1_1.declare(res, key)
             f8606.declare(res, key)
             res.inherited.append(Form8606Ref(key, who, person.inherited_iras[n - 1].decedent))
+        # each decedent's Roth IRAs, when what they paid is not qualified: a Part III of their own (rules.md §4.1)
+        for n, grp in enumerate(facts.inherited_roth_groups(res, who), 1):
+            key = facts.inherited_roth_key(who, n)
+            facts.declare_inherited_roth(res, who, n, grp, gp)
+            worksheet_1_1.declare(res, key)
+            f8606.declare(res, key)
+            res.inherited.append(Form8606Ref(key, who, grp.decedent, roth=True))
     f1040.declare(res)
     tax_effect.declare(res, yp, gp)
     return res

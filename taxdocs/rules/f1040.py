@@ -55,8 +55,8 @@ def ira_taxable(res, who: str) -> Decimal:
     out += total(l.amount for l in inherited)  # no basis given for it: all taxable (rules.md §4.1)
     for form in res.inherited:  # each decedent's IRAs: their own Form 8606 (rules.md §4.1, §5.1)
         if form.who == who:
-            out += _distributions_taxable(g, form.key)
-    out += g[f"{who}.ira.returned_earnings"] + g[f"{who}.roth.inherited_taxable"]
+            out += z(g[f"f8606.{form.key}.line25c"]) if form.roth else _distributions_taxable(g, form.key)
+    out += g[f"{who}.ira.returned_earnings"]
     out += g[f"{who}.ira.qcd_offset"]  # QCDs not excluded (IRC §408(d)(8)(A) last sentence)
     return out
 

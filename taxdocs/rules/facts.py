@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -127,14 +128,6 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
 
     # --- Roth IRA (Part III) ---
     roth_dist = legs_where(lambda i, l: i.source == Account.roth_ira and l.kept)
-    inh = legs_where(lambda i, l: i.source == Account.inherited_roth_ira and l.kept and not i.qualified)
-    unknown = any(i.legs[0].form.decedent_roth_basis is None or i.qualified is None for i, _ in inh)
-    inh_taxable, inh_how = inherited_roth_taxable(inh)
-    fact("roth.inherited_taxable", inh_taxable,
-         "Inherited Roth IRA: nonqualified amount above the decedent's basis (own Form 8606, not combined)",
-         "derived (rules.md §4.1, §7.1), per decedent: " + (inh_how or "none"),
-         "provisional" if inh and unknown else "complete",
-         "decedent's basis or first Roth year not given: basis taken as 0" if inh and unknown else None)
     nonq = [(i, l) for i, l in roth_dist if not i.qualified]
     fact("roth.distributions", total(l.amount for _, l in roth_dist), "Roth IRA distributions not rolled over",
          "derived: " + (", ".join(f"{l.ref} {l.amount}" for _, l in roth_dist) if roth_dist else "none"))
@@ -258,23 +251,43 @@ def earnings_share(leg) -> Decimal:
     return dollars(f.box2a * leg.amount / f.box1)
 
 
-def inherited_roth_taxable(inh) -> tuple[Decimal, str]:
-    """What an inherited Roth IRA's nonqualified distributions pay above the decedent's basis, decedent by decedent
-    (the 1099-R's `decedent`, else its payer and account): one decedent's unused basis never shelters another's
-    earnings, and forms of one decedent share one basis (rules.md §4.1, §5.1)."""
-    groups: dict[tuple, list] = {}
-    for i, l in inh:
+@dataclass
+class InheritedRoth:
+    """One decedent's Roth IRAs, as a beneficiary's nonqualified distributions from them show it."""
+    decedent: str                   # the `decedent` named on the 1099-Rs, else their payer (and account)
+    amount: Decimal = ZERO          # nonqualified distributions kept
+    basis: Decimal = ZERO           # the decedent's contribution and conversion basis left
+    conversion_basis: Decimal = ZERO  # the part of it from conversions and rollovers
+    refs: list = field(default_factory=list)     # the legs
+    forms: list = field(default_factory=list)    # the 1099-Rs' ids
+    basis_unknown: bool = False     # a form without decedent_roth_basis
+    qualified_unknown: bool = False  # the decedent's first Roth year not given
+
+
+def inherited_roth_groups(res, who: str) -> list[InheritedRoth]:
+    """A person's nonqualified distributions from inherited Roth IRAs, decedent by decedent (the 1099-R's
+    `decedent`, else its payer and account): one decedent's unused basis never shelters another's earnings, and
+    forms of one decedent share one basis (rules.md §4.1, §5.1). Each group has a Form 8606 Part III of its own."""
+    groups: dict[tuple, InheritedRoth] = {}
+    for i in res.forms.values():
+        if i.person != who or i.source != Account.inherited_roth_ira or i.qualified:
+            continue
         f = i.legs[0].form
-        key = ("decedent", f.decedent.strip().lower()) if f.decedent else ("payer", *payer_key(f), f.account_number or "")
-        grp = groups.setdefault(key, [ZERO, ZERO, []])
-        grp[0] += l.amount
-        grp[1] = max(grp[1], f.decedent_roth_basis or ZERO)  # the decedent's basis, stated on each of their forms
-        grp[2].append(l.ref)
-    taxable, how = ZERO, []
-    for amount, basis, refs in groups.values():
-        taxable += max(amount - basis, ZERO)
-        how.append(f"{' + '.join(refs)}: {amount} less basis {basis}")
-    return taxable, "; ".join(how)
+        acct = (f.account_number or "").strip()
+        key = ("decedent", f.decedent.strip().lower()) if f.decedent else ("payer", *payer_key(f), acct)
+        label = f.decedent.strip() if f.decedent else f.payer.name + (f" account ending {acct[-4:]}" if acct else "")
+        grp = groups.setdefault(key, InheritedRoth(label))
+        # the decedent's basis, stated on each of their forms
+        grp.basis = max(grp.basis, f.decedent_roth_basis or ZERO)
+        grp.conversion_basis = max(grp.conversion_basis, f.decedent_roth_conversion_basis or ZERO)
+        grp.basis_unknown |= f.decedent_roth_basis is None
+        grp.qualified_unknown |= i.qualified is None
+        grp.forms.append(i.form_id)
+        for l in i.legs:
+            if l.kept:
+                grp.amount += l.amount
+                grp.refs.append(l.ref)
+    return [grp for grp in groups.values() if grp.amount > 0]
 
 
 def payer_excepted(info) -> bool:
@@ -330,17 +343,59 @@ def declare_inherited(res, who: str, n: int, person: Person, gp) -> None:
     fact("ira.plan_aftertax_rolled_in", total(l.aftertax for _, l in plan_in),
          f"After-tax plan money rolled into the IRA inherited from {entry.decedent}",
          "derived: " + (", ".join(f"{l.ref} after-tax {l.aftertax}" for _, l in plan_in) if plan_in else "none"))
-    none = "a beneficiary cannot contribute to, convert or roll over an inherited IRA (IRC §408(d)(3)(C))"
+    _beneficiary_facts(fact, g, key, gp, ("roth.nonqualified", "roth.contribution_basis", "roth.conversion_basis_prior"))
+
+
+_NONE = "a beneficiary cannot contribute to, convert or roll over an inherited IRA (IRC §408(d)(3)(C))"
+
+
+def _beneficiary_facts(fact, g, key: str, gp, zero: tuple[str, ...]) -> None:
+    """The facts an inherited IRA's own Form 8606 reads that a beneficiary can have none of."""
     for name in ("ira.nondeductible_contributions", "ira.after_year_end", "ira.deductible_contributions",
                  "ira.converted", "ira.outstanding_rollovers", "ira.repayments",
-                 "ira.contributions_before_conversion", "roth.nonqualified", "roth.homebuyer_expenses",
-                 "roth.prior_homebuyer", "roth.contribution_basis", "roth.contributions_this_year",
-                 "roth.drac_basis_rolled_in", "roth.conversion_basis_prior", "roth.plan_rollovers",
-                 "roth.plan_rollovers_taxable"):
-        fact(name, ZERO, name.replace("_", " "), f"none for an inherited IRA: {none}")
+                 "ira.contributions_before_conversion", "roth.homebuyer_expenses",
+                 "roth.prior_homebuyer", "roth.contributions_this_year",
+                 "roth.drac_basis_rolled_in", "roth.plan_rollovers", "roth.plan_rollovers_taxable") + zero:
+        fact(name, ZERO, name.replace("_", " "), f"none for an inherited IRA: {_NONE}")
     fact("roth.homebuyer_limit", gp.limits.first_time_homebuyer_lifetime.value, "Lifetime homebuyer limit",
          gp.limits.first_time_homebuyer_lifetime.source)
     fact("roth.qualified_years", gp.periods.roth_qualified_years.value, "Roth IRA 5-taxable-year period (years)",
          gp.periods.roth_qualified_years.source)
-    g.fact(f"{key}.ira.use_worksheet_1_1", False, "Worksheet 1-1", f"not for an inherited IRA: {none}")
+    g.fact(f"{key}.ira.use_worksheet_1_1", False, "Worksheet 1-1", f"not for an inherited IRA: {_NONE}")
     g.fact(f"{key}.roth.layers", [], "Conversion layers", "none for an inherited IRA")
+
+
+# --- inherited Roth IRAs: a nonqualified distribution goes on a Form 8606 Part III per decedent (rules.md §4.1) ---
+
+def inherited_roth_key(who: str, n: int) -> str:
+    """The 'person' key of the n-th inherited Roth IRA's own Form 8606: f8606.<who>_inherited_roth_<n>.line..."""
+    return f"{who}_inherited_roth_{n}"
+
+
+def declare_inherited_roth(res, who: str, n: int, grp: InheritedRoth, gp) -> None:
+    """Facts of the separate Form 8606 for Roth IRAs inherited from one decedent (i8606 Who Must File: a
+    nonqualified distribution from an inherited Roth IRA): Part III only, with the decedent's basis on lines 22
+    (contributions) and 24 (conversions and rollovers). Parts I and II stay blank (IRC §408(d)(3)(C))."""
+    g, key = res.graph, inherited_roth_key(who, n)
+    refs = ", ".join(grp.refs)
+
+    def fact(name, value, label, source, status="complete", note=None):
+        g.fact(f"{key}.{name}", dollars(value) if isinstance(value, Decimal) else value, label, source, status, note)
+
+    fact("decedent", grp.decedent, "Inherited from", f"scenario: the 1099-Rs' decedent or payer ({refs})")
+    fact("roth.nonqualified", grp.amount, f"Nonqualified distributions from Roth IRAs inherited from {grp.decedent}",
+         f"derived: {refs} (the decedent's 5-taxable-year period not met; IRC §408A(d)(2)(B))",
+         "provisional" if grp.qualified_unknown else "complete",
+         "the decedent's first Roth year (decedent_first_roth_year) not given: taken as not qualified"
+         if grp.qualified_unknown else None)
+    unknown = ("provisional", "the decedent's Roth basis (decedent_roth_basis) not given: taken as 0") \
+        if grp.basis_unknown else ("complete", None)
+    fact("roth.contribution_basis", grp.basis - grp.conversion_basis, f"{grp.decedent}'s basis in Roth IRA contributions",
+         f"scenario: decedent_roth_basis less decedent_roth_conversion_basis ({refs})", *unknown)
+    fact("roth.conversion_basis_prior", grp.conversion_basis, f"{grp.decedent}'s basis in conversions and rollovers",
+         f"scenario: decedent_roth_conversion_basis ({refs})", *unknown)
+    for name, label in (("ira.prior_basis", "Traditional IRA basis"), ("ira.distributions", "Traditional IRA distributions"),
+                        ("ira.plan_aftertax_rolled_in", "After-tax plan money rolled in"),
+                        ("ira.year_end_value", "Dec 31 value of traditional IRAs")):
+        fact(name, ZERO, label, "none: this Form 8606 is for an inherited Roth IRA (Part III)")
+    _beneficiary_facts(fact, g, key, gp, ())

@@ -115,7 +115,7 @@ def test_the_separate_form_is_filled_and_rendered(tmp_path):
     shared = Path(__file__).resolve().parents[3] / "shared" / "forms"
     res = result(scenario([inh_form()], taxpayer=beneficiary(
         [{"decedent": "John Smith", "basis": 33333, "year_end_value": 303333}])))
-    assert [k for k, _, _ in res.forms_8606()] == ["taxpayer", "taxpayer_inherited_1"]
+    assert [f.key for f in res.forms_8606()] == ["taxpayer", "taxpayer_inherited_1"]
     assert f8606_values(res.lines(), "taxpayer_inherited_1")["15c"] == 27000
     if (shared / "2025" / "f8606.pdf").is_file():
         from taxdocs.batch.runner import make_context
