@@ -184,6 +184,12 @@ PERSON = (
     Field("birth_date", "Date of birth", "Your age on the day paid decides the 10% additional tax "
           "(before 59½) and whether a Roth distribution is qualified.", "date", required=True),
     Field("disabled", "Totally and permanently disabled", "An exception to the 10% additional tax.", "check"),
+    Field("separated_from_service_date", "Date you left the job (if you left at 55 or later)",
+          "Payments from that employer's plan after this day, in or after the year you turn 55, owe no 10% "
+          "additional tax. Leave blank if you did not leave.", "date"),
+    Field("hsa_coverage", "HSA coverage (only if IRA money moved to an HSA)",
+          "The health plan coverage you had when the money moved: it sets how much can go to the HSA tax-free.",
+          "select", options=(("", "— choose —"), ("self_only", "Self-only"), ("family", "Family"))),
 )
 
 IRA = (
@@ -321,7 +327,7 @@ def _blank(v: Any) -> bool:
 
 _CHECKS = {f.name for f in (*PAYER, *BOXES_MAIN, *BOXES_MORE, *PERSON) if f.kind == "check"}
 _DATES = {f.name for f in (*BOXES_MORE, *PERSON, DATE_PAID, *USE) if f.kind == "date"}
-_TEXT = {"name", "ssn", "tin", "account_number", "id", "group", "recipient", "source", "kind", "to",
+_TEXT = {"name", "ssn", "hsa_coverage", "tin", "account_number", "id", "group", "recipient", "source", "kind", "to",
          "filing_status", "notes", "client_id", "address", "state", "locality", "payer_state_no", "reference",
          "note", "number", "reason", "box7"}
 _INTS = {"tax_year", "box11", "first_contribution_year", "last_8606_year", "year", "payments_this_year",
