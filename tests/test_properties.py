@@ -96,3 +96,32 @@ def test_apportion_places_everything_in_whole_dollars(amount, caps):
     shares = apportion(Decimal(amount), caps)
     assert sum(shares) == min(Decimal(amount), sum(caps))
     assert all(Decimal(0) <= s <= c and s == s.to_integral_value() for s, c in zip(shares, caps))
+
+
+@settings(max_examples=100, deadline=None)
+@given(forms=st.lists(st.tuples(st.sampled_from(["A", "B", "C"]), pos_money, money, money), min_size=1, max_size=4))
+def test_inherited_roth_forms_invariants(forms):
+    """Nonqualified inherited Roth IRA distributions, one Form 8606 Part III per decedent: each decedent's basis
+    shelters only what their IRAs paid; the lines 22 and 24 split never changes line 25c; Form 1040 line 4b is
+    the sum of the forms' lines 25c."""
+    fs, basis = [], {}
+    for n, (dec, amount, b, conv) in enumerate(forms):
+        b = basis.setdefault(dec, (b, min(conv, b)))  # a decedent's basis is the same on each of their forms
+        fs.append(form(f"i{n}", amount, ["T"], "2025-05-01", box2b_not_determined=True, source="inherited_roth_ira",
+                       decedent=dec, decedent_first_roth_year=2023, decedent_roth_basis=b[0],
+                       decedent_roth_conversion_basis=b[1]))
+    res = run(scenario(2025, fs, taxpayer=person(birth="1990-01-01")))
+    g = res.graph
+    paid = {}
+    for dec, amount, _, _ in forms:
+        paid[dec] = paid.get(dec, 0) + amount
+    assert [f.decedent for f in res.inherited] == list(paid)
+    total = 0
+    for f in res.inherited:
+        k = f"f8606.{f.key}."
+        b, conv = basis[f.decedent]
+        assert g[k + "line19"] == paid[f.decedent]
+        assert g[k + "line25c"] == max(paid[f.decedent] - b, 0)       # basis neither created nor shared
+        assert g[k + "line22"] is None or g[k + "line22"] == b - conv
+        total += g[k + "line25c"]
+    assert g["f1040.line4b"] == total and g["f1040.line4a"] == sum(paid.values())
