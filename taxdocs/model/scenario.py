@@ -319,9 +319,11 @@ class Person(Strict):
                                                        "years of service under the paying plan at separation (25 "
                                                        "or more: exception 01 at any age, for distributions after "
                                                        "Dec. 29, 2022)")
-    hsa_coverage: Optional[Literal["self_only", "family"]] = Field(
+    hsa_coverage: Optional[Literal["self_only", "family", "none"]] = Field(
         None, description="HDHP coverage when an HSA funding distribution was paid: it sets the most the distribution "
-        "can exclude (IRC §408(d)(9)(C)(i)); blank: the family limit is the cap, and a finding asks")
+        "can exclude (IRC §408(d)(9)(C)(i)); none: not an HSA-eligible individual then (no HDHP, other health "
+        "coverage, or enrolled in Medicare: IRC §223(b)(7), (c)(1)), so nothing is excluded; blank: the family "
+        "limit is the cap, and a finding asks")
     ira: IraFacts = Field(default_factory=IraFacts, description="traditional, SEP and SIMPLE IRA facts (Form 8606 Part I)")
     roth: RothFacts = Field(default_factory=RothFacts, description="Roth IRA history (Form 8606 Part III)")
     rollovers_last_12_months: list[Rollover] = Field(default_factory=list, description="earlier IRA 60-day rollovers (once-per-year rule)")

@@ -258,6 +258,12 @@ def _hfd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, gp, events: list[Ev
             events.append(Event("HFD_LIMIT_UNKNOWN", hfds[0].ref, {"amount": hfds[0].amount}, True))
             continue
         cov, age = person.hsa_coverage, gp.ages.hsa_catch_up
+        if cov == "none":  # not an eligible individual: the §223(b) limit is 0 (IRC §223(b)(7), (c)(1))
+            for leg in hfds:
+                leg.valid = False  # not a qualified HSA funding distribution: kept (taxable)
+                leg.invalid_reasons.append("HFD_NOT_ELIGIBLE")
+                events.append(Event("HFD_NOT_ELIGIBLE", leg.ref, {"amount": leg.amount}, False))
+            continue
         # attained 55 before the close of the year (IRC §223(b)(3)(A)); the birth date is required with a 1099-R
         catch_up = gp.limits.hsa_catch_up.value if person.birth_date is not None and age_reached(
             person.birth_date, date(sc.tax_year, 12, 31), age.years, age.months) else ZERO

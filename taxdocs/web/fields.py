@@ -189,7 +189,8 @@ PERSON = (
           "additional tax. Leave blank if you did not leave.", "date"),
     Field("hsa_coverage", "HSA coverage (only if IRA money moved to an HSA)",
           "The health plan coverage you had when the money moved: it sets how much can go to the HSA tax-free.",
-          "select", options=(("", "— choose —"), ("self_only", "Self-only"), ("family", "Family"))),
+          "select", options=(("", "— choose —"), ("self_only", "Self-only"), ("family", "Family"),
+                                 ("none", "Not HSA-eligible (e.g. on Medicare)"))),
 )
 
 IRA = (

@@ -529,3 +529,13 @@ def test_conversion_kept_part_near_misses():
     claimed = withheld_conversion(exceptions=[{"number": "05", "amount": 2500}])
     assert "CONVERSION_KEPT_EARLY" not in codes(run(claimed))
     assert result(claimed).lines()["f5329.taxpayer.line4"] == 0
+
+
+def test_an_hfd_by_someone_not_hsa_eligible_is_taxable():
+    """hsa_coverage: none (Medicare, or no HDHP): the §223(b) limit is 0, so nothing is excluded; 10% under 59½."""
+    data = hfd([3000], hsa_coverage="none")
+    L = result(data).lines()
+    assert (L["f1040.line4b"], L["f5329.taxpayer.line4"], L["f1040.line4c"]) == (3000, 300, [])
+    f = only(run(data), "HFD_NOT_ELIGIBLE")
+    assert f.severity == "error" and f.record == "h0" and "$3,000" in f.message
+    assert "HFD_NOT_ELIGIBLE" not in codes(run(hfd([3000], hsa_coverage="self_only")))
