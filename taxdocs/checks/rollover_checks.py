@@ -7,7 +7,9 @@ from decimal import Decimal
 from taxdocs.checks.catalogue import make, money
 from taxdocs.checks.context import Ctx, account_words
 from taxdocs.checks.finding import Finding
-from taxdocs.core.dates import days_between, plus_days
+from datetime import date
+
+from taxdocs.core.dates import add_months, days_between, plus_days
 from taxdocs.core.money import ZERO, total
 from taxdocs.model.scenario import Account, UseKind
 from taxdocs.rules.facts import roth_destination_assumed
@@ -182,5 +184,20 @@ def roth_destination(ctx: Ctx) -> list[Finding]:
     return out
 
 
+def hfd_testing_period(ctx: Ctx) -> list[Finding]:
+    """A qualified HSA funding distribution stays excluded only if the person stays HSA-eligible from the month of
+    the transfer through the 12th month after it (IRC §408(d)(9)(D)): say until when, on each one that counts."""
+    out = []
+    for info in ctx.res.forms.values():
+        for leg in info.legs:
+            if leg.kind != UseKind.hfd or not leg.valid or leg.amount <= 0:
+                continue
+            moved = (leg.use.date if leg.use is not None and leg.use.date else None) or info.paid
+            end = plus_days(add_months(date(moved.year, moved.month, 1), 13), -1)
+            out.append(make("HFD_TESTING_PERIOD", info.form_id, ctx.leg_path(leg.ref), form=info.form_id,
+                            amount=leg.amount, who=ctx.who_words(info.person), end=end))
+    return out
+
+
 def check(ctx: Ctx) -> list[Finding]:
-    return events(ctx) + withholding(ctx) + notice_2014_54(ctx) + roth_destination(ctx)
+    return events(ctx) + withholding(ctx) + notice_2014_54(ctx) + roth_destination(ctx) + hfd_testing_period(ctx)

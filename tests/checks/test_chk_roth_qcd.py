@@ -1,5 +1,6 @@
 """Roth IRAs (rules.md §7), qualified charitable distributions and HSA funding distributions (rules.md §3
 Exceptions 3 and 4)."""
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -539,3 +540,14 @@ def test_an_hfd_by_someone_not_hsa_eligible_is_taxable():
     f = only(run(data), "HFD_NOT_ELIGIBLE")
     assert f.severity == "error" and f.record == "h0" and "$3,000" in f.message
     assert "HFD_NOT_ELIGIBLE" not in codes(run(hfd([3000], hsa_coverage="self_only")))
+
+
+def test_an_hfd_has_a_testing_period_to_the_12th_month_after():
+    """IRC §408(d)(9)(D): moved in January 2025 -> HSA-eligible through January 31, 2026; one over the cap: only what
+    stayed an HFD."""
+    f = only(run(hfd([3000], hsa_coverage="family")), "HFD_TESTING_PERIOD")   # paid 2025-01-01
+    assert f.severity == "info" and "$3,000" in f.message and f.data["end"] == date(2026, 1, 31)
+    assert "through Jan 31, 2026" in f.message
+    assert "HFD_TESTING_PERIOD" not in codes(run(hfd([3000], hsa_coverage="none")))  # not an HFD at all
+    capped = only(run(hfd([9000], hsa_coverage="self_only")), "HFD_TESTING_PERIOD")
+    assert "$4,300" in capped.message                                                   # what stayed an HFD
