@@ -390,6 +390,7 @@ _PERSON_COLUMNS: dict[str, tuple[str, str]] = {
     "public_safety_employee": ("public_safety_employee", "bool"),
     "public_safety_service_years": ("public_safety_service_years", "int"),
     "hsa_coverage": ("hsa_coverage", "str"),
+    "earlier_hfd_year": ("earlier_hfd_year", "int"),
     "ira_nondeductible_contributions": ("ira.nondeductible_contributions", "amount"),
     "ira_nondeductible_after_year_end": ("ira.nondeductible_after_year_end", "amount"),
     "ira_deductible_contributions": ("ira.deductible_contributions", "amount"),

@@ -24,6 +24,8 @@ the previous tax year and fills each fact the scenario leaves blank:
 |                                                  | IRC §408(d)(8)(A)); a 0 stays blank, which means 0       |
 | ira.qcd_reductions_prior (None)                  | QCD reductions through that year; likewise               |
 | inherited_iras[n].basis (not given)              | that decedent's IRAs' own Form 8606 line 14, by name     |
+| earlier_hfd_year (None)                          | the year of an HSA funding distribution, from any        |
+|                                                  | earlier year (one in a lifetime), gap or not              |
 
 A year recorded before the ledger kept the two QCD offset totals (schema 0003) has none (NULL):
 they are not filled from it and never disagree with it; with a QCD this year and both left blank,
@@ -57,6 +59,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from taxdocs.model.scenario import Scenario
 
 R_BASIS = "Form 8606 line 2 = prior-year line 14 (i8606; rules.md §4.3)"
+R_HFD = "IRC §408(d)(9)(C)(ii) (one HSA funding distribution in a lifetime)"
 R_ROTH_BASIS = "Form 8606 line 22, Basis in Regular Roth IRA Contributions (i8606; rules.md §4.3)"
 R_LAYERS = "Form 8606 line 24; Reg. §1.408A-6 Q&A-8 ordering (rules.md §7.3)"
 R_FIRST = "IRC §408A(d)(2)(B): the 5-taxable-year period (rules.md §7.1)"
@@ -174,6 +177,7 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
             elif roth.first_contribution_year != first:
                 disagree("roth.first_contribution_year", "first Roth IRA year", roth.first_contribution_year,
                          first, R_FIRST)
+        _fill_hfd_year(person, prior, filled, disagree)
         if filled:
             out.append(_filled(name, who, src, filled))
         return out
@@ -273,6 +277,8 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
             disagree("roth.first_contribution_year", "first Roth IRA year", roth.first_contribution_year, first,
                      R_FIRST)
 
+    _fill_hfd_year(person, prior, filled, disagree)
+
     # IRA-to-IRA rollovers within 12 months (once-per-year rule)
     reach = rollover_dates_reaching(f.ira_rollover_dates, y)
     if reach:
@@ -340,6 +346,19 @@ def _has_qcd(sc, who: str) -> bool:
     from taxdocs.model.scenario import UseKind
     from taxdocs.rules.legs import legs_of
     return any(l.kind == UseKind.qcd for f in sc.forms_1099r if f.recipient == who for l in legs_of(f)[2])
+
+
+def _fill_hfd_year(person, prior: list, filled: list, disagree) -> None:
+    """The year of the person's one HSA funding distribution, as any earlier year recorded it (no later year can
+    undo it: IRC §408(d)(9)(C)(ii))."""
+    recorded = min((r.facts.hfd_year for r in prior if r.facts.hfd_year is not None), default=None)
+    if recorded is None:
+        return
+    if person.earlier_hfd_year is None:
+        person.earlier_hfd_year = recorded
+        filled.append(f"HSA funding distribution in {recorded}")
+    elif person.earlier_hfd_year != recorded:
+        disagree("earlier_hfd_year", "year of the HSA funding distribution", person.earlier_hfd_year, recorded, R_HFD)
 
 
 def _first_year(prior: list) -> Optional[int]:

@@ -87,7 +87,7 @@ def dumps(doc: Any) -> str:
 # Inputs added later -> their default: left out while at it (None, False or 0; `is` keeps 0 apart from None).
 _ADDED_LATER = {
     "person": {"public_safety_service_years": None, "blind": False, "hsa_coverage": None,
-               "separated_from_service_date": None},
+               "separated_from_service_date": None, "earlier_hfd_year": None},
     "form": {"rmd_amount": None, "date_received": None, "loan_offset": None, "pso_premiums": None,
              "decedent_roth_conversion_basis": None},
     "exception": {"event": None},

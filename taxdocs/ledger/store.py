@@ -80,6 +80,8 @@ class CarryFacts:
     qcd_reductions: Optional[Decimal] = None
     # basis left in IRAs inherited from each decedent (their own Form 8606 line 14), by the decedent's name
     inherited_basis: dict[str, Decimal] = field(default_factory=dict)
+    # the year of the person's one HSA funding distribution (IRC §408(d)(9)(C)(ii)); None: none recorded
+    hfd_year: Optional[int] = None
 
     def as_dict(self) -> dict:
         d = {"ira_basis": self.ira_basis, "roth_contribution_basis": self.roth_contribution_basis,
@@ -94,6 +96,8 @@ class CarryFacts:
                 d[k] = getattr(self, k)
         if self.inherited_basis:  # likewise
             d["inherited_basis"] = dict(self.inherited_basis)
+        if self.hfd_year is not None:  # likewise
+            d["hfd_year"] = self.hfd_year
         return keys.canon(d)
 
     @classmethod
@@ -109,7 +113,8 @@ class CarryFacts:
             f8606={str(k): dec(v) for k, v in (d.get("f8606") or {}).items()},
             notes=list(d.get("notes") or []), provisional=list(d.get("provisional") or []),
             **{k: dec(d.get(k)) for k in QCD_TOTALS},
-            inherited_basis={str(k): dec(v) for k, v in (d.get("inherited_basis") or {}).items()})
+            inherited_basis={str(k): dec(v) for k, v in (d.get("inherited_basis") or {}).items()},
+            hfd_year=None if d.get("hfd_year") is None else int(d["hfd_year"]))
 
 
 @dataclass
@@ -653,7 +658,7 @@ def facts_from_result(res, who: str, carry_forward=None) -> CarryFacts:
         year_end_value=None if cf.year_end_value is None else Decimal(cf.year_end_value),
         f8606=f8606, notes=list(cf.notes), provisional=provisional,
         deductions_after_70_half=Decimal(cf.deductions_after_70_half), qcd_reductions=Decimal(cf.qcd_reductions),
-        inherited_basis=_inherited_basis(res, who))
+        inherited_basis=_inherited_basis(res, who), hfd_year=cf.hfd_year)
 
 
 def _inherited_basis(res, who: str) -> dict[str, Decimal]:
@@ -679,16 +684,19 @@ def _facts_of(y: m.Year) -> CarryFacts:
         year_end_value=y.year_end_value, f8606={k: Decimal(v) for k, v in f8606.items()},
         notes=list(notes.get("notes", [])), provisional=list(notes.get("provisional", [])),
         deductions_after_70_half=y.deductions_after_70_half, qcd_reductions=y.qcd_reductions,
-        inherited_basis={k: Decimal(v) for k, v in (notes.get("inherited_basis") or {}).items()})
+        inherited_basis={k: Decimal(v) for k, v in (notes.get("inherited_basis") or {}).items()},
+        hfd_year=notes.get("hfd_year"))
 
 
 def _year_row(p: m.Person, c: m.Commit, tax_year: int, version: int, f: CarryFacts) -> m.Year:
     y = m.Year(person=p, commit=c, tax_year=tax_year, version=version, ira_basis=f.ira_basis,
                roth_contribution_basis=f.roth_contribution_basis, roth_first_year=f.roth_first_year,
                year_end_value=f.year_end_value, f8606_json=keys.dumps(f.f8606),
-               # the JSON of extras: notes, provisional labels, inherited IRAs' basis (no column of its own)
+               # the JSON of extras: notes, provisional labels, inherited IRAs' basis, the HFD year (no column of
+               # their own)
                notes_json=keys.dumps({"notes": f.notes, "provisional": f.provisional,
-                                      **({"inherited_basis": f.inherited_basis} if f.inherited_basis else {})}),
+                                      **({"inherited_basis": f.inherited_basis} if f.inherited_basis else {}),
+                                      **({"hfd_year": f.hfd_year} if f.hfd_year is not None else {})}),
                deductions_after_70_half=f.deductions_after_70_half, qcd_reductions=f.qcd_reductions)
     y.layers = [m.Layer(position=i, layer_year=l["year"], amount=l["amount"], taxable=l["taxable"],
                         distributed=l["distributed"]) for i, l in enumerate(f.conversion_layers)]
@@ -711,7 +719,8 @@ def _changes(old: CarryFacts, new: CarryFacts, carried_only: bool = False) -> li
                         ("year-end value", None if carried_only else old.year_end_value,
                          None if carried_only else new.year_end_value),
                         ("deductions after 70½", old.deductions_after_70_half, new.deductions_after_70_half),
-                        ("QCD reductions", old.qcd_reductions, new.qcd_reductions)):
+                        ("QCD reductions", old.qcd_reductions, new.qcd_reductions),
+                        ("HSA funding distribution year", old.hfd_year, new.hfd_year)):
         if a != b and not (label in _QCD_LABELS and a is None and b == 0):  # not recorded before 0003, now 0
             show = lambda v: "blank" if v is None else str(v) if isinstance(v, int) else fmt(m.tidy(Decimal(v)))  # noqa: E731
             out.append(f"{label} {show(a)} -> {show(b)}")

@@ -324,6 +324,9 @@ class Person(Strict):
         "can exclude (IRC §408(d)(9)(C)(i)); none: not an HSA-eligible individual then (no HDHP, other health "
         "coverage, or enrolled in Medicare: IRC §223(b)(7), (c)(1)), so nothing is excluded; blank: the family "
         "limit is the cap, and a finding asks")
+    earlier_hfd_year: Optional[int] = Field(None, ge=2007, le=2100, description="the year of an earlier HSA funding "
+                                            "distribution: one is allowed in a lifetime (IRC §408(d)(9)(C)(ii)); blank: "
+                                            "none known (the ledger fills it)")
     ira: IraFacts = Field(default_factory=IraFacts, description="traditional, SEP and SIMPLE IRA facts (Form 8606 Part I)")
     roth: RothFacts = Field(default_factory=RothFacts, description="Roth IRA history (Form 8606 Part III)")
     rollovers_last_12_months: list[Rollover] = Field(default_factory=list, description="earlier IRA 60-day rollovers (once-per-year rule)")

@@ -65,6 +65,10 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
             if u.pretax is not None and u.pretax > u.amount:
                 bad(f"{up}.pretax", f"pre-tax part ({u.pretax}) exceeds the amount ({u.amount})", f.id, "Notice 2014-54")
     for who, person in sc.people():
+        if person.earlier_hfd_year is not None and person.earlier_hfd_year >= y:
+            bad(f"{who}.earlier_hfd_year", f"{person.earlier_hfd_year} is not before tax year {y}: an HSA funding "
+                "distribution of this year is on its 1099-R (a use of kind hfd); give only an earlier year",
+                rule="IRC §408(d)(9)(C)(ii)")
         for k, e in enumerate(person.inherited_iras):
             if person.inherited_index(e.decedent) != k + 1:
                 bad(f"{who}.inherited_iras[{k}].decedent", f"decedent {person.inherited_iras[k].decedent!r} is listed twice: "

@@ -1,4 +1,5 @@
-"""What this year leaves for next year, per person: basis, Roth layers, clocks, rollover dates, QCD offset totals.
+"""What this year leaves for next year, per person: basis, Roth layers, clocks, rollover dates, QCD offset totals,
+the year of the HSA funding distribution.
 
 The ledger stores this; next year's scenario takes it when its own facts are blank.
 """
@@ -10,6 +11,7 @@ from decimal import Decimal
 from typing import Optional
 
 from taxdocs.core.money import ZERO, z
+from taxdocs.model.scenario import UseKind
 from taxdocs.rules import rollovers, roth
 
 
@@ -26,6 +28,7 @@ class CarryForward:
     # QCD offset totals through this year (IRC §408(d)(8)(A) last sentence; Pub. 590-B QCD Adjustment Worksheet)
     deductions_after_70_half: Decimal = ZERO    # IRA deductions allowed for years ending on or after 70½
     qcd_reductions: Decimal = ZERO              # what they have already taken off QCDs
+    hfd_year: Optional[int] = None              # the year of the one HSA funding distribution (IRC §408(d)(9)(C)(ii))
 
 
 def carry_forward(res, who: str) -> CarryForward:
@@ -69,7 +72,11 @@ def carry_forward(res, who: str) -> CarryForward:
     # QCD offset totals; not declared means both 0 (taxdocs.rules.facts declares them when either may be above 0)
     qcd = [g[k] if g.has(k) else ZERO for k in (f"{who}.ira.deductions_after_70_half_next_year",
                                                   f"{who}.ira.qcd_reductions_next_year")]
+    hfd = person.earlier_hfd_year
+    if hfd is None and any(l.kind == UseKind.hfd and l.valid and l.amount > 0
+                           for i in res.forms.values() if i.person == who for l in i.legs):
+        hfd = y
     return CarryForward(y, basis, max(contrib, ZERO),
                         [{"year": l.year, "amount": l.amount, "taxable": l.taxable, "distributed": l.distributed}
                          for l in sorted(layers, key=lambda l: l.year)],
-                        first, sorted(dates), yev, notes, *qcd)
+                        first, sorted(dates), yev, notes, *qcd, hfd)

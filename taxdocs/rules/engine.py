@@ -257,6 +257,13 @@ def _hfd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, gp, events: list[Ev
         if yp is None or yp.hsa is None:
             events.append(Event("HFD_LIMIT_UNKNOWN", hfds[0].ref, {"amount": hfds[0].amount}, True))
             continue
+        if person.earlier_hfd_year is not None:  # one in a lifetime (IRC §408(d)(9)(C)(ii)(I))
+            for leg in hfds:
+                leg.valid = False  # not a qualified HSA funding distribution: kept (taxable)
+                leg.invalid_reasons.append("HFD_ONCE_IN_A_LIFETIME")
+                events.append(Event("HFD_ONCE_IN_A_LIFETIME", leg.ref,
+                                    {"amount": leg.amount, "earlier": person.earlier_hfd_year}, False))
+            continue
         cov, age = person.hsa_coverage, gp.ages.hsa_catch_up
         if cov == "none":  # not an eligible individual: the §223(b) limit is 0 (IRC §223(b)(7), (c)(1))
             for leg in hfds:
