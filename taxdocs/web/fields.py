@@ -191,6 +191,8 @@ PERSON = (
           "The health plan coverage you had when the money moved: it sets how much can go to the HSA tax-free.",
           "select", options=(("", "— choose —"), ("self_only", "Self-only"), ("family", "Family"),
                                  ("none", "Not HSA-eligible (e.g. on Medicare)"))),
+    Field("earlier_hfd_year", "Year of an earlier move from an IRA to an HSA (if any)",
+          "Only one HSA funding distribution is allowed in a lifetime: a later one is taxable.", "year"),
 )
 
 IRA = (
@@ -332,7 +334,7 @@ _TEXT = {"name", "ssn", "hsa_coverage", "tin", "account_number", "id", "group", 
          "filing_status", "notes", "client_id", "address", "state", "locality", "payer_state_no", "reference",
          "note", "number", "reason", "box7"}
 _INTS = {"tax_year", "box11", "first_contribution_year", "last_8606_year", "year", "payments_this_year",
-         "age_at_start", "joint_age_at_start", "separated_from_service_year"}
+         "age_at_start", "joint_age_at_start", "separated_from_service_year", "earlier_hfd_year"}
 
 
 def _tidy(node: Any, key: str = "") -> Any:

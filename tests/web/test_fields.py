@@ -93,15 +93,16 @@ def test_every_box7_code_has_an_option_with_its_meaning():
 def test_separation_date_and_hsa_coverage_reach_the_scenario():
     raw = F.nest([("tax_year", "2025"), ("filing_status", "single"), ("taxpayer.name", "Ann"),
                   ("taxpayer.birth_date", "1968-03-01"), ("taxpayer.separated_from_service_date", "6/30/2025"),
-                  ("taxpayer.hsa_coverage", "family"),
+                  ("taxpayer.hsa_coverage", "family"), ("taxpayer.earlier_hfd_year", "2021"),
                   ("forms_1099r[0].payer.name", "IRA Co"), ("forms_1099r[0].box1", "8000"),
                   ("forms_1099r[0].box7[0]", "7"), ("forms_1099r[0].box7_ira_sep_simple", "on"),
                   ("forms_1099r[0].date_paid", "2025-08-01"),
                   ("forms_1099r[0].uses[0].kind", "hfd"), ("forms_1099r[0].uses[0].amount", "8000")])
     sc = from_data(F.normalize(raw), "web")
     assert str(sc.taxpayer.separated_from_service_date) == "2025-06-30" and sc.taxpayer.hsa_coverage == "family"
+    assert sc.taxpayer.earlier_hfd_year == 2021
     names = {f.name for f in F.PERSON}
-    assert {"separated_from_service_date", "hsa_coverage"} <= names
+    assert {"separated_from_service_date", "hsa_coverage", "earlier_hfd_year"} <= names
     assert F.describe("taxpayer.hsa_coverage").startswith("You › HSA coverage")
     blank = F.nest([("taxpayer.name", "Ann"), ("taxpayer.hsa_coverage", "")])
     assert "hsa_coverage" not in F.normalize(blank)["taxpayer"]
