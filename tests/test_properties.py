@@ -122,6 +122,8 @@ def test_inherited_roth_forms_invariants(forms):
         b, conv = basis[f.decedent]
         assert g[k + "line19"] == paid[f.decedent]
         assert g[k + "line25c"] == max(paid[f.decedent] - b, 0)       # basis neither created nor shared
-        assert g[k + "line22"] is None or g[k + "line22"] == b - conv
+        assert g[k + "line22"] == b - conv                              # the decedent's contributions
+        if g[k + "line23"] > 0:
+            assert g[k + "line24"] == conv                              # then the conversions
         total += g[k + "line25c"]
     assert g["f1040.line4b"] == total and g["f1040.line4a"] == sum(paid.values())

@@ -13,6 +13,7 @@ from taxdocs.core.dates import add_months, days_between, plus_days
 from taxdocs.core.money import ZERO, total
 from taxdocs.model.scenario import Account, UseKind
 from taxdocs.rules.facts import roth_destination_assumed
+from taxdocs.rules.legs import valid_legs
 from taxdocs.rules.rollovers import in_rmd_years
 
 # Where in the scenario each event points (the tail after forms_1099r[i].uses[k]).
@@ -188,10 +189,9 @@ def hfd_testing_period(ctx: Ctx) -> list[Finding]:
     """A qualified HSA funding distribution stays excluded only if the person stays HSA-eligible from the month of
     the transfer through the 12th month after it (IRC §408(d)(9)(D)): say until when, on each one that counts."""
     out = []
-    for info in ctx.res.forms.values():
-        for leg in info.legs:
-            if leg.kind != UseKind.hfd or not leg.valid or leg.amount <= 0:
-                continue
+    for who, _ in ctx.sc.people():
+        for leg in valid_legs(ctx.res.forms, who, UseKind.hfd):
+            info = ctx.res.forms[leg.form.id]
             moved = (leg.use.date if leg.use is not None and leg.use.date else None) or info.paid
             end = plus_days(add_months(date(moved.year, moved.month, 1), 13), -1)
             out.append(make("HFD_TESTING_PERIOD", info.form_id, ctx.leg_path(leg.ref), form=info.form_id,

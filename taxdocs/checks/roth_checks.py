@@ -7,7 +7,7 @@ from taxdocs.checks.context import Ctx, account_words, ira_source
 from taxdocs.checks.finding import Finding
 from taxdocs.core.money import total
 from taxdocs.model.scenario import Account, UseKind
-from taxdocs.rules.facts import inherited_roth_groups, is_conversion
+from taxdocs.rules.facts import is_conversion
 
 ROTH_SOURCES = (Account.roth_ira, Account.inherited_roth_ira)
 
@@ -49,13 +49,16 @@ def inherited_roth_form(ctx: Ctx) -> list[Finding]:
     """A nonqualified distribution from an inherited Roth IRA goes on a Form 8606 of its own, one per decedent
     (rules.md §4.1 item 5): say that it is there, and what its lines 22 and 24 rest on."""
     out = []
-    for who, _ in ctx.sc.people():
-        forms = [f for f in ctx.res.inherited if f.roth and f.who == who]
-        for form, grp in zip(forms, inherited_roth_groups(ctx.res, who)):
-            k = form.key
-            out.append(make("INHERITED_ROTH_8606", grp.forms[0], f"{who}.roth", who=who, decedent=form.decedent,
-                            forms=", ".join(grp.forms), amount=ctx.zline(f"f8606.{k}.line19"), basis=grp.basis,
-                            taxable=ctx.zline(f"f8606.{k}.line25c"), file=f"f8606-{form.slug}.pdf"))
+    for form in ctx.res.inherited:
+        if not form.roth:
+            continue
+        k, g = form.key, ctx.res.graph
+        shown = g.status(f"{k}.roth.nonqualified") == "complete"  # the decedent's first Roth year given
+        out.append(make("INHERITED_ROTH_8606", form.forms[0], f"{form.who}.roth", who=form.who, decedent=form.decedent,
+                        forms=", ".join(form.forms), amount=ctx.zline(f"f8606.{k}.line19"),
+                        basis=ctx.zline(f"{k}.roth.contribution_basis") + ctx.zline(f"{k}.roth.conversion_basis_prior"),
+                        taxable=ctx.zline(f"f8606.{k}.line25c"), file=f"f8606-{form.slug}.pdf",
+                        met="are not met" if shown else "are not shown to be met"))
     return out
 
 

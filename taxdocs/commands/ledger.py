@@ -147,6 +147,8 @@ def _show_doc(p) -> dict:
         doc["roth_five_year"] = None if f.roth_first_year is None else {
             "first_year": f.roth_first_year, "met_on": date(f.roth_first_year + qual, 1, 1)}
         doc["rollovers"] = [{"distribution_date": d, "next_allowed": add_months(d, 12)} for d in f.ira_rollover_dates]
+        if f.hfd_year is not None:  # one in a lifetime (IRC §408(d)(9)(C)(ii))
+            doc["hfd_year"] = f.hfd_year
     from taxdocs.ledger.carry import stale_link
     stale = stale_link(p.years, cur)
     if stale is not None:  # LEDGER_STALE, as next year's fill will report it
@@ -206,6 +208,8 @@ def show(client: str = typer.Argument(..., help="client id"), ledger: Optional[s
         for r in d.get("rollovers") or []:
             out.print(f"IRA-to-IRA 60-day rollover of a distribution on {r['distribution_date']}: "
                       f"next one allowed from {r['next_allowed']}", highlight=False)
+        if d.get("hfd_year"):
+            out.print(f"HSA funding distribution made in {d['hfd_year']}: no other one is allowed", highlight=False)
         out.print()
 
 

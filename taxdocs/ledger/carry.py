@@ -177,7 +177,7 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
             elif roth.first_contribution_year != first:
                 disagree("roth.first_contribution_year", "first Roth IRA year", roth.first_contribution_year,
                          first, R_FIRST)
-        _fill_hfd_year(person, prior, filled, disagree)
+        _fill_hfd_year(sc, who, person, prior, store, cid, filled, disagree)
         if filled:
             out.append(_filled(name, who, src, filled))
         return out
@@ -277,7 +277,7 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
             disagree("roth.first_contribution_year", "first Roth IRA year", roth.first_contribution_year, first,
                      R_FIRST)
 
-    _fill_hfd_year(person, prior, filled, disagree)
+    _fill_hfd_year(sc, who, person, prior, store, cid, filled, disagree)
 
     # IRA-to-IRA rollovers within 12 months (once-per-year rule)
     reach = rollover_dates_reaching(f.ira_rollover_dates, y)
@@ -295,7 +295,7 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
                          ", ".join(d.isoformat() for d in reach), R_ONCE)
 
     # QCD offset totals (IRC §408(d)(8)(A) last sentence); None: that year was recorded before the ledger kept them
-    if (f.deductions_after_70_half is None and f.qcd_reductions is None and _has_qcd(sc, who)
+    if (f.deductions_after_70_half is None and f.qcd_reductions is None and _has_use(sc, who, "qcd")
             and ira.deductions_after_70_half_prior is None and ira.qcd_reductions_prior is None):
         out.append(_finding(
             "LEDGER_QCD_TOTALS_NOT_RECORDED", "warning",
@@ -341,24 +341,46 @@ def stale_link(versions: list, current: list) -> Optional[tuple]:
     return None
 
 
-def _has_qcd(sc, who: str) -> bool:
-    """A QCD among the person's 1099-Rs, as the engine reads them (a use, or code Y: rules.legs)."""
+def _has_use(sc, who: str, kind: str) -> bool:
+    """A use of this kind (qcd, hfd) among the person's 1099-Rs, as the engine reads them (a use, or code Y for a
+    QCD: rules.legs)."""
     from taxdocs.model.scenario import UseKind
     from taxdocs.rules.legs import legs_of
-    return any(l.kind == UseKind.qcd for f in sc.forms_1099r if f.recipient == who for l in legs_of(f)[2])
+    return any(l.kind == UseKind(kind) for f in sc.forms_1099r if f.recipient == who for l in legs_of(f)[2])
 
 
-def _fill_hfd_year(person, prior: list, filled: list, disagree) -> None:
+def _fill_hfd_year(sc, who: str, person, prior: list, store, cid: str, filled: list, disagree) -> None:
     """The year of the person's one HSA funding distribution, as any earlier year recorded it (no later year can
-    undo it: IRC §408(d)(9)(C)(ii))."""
+    undo it: IRC §408(d)(9)(C)(ii)). Years recorded before the ledger kept it: when there is an HFD this year, the
+    earliest earlier year whose 1099-Rs, as committed, moved IRA money to an HSA."""
     recorded = min((r.facts.hfd_year for r in prior if r.facts.hfd_year is not None), default=None)
+    how = ""
+    if recorded is None and _has_use(sc, who, "hfd"):
+        key = keys.ssn_key(person.ssn)
+        recorded = next((r.tax_year for r in prior if _committed_hfd(store.scenario_json(cid, key, r.tax_year, r.version),
+                                                                     key)), None)
+        how = " (an hfd use on its 1099-Rs as committed)"
     if recorded is None:
         return
     if person.earlier_hfd_year is None:
         person.earlier_hfd_year = recorded
-        filled.append(f"HSA funding distribution in {recorded}")
+        filled.append(f"HSA funding distribution in {recorded}{how}")
     elif person.earlier_hfd_year != recorded:
         disagree("earlier_hfd_year", "year of the HSA funding distribution", person.earlier_hfd_year, recorded, R_HFD)
+
+
+_IRA_KINDS = {"traditional_ira", "sep_ira", "simple_ira", "roth_ira", "inherited_ira", "inherited_roth_ira"}
+
+
+def _committed_hfd(doc: Optional[dict], key: str) -> bool:
+    """A stored (redacted) scenario where the person with SSN key `key` moved IRA money to an HSA."""
+    if not doc:
+        return False
+    who = next((w for w in ("taxpayer", "spouse") if (doc.get(w) or {}).get("ssn_key") == key), None)
+    return who is not None and any(
+        (f.get("recipient") or "taxpayer") == who and (f.get("box7_ira_sep_simple") or f.get("source") in _IRA_KINDS)
+        and any(u.get("kind") == "hfd" and u.get("amount") for u in f.get("uses") or [])
+        for f in doc.get("forms_1099r") or [])
 
 
 def _first_year(prior: list) -> Optional[int]:

@@ -324,6 +324,7 @@ class Person(Strict):
         "can exclude (IRC §408(d)(9)(C)(i)); none: not an HSA-eligible individual then (no HDHP, other health "
         "coverage, or enrolled in Medicare: IRC §223(b)(7), (c)(1)), so nothing is excluded; blank: the family "
         "limit is the cap, and a finding asks")
+    # HSA funding distributions exist for tax years after 2006 (Tax Relief and Health Care Act of 2006 §307)
     earlier_hfd_year: Optional[int] = Field(None, ge=2007, le=2100, description="the year of an earlier HSA funding "
                                             "distribution: one is allowed in a lifetime (IRC §408(d)(9)(C)(ii)); blank: "
                                             "none known (the ledger fills it)")

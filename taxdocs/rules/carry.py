@@ -13,6 +13,7 @@ from typing import Optional
 from taxdocs.core.money import ZERO, z
 from taxdocs.model.scenario import UseKind
 from taxdocs.rules import rollovers, roth
+from taxdocs.rules.legs import valid_legs
 
 
 @dataclass
@@ -73,8 +74,7 @@ def carry_forward(res, who: str) -> CarryForward:
     qcd = [g[k] if g.has(k) else ZERO for k in (f"{who}.ira.deductions_after_70_half_next_year",
                                                   f"{who}.ira.qcd_reductions_next_year")]
     hfd = person.earlier_hfd_year
-    if hfd is None and any(l.kind == UseKind.hfd and l.valid and l.amount > 0
-                           for i in res.forms.values() if i.person == who for l in i.legs):
+    if hfd is None and valid_legs(res.forms, who, UseKind.hfd):
         hfd = y
     return CarryForward(y, basis, max(contrib, ZERO),
                         [{"year": l.year, "amount": l.amount, "taxable": l.taxable, "distributed": l.distributed}

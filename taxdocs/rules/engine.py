@@ -19,7 +19,7 @@ from taxdocs.model.scenario import Account, Person, Scenario, UseKind
 from taxdocs.params import ParamsError, general, load_year
 from taxdocs.rules import (f1040, f5329, f8606, facts, rollovers, roth, simplified_method, tax_effect,
                            worksheet_1_1)
-from taxdocs.rules.legs import IRA_SOURCES, Leg, inherited_link, legs_of
+from taxdocs.rules.legs import IRA_SOURCES, Leg, inherited_link, legs_of, valid_legs
 from taxdocs.rules.plan_distributions import PlanGroup, allocate, tax_leg
 from taxdocs.rules.rollovers import Event
 
@@ -45,6 +45,7 @@ class Form8606Ref(NamedTuple):
     who: str                        # the person who files it
     decedent: Optional[str] = None
     roth: bool = False              # an inherited Roth IRA's (Part III only)
+    forms: tuple = ()               # its 1099-Rs (an inherited Roth IRA's form)
 
     @property
     def title(self) -> str:
@@ -186,9 +187,8 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
         for n, grp in enumerate(facts.inherited_roth_groups(res, who), 1):
             key = facts.inherited_roth_key(who, n)
             facts.declare_inherited_roth(res, who, n, grp, gp)
-            worksheet_1_1.declare(res, key)
-            f8606.declare(res, key)
-            res.inherited.append(Form8606Ref(key, who, grp.decedent, roth=True))
+            f8606.declare(res, key)  # Part I is never completed on it: no Worksheet 1-1
+            res.inherited.append(Form8606Ref(key, who, grp.decedent, roth=True, forms=tuple(grp.forms)))
     f1040.declare(res)
     tax_effect.declare(res, yp, gp)
     return res
@@ -221,19 +221,13 @@ def _check_qcd(leg: Leg, src: Account, person: Person, paid: date, gp) -> list[E
     return out
 
 
-def _valid_in_order(forms: dict[str, FormInfo], who: str, kind: UseKind) -> list[Leg]:
-    """A person's valid legs of one kind with money in them, in the order paid (limits are taken in that order)."""
-    return sorted((l for i in forms.values() if i.person == who for l in i.legs
-                   if l.kind == kind and l.valid and l.amount > 0), key=lambda l: forms[l.form.id].paid)
-
-
 def _qcd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, events: list[Event]) -> None:
     """QCDs above the annual limit are taxable distributions (IRC §408(d)(8)(A), as indexed)."""
     if yp is None:
         return
     for who, _ in sc.people():
         room = yp.qcd.limit
-        qcds = _valid_in_order(forms, who, UseKind.qcd)
+        qcds = valid_legs(forms, who, UseKind.qcd)
         for leg in qcds:
             if leg.amount > room:
                 excess = leg.amount - room
@@ -251,26 +245,23 @@ def _hfd_limit(sc: Scenario, forms: dict[str, FormInfo], yp, gp, events: list[Ev
     together at most the family limit (§408(d)(9)(C)(ii)(II)). The excess, and any other one, is a taxable
     distribution. Coverage not given: the most it can be (family), and a finding asks."""
     for who, person in sc.people():
-        hfds = _valid_in_order(forms, who, UseKind.hfd)
+        hfds = valid_legs(forms, who, UseKind.hfd)
         if not hfds:
+            continue
+        # neither depends on the year's dollar limits: one in a lifetime (IRC §408(d)(9)(C)(ii)(I)); not an eligible
+        # individual, the §223(b) limit is 0 (IRC §223(b)(7), (c)(1))
+        refused = ("HFD_ONCE_IN_A_LIFETIME" if person.earlier_hfd_year is not None else
+                   "HFD_NOT_ELIGIBLE" if person.hsa_coverage == "none" else None)
+        if refused:
+            for leg in hfds:
+                leg.valid = False  # not a qualified HSA funding distribution: kept (taxable)
+                leg.invalid_reasons.append(refused)
+                events.append(Event(refused, leg.ref, {"amount": leg.amount, "earlier": person.earlier_hfd_year}, False))
             continue
         if yp is None or yp.hsa is None:
             events.append(Event("HFD_LIMIT_UNKNOWN", hfds[0].ref, {"amount": hfds[0].amount}, True))
             continue
-        if person.earlier_hfd_year is not None:  # one in a lifetime (IRC §408(d)(9)(C)(ii)(I))
-            for leg in hfds:
-                leg.valid = False  # not a qualified HSA funding distribution: kept (taxable)
-                leg.invalid_reasons.append("HFD_ONCE_IN_A_LIFETIME")
-                events.append(Event("HFD_ONCE_IN_A_LIFETIME", leg.ref,
-                                    {"amount": leg.amount, "earlier": person.earlier_hfd_year}, False))
-            continue
         cov, age = person.hsa_coverage, gp.ages.hsa_catch_up
-        if cov == "none":  # not an eligible individual: the §223(b) limit is 0 (IRC §223(b)(7), (c)(1))
-            for leg in hfds:
-                leg.valid = False  # not a qualified HSA funding distribution: kept (taxable)
-                leg.invalid_reasons.append("HFD_NOT_ELIGIBLE")
-                events.append(Event("HFD_NOT_ELIGIBLE", leg.ref, {"amount": leg.amount}, False))
-            continue
         # attained 55 before the close of the year (IRC §223(b)(3)(A)); the birth date is required with a 1099-R
         catch_up = gp.limits.hsa_catch_up.value if person.birth_date is not None and age_reached(
             person.birth_date, date(sc.tax_year, 12, 31), age.years, age.months) else ZERO
@@ -383,7 +374,7 @@ def _qcd_deduction_offset(sc: Scenario, forms: dict[str, FormInfo], events: list
     not excluded stays a QCD for the IRAs' basis (it came out of pre-tax money, §408(d)(8)(D)) and is
     taxable in full on line 4b. QCDs take the offset in the order paid."""
     for who, person in sc.people():
-        legs = _valid_in_order(forms, who, UseKind.qcd)
+        legs = valid_legs(forms, who, UseKind.qcd)
         ira = person.ira
         prior, used = ira.deductions_after_70_half_prior or ZERO, ira.qcd_reductions_prior or ZERO  # blank: 0
         offset = prior + ira.deductible_contributions - used

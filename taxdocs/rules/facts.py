@@ -272,6 +272,9 @@ def inherited_roth_groups(res, who: str) -> list[InheritedRoth]:
     for i in res.forms.values():
         if i.person != who or i.source != Account.inherited_roth_ira or i.qualified:
             continue
+        kept = [l for l in i.legs if l.kept and l.amount > 0]
+        if not kept:
+            continue
         f = i.legs[0].form
         acct = (f.account_number or "").strip()
         key = ("decedent", f.decedent.strip().lower()) if f.decedent else ("payer", *payer_key(f), acct)
@@ -283,11 +286,10 @@ def inherited_roth_groups(res, who: str) -> list[InheritedRoth]:
         grp.basis_unknown |= f.decedent_roth_basis is None
         grp.qualified_unknown |= i.qualified is None
         grp.forms.append(i.form_id)
-        for l in i.legs:
-            if l.kept:
-                grp.amount += l.amount
-                grp.refs.append(l.ref)
-    return [grp for grp in groups.values() if grp.amount > 0]
+        for l in kept:
+            grp.amount += l.amount
+            grp.refs.append(l.ref)
+    return list(groups.values())
 
 
 def payer_excepted(info) -> bool:

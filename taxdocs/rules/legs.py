@@ -56,6 +56,13 @@ class Leg:
         return kind == _CASH or (not self.valid and (kind in _ROLLOVERS or kind in _MOVED))
 
 
+def valid_legs(forms: dict, who: str, kind: UseKind) -> list[Leg]:
+    """A person's valid legs of one kind with money in them, in the order paid (limits are taken in that order).
+    `forms`: the engine's form id -> FormInfo."""
+    return sorted((l for i in forms.values() if i.person == who for l in i.legs
+                   if l.kind == kind and l.valid and l.amount > 0), key=lambda l: forms[l.form.id].paid)
+
+
 def source_of(f: Form1099R) -> tuple[Account, str]:
     """The account paid from: as stated, else inferred from box 7 (i1099r Table 1)."""
     if f.source is not None:

@@ -36,8 +36,8 @@ def declare(res, who: str) -> None:
     w.line("3", "Add lines 1 and 2", f"{cite} line 3", "L1 + L2", lambda g: w.z("1") + w.z("2"), when="applies")
     w.line("4", "Value of all traditional IRAs on Dec 31, plus outstanding rollovers", f"{cite} line 4",
            "year-end value + outstanding rollovers - repayments",
-           lambda g: max(g[f"{p}.ira.year_end_value"] + g[f"{p}.ira.outstanding_rollovers"] - g[f"{p}.ira.repayments"], ZERO)
-          , when="applies")
+           lambda g: max(g[f"{p}.ira.year_end_value"] + g[f"{p}.ira.outstanding_rollovers"] - g[f"{p}.ira.repayments"], ZERO),
+           when="applies")
     w.line("5", "Distributions in the year, including conversions", f"{cite} line 5", "distributions + conversions",
            lambda g: g[f"{p}.ira.distributions"] + g[f"{p}.ira.converted"], when="applies")
     w.line("6", "Add lines 4 and 5", f"{cite} line 6", "L4 + L5", lambda g: w.z("4") + w.z("5"), when="applies")

@@ -184,9 +184,9 @@ PERSON = (
     Field("birth_date", "Date of birth", "Your age on the day paid decides the 10% additional tax "
           "(before 59½) and whether a Roth distribution is qualified.", "date", required=True),
     Field("disabled", "Totally and permanently disabled", "An exception to the 10% additional tax.", "check"),
-    Field("separated_from_service_date", "Date you left the job (if you left at 55 or later)",
-          "Payments from that employer's plan after this day, in or after the year you turn 55, owe no 10% "
-          "additional tax. Leave blank if you did not leave.", "date"),
+    Field("separated_from_service_date", "Date you left your job (if you left in or after the year you turned 55)",
+          "If you left in or after the year you turned 55 (50 for public safety employees), that employer's plan "
+          "pays you without the 10% additional tax from this day on. Leave blank if you did not leave.", "date"),
     Field("hsa_coverage", "HSA coverage (only if IRA money moved to an HSA)",
           "The health plan coverage you had when the money moved: it sets how much can go to the HSA tax-free.",
           "select", options=(("", "— choose —"), ("self_only", "Self-only"), ("family", "Family"),
