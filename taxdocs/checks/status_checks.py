@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from taxdocs.checks.catalogue import make, money, when
 from taxdocs.checks.context import Ctx
@@ -55,12 +55,31 @@ def exceptions_refused(ctx: Ctx) -> list[Finding]:
                         and person.separation_year == info.paid.year):
                     out.append(make("EXCEPTION_01_DATE_ASSUMED", item.form_id, f"{who}.separated_from_service_date",
                                     form=what, paid=info.paid, year=info.paid.year, person=who))
+            if "05" in item.numbers and item.excepted > 0 and _whole_claim(ctx, item.form_id, "05"):
+                out.append(_medical(ctx, who, item, what))
             for number, kind, cap in item.unchecked:
                 if (item.form_id, number, kind) not in seen:
                     seen.add((item.form_id, number, kind))
                     out.append(make("EXCEPTION_LIMIT_UNCHECKED", item.form_id, ctx.fpath(item.form_id, "exceptions"),
                                     form=what, number=number, limit=_balance_limit(kind, cap)))
     return out
+
+
+def _whole_claim(ctx: Ctx, form_id: str, number: str) -> bool:
+    """The exception is claimed on the 1099-R with no amount (blank = all of it)."""
+    info = ctx.res.forms.get(form_id)
+    return info is not None and any(ex.number == number and ex.amount is None for ex in info.legs[0].form.exceptions)
+
+
+def _medical(ctx: Ctx, who: str, item, what: str) -> Finding:
+    """Exception 05 covers only the medical expenses above the AGI floor (IRC §72(t)(2)(B), §213(a)); with no amount
+    given, all of it was excepted. With the AGI known (income.other_agi), name the floor."""
+    rate = ctx.gp.rates.medical_agi_floor
+    agi = ctx.line("tax.agi_with")
+    floor = "" if agi is None else (f" With an AGI of {money(agi)} (this distribution included), the floor is "
+                                    f"{money((agi * rate.value).quantize(Decimal(1), ROUND_HALF_UP))}: only expenses above it count.")
+    return make("EXCEPTION_05_WHOLE", item.form_id, ctx.fpath(item.form_id, "exceptions"), form=what,
+                amount=item.excepted, rate=f"{(rate.value * 100).normalize():f}%", floor=floor, person=who)
 
 
 def _balance_limit(kind: str, cap) -> str:

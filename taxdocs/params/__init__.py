@@ -316,6 +316,7 @@ class Rates(_Frozen):
     excess_contribution: Amount
     capital_gain_middle: Amount
     capital_gain_top: Amount
+    medical_agi_floor: Amount
 
 
 class Niit(Sourced):

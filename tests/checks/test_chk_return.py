@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from chkhelp import codes, errors, form, ira_form, only, person, run, scenario
+from chkhelp import codes, errors, form, ira_form, only, person, result, run, scenario
 from taxdocs.checks.run import check, exit_status, summary
 from taxdocs.model.load import load
 from taxdocs.rules.engine import compute
@@ -99,3 +99,17 @@ def test_samples_show_their_stories():
     assert "WITHHOLDING_SHORTFALL" in codes_of("04-indirect-rollover-withholding")     # EX-25 C
     assert "BACKDOOR_PRO_RATA" in codes_of("06b-backdoor-roth-spoiled")                # EX-08
     assert "BACKDOOR_PRO_RATA" not in codes_of("06a-backdoor-roth")
+
+
+def test_exception_05_for_the_whole_distribution_is_questioned():
+    """IRC §72(t)(2)(B): only medical expenses above 7.5% of AGI. AGI 60,000 + the 20,000 paid = 80,000: floor 6,000."""
+    data = scenario([ira_form("ira", 20000, ("1",), exceptions=[{"number": "05"}])],
+                    taxpayer=person(birth="1980-03-01"), income={"other_agi": 60000})
+    f = only(run(data), "EXCEPTION_05_WHOLE")
+    assert f.severity == "warning" and "$20,000" in f.message and "7.5%" in f.message and "$6,000" in f.message
+    assert result(data).lines()["f5329.taxpayer.line4"] == 0          # the claim stands; the finding asks
+    near = scenario([ira_form("ira", 20000, ("1",), exceptions=[{"number": "05", "amount": 9000}])],
+                    taxpayer=person(birth="1980-03-01"), income={"other_agi": 60000})
+    assert "EXCEPTION_05_WHOLE" not in codes(run(near))              # an amount given: it is the expenses
+    no_agi = scenario([ira_form("ira", 20000, ("1",), exceptions=[{"number": "05"}])], taxpayer=person(birth="1980-03-01"))
+    assert "floor is" not in only(run(no_agi), "EXCEPTION_05_WHOLE").message
