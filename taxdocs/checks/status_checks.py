@@ -26,8 +26,8 @@ def early_tax(ctx: Ctx) -> list[Finding]:
         simple = ctx.zline(f"{f}.simple_part")
         simple_note = f" ({money(simple)} of it at 25%: SIMPLE IRA, first 2 years)" if simple > 0 else ""
         form5329 = ("Form 5329 is required." if ctx.line(f"{f}.required") else
-                    "Form 5329 is not needed: code 1 is shown on each Form 1099-R, so the tax goes on "
-                    "Schedule 2 line 8 directly.")
+                    "Form 5329 is not needed: each Form 1099-R with an early distribution shows code 1 and the "
+                    "tax is owed on all of it, so it goes on Schedule 2 line 8 directly (i5329 Who Must File).")
         out.append(make("EARLY_DISTRIBUTION_TAX", who, "", who=who, line3=ctx.zline(f"{f}.line3"), line4=line4,
                         simple=simple_note, form5329=form5329))
     return out
