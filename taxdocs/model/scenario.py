@@ -367,8 +367,9 @@ class Income(Strict):
         None, description="adjusted gross income from everything else (Form 1040 line 11 without the 1099-R income "
         "on lines 4b, 5b and 1h); with it, taxdocs takes the deductions itself: standard (with the additional amounts "
         "for 65 or older and blind) or itemized, and the 2025-2028 senior deduction with its phase-out")
-    itemized_deductions: Optional[Money] = Field(None, description="with other_agi: Schedule A total, when itemizing "
-                                                 "(the larger of it and the standard deduction is taken)")
+    itemized_deductions: Optional[Money] = Field(None, description="with other_agi: Schedule A total, when itemizing, "
+                                                 "before the overall limitation of IRC §68 (from 2026, taxdocs applies "
+                                                 "it at each AGI); the larger of it and the standard deduction is taken")
     social_security_benefits: Optional[Money] = Field(None, description="with other_agi: net Social Security (and tier 1 "
                                                       "railroad) benefits, SSA-1099 box 5; other_agi then leaves out their "
                                                       "taxable part, which taxdocs figures with and without the retirement "

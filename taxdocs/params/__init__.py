@@ -183,6 +183,14 @@ class SeniorDeduction(Sourced):
     last_year: int
 
 
+class ItemizedLimitation(Sourced):
+    """IRC §68(a) from 2026: itemized deductions less numerator/denominator of the lesser of them and the income
+    above the bracket taxed at `bracket_rate`."""
+    numerator: int
+    denominator: int
+    bracket_rate: Dec
+
+
 class IraContribution(Sourced):
     limit: Dec
     catch_up: Dec
@@ -232,6 +240,7 @@ class YearParams(_Root):
     std_deduction: ByStatus
     additional_std_deduction: AdditionalStd
     senior_deduction: SeniorDeduction | None
+    itemized_limitation: ItemizedLimitation | None = None  # None: no overall limitation that year (2018-2025)
     ira_contribution: IraContribution
     ira_deduction_phaseout: IraDeductionPhaseout
     roth_phaseout: RothPhaseout

@@ -3,7 +3,8 @@
 Standard deduction for the filing status, plus the additional amount per person 65 or older or blind (IRC §63(c),
 (f)), or itemized deductions when larger; plus the senior deduction of 2025-2028 (IRC §151(d)(5)(C) as added by
 P.L. 119-21 §70103; Schedule 1-A Part V), which every person 65 or older takes, itemizing or not, reduced by 6% of
-MAGI above the threshold. Not modelled: a dependent's limited standard deduction, a married-filing-separately
+MAGI above the threshold. From 2026, itemized deductions are cut by the overall limitation of IRC §68(a) (2/37 of the
+income in the 37% bracket, at most of the deductions; the year file's `itemized_limitation`). Not modelled: a dependent's limited standard deduction, a married-filing-separately
 spouse who itemizes, the QBI, tips, overtime and car-loan deductions, and MAGI's foreign-income add-backs.
 """
 from __future__ import annotations
@@ -53,13 +54,30 @@ def senior(sc, yp, gp, magi: Decimal) -> Decimal:
     return each * sum(aged(p, sc.tax_year, gp) for p in _people(sc))
 
 
+def limited(sc, yp, item: Decimal, base: Decimal) -> tuple[Decimal, str]:
+    """Itemized deductions after the overall limitation, where the year has one (IRC §68(a) from 2026): less
+    numerator/denominator of the lesser of them and `base` (taxable income before it, plus them: the AGI less the
+    other deductions) above the start of the 37% bracket for the filing status."""
+    lim = yp.itemized_limitation
+    if lim is None:
+        return item, ""
+    start = next(b.lower for b in yp.brackets[sc.filing_status.value] if b.rate == lim.bracket_rate)
+    cut = dollars(min(item, max(base - start, ZERO)) * lim.numerator / lim.denominator)  # whole dollars, as on the form
+    if cut <= 0:
+        return item, ""
+    return item - cut, f" less {cut:,} (IRC §68: {lim.numerator}/{lim.denominator} of the income above {start:,})"
+
+
 def deduction(sc, yp, gp, agi: Decimal) -> tuple[Decimal, str]:
     """The deductions at this AGI, and a sentence saying what was taken."""
     std, boxes = standard(sc, yp, gp)
     item = sc.income.itemized_deductions
-    main = max(std, item) if item is not None else std
     sen = senior(sc, yp, gp, agi)
-    how = (f"itemized {item:,}" if item is not None and item > std else
+    cut = ""
+    if item is not None:
+        item, cut = limited(sc, yp, item, agi - sen)
+    main = max(std, item) if item is not None else std
+    how = (f"itemized {sc.income.itemized_deductions:,}{cut}" if item is not None and item > std else
            f"standard {std:,}" + (f" ({boxes} additional amount{'s' if boxes != 1 else ''} for 65 or older or blind)"
                                 if boxes else ""))
     if sen:
