@@ -16,8 +16,15 @@ EX27_MFJ = [(24800, "2480"), (100800, "11600"), (211400, "35932"), (403550, "820
             (512450, "116896"), (768700, "206583.50")]
 
 
+# Rev. Proc. 2025-32 Table 2 (heads of household), as transcribed in several independent copies: its cumulative column
+# pins the 32% floor at 201,750 (16,155 + 24% x 96,050 = 39,207), not the single filer's 201,775
+HOH_2026 = [(17700, "1770"), (67450, "7740"), (105700, "16155"), (201750, "39207"), (256200, "56631"),
+            (640600, "191171")]
+
+
 @pytest.mark.parametrize("status,floor,tax", [("single", f, t) for f, t in EX27_SINGLE]
-                         + [("mfj", f, t) for f, t in EX27_MFJ] + [("qss", f, t) for f, t in EX27_MFJ])
+                         + [("mfj", f, t) for f, t in EX27_MFJ] + [("qss", f, t) for f, t in EX27_MFJ]
+                         + [("hoh", f, t) for f, t in HOH_2026])
 def test_ex27_tax_at_each_2026_floor(status, floor, tax):
     assert tax_on(D(floor), status, P2026) == D(tax)
 
