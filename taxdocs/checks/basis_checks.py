@@ -55,7 +55,7 @@ def basis(ctx: Ctx, prior: dict[str, PriorYear] | None = None) -> list[Finding]:
             if why:
                 out.append(make("BASIS_MISSING", who, field, who=who, forms=", ".join(ids), amount=amount,
                                 year=ctx.year, why=why))
-            elif ira.ever_nondeductible is None:
+            elif ira.ever_nondeductible is None and amount > 0:  # (a QCD alone pays nothing basis could shelter)
                 out.append(make("BASIS_ASSUMED_ZERO", who, field, who=who, forms=", ".join(ids), amount=amount))
         p = (prior or {}).get(who)
         if p is not None:

@@ -195,3 +195,13 @@ def test_clean_backdoor():
     found = run(ex08(year_end_value=0))
     assert "BACKDOOR_PRO_RATA" not in codes(found)
     assert errors(found) == []
+
+
+def test_basis_assumed_zero_not_for_a_qcd_alone():
+    """A valid QCD pays nothing basis could shelter (it comes from the taxable money first, IRC §408(d)(8)(D)):
+    no "paid $0" note; a cash distribution beside it still gets one."""
+    qcd = ira_form("q", 10000, ("Y", "7"), uses=[{"kind": "qcd", "amount": 10000}])
+    data = scenario([qcd], taxpayer=person(birth="1950-01-01"))
+    assert "BASIS_ASSUMED_ZERO" not in codes(run(data))
+    data = scenario([qcd, ira_form("c", 5000, ("7",))], taxpayer=person(birth="1950-01-01"))
+    assert "$5,000" in only(run(data), "BASIS_ASSUMED_ZERO").message
