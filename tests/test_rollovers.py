@@ -381,6 +381,16 @@ def test_returned_contribution_earnings_taxable_without_additional_tax():
     assert (g["f1040.line4a"], g["f1040.line4b"], g["f5329.taxpayer.line4"]) == (7350, 350, 0)
 
 
+@pytest.mark.parametrize("use", [7350, 7000])
+def test_a_returned_contribution_given_without_its_earnings_is_still_returned_whole(use):
+    # i1040 Exception 2: the corrective distribution (contribution + earnings, box 2a) is one; a use of only the
+    # 7,000 contribution leaves 350 that is part of it, not an ordinary distribution taxed a second time
+    f = form("x", 7350, ["8", "1"], "2025-03-01", ira=True, box2a=350,
+             uses=[{"kind": "returned_contribution", "amount": use}])
+    g = run(scenario(2025, [f], taxpayer=YOUNG)).graph
+    assert (g["f1040.line4a"], g["f1040.line4b"], g["f5329.taxpayer.line4"]) == (7350, 350, 0)
+
+
 def test_roth_exception_claimed_on_the_form():
     f = form("r", 15000, ["J"], "2025-06-01", exceptions=[{"number": "08"}])
     p = person(birth="1980-01-01", roth={"first_contribution_year": 2015, "contribution_basis": 10000})

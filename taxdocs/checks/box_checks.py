@@ -14,7 +14,7 @@ from taxdocs.model.scenario import Account, Form1099R, Scenario, UseKind
 from taxdocs.params import codes
 from taxdocs.rules.facts import is_conversion
 from taxdocs.rules.legs import prior_year_form
-from taxdocs.rules.simplified_method import general_rule_by_age, nonqualified_annuity, payer_figured
+from taxdocs.rules.simplified_method import cost_without_facts, general_rule_by_age, nonqualified_annuity, payer_figured
 from taxdocs.rules.f5329 import separated_at_55
 
 ROTH_IRA_CODES = ("J", "Q", "T")
@@ -43,6 +43,12 @@ def box_arithmetic(sc: Scenario) -> list[Finding]:
                 and f.box2a + f.box5 > f.box1 + 1 and not f.box2b_not_determined):
             out.append(make("BOX_2A_AND_5_OVER_BOX1", f.id, f"{p}.box2a", form=f.id, box2a=f.box2a,
                             box5=f.box5, box1=f.box1))
+        # a plan payment kept with box 2a 0 says all of it is after-tax money, which box 5 then shows; a 20%
+        # withholding says the payer treated it as taxable (IRC §3405(c) withholds only from the taxable part)
+        if (f.box2a == 0 and f.box1 > 0 and not set(f.box7) & {"G", "H"} and not f.box7_ira_sep_simple
+                and (f.box5 or 0) < f.box1 and (f.box4 or 0) > 0):
+            out.append(make("BOX_2A_ZERO_WITHHELD", f.id, f"{p}.box2a", form=f.id, box1=f.box1, box4=f.box4,
+                            box5=f.box5 or 0))
         if f.box3 is not None and f.box3 > 0 and f.box2a is not None and f.box3 > f.box2a:
             out.append(make("BOX_3_EXCEEDS_2A", f.id, f"{p}.box3", form=f.id, box3=f.box3, box2a=f.box2a))
     return out
@@ -60,8 +66,6 @@ def rows(sc: Scenario) -> list[Finding]:
             if (r.tax_withheld or ZERO) > 0 and not (r.payer_state_no or "").strip():
                 missing.append(f"state tax of {money(r.tax_withheld)} is withheld (box 14) but the payer's state number "
                                "(box 15) is blank")
-            if r.state and r.tax_withheld is None and r.distribution is None and not r.payer_state_no:
-                missing.append("only the state is filled in (no withholding, state number or distribution)")
             if missing:
                 out.append(make("STATE_ROW_INCOMPLETE", f.id, f"forms_1099r[{i}].state[{k}]", form=f.id, row=k + 1,
                                 missing="; ".join(missing)))
@@ -292,6 +296,10 @@ def annuity_general_rule(ctx: Ctx) -> list[Finding]:
            for f in ctx.sc.forms_1099r
            if f.annuity is not None and f.annuity.start_date <= start_after and not nonqualified_annuity(f)
            and (f.box2a is None or f.box2b_not_determined)]
+    # box 9b shows a cost in an annuity, the payer did not figure box 2a, and no annuity facts (Pub. 575)
+    out += [make("ANNUITY_FACTS_MISSING", f.id, ctx.fpath(f.id, "annuity"), form=f.id, cost=f.box9b)
+            for f in ctx.sc.forms_1099r
+            if f.id in ctx.res.forms and cost_without_facts(f, ctx.res.forms[f.id])]
     # code D: a commercial annuity is outside the Simplified Method at any starting date (IRC §72(d)(1)(A))
     out += [make("ANNUITY_NONQUALIFIED", f.id, ctx.fpath(f.id, "annuity"), form=f.id, taxed=_taxed(f))
             for f in ctx.sc.forms_1099r if f.annuity is not None and nonqualified_annuity(f)]

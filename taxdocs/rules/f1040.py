@@ -164,10 +164,16 @@ def _declare_plan_form(res, info) -> None:
         g.define(f"r1099.{f.id}.taxable", f"Form 1099-R {f.id}: taxable amount", "i1040 Simplified Method Worksheet",
                  "Simplified Method line 9", lambda g: g[sm])
         return
+    cost_untold = simplified_method.cost_without_facts(f, info)
+
+    def taxable(g):
+        if cost_untold:  # i1040 lines 5a-5b: a partly taxable annuity is figured by the Simplified Method
+            g.provisional(f"box 9b shows {f.box9b:,} of cost in an annuity and the payer did not figure the taxable "
+                          "amount: without the annuity facts the Simplified Method was not applied")
+        return _leg_sum(g, f.id, len(info.legs))
     g.define(f"r1099.{f.id}.taxable", f"Form 1099-R {f.id}: taxable amount",
              "IRC §402(c)(2); Notice 2014-54; i1040 lines 5a-5b",
-             "pre-tax money kept or rolled to a Roth account; pre-tax goes to rollovers first",
-             lambda g: _leg_sum(g, f.id, len(info.legs)))
+             "pre-tax money kept or rolled to a Roth account; pre-tax goes to rollovers first", taxable)
 
 
 def _leg_sum(g, fid, n, *also):

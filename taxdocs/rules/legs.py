@@ -160,6 +160,11 @@ def legs_of(f: Form1099R) -> tuple[Account, str, list[Leg]]:
     rest = dollars(f.box1) - sum((leg.amount for leg in legs), ZERO)
     if rest > 0 or not legs:  # box 1 of 0 and no uses: one empty leg (a form always has one)
         kind, to, note = (None, None, "") if f.uses else default_use(f, src)
+        if (f.uses and set(f.box7) & {"8", "P"} and src != Account.plan
+                and any(u.kind == UseKind.returned_contribution for u in f.uses)):
+            # a corrective IRA distribution is returned whole, contribution and earnings (box 2a) together
+            # (i1040 lines 4a-4b Exception 2): the rest of box 1 is part of it, not an ordinary distribution
+            kind, note = UseKind.returned_contribution, "code 8/P: the rest of box 1 was returned with the contribution"
         if kind is None:
             kind, note = UseKind.cash, ("" if not f.uses else "the part of box 1 not in `uses` (including tax withheld) was kept")
         legs.append(Leg(f, -1, kind, to, rest, None, inferred=note))

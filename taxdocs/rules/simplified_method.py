@@ -30,6 +30,14 @@ def nonqualified_annuity(f) -> bool:
     return "D" in f.box7
 
 
+def cost_without_facts(f, info) -> bool:
+    """A plan 1099-R kept (in part) with the employee's cost in an annuity (box 9b) and no taxable amount figured by
+    the payer, but no annuity facts: the Simplified Method (Pub. 575; i1040 lines 5a-5b) cannot be applied."""
+    from taxdocs.model.scenario import Account
+    return (info.source == Account.plan and bool(f.box9b) and f.annuity is None and not payer_figured(f)
+            and not nonqualified_annuity(f) and any(l.kept for l in info.legs))
+
+
 def payer_figured(f) -> bool:
     """Box 2a is the payer's taxable amount (not blank, box 2b "not determined" not checked)."""
     return f.box2a is not None and not f.box2b_not_determined

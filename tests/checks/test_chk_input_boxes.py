@@ -223,3 +223,38 @@ def test_age_75_findings_only_where_the_simplified_method_could_run():
     ira = {"start_date": "2020-01-01", "age_at_start": 76, "payments_this_year": 12}
     found = codes(run(scenario([form("i", 12000, ("7",), ira=True, box2a=12000, annuity=ira)])))
     assert "ANNUITY_GUARANTEE_UNKNOWN" not in found
+
+
+def test_an_annuity_cost_with_no_facts_is_provisional_and_asked_for():
+    """Box 9b cost, box 2a not figured, no annuity facts: the Simplified Method (Pub. 575; i1040 lines 5a-5b) cannot
+    run, so the full amount is taxed provisionally and a warning asks for the facts; a filed Simplified Method
+    figure is then a provisional mismatch, not an error."""
+    pension = form("f1", 24000, ("7",), box2b_not_determined=True, box9b=31000)
+    data = scenario([pension], taxpayer=person(birth="1958-01-01"))
+    f = only(run(data), "ANNUITY_FACTS_MISSING")
+    assert f.severity == "warning" and "$31,000" in f.message
+    res = result(data)
+    assert res.lines()["f1040.line5b"] == 24000 and res.graph.status("f1040.line5b") == "provisional"
+    data["filed"] = {"f1040": {"5a": 24000, "5b": 22569}}
+    found = codes(run(data))
+    assert "FILED_MISMATCH_PROVISIONAL" in found and "FILED_MISMATCH" not in found
+    figured = form("f1", 24000, ("7",), box2a=21600, box9b=31000)          # the payer figured box 2a: nothing asked
+    assert "ANNUITY_FACTS_MISSING" not in codes(run(scenario([figured], taxpayer=person(birth="1958-01-01"))))
+
+
+def test_box_2a_zero_with_tax_withheld_is_questioned():
+    """i1099r box 2a/box 5; IRC §3405(c): a payer withholds the 20% from the taxable part only. 2a 0, box 5 blank and
+    2,000 withheld: the form is probably misread (2a blank); with box 5 = box 1 it is consistent."""
+    bad = form("k", 10000, ("1",), box2a=0, box4=2000)
+    f = only(run(scenario([bad], taxpayer=person(birth="1985-01-01"))), "BOX_2A_ZERO_WITHHELD")
+    assert f.severity == "warning" and "$2,000" in f.message
+    ok = form("k", 10000, ("1",), box2a=0, box5=10000, box4=0)
+    assert "BOX_2A_ZERO_WITHHELD" not in codes(run(scenario([ok], taxpayer=person(birth="1985-01-01"))))
+    rolled = form("k", 10000, ("G",), box2a=0, box4=0)
+    assert "BOX_2A_ZERO_WITHHELD" not in codes(run(scenario([rolled], taxpayer=person(birth="1985-01-01"))))
+
+
+def test_a_state_row_with_only_the_state_is_not_flagged():
+    """i1099r: boxes 14-19 are for the payer's convenience; a form from a state with no income tax may show only it."""
+    f = form("k", 10000, ("7",), box2a=10000, state=[{"state": "TX"}])
+    assert "STATE_ROW_INCOMPLETE" not in codes(run(scenario([f], taxpayer=person(birth="1950-01-01"))))

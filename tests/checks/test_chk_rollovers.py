@@ -529,3 +529,19 @@ def test_ira_to_plan_rollover_above_the_pretax_money():
     assert (g["f8606.taxpayer.line18"], g["f8606.taxpayer.basis_next_year"], g["f1040.line4b"]) == (0, 0, 0)
     f = only(run(data), "IRA_TO_PLAN_OVER_PRETAX")
     assert "$32,000" in f.message and "$218,000" in f.message and f.record == "to-401k"
+
+
+@pytest.mark.parametrize("to, nonspouse, eligible", [
+    ("traditional_ira", True, False),     # a non-spouse beneficiary into their own IRA: not a rollover
+    ("inherited_ira", True, True),        # into an inherited IRA: the one way (IRC §402(c)(11))
+    ("inherited_roth_ira", True, True),   # a plan's money into an inherited Roth IRA: a taxable conversion, allowed
+    ("traditional_ira", False, True),     # a spouse may roll into their own IRA
+])
+def test_a_non_spouse_beneficiarys_direct_rollover_goes_only_to_an_inherited_ira(to, nonspouse, eligible):
+    use = {"kind": "direct_rollover", "to": to, "amount": 50000}
+    data = scenario([form("k", 50000, ("4", "G"), box2a=0, uses=[use], nonspouse_beneficiary=nonspouse)],
+                    taxpayer=person(birth=YOUNG))
+    found = codes(run(data))
+    assert ("ROLLOVER_NOT_ELIGIBLE" not in found) is eligible
+    if not eligible:
+        assert result(data).lines()["f1040.line5b"] == 50000
