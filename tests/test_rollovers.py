@@ -529,3 +529,14 @@ def test_the_once_a_year_rule_counts_from_receipt():
     assert "ROLLOVER_ONCE_PER_YEAR" in [e.code for e in run(scenario(2025, [f], taxpayer=p)).events]
     f["date_received"] = "2025-03-10"
     assert "ROLLOVER_ONCE_PER_YEAR" not in [e.code for e in run(scenario(2025, [f], taxpayer=p)).events]
+
+
+def test_a_designated_roth_excess_deferral_keeps_its_earnings_taxable():
+    # codes B+8: the excess Roth deferral was taxed when deferred; its earnings (box 2a) are taxable when paid
+    # (Reg. §1.402(g)-1(e)(8)(iii)): the rest of box 1 beside the use is not swept into a returned IRA contribution
+    f = form("b8", 5300, ["B", "8"], "2025-03-01", box2a=300, box5=5000,
+             uses=[{"kind": "returned_contribution", "amount": 5000}])
+    res = run(scenario(2025, [f], taxpayer=YOUNG))
+    assert not any(l.inferred.startswith("code 8/P") for l in res.forms["b8"].legs)
+    lines = res.lines()
+    assert (lines.get("f1040.line1h") or 0) + (lines.get("f1040.line5b") or 0) > 0

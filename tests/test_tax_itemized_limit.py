@@ -6,10 +6,12 @@ import pytest
 from builders import form, person, run, scenario
 
 
-def conversion(year, other_agi, itemized, amount=100000):
+def conversion(year, other_agi, itemized, amount=100000, status="single"):
     f = form("conv", amount, ["7"], f"{year}-06-02", ira=True, box2a=amount, box2b_not_determined=True,
              uses=[{"kind": "conversion", "to": "roth_ira", "amount": amount}])
-    d = scenario(year, [f], taxpayer=person(birth="1970-01-01", ira={"prior_basis": 0, "year_end_value": 100000}))
+    spouse = person(name="Sam Test", ssn="400-11-2299", birth="1970-01-01") if status == "mfj" else None
+    d = scenario(year, [f], status=status, spouse=spouse,
+                 taxpayer=person(birth="1970-01-01", ira={"prior_basis": 0, "year_end_value": 100000}))
     d["income"] = {"other_agi": other_agi, "itemized_deductions": itemized}
     return d
 
@@ -42,3 +44,13 @@ def test_the_standard_deduction_when_the_cut_itemized_are_less():
     # 2/37 x 16,500 = 892, leaving 15,608: the standard deduction is larger and is taken
     g = run(conversion(2026, 1000000, 16500)).graph
     assert g["tax.deduction_without"] == 16100
+
+
+def test_joint_filers_start_at_their_own_37_percent_bracket():
+    # MFJ 2026: the 37% bracket starts at 768,700. AGI 800,000: cut 2/37 x 31,300 = 1,692; with the conversion
+    # (900,000): 2/37 x min(100,000, 131,300) = 5,405
+    g = run(conversion(2026, 800000, 100000, status="mfj")).graph
+    assert (g["tax.deduction_without"], g["tax.deduction_with"]) == (98308, 94595)
+    notes = " ".join(g.node("tax.deduction_with").notes)
+    assert "less 5,405 (IRC §68: 2/37 of the lesser of the itemized deductions and the 131,300 of income above 768,700)" \
+        in notes, notes

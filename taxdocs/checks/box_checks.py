@@ -13,7 +13,7 @@ from taxdocs.core.money import ZERO
 from taxdocs.model.scenario import Account, Form1099R, Scenario, UseKind
 from taxdocs.params import codes
 from taxdocs.rules.facts import is_conversion
-from taxdocs.rules.legs import prior_year_form
+from taxdocs.rules.legs import prior_year_form, source_of
 from taxdocs.rules.simplified_method import cost_without_facts, general_rule_by_age, nonqualified_annuity, payer_figured
 from taxdocs.rules.f5329 import separated_at_55
 
@@ -45,10 +45,10 @@ def box_arithmetic(sc: Scenario) -> list[Finding]:
                             box5=f.box5, box1=f.box1))
         # a plan payment kept with box 2a 0 says all of it is after-tax money, which box 5 then shows; a 20%
         # withholding says the payer treated it as taxable (IRC §3405(c) withholds only from the taxable part)
-        if (f.box2a == 0 and f.box1 > 0 and not set(f.box7) & {"G", "H"} and not f.box7_ira_sep_simple
-                and (f.box5 or 0) < f.box1 and (f.box4 or 0) > 0):
+        if (f.box2a == 0 and f.box1 > 0 and not set(f.box7) & {"G", "H"} and source_of(f)[0] == Account.plan
+                and (f.box5 or ZERO) < f.box1 and (f.box4 or ZERO) > 0):
             out.append(make("BOX_2A_ZERO_WITHHELD", f.id, f"{p}.box2a", form=f.id, box1=f.box1, box4=f.box4,
-                            box5=f.box5 or 0))
+                            box5=f.box5 or ZERO))
         if f.box3 is not None and f.box3 > 0 and f.box2a is not None and f.box3 > f.box2a:
             out.append(make("BOX_3_EXCEEDS_2A", f.id, f"{p}.box3", form=f.id, box3=f.box3, box2a=f.box2a))
     return out

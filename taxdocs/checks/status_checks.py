@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from taxdocs.checks.catalogue import make, money, when
 from taxdocs.checks.context import Ctx
 from taxdocs.checks.finding import Finding
+from taxdocs.core.money import dollars
 
 MAX_LINES_SHOWN = 12
 
@@ -77,7 +78,7 @@ def _medical(ctx: Ctx, who: str, item, what: str) -> Finding:
     rate = ctx.gp.rates.medical_agi_floor
     agi = ctx.line("tax.agi_with")
     floor = "" if agi is None else (f" With an AGI of {money(agi)} (this distribution included), the floor is "
-                                    f"{money((agi * rate.value).quantize(Decimal(1), ROUND_HALF_UP))}: only expenses above it count.")
+                                    f"{money(dollars(agi * rate.value))}: only expenses above it count.")
     return make("EXCEPTION_05_WHOLE", item.form_id, ctx.fpath(item.form_id, "exceptions"), form=what,
                 amount=item.excepted, rate=f"{(rate.value * 100).normalize():f}%", floor=floor, person=who)
 

@@ -240,7 +240,7 @@ class YearParams(_Root):
     std_deduction: ByStatus
     additional_std_deduction: AdditionalStd
     senior_deduction: SeniorDeduction | None
-    itemized_limitation: ItemizedLimitation | None = None  # None: no overall limitation that year (2018-2025)
+    itemized_limitation: ItemizedLimitation | None  # null: no overall limitation that year (2018-2025)
     ira_contribution: IraContribution
     ira_deduction_phaseout: IraDeductionPhaseout
     roth_phaseout: RothPhaseout

@@ -62,10 +62,12 @@ def limited(sc, yp, item: Decimal, base: Decimal) -> tuple[Decimal, str]:
     if lim is None:
         return item, ""
     start = next(b.lower for b in yp.brackets[sc.filing_status.value] if b.rate == lim.bracket_rate)
-    cut = dollars(min(item, max(base - start, ZERO)) * lim.numerator / lim.denominator)  # whole dollars, as on the form
+    above = max(base - start, ZERO)
+    cut = dollars(min(item, above) * lim.numerator / lim.denominator)  # whole dollars, as on the form
     if cut <= 0:
         return item, ""
-    return item - cut, f" less {cut:,} (IRC §68: {lim.numerator}/{lim.denominator} of the income above {start:,})"
+    return item - cut, (f" less {cut:,} (IRC §68: {lim.numerator}/{lim.denominator} of the lesser of the itemized "
+                        f"deductions and the {dollars(above):,} of income above {start:,})")
 
 
 def deduction(sc, yp, gp, agi: Decimal) -> tuple[Decimal, str]:

@@ -127,6 +127,11 @@ def payer_key(f: Form1099R) -> tuple:
 def default_use(f: Form1099R, src: Account) -> tuple[Optional[UseKind], Optional[Account], str]:
     """When `uses` is empty, what box 7 says happened."""
     codes = set(f.box7)
+    if codes & {"G", "H"} and "4" in codes and f.nonspouse_beneficiary:
+        # a non-spouse beneficiary's direct rollover is to an IRA set up as inherited (IRC §402(c)(11))
+        roth = "H" in codes or src == Account.designated_roth or bool(f.box2a and f.box2a > 0)
+        return (UseKind.direct_rollover, Account.inherited_roth_ira if roth else Account.inherited_ira,
+                "codes 4+G/H, non-spouse beneficiary: direct rollover to an inherited IRA")
     if "H" in codes:
         return UseKind.direct_rollover, Account.roth_ira, "code H: direct rollover of a designated Roth account to a Roth IRA"
     if "G" in codes:
@@ -160,7 +165,7 @@ def legs_of(f: Form1099R) -> tuple[Account, str, list[Leg]]:
     rest = dollars(f.box1) - sum((leg.amount for leg in legs), ZERO)
     if rest > 0 or not legs:  # box 1 of 0 and no uses: one empty leg (a form always has one)
         kind, to, note = (None, None, "") if f.uses else default_use(f, src)
-        if (f.uses and set(f.box7) & {"8", "P"} and src != Account.plan
+        if (f.uses and set(f.box7) & {"8", "P"} and src not in (Account.plan, Account.designated_roth)
                 and any(u.kind == UseKind.returned_contribution for u in f.uses)):
             # a corrective IRA distribution is returned whole, contribution and earnings (box 2a) together
             # (i1040 lines 4a-4b Exception 2): the rest of box 1 is part of it, not an ordinary distribution

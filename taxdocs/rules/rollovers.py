@@ -31,6 +31,14 @@ class Event:
     accepted: bool    # True: rollover still counts (waiver); False: it does not
 
 
+# Where a non-spouse beneficiary's direct rollover may go, by the account it comes from (IRC §402(c)(11), §402A(c)(3),
+# §408(d)(3)(C), §408A(e)): a plan's pre-tax money to an inherited IRA or (taxed) an inherited Roth IRA.
+_HEIRS = {Account.inherited_ira: frozenset({Account.inherited_ira}),
+          **{a: frozenset({Account.inherited_roth_ira})
+             for a in (Account.inherited_roth_ira, Account.designated_roth, Account.roth_ira)}}
+_ANY_HEIR = frozenset({Account.inherited_ira, Account.inherited_roth_ira})
+
+
 def _event(leg: Leg, code: str, accepted: bool, **detail) -> Event:
     ev = Event(code, leg.ref, detail, accepted)
     if not accepted:
@@ -120,12 +128,12 @@ def check_eligible(leg: Leg, src: Account, person: Person, rmd_age, year: int, f
     nonspouse = f.nonspouse_beneficiary or (src == Account.inherited_ira and inherited_link(person, f, forms) is not None)
     if inherited and nonspouse and leg.kind == UseKind.indirect_rollover:
         out.append(_event(leg, "INHERITED_60_DAY_ROLLOVER", False, amount=leg.amount))
-    elif (inherited and nonspouse and leg.kind == UseKind.direct_rollover
-          and leg.to not in (Account.inherited_ira, Account.inherited_roth_ira, None)):
+    elif (inherited and f.nonspouse_beneficiary and leg.kind == UseKind.direct_rollover
+          and leg.to not in _HEIRS.get(src, _ANY_HEIR)):
         # a non-spouse beneficiary's money moves only into an IRA set up as inherited (IRC §402(c)(11),
-        # §408(d)(3)(C); rules.md §6.3): not into the beneficiary's own IRA or plan
+        # §408(d)(3)(C); rules.md §6.3), never into their own; an inherited IRA is not converted (§408A(e))
         out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, amount=leg.amount,
-                          what="a non-spouse beneficiary's distribution going elsewhere than an inherited IRA"))
+                          what="a non-spouse beneficiary's distribution going elsewhere than an inherited IRA of its kind"))
     if src == Account.inherited_ira and nonspouse and leg.kind == UseKind.conversion:  # IRC §408(d)(3)(C), §408A(e)
         out.append(_event(leg, "INHERITED_IRA_CONVERSION", False, amount=leg.amount))
     if f.rmd_year and f.rmd_amount is None:  # the RMD's size not given: all of it (rmd_first_dollars otherwise)

@@ -248,10 +248,10 @@ def test_box_2a_zero_with_tax_withheld_is_questioned():
     bad = form("k", 10000, ("1",), box2a=0, box4=2000)
     f = only(run(scenario([bad], taxpayer=person(birth="1985-01-01"))), "BOX_2A_ZERO_WITHHELD")
     assert f.severity == "warning" and "$2,000" in f.message
-    ok = form("k", 10000, ("1",), box2a=0, box5=10000, box4=0)
-    assert "BOX_2A_ZERO_WITHHELD" not in codes(run(scenario([ok], taxpayer=person(birth="1985-01-01"))))
-    rolled = form("k", 10000, ("G",), box2a=0, box4=0)
-    assert "BOX_2A_ZERO_WITHHELD" not in codes(run(scenario([rolled], taxpayer=person(birth="1985-01-01"))))
+    for ok in (form("k", 10000, ("1",), box2a=0, box5=10000, box4=1000),    # all after-tax, as box 5 says
+               form("k", 10000, ("G",), box2a=0, box4=1000),                  # a direct rollover's 2a says nothing
+               form("r", 10000, ("J",), box2a=0, box4=1000)):                 # a Roth IRA form (no IRA box)
+        assert "BOX_2A_ZERO_WITHHELD" not in codes(run(scenario([ok], taxpayer=person(birth="1985-01-01")))), ok
 
 
 def test_a_state_row_with_only_the_state_is_not_flagged():

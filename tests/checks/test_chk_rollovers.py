@@ -545,3 +545,25 @@ def test_a_non_spouse_beneficiarys_direct_rollover_goes_only_to_an_inherited_ira
     assert ("ROLLOVER_NOT_ELIGIBLE" not in found) is eligible
     if not eligible:
         assert result(data).lines()["f1040.line5b"] == 50000
+
+
+def test_a_non_spouse_beneficiarys_4g_with_no_uses_goes_to_an_inherited_ira():
+    """Codes 4+G, no `uses`: the payer moved it to an inherited IRA (the only place it can go, IRC §402(c)(11))."""
+    data = scenario([form("k", 50000, ("4", "G"), box2a=0, nonspouse_beneficiary=True)], taxpayer=person(birth=YOUNG))
+    assert "ROLLOVER_NOT_ELIGIBLE" not in codes(run(data)) and result(data).lines()["f1040.line5b"] == 0
+
+
+def test_an_inherited_ira_is_not_converted_by_a_non_spouse_beneficiary():
+    use = {"kind": "direct_rollover", "to": "inherited_roth_ira", "amount": 10000}
+    data = scenario([ira_form("inh", 10000, ("4",), uses=[use], nonspouse_beneficiary=True, source="inherited_ira")],
+                    taxpayer=person(birth=YOUNG))
+    assert "ROLLOVER_NOT_ELIGIBLE" in codes(run(data))
+
+
+def test_a_spouse_keeping_an_inherited_ira_may_roll_into_their_own():
+    """IRC §408(d)(3)(C)(ii): an IRA is "inherited" only for someone other than the surviving spouse; listed under
+    inherited_iras for its basis, not marked non-spouse: the rollover stands."""
+    use = {"kind": "direct_rollover", "to": "traditional_ira", "amount": 20000}
+    data = scenario([ira_form("inh", 20000, ("4",), uses=[use], source="inherited_ira")],
+                    taxpayer=person(birth=YOUNG, inherited_iras=[{"decedent": "Sam", "basis": 0}]))
+    assert "ROLLOVER_NOT_ELIGIBLE" not in codes(run(data)) and result(data).lines()["f1040.line4b"] == 0
