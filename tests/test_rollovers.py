@@ -531,12 +531,20 @@ def test_the_once_a_year_rule_counts_from_receipt():
     assert "ROLLOVER_ONCE_PER_YEAR" not in [e.code for e in run(scenario(2025, [f], taxpayer=p)).events]
 
 
-def test_a_designated_roth_excess_deferral_keeps_its_earnings_taxable():
-    # codes B+8: the excess Roth deferral was taxed when deferred; its earnings (box 2a) are taxable when paid
-    # (Reg. §1.402(g)-1(e)(8)(iii)): the rest of box 1 beside the use is not swept into a returned IRA contribution
+def test_a_designated_roth_excess_deferral_goes_on_line_1h():
+    # codes B+8 with no uses: the excess Roth deferral was taxed when deferred; its earnings (box 2a) are taxable
+    # when paid, on line 1h like any plan's corrective distribution (i1040 line 1h; i1099r codes 8, B), no 10%
+    f = form("b8", 5300, ["B", "8"], "2025-03-01", box2a=300, box5=5000)
+    lines = run(scenario(2025, [f], taxpayer=YOUNG)).lines()
+    assert (lines["f1040.line1h_corrective"], lines["f1040.line5a"], lines["f5329.taxpayer.line4"]) == (300, None, 0)
+
+
+def test_a_returned_contribution_on_a_plan_form_is_an_input_error():
+    # a returned contribution is an IRA's (IRC §408(d)(4)); a plan's code 8 is taxed as its box 2a shows
+    from taxdocs.errors import InputError
+    from taxdocs.model.load import from_data
     f = form("b8", 5300, ["B", "8"], "2025-03-01", box2a=300, box5=5000,
              uses=[{"kind": "returned_contribution", "amount": 5000}])
-    res = run(scenario(2025, [f], taxpayer=YOUNG))
-    assert not any(l.inferred.startswith("code 8/P") for l in res.forms["b8"].legs)
-    lines = res.lines()
-    assert (lines.get("f1040.line1h") or 0) + (lines.get("f1040.line5b") or 0) > 0
+    with pytest.raises(InputError) as e:
+        from_data(scenario(2025, [f], taxpayer=YOUNG), "x.yaml")
+    assert "forms_1099r[0].uses[0].kind" in str(e.value) and "§408(d)(4)" in str(e.value)

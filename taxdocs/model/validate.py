@@ -56,6 +56,10 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
             up = f"{p}.uses[{k}]"
             if u.kind in NEEDS_TO and u.to is None:
                 bad(f"{up}.to", f"a {u.kind.value} needs the receiving account kind", f.id)
+            if u.kind == UseKind.returned_contribution and source_of(f)[0] in (Account.plan, Account.designated_roth):
+                bad(f"{up}.kind", "a returned contribution is an IRA's (IRC §408(d)(4)); a plan's corrective "
+                    "distribution (code 8: excess deferrals or contributions plus earnings) is taxed as box 2a shows: "
+                    "leave `uses` empty for it", f.id, "i1099r code 8; i1040 line 1h")
             if u.kind == UseKind.indirect_rollover and u.date is None:
                 bad(f"{up}.date", "an indirect rollover needs the date deposited", f.id, "IRC §402(c)(3), §408(d)(3)")
             if u.date is not None and paid is not None and u.date < paid:

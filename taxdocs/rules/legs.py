@@ -99,9 +99,10 @@ def prior_year_form(f: Form1099R) -> bool:
 
 
 def corrective_plan_form(f: Form1099R, src: Account) -> bool:
-    """Code 8 from an employer plan: excess deferrals or contributions (plus earnings) returned, taxable this
-    year on Form 1040 line 1h, not lines 5a-5b (i1040 line 1h; i1099r code 8)."""
-    return src == Account.plan and "8" in f.box7 and not prior_year_form(f)
+    """Code 8 from an employer plan, designated Roth account included (codes B+8): excess deferrals or contributions
+    (plus earnings) returned, their taxable part this year on Form 1040 line 1h, not lines 5a-5b (i1040 line 1h;
+    i1099r codes 8, B)."""
+    return src in (Account.plan, Account.designated_roth) and "8" in f.box7 and not prior_year_form(f)
 
 
 def inherited_link(person, form: Form1099R, forms) -> Optional[int]:
@@ -144,7 +145,7 @@ def default_use(f: Form1099R, src: Account) -> tuple[Optional[UseKind], Optional
         return UseKind.direct_rollover, Account.traditional_ira, "code G with box 2a = 0: direct rollover (assumed to a traditional IRA)"
     if codes & {"N", "R"}:
         return UseKind.recharacterization, None, "code N/R: recharacterization"
-    if codes & {"8", "P"} and src != Account.plan:
+    if codes & {"8", "P"} and src not in (Account.plan, Account.designated_roth):
         return (UseKind.returned_contribution, None,
                 "code 8/P from an IRA: contribution returned with its earnings (box 2a) (i1040 Exception 2)")
     if "Y" in codes:
