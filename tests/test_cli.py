@@ -68,3 +68,10 @@ def test_forms_fetch_offline_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setattr(urllib.request, "urlopen", no_network)
     r = runner.invoke(app, ["forms", "fetch", "2025", "--form", "f8606"])
     assert r.exit_code == 2 and "--forms-dir" in r.output + (r.stderr if r.stderr_bytes is not None else "")
+
+
+def test_render_suggests_forms_fetch_only_for_a_year_with_a_known_blank():
+    """`taxdocs forms fetch YEAR` works only where a verified blank (a field map) serves the year."""
+    from taxdocs.commands.render import _fetchable
+    assert _fetchable("f8606", 2025) is True
+    assert _fetchable("f8606", 2024) is False

@@ -84,7 +84,7 @@ class Official:
         if (form, year) in self._said:
             return
         self._said.add((form, year))
-        fetch = f"`taxdocs forms fetch {year}`, " if form == "f8606" else ""
+        fetch = f"`taxdocs forms fetch {year}`, " if form == "f8606" and _fetchable(form, year) else ""
         stands_in = "the Form 8606 facsimile stands in" if form == "f8606" else "its Part I figures are in the summary"
         err.print(f"No official {form}.pdf for tax year {year} (use {fetch}--forms-dir DIR or TAXDOCS_FORMS_DIR); "
                   f"{stands_in}.", highlight=False, soft_wrap=True)
@@ -237,3 +237,13 @@ def render(inputs: list[Path] = typer.Argument(..., metavar="SCENARIO_OR_DIR..."
               highlight=False, soft_wrap=True)
     if code != EXIT_OK:
         raise typer.Exit(code)
+
+
+def _fetchable(form: str, year: int) -> bool:
+    """A verified blank is known for the year (a field map serves it), so `taxdocs forms fetch` can get it."""
+    from taxdocs.documents.fieldmaps import FieldMapError, load_map
+    try:
+        load_map(form, year)
+    except FieldMapError:
+        return False
+    return True

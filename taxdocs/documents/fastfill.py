@@ -4,7 +4,7 @@ The blank is parsed once per process. Each document is the blank's bytes,
 unchanged, followed by one appended revision holding:
   * for every filled text field a new appearance stream (/AP /N) and a new
     copy of the field/widget dictionary with /V and /AP,
-  * for every filled checkbox a new copy with /V and /AS set to its on-state
+  * for every filled checkbox a new copy with /V and /AS set to its on-state (its /AP kept)
     (pdf-notes §4: /1, or /2 for the 1099-R CORRECTED box),
   * a new /AcroForm without /XFA (pdf-notes §1) and a new catalog without
     /Perms (the usage-rights signature only covers the original bytes),
@@ -105,13 +105,16 @@ class FastFiller:
             f = by_name[spec.name]
             if "/Kids" in f or not f.is_indirect:
                 raise FillError(f"{key}: field and widget are not one object; use fill.fill_form")
-            base = _unparse_without(f, _DROP)
             if spec.type == "checkbox":
+                # its /AP holds the on and off drawings that /AS picks: kept (a viewer that does not redraw
+                # fields shows nothing without it)
+                base = _unparse_without(f, ("/V", "/AS"))
                 states = set(f.AP.N.keys()) if "/AP" in f else set()
                 if spec.on not in states:  # pdf-notes §4
                     raise FillError(f"{key}: on-state {spec.on} not in /AP /N {sorted(states)}")
                 out[key] = _Field(*f.objgen, base, "checkbox", on=spec.on.encode())
                 continue
+            base = _unparse_without(f, _DROP)
             da = str(_inherited(f, "/DA") or pdf.Root.AcroForm.get("/DA", ""))
             fname = parse_da(da)[0]
             fdict = fonts.get(fname) if fonts is not None else None

@@ -184,6 +184,9 @@ def test_checkbox_on_values(blank, maker):
                 else fastfill.FastFiller(b, fmap).fill({key: True}))
         f = fields_of(data, fmap)[fmap.fields[key].name]
         assert str(f["/V"]) == on and str(f["/AS"]) == on
+        with pikepdf.open(io.BytesIO(data)) as pdf:  # the drawing /AS picks is still there (viewers that do not redraw)
+            widget = dict(iter_fields(pdf))[fmap.fields[key].name]
+            assert on in widget.AP.N.keys()
 
 
 def test_maxlen_is_an_error_not_truncation(blank):
