@@ -22,6 +22,7 @@ import json
 import os
 import re
 import sqlite3
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,6 +53,11 @@ def safe_id(raw: Any) -> str:
     if clean != s or len(clean) > 120:
         clean = clean[:100] + "-" + hashlib.sha1(s.encode()).hexdigest()[:8]
     return clean
+
+
+def _record_id(cid: str, table: str, row: int) -> str:
+    """A CSV record's id: its client id, or its row when the id is blank or shaped like an SSN (never a file name)."""
+    return safe_id(cid) if cid and not _SSN.search(cid) else f"{table}-row-{row}"
 
 
 def digest(data: Any) -> str:
@@ -380,8 +386,8 @@ for _n in (1, 2):
 _PERSON_COLUMNS: dict[str, tuple[str, str]] = {
     "name": ("name", "str"),
     "ssn": ("ssn", "ssn"),
-    "birth_date": ("birth_date", "date"),
-    "date_of_death": ("date_of_death", "date"),
+    "birth_date": ("birth_date", "lifedate"),
+    "date_of_death": ("date_of_death", "lifedate"),
     "disabled": ("disabled", "bool"),
     "blind": ("blind", "bool"),
     "address": ("address", "str"),
@@ -441,10 +447,12 @@ class CellError(ValueError):
     pass
 
 
-def _date(s: str) -> str:
+def _date(s: str, full_year: bool = False) -> str:
     m = _US_DATE.match(s)
     if m:
         mo, d, y = (int(x) for x in m.groups())
+        if y < 100 and full_year:
+            raise CellError(f"{s!r}: write the year in full (a two-digit year is ambiguous for a birth or death date)")
         y = y + 2000 if y < 100 else y
         try:
             return date(y, mo, d).isoformat()
@@ -484,6 +492,8 @@ def convert(value: str, typ: str) -> Any:
         return s.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", s) else s
     if typ == "date":
         return _date(s)
+    if typ == "lifedate":
+        return _date(s, full_year=True)
     if typ == "codes":
         codes = [c.upper() for c in s if c.isalnum()]
         if not codes:
@@ -567,8 +577,33 @@ def _dialect(sample: str) -> type[csv.Dialect]:
     return Dialect
 
 
+_NOTED: set = set()
+
+
+def _encoding(path: Path) -> str:
+    """UTF-8 (a BOM allowed); UTF-16 with its BOM (Excel's "Unicode Text"); else Windows-1252, what Excel's "CSV
+    (Comma delimited)" writes on Windows, said once. Neither: a clear error naming the file and the byte."""
+    raw = path.read_bytes()
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    try:
+        raw.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError as e:
+        bad = e.start
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise TaxdocsError(f"{path}: not UTF-8 text (byte {bad}); save it from the spreadsheet as 'CSV UTF-8'") from None
+    if str(path) not in _NOTED:
+        _NOTED.add(str(path))
+        print(f"note: {path} is not UTF-8 (byte {bad}); read as Windows-1252, as Excel saves CSV on Windows",
+              file=sys.stderr)
+    return "cp1252"
+
+
 def _reader(path: Path) -> tuple[Any, list[str]]:
-    fh = open(path, newline="", encoding="utf-8-sig")
+    fh = open(path, newline="", encoding=_encoding(path))
     sample = fh.read(8192)
     fh.seek(0)
     rd = csv.reader(fh, _dialect(sample))
@@ -677,9 +712,21 @@ class CsvPair(Input):
     def records(self) -> Iterator[Record]:
         db = self._load()
         ff, cf = str(self.forms), str(self.clients)
+        # a client id on two rows: whose 1099-Rs are whose cannot be told, so none of those rows is figured
+        repeated = {cid: rows for cid, rows in db.execute(
+            "SELECT client_id, group_concat(row, ', ') FROM clients WHERE client_id != '' GROUP BY client_id "
+            "HAVING count(*) > 1")}
         cur = db.cursor()
         for cid, row, cells in cur.execute("SELECT client_id, row, cells FROM clients ORDER BY row"):
             cells = json.loads(cells)
+            if cid in repeated:
+                rec = Record(_record_id(cid, "clients", row), cf, row=row)
+                rec.problems = [{"file": cf, "row": row, "column": "client_id", "field": "client_id",
+                                 "reason": f"client_id {scrub(cid)!r} is on rows {repeated[cid]} of {cf}: its 1099-R "
+                                           "rows cannot be told apart; give each client its own id"}]
+                rec.digest = digest([cid, cells])
+                yield rec
+                continue
             forms = db.execute("SELECT row, cells FROM forms WHERE client_id = ? ORDER BY row", (cid,)).fetchall()
             yield self._client_record(cid, row, cells, [(r, json.loads(c)) for r, c in forms], ff, cf)
         for row, cells in db.execute("SELECT row, cells FROM forms WHERE client_id = '' ORDER BY row").fetchall():
@@ -691,15 +738,15 @@ class CsvPair(Input):
         orphans = db.execute("SELECT client_id, min(row), count(*) FROM forms WHERE client_id != '' AND client_id "
                              "NOT IN (SELECT client_id FROM clients) GROUP BY client_id ORDER BY min(row)").fetchall()
         for cid, row, n in orphans:
-            rec = Record(safe_id(cid), ff, row=row)
+            rec = Record(_record_id(cid, "forms", row), ff, row=row)
             rec.problems = [{"file": ff, "row": row, "column": "client_id", "field": "client_id",
-                             "reason": f"client_id {cid!r} has {n} 1099-R row(s) but no row in {cf}"}]
+                             "reason": f"client_id {scrub(cid)!r} has {n} 1099-R row(s) but no row in {cf}"}]
             rec.digest = digest([cid, n])
             yield rec
 
     def _client_record(self, cid: str, row: int, cells: dict, forms: list[tuple[int, dict]],
                        ff: str, cf: str) -> Record:
-        rec = Record(safe_id(cid) if cid else f"clients-row-{row}", cf, row=row)
+        rec = Record(_record_id(cid, "clients", row), cf, row=row)
         data: dict[str, Any] = {}
         rec.locs[""] = (cf, row, None)
         for who in ("taxpayer", "spouse"):
@@ -708,6 +755,10 @@ class CsvPair(Input):
         if not cid:
             problems.append({"file": cf, "row": row, "column": "client_id", "field": "client_id",
                              "reason": "client_id is empty"})
+        elif _SSN.fullmatch(cid.strip()):
+            # the id names the output files and fills summary.csv: an SSN there would be printed in full
+            problems.append({"file": cf, "row": row, "column": "client_id", "field": "client_id",
+                             "reason": "client_id looks like an SSN; use another id (it names the output files)"})
         self._fill(data, "", cells, CLIENT_COLUMNS, cf, row, rec.locs, problems)
         sp = data.get("spouse")
         if isinstance(sp, dict) and not any(v not in (None, "", [], {}) for v in _leaves(sp)):

@@ -161,3 +161,45 @@ def test_extra_json_forms_come_after_the_csv_forms(tmp_path):
     data = recs[0].load()
     assert [f["id"] for f in data["forms_1099r"]] == ["f1", "x"]
     assert data["income"]["other_taxable_income"] == "-1000"
+
+
+def test_a_client_id_on_two_rows_figures_neither(tmp_path):
+    """Whose 1099-Rs are whose cannot be told: both rows are errors, no return mixes them (issue 7: never mix up)."""
+    recs = _pair(tmp_path, "client_id,form_id,box1,box7\nC-1,f1,100,7\nC-1,f2,90000,1\nB,f3,5,7\n",
+                 "client_id,tax_year,filing_status,taxpayer_name\nC-1,2025,single,Alice\nB,2025,single,Bo\n"
+                 "C-1,2025,single,Carol\n")
+    c1 = [r for r in recs if r.problems and "rows 2, 4" in r.problems[0]["reason"]]
+    assert [r.row for r in c1] == [2, 4] and all(r.data is None or "forms_1099r" not in (r.data or {}) for r in c1)
+    assert [r for r in recs if r.id == "B"][0].problems == []
+
+
+def test_an_ssn_shaped_client_id_is_refused_and_never_printed(tmp_path):
+    recs = _pair(tmp_path, "client_id,form_id,box1,box7\n400-50-0001,f1,100,7\n400500009,f2,5,7\n",
+                 "client_id,tax_year,filing_status\n400-50-0001,2025,single\n")
+    assert [r.id for r in recs] == ["clients-row-2", "forms-row-3"]
+    for r in recs:
+        text = repr(r.problems)
+        assert "400-50-0001" not in text and "400500009" not in text
+    assert "looks like an SSN" in recs[0].problems[0]["reason"]
+
+
+def test_two_digit_years_are_refused_for_birth_dates_only(tmp_path):
+    assert convert("3/3/25", "date") == "2025-03-03"
+    with pytest.raises(CellError, match="write the year in full"):
+        convert("9/2/58", "lifedate")
+    assert convert("9/2/1958", "lifedate") == "1958-09-02"
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])
+def test_a_csv_saved_by_excel_on_windows_is_read(tmp_path, encoding):
+    """Excel's "CSV (Comma delimited)" is Windows-1252 and "Unicode Text" UTF-16: an accented name reads right."""
+    (tmp_path / "f.csv").write_bytes("client_id,form_id,box1,box7\nA,f1,100,7\n".encode(encoding))
+    (tmp_path / "c.csv").write_bytes("client_id,tax_year,filing_status,taxpayer_name\nA,2025,single,José Núñez\n"
+                                     .encode(encoding))
+    inp = open_input([tmp_path / "f.csv", tmp_path / "c.csv"])
+    try:
+        [rec] = list(inp.records())
+    finally:
+        inp.close()
+    rec.load()
+    assert rec.data["taxpayer"]["name"] == "José Núñez"
