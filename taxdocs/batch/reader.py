@@ -56,8 +56,13 @@ def safe_id(raw: Any) -> str:
 
 
 def _record_id(cid: str, table: str, row: int) -> str:
-    """A CSV record's id: its client id, or its row when the id is blank or shaped like an SSN (never a file name)."""
-    return safe_id(cid) if cid and not _SSN.search(cid) else f"{table}-row-{row}"
+    """A CSV record's id: its client id, or its row when the id is blank or shaped like an SSN (the id names files
+    and fills summary.csv, where an SSN would be printed in full)."""
+    return safe_id(cid) if cid and not _SSN.fullmatch(cid.strip()) else f"{table}-row-{row}"
+
+
+def _digits(s: Any) -> str:
+    return re.sub(r"\D", "", str(s or ""))
 
 
 def digest(data: Any) -> str:
@@ -755,10 +760,10 @@ class CsvPair(Input):
         if not cid:
             problems.append({"file": cf, "row": row, "column": "client_id", "field": "client_id",
                              "reason": "client_id is empty"})
-        elif _SSN.fullmatch(cid.strip()):
-            # the id names the output files and fills summary.csv: an SSN there would be printed in full
+        elif _digits(cid) in {_digits(cells.get(f"{w}_ssn")) for w in ("taxpayer", "spouse")} - {""}:
+            # the id names the output files and fills summary.csv: the SSN would be printed there in full
             problems.append({"file": cf, "row": row, "column": "client_id", "field": "client_id",
-                             "reason": "client_id looks like an SSN; use another id (it names the output files)"})
+                             "reason": "client_id is the client's SSN; use another id (it names the output files)"})
         self._fill(data, "", cells, CLIENT_COLUMNS, cf, row, rec.locs, problems)
         sp = data.get("spouse")
         if isinstance(sp, dict) and not any(v not in (None, "", [], {}) for v in _leaves(sp)):

@@ -173,14 +173,18 @@ def test_a_client_id_on_two_rows_figures_neither(tmp_path):
     assert [r for r in recs if r.id == "B"][0].problems == []
 
 
-def test_an_ssn_shaped_client_id_is_refused_and_never_printed(tmp_path):
+def test_an_ssn_as_client_id_is_refused_and_never_printed(tmp_path):
     recs = _pair(tmp_path, "client_id,form_id,box1,box7\n400-50-0001,f1,100,7\n400500009,f2,5,7\n",
-                 "client_id,tax_year,filing_status\n400-50-0001,2025,single\n")
+                 "client_id,tax_year,filing_status,taxpayer_ssn\n400-50-0001,2025,single,400500001\n")
     assert [r.id for r in recs] == ["clients-row-2", "forms-row-3"]
     for r in recs:
         text = repr(r.problems)
         assert "400-50-0001" not in text and "400500009" not in text
-    assert "looks like an SSN" in recs[0].problems[0]["reason"]
+    assert "is the client's SSN" in recs[0].problems[0]["reason"]
+    # a 9-digit client number that is not the SSN is kept (masked as a record id, not refused)
+    [rec] = _pair(tmp_path, "client_id,form_id,box1,box7\n123456789,f1,100,7\n",
+                  "client_id,tax_year,filing_status,taxpayer_ssn\n123456789,2025,single,400500001\n")
+    assert rec.id == "clients-row-2" and not any("SSN" in p["reason"] for p in rec.problems)
 
 
 def test_two_digit_years_are_refused_for_birth_dates_only(tmp_path):
