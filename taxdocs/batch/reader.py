@@ -582,12 +582,20 @@ def _dialect(sample: str) -> type[csv.Dialect]:
     return Dialect
 
 
-_NOTED: set = set()
+_ENCODINGS: dict[tuple, str] = {}  # (path, mtime, size) -> encoding: the header is peeked at more than once
 
 
 def _encoding(path: Path) -> str:
+    st = path.stat()
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    if key not in _ENCODINGS:
+        _ENCODINGS[key] = _detect(path)
+    return _ENCODINGS[key]
+
+
+def _detect(path: Path) -> str:
     """UTF-8 (a BOM allowed); UTF-16 with its BOM (Excel's "Unicode Text"); else Windows-1252, what Excel's "CSV
-    (Comma delimited)" writes on Windows, said once. Neither: a clear error naming the file and the byte."""
+    (Comma delimited)" writes on Windows, with a note. Neither: a clear error naming the file and the byte."""
     raw = path.read_bytes()
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return "utf-16"
@@ -600,10 +608,8 @@ def _encoding(path: Path) -> str:
         raw.decode("cp1252")
     except UnicodeDecodeError:
         raise TaxdocsError(f"{path}: not UTF-8 text (byte {bad}); save it from the spreadsheet as 'CSV UTF-8'") from None
-    if str(path) not in _NOTED:
-        _NOTED.add(str(path))
-        print(f"note: {path} is not UTF-8 (byte {bad}); read as Windows-1252, as Excel saves CSV on Windows",
-              file=sys.stderr)
+    print(f"note: {path} is not UTF-8 (byte {bad}); read as Windows-1252, as Excel saves CSV on Windows",
+          file=sys.stderr)
     return "cp1252"
 
 

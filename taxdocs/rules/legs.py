@@ -125,6 +125,12 @@ def payer_key(f: Form1099R) -> tuple:
     return (f.payer.name.strip().lower(), f.payer.tin or "")
 
 
+def ira_corrective(f: Form1099R, src: Account) -> bool:
+    """Code 8/P from an IRA: a contribution returned with its earnings (IRC §408(d)(4); i1099r codes 8, P). From a
+    plan, designated Roth account included, code 8 is a corrective distribution for line 1h instead."""
+    return bool(set(f.box7) & {"8", "P"}) and src not in (Account.plan, Account.designated_roth)
+
+
 def default_use(f: Form1099R, src: Account) -> tuple[Optional[UseKind], Optional[Account], str]:
     """When `uses` is empty, what box 7 says happened."""
     codes = set(f.box7)
@@ -145,7 +151,7 @@ def default_use(f: Form1099R, src: Account) -> tuple[Optional[UseKind], Optional
         return UseKind.direct_rollover, Account.traditional_ira, "code G with box 2a = 0: direct rollover (assumed to a traditional IRA)"
     if codes & {"N", "R"}:
         return UseKind.recharacterization, None, "code N/R: recharacterization"
-    if codes & {"8", "P"} and src not in (Account.plan, Account.designated_roth):
+    if ira_corrective(f, src):
         return (UseKind.returned_contribution, None,
                 "code 8/P from an IRA: contribution returned with its earnings (box 2a) (i1040 Exception 2)")
     if "Y" in codes:
@@ -166,8 +172,7 @@ def legs_of(f: Form1099R) -> tuple[Account, str, list[Leg]]:
     rest = dollars(f.box1) - sum((leg.amount for leg in legs), ZERO)
     if rest > 0 or not legs:  # box 1 of 0 and no uses: one empty leg (a form always has one)
         kind, to, note = (None, None, "") if f.uses else default_use(f, src)
-        if (f.uses and set(f.box7) & {"8", "P"} and src not in (Account.plan, Account.designated_roth)
-                and any(u.kind == UseKind.returned_contribution for u in f.uses)):
+        if f.uses and ira_corrective(f, src) and any(u.kind == UseKind.returned_contribution for u in f.uses):
             # a corrective IRA distribution is returned whole, contribution and earnings (box 2a) together
             # (i1040 lines 4a-4b Exception 2): the rest of box 1 is part of it, not an ordinary distribution
             kind, note = UseKind.returned_contribution, "code 8/P: the rest of box 1 was returned with the contribution"
