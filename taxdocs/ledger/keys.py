@@ -94,7 +94,8 @@ _ADDED_LATER = {
     "filed": {"f5329_taxpayer": {}, "f5329_spouse": {}, "f1040_notations": {}},
     "income": {"other_agi": None, "itemized_deductions": None, "social_security_benefits": None,
                "tax_exempt_interest": 0, "mfs_lived_apart_all_year": False, "qualified_dividends": 0,
-               "net_capital_gain": 0, "net_investment_income": None},
+               "net_capital_gain": 0, "net_investment_income": None, "medical_expenses": None,
+               "state_local_taxes": None, "charitable_contributions": None},
 }
 _ZERO_WHEN_BLANK = ("deductions_after_70_half_prior", "qcd_reductions_prior")  # the QCD offset totals
 

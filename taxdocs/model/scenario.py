@@ -369,7 +369,21 @@ class Income(Strict):
         "for 65 or older and blind) or itemized, and the 2025-2028 senior deduction with its phase-out")
     itemized_deductions: Optional[Money] = Field(None, description="with other_agi: Schedule A total, when itemizing, "
                                                  "before the overall limitation of IRC §68 (from 2026, taxdocs applies "
-                                                 "it at each AGI); the larger of it and the standard deduction is taken")
+                                                 "it at each AGI); the larger of it and the standard deduction is taken. "
+                                                 "With medical_expenses, state_local_taxes or charitable_contributions "
+                                                 "given: the rest of Schedule A only (mortgage interest, other items)")
+    medical_expenses: Optional[Money] = Field(None, description="with other_agi: medical and dental expenses (Schedule A "
+                                              "line 1) before the 7.5%-of-AGI floor; taxdocs deducts the part above "
+                                              "7.5% of each AGI (IRC §213(a)). Leave them out of itemized_deductions")
+    state_local_taxes: Optional[Money] = Field(None, description="with other_agi: state and local income (or sales), "
+                                               "real estate and personal property taxes paid (Schedule A lines 5a-5c), "
+                                               "before the limit; taxdocs applies the year's limit and, from 2025, its "
+                                               "phase-down above the MAGI threshold (IRC §164(b)(6), (7)). Leave them "
+                                               "out of itemized_deductions")
+    charitable_contributions: Optional[Money] = Field(None, description="with other_agi: gifts to charity (Schedule A "
+                                                      "lines 11-13); from 2026 an itemizer deducts only the part above "
+                                                      "0.5% of the AGI (IRC §170(b)(1)(I)). The percentage-of-AGI "
+                                                      "ceilings are not applied. Leave them out of itemized_deductions")
     social_security_benefits: Optional[Money] = Field(None, description="with other_agi: net Social Security (and tier 1 "
                                                       "railroad) benefits, SSA-1099 box 5; other_agi then leaves out their "
                                                       "taxable part, which taxdocs figures with and without the retirement "

@@ -115,6 +115,10 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
     if inc.itemized_deductions is not None and inc.other_agi is None:
         bad("income.itemized_deductions", "itemized deductions are used with income.other_agi (taxable income is "
             "already after deductions)", rule="IRC §63")
+    for name in ("medical_expenses", "state_local_taxes", "charitable_contributions"):
+        if getattr(inc, name) is not None and inc.other_agi is None:
+            bad(f"income.{name}", f"{name.replace('_', ' ')} are itemized deductions, used with income.other_agi "
+                "(taxable income is already after deductions)", rule="IRC §63(d)")
     if (inc.qualified_dividends or inc.net_capital_gain) and inc.other_agi is None and \
             "other_taxable_income" not in inc.model_fields_set:
         bad("income.qualified_dividends", "qualified dividends and net capital gain are part of the other income: "

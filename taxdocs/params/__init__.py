@@ -191,6 +191,27 @@ class ItemizedLimitation(Sourced):
     bracket_rate: Dec
 
 
+class SaltPhasedown(_Frozen):
+    """IRC §164(b)(7) (2025-2029): the limit less `rate` of the MAGI above the threshold, not below the floor."""
+    threshold: Dec
+    threshold_mfs: Dec
+    rate: Dec
+    floor: Dec
+    floor_mfs: Dec
+
+
+class SaltLimit(Sourced):
+    """IRC §164(b)(6): state and local taxes deductible up to the limit (married filing separately: `*_mfs`)."""
+    limit: Dec
+    limit_mfs: Dec
+    phasedown: SaltPhasedown | None  # null: a flat limit (before 2025)
+
+
+class CharitableFloor(Sourced):
+    """IRC §170(b)(1)(I) (from 2026): an itemizer deducts charitable contributions above `rate` of the AGI."""
+    rate: Dec
+
+
 class IraContribution(Sourced):
     limit: Dec
     catch_up: Dec
@@ -241,6 +262,8 @@ class YearParams(_Root):
     additional_std_deduction: AdditionalStd
     senior_deduction: SeniorDeduction | None
     itemized_limitation: ItemizedLimitation | None  # null: no overall limitation that year (2018-2025)
+    salt_limit: SaltLimit
+    charitable_floor: CharitableFloor | None  # null: no floor that year (before 2026)
     ira_contribution: IraContribution
     ira_deduction_phaseout: IraDeductionPhaseout
     roth_phaseout: RothPhaseout

@@ -4,8 +4,14 @@ Standard deduction for the filing status, plus the additional amount per person 
 (f)), or itemized deductions when larger; plus the senior deduction of 2025-2028 (IRC §151(d)(5)(C) as added by
 P.L. 119-21 §70103; Schedule 1-A Part V), which every person 65 or older takes, itemizing or not, reduced by 6% of
 MAGI above the threshold. From 2026, itemized deductions are cut by the overall limitation of IRC §68(a) (2/37 of the
-income in the 37% bracket, at most of the deductions; the year file's `itemized_limitation`). Not modelled: a dependent's limited standard deduction, a married-filing-separately
-spouse who itemizes, the QBI, tips, overtime and car-loan deductions, and MAGI's foreign-income add-backs.
+income in the 37% bracket, at most of the deductions; the year file's `itemized_limitation`).
+
+Itemized items that move with the AGI are figured at each AGI when given apart from `itemized_deductions`: medical
+expenses above 7.5% of the AGI (IRC §213(a)), state and local taxes up to the year's limit and its 2025-2029 phase-down
+above a MAGI threshold (IRC §164(b)(6), (7)), and from 2026 charitable contributions above 0.5% of the AGI (IRC
+§170(b)(1)(I)). Not modelled: the charitable percentage-of-AGI ceilings and the 2026 deduction for non-itemizers'
+gifts, a dependent's limited standard deduction, a married-filing-separately spouse who itemizes, the QBI, tips,
+overtime and car-loan deductions, and MAGI's foreign-income add-backs.
 """
 from __future__ import annotations
 
@@ -70,16 +76,55 @@ def limited(sc, yp, item: Decimal, base: Decimal) -> tuple[Decimal, str]:
                         f"deductions and the {dollars(above):,} of income above {start:,})")
 
 
+def salt_limit(sc, yp, magi: Decimal) -> Decimal:
+    """IRC §164(b)(6): the year's limit on state and local taxes; 2025-2029 reduced by 30% of the MAGI above the
+    threshold, not below the floor (§164(b)(7)); half of each amount when married filing separately."""
+    s = yp.salt_limit
+    mfs = sc.filing_status.value == "mfs"
+    limit, p = (s.limit_mfs if mfs else s.limit), s.phasedown
+    if p is None:
+        return limit
+    threshold, floor = (p.threshold_mfs, p.floor_mfs) if mfs else (p.threshold, p.floor)
+    return max(limit - dollars(max(magi - threshold, ZERO) * p.rate), floor)
+
+
+def itemized(sc, yp, gp, agi: Decimal) -> tuple[Decimal | None, str]:
+    """Schedule A at this AGI, before IRC §68: `itemized_deductions` plus the items given apart that move with
+    the AGI, each figured at it; and what they were. None: nothing itemized given."""
+    inc = sc.income
+    med, salt, gifts = inc.medical_expenses, inc.state_local_taxes, inc.charitable_contributions
+    if inc.itemized_deductions is None and med is None and salt is None and gifts is None:
+        return None, ""
+    total, parts = inc.itemized_deductions or ZERO, []
+    if inc.itemized_deductions is not None and (med is not None or salt is not None or gifts is not None):
+        parts.append(f"other {inc.itemized_deductions:,}")
+    base = max(agi, ZERO)
+    if med is not None:  # Schedule A lines 1-4
+        rate = gp.rates.medical_agi_floor.value
+        floor = dollars(base * rate)
+        total += max(med - floor, ZERO)
+        parts.append(f"medical {max(med - floor, ZERO):,} (of {med:,}, above {rate:.1%} of AGI: {floor:,})")
+    if salt is not None:  # Schedule A lines 5a-5e
+        cap = salt_limit(sc, yp, agi)
+        total += min(salt, cap)
+        parts.append(f"taxes {min(salt, cap):,} (of {salt:,}, limit {cap:,})")
+    if gifts is not None:  # Schedule A lines 11-14
+        cf = yp.charitable_floor
+        floor = dollars(base * cf.rate) if cf is not None else ZERO
+        total += max(gifts - floor, ZERO)
+        parts.append(f"gifts {max(gifts - floor, ZERO):,}" + (f" (of {gifts:,}, above {cf.rate:.1%} of AGI: {floor:,})"
+                                                             if cf is not None else ""))
+    return total, (": " + ", ".join(parts)) if parts else ""
+
+
 def deduction(sc, yp, gp, agi: Decimal) -> tuple[Decimal, str]:
     """The deductions at this AGI, and a sentence saying what was taken."""
     std, boxes = standard(sc, yp, gp)
-    item = sc.income.itemized_deductions
+    whole, items = itemized(sc, yp, gp, agi)
     sen = senior(sc, yp, gp, agi)
-    cut = ""
-    if item is not None:
-        item, cut = limited(sc, yp, item, agi - sen)
+    item, cut = (whole, "") if whole is None else limited(sc, yp, whole, agi - sen)
     main = max(std, item) if item is not None else std
-    how = (f"itemized {sc.income.itemized_deductions:,}{cut}" if item is not None and item > std else
+    how = (f"itemized {whole:,}{items}{cut}" if item is not None and item > std else
            f"standard {std:,}" + (f" ({boxes} additional amount{'s' if boxes != 1 else ''} for 65 or older or blind)"
                                 if boxes else ""))
     if sen:
