@@ -7,7 +7,7 @@ from decimal import Decimal
 from taxdocs.checks.catalogue import make, money, when
 from taxdocs.checks.context import Ctx
 from taxdocs.checks.finding import Finding
-from taxdocs.core.money import dollars
+from taxdocs.core.money import ZERO, dollars
 
 MAX_LINES_SHOWN = 12
 
@@ -79,6 +79,11 @@ def _medical(ctx: Ctx, who: str, item, what: str) -> Finding:
     agi = ctx.line("tax.agi_with")
     floor = "" if agi is None else (f" With an AGI of {money(agi)} (this distribution included), the floor is "
                                     f"{money(dollars(agi * rate.value))}: only expenses above it count.")
+    spent = ctx.res.scenario.income.medical_expenses
+    if agi is not None and spent is not None:  # the expenses given (income.medical_expenses): the amount itself
+        above = max(spent - dollars(max(agi, ZERO) * rate.value), ZERO)
+        floor += (f" Of the {money(spent)} of medical expenses given, {money(above)} is above it: the exception's "
+                  f"amount is {money(min(above, item.excepted))}.")
     return make("EXCEPTION_05_WHOLE", item.form_id, ctx.fpath(item.form_id, "exceptions"), form=what,
                 amount=item.excepted, rate=f"{(rate.value * 100).normalize():f}%", floor=floor, person=who)
 

@@ -113,3 +113,7 @@ def test_exception_05_for_the_whole_distribution_is_questioned():
     assert "EXCEPTION_05_WHOLE" not in codes(run(near))              # an amount given: it is the expenses
     no_agi = scenario([ira_form("ira", 20000, ("1",), exceptions=[{"number": "05"}])], taxpayer=person(birth="1980-03-01"))
     assert "floor is" not in only(run(no_agi), "EXCEPTION_05_WHOLE").message
+    # the expenses given: the amount above the floor is named (9,500 - 6,000 = 3,500)
+    spent = scenario([ira_form("ira", 20000, ("1",), exceptions=[{"number": "05"}])],
+                     taxpayer=person(birth="1980-03-01"), income={"other_agi": 60000, "medical_expenses": 9500})
+    assert "the exception's amount is $3,500" in only(run(spent), "EXCEPTION_05_WHOLE").message
