@@ -8,6 +8,7 @@ from taxdocs.checks.catalogue import make, money, when
 from taxdocs.checks.context import Ctx
 from taxdocs.checks.finding import Finding
 from taxdocs.core.money import ZERO, dollars
+from taxdocs.params import available_years
 
 MAX_LINES_SHOWN = 12
 
@@ -209,5 +210,14 @@ def provisional(ctx: Ctx) -> list[Finding]:
     return out
 
 
+def year_on_file(ctx: Ctx) -> list[Finding]:
+    """A tax year with no year file (taxdocs/params/<year>.yaml): its limits and brackets are not applied, so a QCD
+    above that year's limit, say, would pass unnoticed; said once, as a warning, rather than line by line."""
+    years = available_years()
+    if not years or ctx.year in years:
+        return []
+    return [make("TAX_YEAR_NOT_ON_FILE", "return", "tax_year", year=ctx.year, first=years[0], last=years[-1])]
+
+
 def check(ctx: Ctx) -> list[Finding]:
-    return early_tax(ctx) + exceptions_refused(ctx) + provisional(ctx)
+    return year_on_file(ctx) + early_tax(ctx) + exceptions_refused(ctx) + provisional(ctx)

@@ -117,3 +117,15 @@ def test_exception_05_for_the_whole_distribution_is_questioned():
     spent = scenario([ira_form("ira", 20000, ("1",), exceptions=[{"number": "05"}])],
                      taxpayer=person(birth="1980-03-01"), income={"other_agi": 60000, "medical_expenses": 9500})
     assert "the exception's amount is $3,500" in only(run(spent), "EXCEPTION_05_WHOLE").message
+
+
+def test_a_year_with_no_figures_is_a_warning():
+    """A 2022 QCD of 150,000: the year's 100,000 limit is not on file, so it cannot be applied; the return says so."""
+    from taxdocs.params import available_years
+    data = scenario([ira_form("ira", 150000, ("7",), "2022-05-01", uses=[{"kind": "qcd", "amount": 150000}])],
+                    year=2022, taxpayer=person(birth="1945-03-01"))
+    f = only(run(data), "TAX_YEAR_NOT_ON_FILE")
+    years = available_years()
+    assert f.severity == "warning" and f"{years[0]}-{years[-1]}, not for 2022" in f.message
+    on_file = scenario([ira_form("ira", 1000, ("7",))], taxpayer=person(birth="1945-03-01"))
+    assert "TAX_YEAR_NOT_ON_FILE" not in codes(run(on_file))
