@@ -645,6 +645,11 @@ def _check_header(path: Path, header: list[str], known: dict, kind: str) -> None
         raise TaxdocsError(f"{path}: the client_id column is required (it joins the two files)")
 
 
+def _loose(cid: str) -> str:
+    """A client id as it may have been retyped: case, inner blanks and leading zeros ignored."""
+    return "".join(cid.split()).lower().lstrip("0")
+
+
 class CsvPair(Input):
     """forms CSV (one row per 1099-R) + clients CSV (one row per client), joined on client_id."""
     kind = "csv"
@@ -730,9 +735,26 @@ class CsvPair(Input):
         repeated = {cid: rows for cid, rows in db.execute(
             "SELECT client_id, group_concat(row, ', ') FROM clients WHERE client_id != '' GROUP BY client_id "
             "HAVING count(*) > 1")}
+        orphans = db.execute("SELECT client_id, min(row), count(*) FROM forms WHERE client_id != '' AND client_id "
+                             "NOT IN (SELECT client_id FROM clients) GROUP BY client_id ORDER BY min(row)").fetchall()
+        # an id typed two ways (case, leading zeros): the client would be figured with no 1099-R and pass as done
+        loose_orphans = {_loose(cid): (cid, row, n) for cid, row, n in orphans}
+        loose_clients = {_loose(cid): (cid, row) for cid, row in db.execute(
+            "SELECT client_id, min(row) FROM clients WHERE client_id != '' GROUP BY client_id")}
         cur = db.cursor()
         for cid, row, cells in cur.execute("SELECT client_id, row, cells FROM clients ORDER BY row"):
             cells = json.loads(cells)
+            near = loose_orphans.get(_loose(cid)) if cid else None
+            if near is not None and cid not in repeated:
+                other, orow, n = near
+                rec = Record(_record_id(cid, "clients", row), cf, row=row)
+                rec.problems = [{"file": cf, "row": row, "column": "client_id", "field": "client_id",
+                                 "reason": f"no 1099-R row has client_id {scrub(cid)!r}, but {n} row(s) from row {orow} "
+                                           f"of {ff} have {scrub(other)!r}: make the ids match exactly (case and "
+                                           "leading zeros count)"}]
+                rec.digest = digest([cid, cells, other, n])
+                yield rec
+                continue
             if cid in repeated:
                 rec = Record(_record_id(cid, "clients", row), cf, row=row)
                 rec.problems = [{"file": cf, "row": row, "column": "client_id", "field": "client_id",
@@ -749,12 +771,13 @@ class CsvPair(Input):
                              "reason": "client_id is empty: this 1099-R belongs to no client"}]
             rec.digest = digest(json.loads(cells))
             yield rec
-        orphans = db.execute("SELECT client_id, min(row), count(*) FROM forms WHERE client_id != '' AND client_id "
-                             "NOT IN (SELECT client_id FROM clients) GROUP BY client_id ORDER BY min(row)").fetchall()
         for cid, row, n in orphans:
             rec = Record(_record_id(cid, "forms", row), ff, row=row)
+            near_client = loose_clients.get(_loose(cid))
+            hint = (f"; row {near_client[1]} of {cf} has {scrub(near_client[0])!r}: make the ids match exactly (case "
+                    "and leading zeros count)") if near_client else ""
             rec.problems = [{"file": ff, "row": row, "column": "client_id", "field": "client_id",
-                             "reason": f"client_id {scrub(cid)!r} has {n} 1099-R row(s) but no row in {cf}"}]
+                             "reason": f"client_id {scrub(cid)!r} has {n} 1099-R row(s) but no row in {cf}{hint}"}]
             rec.digest = digest([cid, n])
             yield rec
 

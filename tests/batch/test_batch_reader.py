@@ -207,3 +207,21 @@ def test_a_csv_saved_by_excel_on_windows_is_read(tmp_path, encoding):
         inp.close()
     rec.load()
     assert rec.data["taxpayer"]["name"] == "José Núñez"
+
+
+def test_ids_typed_two_ways_are_both_errors(tmp_path):
+    """An id typed one way in forms.csv and another in clients.csv (case, leading zeros): the client is not figured
+    with no 1099-R (it would pass as done); both records say which id the other file has."""
+    recs = _pair(tmp_path, "client_id,form_id,box1,box7\nc-1001,f1,100,7\n0077,f2,50,7\nB,f3,10,7\n",
+                 "client_id,tax_year,filing_status\nC-1001,2025,single\n77,2025,single\nB,2025,single\nD,2025,single\n")
+    by = {r.id: r for r in recs}
+    assert set(by) == {"C-1001", "77", "B", "D", "c-1001", "0077"}
+    client = by["C-1001"].problems[0]["reason"]
+    assert "no 1099-R row has client_id 'C-1001'" in client and "'c-1001'" in client and "case" in client
+    orphan = by["c-1001"].problems[0]["reason"]
+    assert "no row in" in orphan and "has 'C-1001'" in orphan
+    assert by["77"].problems and "'0077'" in by["77"].problems[0]["reason"]
+    by["B"].load()
+    assert not by["B"].problems and len(by["B"].data["forms_1099r"]) == 1
+    by["D"].load()
+    assert not by["D"].problems  # no 1099-R and no id like it: a client with none (nondeductible contributions only)
