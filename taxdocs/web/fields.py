@@ -219,13 +219,37 @@ ROTH = (
 INCOME = Field("income.other_taxable_income", "Taxable income from everything else",
                "Your taxable income without these distributions (after deductions; negative if the deductions "
                "are more than your other income). Used only to estimate the tax effect. Leave blank to use 0, "
-               "unless you enter dividends or capital gain below: they are part of it.")
+               "unless you enter dividends or capital gain below: they are part of it. Or start from your AGI "
+               "below instead.")
 GAINS = (
     Field("income.qualified_dividends", "Of that, qualified dividends",
           "Form 1040 line 3a. They are taxed at 0%, 15% or 20% on top of your other income, so these distributions "
           "can push them into a higher rate."),
     Field("income.net_capital_gain", "Of that, net capital gain",
           "Schedule D: the smaller of lines 15 and 16 (or Form 1040 line 7). Leave blank for a loss."),
+)
+
+# Or the AGI: taxdocs then takes the deductions itself at the AGI with and without the distributions
+AGI = (
+    Field("income.other_agi", "AGI from everything else",
+          "Your adjusted gross income without these distributions (Form 1040 line 11 less the 1099-R income on lines "
+          "4b, 5b and 1h, and less any taxable Social Security). Leave the taxable income above blank: taxdocs takes "
+          "the standard deduction (with the amounts for 65 or older and blind) or your itemized deductions, and the "
+          "2025-2028 senior deduction, at the AGI with and without the distributions."),
+    Field("income.social_security_benefits", "Social Security benefits",
+          "SSA-1099 box 5. The distributions can make more of them taxable; taxdocs figures that part both ways."),
+    Field("income.tax_exempt_interest", "Tax-exempt interest", "Form 1040 line 2a (it counts toward the taxable "
+          "part of Social Security)."),
+    Field("income.itemized_deductions", "Itemized deductions (the rest of Schedule A)",
+          "Mortgage interest and the other items, without the three below. Leave blank if you take the standard "
+          "deduction."),
+    Field("income.medical_expenses", "Medical and dental expenses",
+          "Schedule A line 1, before the floor: only the part above 7.5% of your AGI counts, so the distributions "
+          "can shrink it."),
+    Field("income.state_local_taxes", "State and local taxes paid",
+          "Schedule A lines 5a-5c, before the limit: from 2025 the limit shrinks once the AGI passes $500,000."),
+    Field("income.charitable_contributions", "Gifts to charity",
+          "Schedule A lines 11-13: from 2026 only the part above 0.5% of your AGI counts."),
 )
 
 # --- nest / normalize / flatten -------------------------------------------------------------
@@ -568,7 +592,7 @@ def describe(path: str, data: Mapping | None = None) -> str:
         key = ".".join(str(p) for p in parts if isinstance(p, str))
         words.append({"tax_year": "Tax year", "filing_status": "Filing status",
                       "income.other_taxable_income": INCOME.label,
-                      **{f.name: f.label for f in GAINS}}.get(key, key))
+                      **{f.name: f.label for f in GAINS + AGI}}.get(key, key))
     return " › ".join(words)
 
 

@@ -49,6 +49,8 @@ def show(v: Any, key: str = "") -> str:
         return f"{v:%b} {v.day}, {v.year}"
     if hasattr(v, "value") and isinstance(getattr(v, "value"), str):
         return v.value.replace("_", " ")
+    if all(hasattr(v, a) for a in ("tax_without", "tax_with", "difference")):  # rules.tax.TaxEffect
+        return f"{show(v.difference)} more tax ({show(v.tax_without)} without, {show(v.tax_with)} with)"
     s = str(v)
     return s if len(s) <= 80 else s[:77] + "…"
 
@@ -196,7 +198,18 @@ def tax_effect(res) -> Optional[dict]:
             if getattr(eff, "gains_with", None) is not None else None,
             "line16": {"without": show(g["tax.line16_without"]), "with": show(g["tax.line16_with"]),
                        "difference": show(g["tax.line16_difference"])} if g.get("tax.line16_with") is not None else None,
+            "agi": _agi_rows(g),
             "why": _row(res, "", "tax.total_cost")}
+
+
+def _agi_rows(g) -> list[dict]:
+    """With the AGI given: the AGI, the taxable Social Security and the deductions, without and with."""
+    rows = [("Adjusted gross income", "tax.agi_without", "tax.agi_with"),
+            ("Taxable Social Security", "tax.ss_taxable_without", "tax.ss_taxable_with"),
+            ("Deductions", "tax.deduction_without", "tax.deduction_with")]
+    return [{"label": label, "without": show(g[a]), "with": show(g[b]),
+             "how": " / ".join(dict.fromkeys(n for k in (a, b) for n in g.node(k).notes))}
+            for label, a, b in rows if g.has(a)]
 
 
 # --- findings ---------------------------------------------------------------------------------

@@ -426,3 +426,28 @@ def test_dividends_pushed_into_15_percent_show_in_the_tax_effect(client):
     assert sc.income.qualified_dividends == Decimal(20000)
     form = text(client.get("/").text)
     assert "Of that, qualified dividends" in form and "Of that, net capital gain" in form
+
+
+def test_the_agi_way_in_figures_the_deductions_both_ways(client):
+    """Sample 4 (2025, single, 45; 10,000 taxable) from an AGI of 80,000: medical 9,000 above 7.5% (6,000 -> 3,000;
+    6,750 at 90,000 -> 2,250) + taxes 6,000 + other 8,000 = 17,000 and 16,250, both above the 15,750 standard
+    deduction: taxable income 63,000 -> 73,750, tax 8,774 -> 11,139, 2,365 more (with the 10,000 at 22%: 2,200)."""
+    r = post_sample(client, **{"income.other_taxable_income": "", "income.other_agi": "80,000",
+                               "income.itemized_deductions": "8000", "income.medical_expenses": "9000",
+                               "income.state_local_taxes": "6000"})
+    assert r.status_code == 200, text(r.text)[:500]
+    page = text(r.text)
+    assert "Adjusted gross income without / with it 80,000 / 90,000" in page
+    assert re.search(r"Deductions without / with it itemized 17,000: other 8,000, medical 3,000 .*? 17,000 / 16,250", page)
+    sc = from_data(json.loads(scenario_json(r.text)))
+    assert sc.income.other_agi == 80000 and sc.income.medical_expenses == 9000
+    assert re.search(r"Income tax caused by the retirement income 2,365", page)
+    assert "2,365 more tax (8,774 without, 11,139 with)" in page and "TaxEffect(" not in page  # the why tree
+    form = text(client.get("/").text)
+    assert "Or start from your AGI" in form and "Medical and dental expenses" in form
+
+
+def test_the_agi_and_the_taxable_income_are_not_both_taken(client):
+    r = post_sample(client, **{"income.other_agi": "80000"})  # the sample's taxable income stays
+    assert r.status_code == 422
+    assert "not both" in error_next_to(r.text, "income.other_agi")
