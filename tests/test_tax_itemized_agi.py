@@ -50,6 +50,15 @@ CASES = [
     ("separate return, to the standard deduction", 2025, "mfs", "1970-01-01", 20000,
      {"other_agi": 280000, "itemized_deductions": 10000, "state_local_taxes": 25000},
      21000, 15750, None, None, None),
+    # 2026 single: other 7,000 + gifts 10,000 above 0.5% (500; 1,000 at 200,000) = 16,500 / 16,000, against the
+    # 16,100 standard deduction + 1,000 of gifts without itemizing (IRC §170(p)) = 17,100 both ways:
+    # TI 82,900 -> 12,950; 182,900 -> 36,494 (audit: the cost was overstated by 108 without §170(p))
+    ("2026 gifts without itemizing", 2026, "single", "1970-01-01", 100000,
+     {"other_agi": 100000, "itemized_deductions": 7000, "charitable_contributions": 10000},
+     17100, 17100, "12950.00", "36494.00", "23544.00"),
+    # joint: up to 2,000 (2026 standard deduction 32,200)
+    ("2026 joint gifts without itemizing", 2026, "mfj", "1970-01-01", 10000,
+     {"other_agi": 100000, "charitable_contributions": 5000}, 34200, 34200, None, None, None),
     # 2025: gifts have no floor before 2026; no other itemized amount given: Schedule A is the items given
     ("2025 gifts, no floor", 2025, "single", "1970-01-01", 10000,
      {"other_agi": 100000, "charitable_contributions": 18000},

@@ -38,6 +38,11 @@ def early_tax(ctx: Ctx) -> list[Finding]:
 def exceptions_refused(ctx: Ctx) -> list[Finding]:
     """Exceptions claimed that Form 5329 cannot take: not for this kind of account, or 09 beyond its limit."""
     out = []
+    room = _medical_room(ctx)
+    if room is not None and room["stated"] > room["above"]:
+        out.append(make("EXCEPTION_05_OVER", "return", "income.medical_expenses", stated=room["stated"],
+                        above=room["above"], spent=room["spent"], rate=room["rate"], floor=room["floor"],
+                        excess=room["stated"] - room["above"]))
     for who, _ in ctx.sc.people():
         limit = ctx.gp.limits.first_time_homebuyer_lifetime.value
         seen: set = set()
@@ -58,7 +63,7 @@ def exceptions_refused(ctx: Ctx) -> list[Finding]:
                     out.append(make("EXCEPTION_01_DATE_ASSUMED", item.form_id, f"{who}.separated_from_service_date",
                                     form=what, paid=info.paid, year=info.paid.year, person=who))
             if "05" in item.numbers and item.excepted > 0 and _whole_claim(ctx, item.form_id, "05"):
-                out.append(_medical(ctx, who, item, what))
+                out.append(_medical(ctx, who, item, what, room))
             for number, kind, cap in item.unchecked:
                 if (item.form_id, number, kind) not in seen:
                     seen.add((item.form_id, number, kind))
@@ -73,20 +78,43 @@ def _whole_claim(ctx: Ctx, form_id: str, number: str) -> bool:
     return info is not None and any(ex.number == number and ex.amount is None for ex in info.legs[0].form.exceptions)
 
 
-def _medical(ctx: Ctx, who: str, item, what: str) -> Finding:
+def _medical_room(ctx: Ctx) -> dict | None:
+    """Exception 05 is one amount a return, whatever the number of distributions: the medical expenses above the
+    AGI floor (IRC §72(t)(2)(B), §213(a)). Known when the expenses and the AGI are given; the amounts stated on
+    the 1099-Rs come off it first, then each claim with no amount in turn (`left`)."""
+    spent, agi = ctx.sc.income.medical_expenses, ctx.line("tax.agi_with")
+    if spent is None or agi is None:
+        return None
+    rate = ctx.gp.rates.medical_agi_floor.value
+    floor = dollars(max(agi, ZERO) * rate)
+    above = max(spent - floor, ZERO)
+    stated = sum((ex.amount for f in ctx.sc.forms_1099r for ex in f.exceptions
+                  if ex.number == "05" and ex.amount is not None), ZERO)
+    return {"spent": spent, "rate": _pct(rate), "floor": floor, "above": above, "stated": stated,
+            "left": max(above - stated, ZERO)}
+
+
+def _pct(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}%"
+
+
+def _medical(ctx: Ctx, who: str, item, what: str, room: dict | None) -> Finding:
     """Exception 05 covers only the medical expenses above the AGI floor (IRC §72(t)(2)(B), §213(a)); with no amount
-    given, all of it was excepted. With the AGI known (income.other_agi), name the floor."""
+    given, all of it was excepted. With the AGI known (income.other_agi), name the floor; with the expenses too,
+    the amount this claim may take of what the others left."""
     rate = ctx.gp.rates.medical_agi_floor
     agi = ctx.line("tax.agi_with")
-    floor = "" if agi is None else (f" With an AGI of {money(agi)} (this distribution included), the floor is "
-                                    f"{money(dollars(agi * rate.value))}: only expenses above it count.")
-    spent = ctx.res.scenario.income.medical_expenses
-    if agi is not None and spent is not None:  # the expenses given (income.medical_expenses): the amount itself
-        above = max(spent - dollars(max(agi, ZERO) * rate.value), ZERO)
-        floor += (f" Of the {money(spent)} of medical expenses given, {money(above)} is above it: the exception's "
-                  f"amount is {money(min(above, item.excepted))}.")
+    floor = "" if agi is None else (f" With an AGI of {money(agi)} (the retirement income included), the floor is "
+                                    f"{money(dollars(max(agi, ZERO) * rate.value))}: only expenses above it count.")
+    if room is not None:
+        take = min(room["left"], item.excepted)
+        shared = room["stated"] > 0 or room["left"] < room["above"]
+        floor += (f" Of the {money(room['spent'])} of medical expenses given, {money(room['above'])} is above it"
+                  + (f", {money(room['left'])} of it not claimed on other 1099-Rs" if shared else "")
+                  + f": the exception's amount is {money(take)}.")
+        room["left"] -= take
     return make("EXCEPTION_05_WHOLE", item.form_id, ctx.fpath(item.form_id, "exceptions"), form=what,
-                amount=item.excepted, rate=f"{(rate.value * 100).normalize():f}%", floor=floor, person=who)
+                amount=item.excepted, rate=_pct(rate.value), floor=floor, person=who)
 
 
 def _balance_limit(kind: str, cap) -> str:

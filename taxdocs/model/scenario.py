@@ -377,13 +377,16 @@ class Income(Strict):
                                               "7.5% of each AGI (IRC §213(a)). Leave them out of itemized_deductions")
     state_local_taxes: Optional[Money] = Field(None, description="with other_agi: state and local income (or sales), "
                                                "real estate and personal property taxes paid (Schedule A lines 5a-5c), "
-                                               "before the limit; taxdocs applies the year's limit and, from 2025, its "
+                                               "before the limit; taxdocs applies the year's limit and, 2025-2029, its "
                                                "phase-down above the MAGI threshold (IRC §164(b)(6), (7)). Leave them "
                                                "out of itemized_deductions")
     charitable_contributions: Optional[Money] = Field(None, description="with other_agi: gifts to charity (Schedule A "
-                                                      "lines 11-13); from 2026 an itemizer deducts only the part above "
-                                                      "0.5% of the AGI (IRC §170(b)(1)(I)). The percentage-of-AGI "
-                                                      "ceilings are not applied. Leave them out of itemized_deductions")
+                                                      "lines 11-13; not QCDs, which are left out of income instead); "
+                                                      "from 2026 an itemizer deducts only the part above 0.5% of the "
+                                                      "AGI (IRC §170(b)(1)(I)), and someone who does not itemize up to "
+                                                      "the year's limit of them, taken as cash gifts to public "
+                                                      "charities (IRC §170(p)). The percentage-of-AGI ceilings are not "
+                                                      "applied. Leave them out of itemized_deductions")
     social_security_benefits: Optional[Money] = Field(None, description="with other_agi: net Social Security (and tier 1 "
                                                       "railroad) benefits, SSA-1099 box 5; other_agi then leaves out their "
                                                       "taxable part, which taxdocs figures with and without the retirement "

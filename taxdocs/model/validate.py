@@ -115,10 +115,11 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
     if inc.itemized_deductions is not None and inc.other_agi is None:
         bad("income.itemized_deductions", "itemized deductions are used with income.other_agi (taxable income is "
             "already after deductions)", rule="IRC §63")
-    for name in ("medical_expenses", "state_local_taxes", "charitable_contributions"):
+    for name, what in (("medical_expenses", "medical expenses"), ("state_local_taxes", "state and local taxes"),
+                       ("charitable_contributions", "charitable contributions")):
         if getattr(inc, name) is not None and inc.other_agi is None:
-            bad(f"income.{name}", f"{name.replace('_', ' ')} are itemized deductions, used with income.other_agi "
-                "(taxable income is already after deductions)", rule="IRC §63(d)")
+            bad(f"income.{name}", f"{what} are deductions, used with income.other_agi (taxable income is already "
+                "after deductions)", rule="IRC §63")
     if (inc.qualified_dividends or inc.net_capital_gain) and inc.other_agi is None and \
             "other_taxable_income" not in inc.model_fields_set:
         bad("income.qualified_dividends", "qualified dividends and net capital gain are part of the other income: "

@@ -212,6 +212,12 @@ class CharitableFloor(Sourced):
     rate: Dec
 
 
+class NonitemizerGifts(Sourced):
+    """IRC §170(p) (from 2026): a non-itemizer's cash gifts to public charities, up to the limit (joint: `limit_joint`)."""
+    limit: Dec
+    limit_joint: Dec
+
+
 class IraContribution(Sourced):
     limit: Dec
     catch_up: Dec
@@ -264,6 +270,7 @@ class YearParams(_Root):
     itemized_limitation: ItemizedLimitation | None  # null: no overall limitation that year (2018-2025)
     salt_limit: SaltLimit
     charitable_floor: CharitableFloor | None  # null: no floor that year (before 2026)
+    nonitemizer_gifts: NonitemizerGifts | None  # null: no deduction for a non-itemizer's gifts that year
     ira_contribution: IraContribution
     ira_deduction_phaseout: IraDeductionPhaseout
     roth_phaseout: RothPhaseout

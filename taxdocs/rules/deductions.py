@@ -9,9 +9,10 @@ income in the 37% bracket, at most of the deductions; the year file's `itemized_
 Itemized items that move with the AGI are figured at each AGI when given apart from `itemized_deductions`: medical
 expenses above 7.5% of the AGI (IRC §213(a)), state and local taxes up to the year's limit and its 2025-2029 phase-down
 above a MAGI threshold (IRC §164(b)(6), (7)), and from 2026 charitable contributions above 0.5% of the AGI (IRC
-§170(b)(1)(I)). Not modelled: the charitable percentage-of-AGI ceilings and the 2026 deduction for non-itemizers'
-gifts, a dependent's limited standard deduction, a married-filing-separately spouse who itemizes, the QBI, tips,
-overtime and car-loan deductions, and MAGI's foreign-income add-backs.
+§170(b)(1)(I)). Without itemizing, from 2026, cash gifts up to the year's limit are deducted too (IRC §170(p); the
+year file's `nonitemizer_gifts`). Not modelled: the charitable percentage-of-AGI ceilings, a dependent's limited
+standard deduction, a married-filing-separately spouse who itemizes, the QBI, tips, overtime and car-loan
+deductions, and MAGI's foreign-income add-backs.
 """
 from __future__ import annotations
 
@@ -117,16 +118,30 @@ def itemized(sc, yp, gp, agi: Decimal) -> tuple[Decimal | None, str]:
     return total, (": " + ", ".join(parts)) if parts else ""
 
 
+def gifts_without_itemizing(sc, yp) -> tuple[Decimal, str]:
+    """IRC §170(p) (from 2026): a non-itemizer deducts cash gifts to public charities up to the year's limit (joint
+    return: `limit_joint`); `charitable_contributions` are taken as such gifts."""
+    gifts, ng = sc.income.charitable_contributions, yp.nonitemizer_gifts
+    if not gifts or ng is None:
+        return ZERO, ""
+    cap = ng.limit_joint if sc.filing_status.value == "mfj" else ng.limit
+    amount = min(gifts, cap)
+    return amount, f" + gifts {amount:,} without itemizing (IRC §170(p): cash gifts to public charities, up to {cap:,})"
+
+
 def deduction(sc, yp, gp, agi: Decimal) -> tuple[Decimal, str]:
-    """The deductions at this AGI, and a sentence saying what was taken."""
+    """The deductions at this AGI, and a sentence saying what was taken: itemized, or the standard deduction with
+    the non-itemizer's gifts, whichever is larger (IRC §63(b), (e)); plus the senior deduction."""
     std, boxes = standard(sc, yp, gp)
+    gifts, gifts_how = gifts_without_itemizing(sc, yp)
     whole, items = itemized(sc, yp, gp, agi)
     sen = senior(sc, yp, gp, agi)
     item, cut = (whole, "") if whole is None else limited(sc, yp, whole, agi - sen)
-    main = max(std, item) if item is not None else std
-    how = (f"itemized {whole:,}{items}{cut}" if item is not None and item > std else
+    itemize = item is not None and item > std + gifts
+    main = item if itemize else std + gifts
+    how = (f"itemized {whole:,}{items}{cut}" if itemize else
            f"standard {std:,}" + (f" ({boxes} additional amount{'s' if boxes != 1 else ''} for 65 or older or blind)"
-                                if boxes else ""))
+                                if boxes else "") + gifts_how)
     if sen:
         how += f" + senior deduction {sen:,} (Schedule 1-A Part V, MAGI {dollars(agi):,})"
     return main + sen, how

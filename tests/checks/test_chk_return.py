@@ -129,3 +129,29 @@ def test_a_year_with_no_figures_is_a_warning():
     assert f.severity == "warning" and f"{years[0]}-{years[-1]}, not for 2022" in f.message
     on_file = scenario([ira_form("ira", 1000, ("7",))], taxpayer=person(birth="1945-03-01"))
     assert "TAX_YEAR_NOT_ON_FILE" not in codes(run(on_file))
+
+
+def test_exception_05_is_one_amount_for_the_return():
+    """Audit: AGI 60,000 + 30,000 paid = 90,000, floor 6,750; medical 12,000 -> 5,250 in all. Two claims with no
+    amount share it in turn (5,250 then 0); a stated 4,000 comes off first (1,250 left); more stated than that warns."""
+    def two(first, second, spent=12000, agi=60000):
+        return scenario([ira_form("ira1", 20000, ("1",), exceptions=[first]),
+                         ira_form("ira2", 10000, ("1",), exceptions=[second])],
+                        taxpayer=person(birth="1980-03-01"), income={"other_agi": agi, "medical_expenses": spent})
+    found = [f for f in run(two({"number": "05"}, {"number": "05"})) if f.code == "EXCEPTION_05_WHOLE"]
+    assert [f.record for f in found] == ["ira1", "ira2"]
+    assert "the exception's amount is $5,250" in found[0].message
+    assert "$0 of it not claimed on other 1099-Rs: the exception's amount is $0" in found[1].message
+    one = only(run(two({"number": "05", "amount": 4000}, {"number": "05"})), "EXCEPTION_05_WHOLE")
+    assert "$1,250 of it not claimed on other 1099-Rs: the exception's amount is $1,250" in one.message
+    over = only(run(two({"number": "05", "amount": 20000}, {"number": "05", "amount": 1000})), "EXCEPTION_05_OVER")
+    assert over.severity == "warning" and "$21,000" in over.message and "$5,250" in over.message \
+        and "$15,750 more owes" in over.message
+    assert "EXCEPTION_05_OVER" not in codes(run(two({"number": "05", "amount": 4000}, {"number": "05", "amount": 1250})))
+
+
+def test_exception_05_floor_is_never_negative():
+    data = scenario([ira_form("ira", 20000, ("1",), exceptions=[{"number": "05"}])], taxpayer=person(birth="1980-03-01"),
+                    income={"other_agi": -50000, "medical_expenses": 5000})
+    m = only(run(data), "EXCEPTION_05_WHOLE").message
+    assert "the floor is $0" in m and "the exception's amount is $5,000" in m, m
