@@ -249,7 +249,8 @@ AGI = (
     Field("income.state_local_taxes", "State and local taxes paid",
           "Schedule A lines 5a-5c, before the limit: from 2025 the limit shrinks once the AGI passes $500,000."),
     Field("income.charitable_contributions", "Gifts to charity",
-          "Schedule A lines 11-13: from 2026 only the part above 0.5% of your AGI counts."),
+          "Schedule A lines 11-13, not QCDs. From 2026, when itemizing only the part above 0.5% of your AGI counts; "
+          "without itemizing, cash gifts to public charities count up to the year's limit."),
 )
 
 # --- nest / normalize / flatten -------------------------------------------------------------
