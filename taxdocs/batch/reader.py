@@ -296,6 +296,7 @@ class JsonLines(Input):
 
     def records(self) -> Iterator[Record]:
         f = str(self.path)
+        years: dict[str, Any] = {}  # id -> the tax year first seen with it: a client's later years are id-year
         with open(self.path, "rb") as fh:
             for no, raw in enumerate(fh, 1):
                 if not raw.strip():
@@ -313,6 +314,9 @@ class JsonLines(Input):
                 cid = data.get("client_id") if isinstance(data, dict) else None
                 if isinstance(cid, (str, int)) and str(cid).strip():
                     rec.id = safe_id(cid)
+                    year = data.get("tax_year")
+                    if years.setdefault(rec.id, year) != year and isinstance(year, int):
+                        rec.id = safe_id(f"{cid}-{year}")  # the same client's other year (listed oldest first)
                 rec.data = data
                 rec.raw = raw
                 rec.digest = digest(data)

@@ -169,14 +169,7 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
         if ira.ever_nondeductible is None and any(r.facts.ira_basis > 0 for r in prior):
             ira.ever_nondeductible = True
             filled.append("ever_nondeductible = true")
-        first = _first_year(prior)
-        if first is not None:
-            if roth.first_contribution_year is None:
-                roth.first_contribution_year = first
-                filled.append(f"first Roth year {first}")
-            elif roth.first_contribution_year != first:
-                disagree("roth.first_contribution_year", "first Roth IRA year", roth.first_contribution_year,
-                         first, R_FIRST)
+        _fill_first_year(roth, prior, filled, disagree)
         _fill_hfd_year(sc, who, person, prior, store, cid, filled, disagree)
         if filled:
             out.append(_filled(name, who, src, filled))
@@ -201,6 +194,10 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
 
     def warn_provisional(label: str, what: str, field: str):
         if label in provisional:
+            # the filled fact rests on that assumption too: provisional in this year's figures, and so in what this
+            # year leaves for the next (it does not turn firm after one year)
+            person._assumed[f"{field}"] = (f"filled from the ledger's {last.tax_year}, where it rested on an "
+                                           "assumption (finding LEDGER_PROVISIONAL)")
             out.append(_finding("LEDGER_PROVISIONAL", "warning",
                                 f"{name}: {what} filled from {src} rested on an assumption when that year was "
                                 "committed", rule_for(label), f"Check the {last.tax_year} figures; amend that year "
@@ -267,15 +264,7 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
                      f"Form 8606 line 14 of {last.tax_year})", _money(entry.basis), _money(value), R_BASIS)
 
     # first Roth IRA year (five-year clock)
-    first = _first_year(prior)
-    if first is not None:
-        if roth.first_contribution_year is None:
-            roth.first_contribution_year = first
-            filled.append(f"first Roth year {first}")
-            warn_provisional("roth_first_year", "the first Roth IRA year", "roth.first_contribution_year")
-        elif roth.first_contribution_year != first:
-            disagree("roth.first_contribution_year", "first Roth IRA year", roth.first_contribution_year, first,
-                     R_FIRST)
+    _fill_first_year(roth, prior, filled, disagree)
 
     _fill_hfd_year(sc, who, person, prior, store, cid, filled, disagree)
 
@@ -383,12 +372,36 @@ def _committed_hfd(doc: Optional[dict], key: str) -> bool:
         for f in doc.get("forms_1099r") or [])
 
 
-def _first_year(prior: list) -> Optional[int]:
-    """The first Roth year as the most recent year that knew it recorded it."""
+def _first_year(prior: list) -> tuple[Optional[int], bool]:
+    """The first Roth year as the most recent year that knew it recorded it, and whether it is only the latest it
+    can be (recorded as an assumption: the year's inflow, no first year given; or so noted before it was marked)."""
     for r in reversed(prior):
         if r.facts.roth_first_year is not None:
-            return r.facts.roth_first_year
-    return None
+            bound = "roth_first_year" in r.facts.provisional or any(
+                n.startswith("first Roth IRA year taken as") for n in r.facts.notes)
+            return r.facts.roth_first_year, bound
+    return None, False
+
+
+def _fill_first_year(roth, prior: list, filled: list, disagree) -> None:
+    """The five-year clock's start: a year recorded as known fills first_contribution_year; one recorded as the latest
+    it can be fills first_year_at_latest, so a period it does not prove met stays unknown (ROTH_5YR_UNKNOWN)."""
+    first, bound = _first_year(prior)
+    if first is None:
+        return
+    if bound:
+        given = roth.first_contribution_year
+        if given is None and roth.first_year_at_latest is None:
+            roth.first_year_at_latest = first
+            filled.append(f"first Roth year {first} at the latest")
+        elif given is not None and given > first:  # money went into a Roth IRA before the year given
+            disagree("roth.first_contribution_year", "first Roth IRA year (at the latest)", given, first, R_FIRST)
+        return
+    if roth.first_contribution_year is None:
+        roth.first_contribution_year = first
+        filled.append(f"first Roth year {first}")
+    elif roth.first_contribution_year != first:
+        disagree("roth.first_contribution_year", "first Roth IRA year", roth.first_contribution_year, first, R_FIRST)
 
 
 def rule_for(label: str) -> str:

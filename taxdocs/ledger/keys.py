@@ -91,6 +91,7 @@ _ADDED_LATER = {
     "form": {"rmd_amount": None, "date_received": None, "loan_offset": None, "pso_premiums": None,
              "decedent_roth_conversion_basis": None},
     "exception": {"event": None},
+    "roth": {"first_year_at_latest": None},
     "filed": {"f5329_taxpayer": {}, "f5329_spouse": {}, "f1040_notations": {}},
     "income": {"other_agi": None, "itemized_deductions": None, "social_security_benefits": None,
                "tax_exempt_interest": 0, "mfs_lived_apart_all_year": False, "qualified_dividends": 0,
@@ -122,6 +123,8 @@ def redacted_scenario(sc) -> dict:
             p["ssn_key"] = ssn_key(ssn)
             p["ssn_last4"] = last4(ssn)
             _drop_defaults(p, "person")
+            if isinstance(p.get("roth"), dict):
+                _drop_defaults(p["roth"], "roth")
             for k in _ZERO_WHEN_BLANK:
                 if p["ira"].get(k) is None:
                     p["ira"][k] = Decimal(0)

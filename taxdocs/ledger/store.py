@@ -650,6 +650,13 @@ def facts_from_result(res, who: str, carry_forward=None) -> CarryFacts:
                        ("qcd_reductions", f"{who}.ira.qcd_reductions_next_year")):
         if g.has(key) and g.status(key) != "complete":
             provisional.append(label)
+    if cf.roth_first_year_assumed and "roth_first_year" not in provisional:
+        provisional.append("roth_first_year")  # a bound: next year fills roth.first_year_at_latest
+    # the layers carried rest on this year's conversion taxable part (line 18) and on the layers filled before
+    layer_keys = [f"{who}.roth.layers", f"{who}.roth.plan_rollovers"] + ([f"f8606.{who}.line18"]
+                                                                        if g[f"f8606.{who}.part2"] else [])
+    if cf.conversion_layers and any(g.has(k) and g.status(k) != "complete" for k in layer_keys):
+        provisional.append("conversion_layers")
     return CarryFacts(
         ira_basis=Decimal(cf.ira_basis), roth_contribution_basis=Decimal(cf.roth_contribution_basis),
         conversion_layers=[{"year": int(l["year"]), "amount": Decimal(l["amount"]), "taxable": Decimal(l["taxable"]),

@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 # bounded: far above any real amount, and well inside Decimal's 28 digits for the sums and ratios of a return
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -291,6 +291,10 @@ class InheritedIra(Strict):
 
 class RothFacts(Strict):
     first_contribution_year: Optional[int] = Field(None, description="first year any Roth IRA got a contribution or conversion")
+    first_year_at_latest: Optional[int] = Field(None, description="when the first year is not known: the latest it "
+                                                "can be (a year money went into a Roth IRA). A 5-year period met "
+                                                "from it is met; one not met stays unknown. The ledger fills it "
+                                                "from a year whose first Roth year was taken from that year's inflow")
     contribution_basis: Optional[Money] = Field(None, description="regular contribution basis before this year's contributions")
     contributions_this_year: Money = Field(Decimal(0), description="regular Roth IRA contributions for the year")
     conversions: list[ConversionLayer] = Field(default_factory=list, description="conversions and plan rollovers into Roth IRAs in earlier years")
@@ -300,6 +304,8 @@ class RothFacts(Strict):
 
 
 class Person(Strict):
+    # facts the ledger filled from a year where they rested on an assumption: path -> why (not an input)
+    _assumed: dict = PrivateAttr(default_factory=dict)
     name: str = Field(description="name as on the return")
     ssn: str = Field(description="SSN; only the last four digits are ever shown")
     birth_date: Optional[dt.date] = Field(None, description="needed whenever the person has a 1099-R")

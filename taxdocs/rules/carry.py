@@ -23,6 +23,7 @@ class CarryForward:
     roth_contribution_basis: Decimal            # regular contributions not yet distributed (next line 22 start)
     conversion_layers: list[dict] = field(default_factory=list)  # year, amount, taxable, distributed
     roth_first_year: Optional[int] = None
+    roth_first_year_assumed: bool = False       # the latest it can be, not a year given (carried as a bound)
     ira_rollover_dates: list[date] = field(default_factory=list)  # 60-day IRA-to-IRA rollovers (once-per-year rule)
     year_end_value: Optional[Decimal] = None
     notes: list[str] = field(default_factory=list)
@@ -58,12 +59,18 @@ def carry_forward(res, who: str) -> CarryForward:
             layer.distributed += take
             used[layer.year] = used.get(layer.year, ZERO) - take
     first = g[f"{who}.roth.first_year"]
-    inflow = layers and any(l.year == y for l in layers) or g[f"{who}.roth.contributions_this_year"] > 0
-    # not given: the conversion layers carried let next year bound it again (roth.first_year_bound); carried as a
-    # year, a bound would later read as a period not met instead of unknown
-    if first is None and inflow:
-        first = y
-        notes.append(f"first Roth IRA year taken as {y} (money went into a Roth IRA this year; no earlier year given)")
+    assumed = False
+    if first is None:
+        # not given: the latest it can be, the earliest year money is known to have gone into a Roth IRA (a conversion
+        # or rollover is a Roth contribution, Reg. §1.408A-6 Q&A-2). Carried as a bound (assumed), never as the year:
+        # a bound read as the year would make a period not met instead of unknown
+        this_year = any(l.year == y for l in layers) or g[f"{who}.roth.contributions_this_year"] > 0
+        at_latest = person.roth.first_year_at_latest
+        if this_year or at_latest is not None:  # else the layers carried bound it again next year
+            years = [l.year for l in layers] + [y] + ([at_latest] if at_latest is not None else [])
+            first, assumed = min(years), True
+            notes.append(f"first Roth IRA year not given: {first} at the latest (the earliest year money went into a "
+                         "Roth IRA on record); an earlier Roth IRA would start the 5-year period sooner")
     dates = [r.distribution_date for r in person.rollovers_last_12_months]
     for info in res.forms.values():
         if info.person == who:
@@ -79,4 +86,4 @@ def carry_forward(res, who: str) -> CarryForward:
     return CarryForward(y, basis, max(contrib, ZERO),
                         [{"year": l.year, "amount": l.amount, "taxable": l.taxable, "distributed": l.distributed}
                          for l in sorted(layers, key=lambda l: l.year)],
-                        first, sorted(dates), yev, notes, *qcd, hfd)
+                        first, assumed, sorted(dates), yev, notes, *qcd, hfd)

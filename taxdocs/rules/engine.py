@@ -431,8 +431,10 @@ def _roth_qualified(info: FormInfo, person: Person, gp) -> Optional[bool]:
     if info.source == Account.inherited_roth_ira:
         met = roth.five_year_met(f.decedent_first_roth_year, info.paid, years)  # the owner's clock
     else:  # not given: the earliest conversion on record may prove the period met
-        met = roth.five_year_met_by(person.roth.first_contribution_year,
-                                    [c.year for c in person.roth.conversions], info.paid, years)
+        rf = person.roth
+        met = roth.five_year_met_by(rf.first_contribution_year, [c.year for c in rf.conversions]
+                                    + ([rf.first_year_at_latest] if rf.first_year_at_latest is not None else []),
+                                    info.paid, years)
     if met is None:
         if "Q" in f.box7 and not (info.early and info.age_known):
             return True  # the payer reports it qualified (i1099r code Q); no fact says otherwise

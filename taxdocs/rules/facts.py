@@ -54,8 +54,10 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
          "Part of them made Jan 1 - due date of next year", src("ira.nondeductible_after_year_end"))
     fact("ira.deductible_contributions", ira.deductible_contributions,
          "Deductible traditional IRA contributions for the year", src("ira.deductible_contributions"))
+    assumed = person._assumed  # filled by the ledger from a year where they rested on an assumption
     if ira.prior_basis is not None:
-        fact("ira.prior_basis", ira.prior_basis, "Basis at end of last year (prior Form 8606 line 14)", src("ira.prior_basis"))
+        fact("ira.prior_basis", ira.prior_basis, "Basis at end of last year (prior Form 8606 line 14)", src("ira.prior_basis"),
+             *_assumed(assumed, "ira.prior_basis"))
     elif ira.ever_nondeductible:
         fact("ira.prior_basis", ZERO, "Basis at end of last year (prior Form 8606 line 14)", src("ira.prior_basis"),
              "provisional", "not given although the facts show nondeductible contributions: assumed 0 (finding BASIS_MISSING)")
@@ -149,7 +151,7 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
              src("roth.contribution_basis"), st, "not given: assumed 0")
     else:
         fact("roth.contribution_basis", rf.contribution_basis, "Regular Roth IRA contribution basis before this year",
-             src("roth.contribution_basis"))
+             src("roth.contribution_basis"), *_assumed(assumed, "roth.contribution_basis"))
     fact("roth.contributions_this_year", rf.contributions_this_year, "Regular Roth IRA contributions for the year",
          src("roth.contributions_this_year"))
     drac_in = legs_where(lambda i, l: i.source == Account.designated_roth and l.is_rollover and l.valid
@@ -161,7 +163,7 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
              for i, l in drac_in) if drac_in else "none"))
     layers = [roth.Layer(c.year, c.amount, c.taxable, c.distributed) for c in rf.conversions]
     fact("roth.conversion_basis_prior", total(l.left for l in layers), "Conversion and rollover basis from earlier years",
-         src("roth.conversions") + f" ({len(layers)} layers)")
+         src("roth.conversions") + f" ({len(layers)} layers)", *_assumed(assumed, "roth.conversions"))
     plan_roth = legs_where(lambda i, l: i.source == Account.plan and l.valid and l.is_rollover and l.to == Account.roth_ira)
     guessed = [l for _, l in plan_roth if roth_destination_assumed(l)]
     fact("roth.plan_rollovers", total(l.amount for _, l in plan_roth), "Plan rollovers to Roth IRAs this year",
@@ -174,17 +176,26 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     eff = first if first is not None else (y if (drac_in and not rf.conversions and rf.contribution_basis in (None, 0)) else None)
     note = "" if first is not None else ("a designated Roth rollover opened the first Roth IRA: the clock starts this year "
                                          "(Reg. §1.408A-10 A-4)" if eff else "")
-    earliest = roth.first_year_bound(first, [l.year for l in layers])
+    bounds = [l.year for l in layers] + ([rf.first_year_at_latest] if rf.first_year_at_latest is not None else [])
+    earliest = roth.first_year_bound(first, bounds)
     if first is not None and earliest < first:  # finding ROTH_FIRST_YEAR_AFTER_CONVERSION
         eff = earliest
         note = (f"first_contribution_year {first} is after the {earliest} conversion or rollover on record, itself a "
                 f"Roth IRA contribution (Reg. §1.408A-6 Q&A-2): the period counts from {earliest}")
     g.fact(f"{pre}.roth.first_year", eff, "First year of any Roth IRA contribution", src("roth.first_contribution_year"),
            "complete" if eff is not None or not roth_dist else "provisional", note or None)
-    g.fact(f"{pre}.roth.layers", layers, "Conversion layers", src("roth.conversions"))
-    if eff is None and layers:  # the latest the first Roth year can be (a conversion is a Roth contribution)
-        g.fact(f"{pre}.roth.first_year_bound", roth.first_year_bound(None, [l.year for l in layers]),
-               "First Roth IRA year at the latest: the earliest conversion or rollover on record", src("roth.conversions"))
+    g.fact(f"{pre}.roth.layers", layers, "Conversion layers", src("roth.conversions"),
+           *_assumed(assumed, "roth.conversions"))
+    if eff is None and bounds:  # the latest the first Roth year can be (a conversion is a Roth contribution)
+        g.fact(f"{pre}.roth.first_year_bound", roth.first_year_bound(None, bounds),
+               "First Roth IRA year at the latest: the earliest conversion, rollover or year given as a bound",
+               src("roth.conversions") + (", " + src("roth.first_year_at_latest") if rf.first_year_at_latest else ""))
+
+
+def _assumed(assumed: dict, path: str) -> tuple:
+    """(status, note) of a fact the ledger filled: provisional when the year it came from rested on an assumption."""
+    why = assumed.get(path)
+    return ("provisional", why) if why else ()
 
 
 def plan_to_inherited(res, who: str) -> list[tuple]:

@@ -103,6 +103,14 @@ def test_commit_records_a_clients_years_in_input_order(tmp_path, capsys):
                     {"id": "ira", "payer": {"name": "Broker"}, "box1": 5000, "box2a": 5000,
                      "box2b_not_determined": True, "box7": ["7"], "box7_ira_sep_simple": True,
                      "date_paid": "2025-06-02"}]}
+    # one JSON Lines file with both years (audit, session 16: the second was refused as a duplicate id)
+    jsonl = tmp_path / "years.jsonl"
+    jsonl.write_text("".join(json.dumps(year(y, **kw)) + "\n" for y, kw in
+                             ((2024, {"nondeductible_contributions": 7000, "prior_basis": 0}), (2025, {}))))
+    t = _run(jsonl, tmp_path / "oj", ledger=f"sqlite:///{tmp_path / 'lj.db'}", commit=True)
+    assert t.ok and t.error == 0 and t.done + t.findings == 2
+    assert _doc(tmp_path / "oj", "K-1-2025")["lines"]["f8606.taxpayer.line2"] == 7000
+    assert _doc(tmp_path / "oj", "K-1")["tax_year"] == 2024
     season = tmp_path / "season"  # one file a year: the record ids are the file names, the client the same
     season.mkdir()
     (season / "a2024.yaml").write_text(yaml.safe_dump(year(2024, nondeductible_contributions=7000, prior_basis=0)))

@@ -102,6 +102,9 @@ def test_jsonl_ids_and_bad_lines(tmp_path):
     assert [r.id for r in recs] == ["K1", "line-3", "line-4", "line-5"]
     assert recs[2].problems[0]["line"] == 4 and recs[2].problems[0]["reason"].startswith("not valid JSON")
     assert recs[3].data == [1] and not recs[3].problems   # the scenario model says what is wrong
+    # a client's other tax years: id-year (the first year keeps the plain id); the same year twice stays a duplicate
+    p.write_text("".join(f'{{"client_id": "K1", "tax_year": {y}}}\n' for y in (2024, 2025, 2025)))
+    assert [r.id for r in open_input(p).records()] == ["K1", "K1-2025", "K1-2025"]
 
 
 def test_directory(tmp_path):

@@ -61,11 +61,11 @@ def test_given_facts_are_kept_and_disagreements_reported(store):
     d = year3()
     d = with_(d, "taxpayer.ira.prior_basis", 5000)
     d = with_(d, "taxpayer.roth.contribution_basis", 3000)           # agrees: no finding
-    d = with_(d, "taxpayer.roth.first_contribution_year", 2023)
+    d = with_(d, "taxpayer.roth.first_contribution_year", 2026)   # 2025's inflow is on record: 2025 at the latest
     d = with_(d, "taxpayer.roth.conversions", [{"year": 2025, "amount": 20000, "taxable": 20000}])
     filled, findings = fill_from_ledger(from_data(d), store)
     tp = filled.taxpayer
-    assert tp.ira.prior_basis == 5000 and tp.roth.first_contribution_year == 2023
+    assert tp.ira.prior_basis == 5000 and tp.roth.first_contribution_year == 2026
     assert tp.roth.conversions[0].taxable == 20000
     dis = [f for f in findings if f.code == "LEDGER_DISAGREES"]
     assert [f.field for f in dis] == ["taxpayer.ira.prior_basis", "taxpayer.roth.conversions",
@@ -74,7 +74,10 @@ def test_given_facts_are_kept_and_disagreements_reported(store):
     m = dis[0].message
     assert "5,000" in m and "4,660" in m and "2025" in m          # both values, and where the ledger's is from
     assert dis[0].data == {"scenario": "5,000", "ledger": "4,660", "ledger_year": 2025, "ledger_version": 1}
-    assert "2023" in dis[2].message and "2025" in dis[2].message
+    assert "2026" in dis[2].message and "2025" in dis[2].message
+    # a year before the bound agrees with it (the 2025 inflow only says "2025 at the latest")
+    _, findings = fill_from_ledger(from_data(with_(year3(), "taxpayer.roth.first_contribution_year", 2023)), store)
+    assert "LEDGER_DISAGREES" not in codes(findings)
     # the same numbers spelled differently agree
     _, findings = fill_from_ledger(from_data(with_(year3(), "taxpayer.ira.prior_basis", "4660.00")), store)
     assert "LEDGER_DISAGREES" not in codes(findings)
@@ -97,7 +100,7 @@ def test_gap_warns_and_fills_only_what_no_year_can_change(store):
     assert "has 2025 but not 2026" in gap[0].message and gap[0].data["missing_years"] == [2026]
     tp = filled.taxpayer
     assert tp.ira.prior_basis is None and tp.roth.contribution_basis is None and tp.roth.conversions == []
-    assert tp.ira.ever_nondeductible is True and tp.roth.first_contribution_year == 2025
+    assert tp.ira.ever_nondeductible is True and tp.roth.first_year_at_latest == 2025  # 2025's inflow: a bound
 
 
 def test_uses_the_current_version(store):

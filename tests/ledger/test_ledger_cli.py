@@ -295,6 +295,7 @@ def test_seed_from_a_filled_8606_pdf(ledger_url, tmp_path):
         sc, findings = fill_from_ledger(from_data(year3()), s)
         assert sc.taxpayer.ira.prior_basis == 4660 and sc.taxpayer.roth.contribution_basis == 3000
         assert [(c.year, c.amount, c.taxable) for c in sc.taxpayer.roth.conversions] == [(2025, 20000, 17660)]
-        # first Roth year was not given: taken as 2025 and flagged
-        assert sc.taxpayer.roth.first_contribution_year == 2025
-        assert [f.field for f in findings if f.code == "LEDGER_PROVISIONAL"] == ["taxpayer.roth.first_contribution_year"]
+        # first Roth year was not given: 2025 at the latest (a bound, not the year: a period it does not prove met
+        # stays unknown, ROTH_5YR_UNKNOWN, instead of not met)
+        assert sc.taxpayer.roth.first_contribution_year is None and sc.taxpayer.roth.first_year_at_latest == 2025
+        assert "LEDGER_PROVISIONAL" not in [f.code for f in findings]

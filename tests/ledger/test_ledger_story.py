@@ -68,7 +68,8 @@ def test_three_year_story(store):
     assert y2.ira_basis == D(4660)                       # line 14 -> 2026 line 2
     assert y2.roth_contribution_basis == D(3000)         # 0 before + 3,000 contributed in 2025
     assert y2.conversion_layers == [{"year": 2025, "amount": D(20000), "taxable": D(17660), "distributed": D(0)}]
-    assert y2.roth_first_year == 2025                    # first money into a Roth IRA: 2025 (rules.md §7.1)
+    assert y2.roth_first_year == 2025                    # first money into a Roth IRA: 2025 (rules.md §7.1) ...
+    assert "roth_first_year" in y2.provisional           # ... at the latest: no earlier Roth IRA was ruled out
     assert y2.ira_rollover_dates == [date(2025, 11, 10)]
     assert y2.f8606 == {k: D(v) for k, v in l2.items()}
 
@@ -78,7 +79,7 @@ def test_three_year_story(store):
     assert tp.ira.prior_basis == D(4660)
     assert tp.roth.contribution_basis == D(3000)
     assert [(c.year, c.amount, c.taxable, c.distributed) for c in tp.roth.conversions] == [(2025, 20000, 17660, 0)]
-    assert tp.roth.first_contribution_year == 2025
+    assert tp.roth.first_contribution_year is None and tp.roth.first_year_at_latest == 2025  # a bound, not the year
     # 2025-11-10 + 12 months = 2026-11-10 > Jan 1 2026: the once-per-12-months period reaches 2026
     assert [r.distribution_date for r in tp.rollovers_last_12_months] == [date(2025, 11, 10)]
     assert not [f for f in found3 if f.severity == "warning"]

@@ -1,0 +1,102 @@
+"""What rested on an assumption stays marked so in later years (audit of session 16): an assumed first Roth year is
+carried as the latest it can be, never as the year; a basis or a conversion layer filled from a provisional year is
+itself provisional, so what that year leaves is provisional too."""
+from __future__ import annotations
+
+from builders import form
+from ledger_scenarios import base, pat, with_
+
+from taxdocs.checks.run import check
+from taxdocs.ledger.carry import fill_from_ledger
+from taxdocs.ledger import keys
+from taxdocs.ledger.store import facts_from_result
+from taxdocs.model.load import from_data
+from taxdocs.rules.engine import compute
+
+from ledger_scenarios import CLIENT, SSN
+
+
+def conversion_2025(**roth) -> dict:
+    return base(2025, pat(birth="1955-01-01", ira={"year_end_value": 0, "prior_basis": 0}, roth=roth), [
+        form("conv", 20000, ["2"], "2025-03-10", ira=True, box2a=20000, box2b_not_determined=True,
+             uses=[{"kind": "conversion", "to": "roth_ira", "amount": 20000}])])
+
+
+def roth_2026(**roth) -> dict:
+    """71 in 2026: a code T distribution, qualified if the 5-year period is met."""
+    return base(2026, pat(birth="1955-01-01", ira={"year_end_value": 0}, roth=roth),
+                [form("roth-2026", 26000, ["T"], "2026-06-01")])
+
+
+def pat(birth="1980-06-01", **kw):
+    from ledger_scenarios import pat as p
+    d = p(**kw)
+    d["birth_date"] = birth
+    return d
+
+
+def latest(store):
+    return store.current_years(CLIENT, keys.ssn_key(SSN))[-1].facts
+
+
+def test_an_assumed_first_roth_year_is_a_bound_not_the_year(store):
+    """Audit r2: a 2025 conversion with no first Roth year. Recorded as 2025 and read back as the year, a 2026
+    code T distribution was nonqualified with no word; the client may have had a Roth IRA since 2021. Now the
+    ledger fills 2025 as the latest the first year can be, and the period is unknown, as when typed in."""
+    store.commit(from_data(conversion_2025()))
+    f = latest(store)
+    assert f.roth_first_year == 2025 and "roth_first_year" in f.provisional
+    sc, _ = fill_from_ledger(from_data(roth_2026()), store)
+    assert sc.taxpayer.roth.first_contribution_year is None and sc.taxpayer.roth.first_year_at_latest == 2025
+    res = compute(sc)
+    assert res.forms["roth-2026"].qualified is None
+    assert "ROTH_5YR_UNKNOWN" in [x.code for x in check(res)]
+    # given, the year is the year
+    sc, _ = fill_from_ledger(from_data(roth_2026(first_contribution_year=2020)), store)
+    assert compute(sc).forms["roth-2026"].qualified is True
+
+
+def test_the_first_year_carried_is_the_earliest_inflow_on_record(store):
+    """Audit r3: a 2021 conversion layer listed and a 2025 contribution: the clock started by 2021 (Reg. §1.408A-6
+    Q&A-2), not 2025."""
+    d = with_(conversion_2025(), "taxpayer.roth.conversions", [{"year": 2021, "amount": 50000, "taxable": 50000}])
+    store.commit(from_data(d))
+    assert latest(store).roth_first_year == 2021
+    sc, _ = fill_from_ledger(from_data(roth_2026()), store)
+    assert compute(sc).forms["roth-2026"].qualified is True  # 2021 + 5 years: met from 2026-01-01
+
+
+def test_a_basis_filled_from_a_provisional_year_stays_provisional(store):
+    """Audit r4: 2025 committed with the basis assumed 0 (2024 missing) is provisional; 2026 filled from it
+    warned once, then recorded its own line 14 as firm, and 2027 took it silently. Now 2026's line 14 is
+    provisional too, and 2027 is warned."""
+    def year(y, **ira):
+        forms = [form("cash", 5000, ["1"], f"{y}-08-01", ira=True, box2a=5000, box2b_not_determined=True)] \
+            if y == 2025 else []
+        return base(y, pat(ira={"nondeductible_contributions": 7000, "year_end_value": 30000, **ira}), forms)
+    store.commit(from_data(year(2023, prior_basis=0)))
+    store.commit(from_data(year(2025)))          # 2024 missing: basis assumed 0
+    assert "ira_basis" in latest(store).provisional
+    sc, found = fill_from_ledger(from_data(year(2026)), store)
+    assert "LEDGER_PROVISIONAL" in [x.code for x in found]
+    res = compute(sc)
+    assert res.graph.status("taxpayer.ira.prior_basis") == "provisional"
+    assert "ira_basis" in facts_from_result(res, "taxpayer").provisional
+    store.commit(from_data(year(2026)))
+    _, found = fill_from_ledger(from_data(year(2027)), store)
+    assert [x.field for x in found if x.code == "LEDGER_PROVISIONAL"] == ["taxpayer.ira.prior_basis"]
+
+
+def test_conversion_layers_resting_on_a_missing_value_are_provisional(store):
+    """Audit r5: the 2025 year-end value is missing, so line 18 (the layer's taxable part) is not final; the layer
+    was stored as firm and a 2026 early Roth distribution owed no 10% with no word. Now the layer is provisional
+    and filling it says so."""
+    d = base(2025, pat(ira={"prior_basis": 7000}), [
+        form("conv", 20000, ["2"], "2025-03-10", ira=True, box2a=20000, box2b_not_determined=True,
+             uses=[{"kind": "conversion", "to": "roth_ira", "amount": 20000}])])
+    store.commit(from_data(d))
+    assert "conversion_layers" in latest(store).provisional
+    sc, found = fill_from_ledger(from_data(base(2026, pat(ira={"year_end_value": 0}),
+                                                [form("roth", 10000, ["J"], "2026-05-01")])), store)
+    assert "taxpayer.roth.conversions" in [x.field for x in found if x.code == "LEDGER_PROVISIONAL"]
+    assert compute(sc).graph.status("f5329.taxpayer.line1") == "provisional"
