@@ -143,9 +143,11 @@ def _show_doc(p) -> dict:
         doc["as_of"] = last.tax_year
         doc["layers"] = [{**l, "left": Decimal(l["amount"]) - Decimal(l["distributed"]),
                           "taxable_left": max(Decimal(l["taxable"]) - Decimal(l["distributed"]), Decimal(0)),
-                          "recapture_window_ends": date(int(l["year"]) + conv, 1, 1)} for l in f.conversion_layers]
+                          # the last day inside the 5-year window (it ends the Dec 31 before the 5th Jan 1)
+                          "recapture_window_ends": date(int(l["year"]) + conv - 1, 12, 31)} for l in f.conversion_layers]
         doc["roth_five_year"] = None if f.roth_first_year is None else {
-            "first_year": f.roth_first_year, "met_on": date(f.roth_first_year + qual, 1, 1)}
+            "first_year": f.roth_first_year, "met_on": date(f.roth_first_year + qual, 1, 1),
+            "at_latest": "roth_first_year" in f.provisional}
         doc["rollovers"] = [{"distribution_date": d, "next_allowed": add_months(d, 12)} for d in f.ira_rollover_dates]
         if f.hfd_year is not None:  # one in a lifetime (IRC §408(d)(9)(C)(ii))
             doc["hfd_year"] = f.hfd_year
@@ -178,13 +180,15 @@ def show(client: str = typer.Argument(..., help="client id"), ledger: Optional[s
                       _money(r["ira_basis"]) + (" *" if "ira_basis" in r["provisional"] else ""),
                       _money(r["year_end_value"]), _money(r["roth_contribution_basis"])
                       + (" *" if "roth_contribution_basis" in r["provisional"] else ""),
-                      _money(r["conversion_basis_left"]), str(r["roth_first_year"] or ""))
+                      _money(r["conversion_basis_left"]), (f"{r['roth_first_year']} or before"
+                                                           if "roth_first_year" in r["provisional"]
+                                                           else str(r["roth_first_year"] or "")))
         out.print(t)
         st = d.get("stale")
         if st:
-            out.print(f"[yellow]{st['year']} (v{st['version']}) was committed before {st['amended_year']} was amended "
-                      f"(now v{st['amended_version']}: {st['changed']}): commit {st['year']} and later years again "
-                      "with --amend[/]", highlight=False)
+            how = (f"was amended (now v{st['amended_version']}: {st['changed']})" if st["changed"] else "was recorded")
+            out.print(f"[yellow]{st['year']} (v{st['version']}) was committed before {st['amended_year']} {how}: "
+                      f"commit {st['year']} and later years again with --amend[/]", highlight=False)
         if any(r["provisional"] for r in d["timeline"]):
             out.print("[yellow]* rested on an assumption when committed (see `history`)[/]")
         last = d["timeline"][-1] if d["timeline"] else None
@@ -204,7 +208,11 @@ def show(client: str = typer.Argument(..., help="client id"), ledger: Optional[s
             out.print(t)
         if d.get("roth_five_year"):
             r = d["roth_five_year"]
-            out.print(f"Roth IRA 5-year period: first year {r['first_year']}, met from {r['met_on']}", highlight=False)
+            if r.get("at_latest"):
+                out.print(f"Roth IRA 5-year period: first year {r['first_year']} at the latest (no earlier year given), "
+                          f"so met by {r['met_on']} at the latest", highlight=False)
+            else:
+                out.print(f"Roth IRA 5-year period: first year {r['first_year']}, met from {r['met_on']}", highlight=False)
         for r in d.get("rollovers") or []:
             out.print(f"IRA-to-IRA 60-day rollover of a distribution on {r['distribution_date']}: "
                       f"next one allowed from {r['next_allowed']}", highlight=False)

@@ -67,7 +67,7 @@ def carry_forward(res, who: str) -> CarryForward:
         this_year = any(l.year == y for l in layers) or g[f"{who}.roth.contributions_this_year"] > 0
         at_latest = person.roth.first_year_at_latest
         if this_year or at_latest is not None:  # else the layers carried bound it again next year
-            years = [l.year for l in layers] + [y] + ([at_latest] if at_latest is not None else [])
+            years = [l.year for l in layers] + ([y] if this_year else []) + ([at_latest] if at_latest is not None else [])
             first, assumed = min(years), True
             notes.append(f"first Roth IRA year not given: {first} at the latest (the earliest year money went into a "
                          "Roth IRA on record); an earlier Roth IRA would start the 5-year period sooner")

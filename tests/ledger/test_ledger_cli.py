@@ -54,7 +54,7 @@ def test_commit_show_history(ledger_url, tmp_path):
     assert code == 0, err
     no_ssn(out)
     assert "***-**-6789" in out and "Pat Rivera" in out
-    for s in ("4,660", "13,000", "10,660", "first year 2025, met from 2030-01-01", "2026-11-10"):
+    for s in ("4,660", "13,000", "10,660", "first year 2025 at the latest (no earlier year given), so met by 2030-01-01 at the latest", "2026-11-10"):
         assert s in out, s
     code, out, err = cli("ledger", "history", CLIENT, "--ledger", ledger_url)
     assert code == 0 and "2024 v1" in out and "2026 v1" in out
@@ -64,8 +64,8 @@ def test_commit_show_history(ledger_url, tmp_path):
     person = doc["people"][0]
     assert [r["ira_basis"] for r in person["timeline"]] == [7000, 4660, 4660]
     assert person["layers"] == [{"year": 2025, "amount": 20000, "taxable": 17660, "distributed": 7000, "left": 13000,
-                                 "taxable_left": 10660, "recapture_window_ends": "2030-01-01"}]
-    assert person["roth_five_year"] == {"first_year": 2025, "met_on": "2030-01-01"}
+                                 "taxable_left": 10660, "recapture_window_ends": "2029-12-31"}]
+    assert person["roth_five_year"] == {"first_year": 2025, "met_on": "2030-01-01", "at_latest": True}
 
 
 def test_show_marks_a_year_committed_before_the_year_it_came_from_was_amended(ledger_url, tmp_path):
@@ -299,3 +299,13 @@ def test_seed_from_a_filled_8606_pdf(ledger_url, tmp_path):
         # stays unknown, ROTH_5YR_UNKNOWN, instead of not met)
         assert sc.taxpayer.roth.first_contribution_year is None and sc.taxpayer.roth.first_year_at_latest == 2025
         assert "LEDGER_PROVISIONAL" not in [f.code for f in findings]
+
+
+def test_show_says_a_year_committed_out_of_order(ledger_url, tmp_path):
+    """Audit (session 16): 2025 committed before 2024 read "was amended (now v1: )"."""
+    y1, y2, _ = files(tmp_path)
+    for f in (y2, y1):
+        assert cli("ledger", "commit", str(f), "--ledger", ledger_url)[0] == 0
+    code, out, err = cli("ledger", "show", CLIENT, "--ledger", ledger_url)
+    assert code == 0, err
+    assert "2025 (v1) was committed before 2024 was recorded: commit 2025 and later years again" in " ".join(out.split())
