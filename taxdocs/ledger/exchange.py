@@ -122,17 +122,22 @@ def import_doc(store: LedgerStore, doc: dict, *, amend: bool = False, source: Op
                                "(the ledger's is kept as history).")
     with store.transaction("another writer changed the same years during the import; nothing was imported. "
                            "Run the import again.") as s:
-        for (cid, key, last4, name), year, todo in plan:
-            for v in todo:
-                e = Entry(cid, key, last4, name, "taxpayer", CarryFacts.from_dict(v["facts"]))
-                scen = keys.dumps(v["scenario"]) if v.get("scenario") is not None else None
-                when = _when(v.get("committed_at"))
-                src = f"import{' ' + source if source else ''}: {v.get('kind', 'commit')}" + \
-                      (f" of {v['source']}" if v.get("source") else "")
-                outs = store._record(s, [e], year, v["content_hash"], scen, "import", src, True, None, when)
-                for o in outs:
-                    if o.status != "unchanged":
-                        rep.added.append(f"{cid} {keys.masked(last4)} {year} v{o.version}")
+        # in the order they were first committed, across years, so which year was figured from which version of the
+        # year before holds as in the exported ledger (LEDGER_STALE reads it from the commit order)
+        steps = [(base, year, v) for base, year, todo in plan for v in todo]
+        steps.sort(key=lambda t: (_when(t[2].get("committed_at")) is None,
+                                  _when(t[2].get("committed_at")) or datetime.min.replace(tzinfo=timezone.utc),
+                                  t[1], t[2]["version"]))
+        for (cid, key, last4, name), year, v in steps:
+            e = Entry(cid, key, last4, name, "taxpayer", CarryFacts.from_dict(v["facts"]))
+            scen = keys.dumps(v["scenario"]) if v.get("scenario") is not None else None
+            when = _when(v.get("committed_at"))
+            src = f"import{' ' + source if source else ''}: {v.get('kind', 'commit')}" + \
+                  (f" of {v['source']}" if v.get("source") else "")
+            outs = store._record(s, [e], year, v["content_hash"], scen, "import", src, True, None, when)
+            for o in outs:
+                if o.status != "unchanged":
+                    rep.added.append(f"{cid} {keys.masked(last4)} {year} v{o.version}")
     return rep
 
 

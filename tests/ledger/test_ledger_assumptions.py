@@ -100,3 +100,20 @@ def test_conversion_layers_resting_on_a_missing_value_are_provisional(store):
                                                 [form("roth", 10000, ["J"], "2026-05-01")])), store)
     assert "taxpayer.roth.conversions" in [x.field for x in found if x.code == "LEDGER_PROVISIONAL"]
     assert compute(sc).graph.status("f5329.taxpayer.line1") == "provisional"
+
+
+def test_export_and_import_keep_the_commit_order(store, tmp_path):
+    """Audit r6: 2024 amended after 2025 was committed from it: LEDGER_STALE. Import wrote the versions year by
+    year, so 2025 looked committed after the amendment and the warning was gone."""
+    from ledger_scenarios import year1, year2, year3
+    from taxdocs.ledger.store import open_store
+    store.commit(from_data(year1()))
+    store.commit(from_data(year2()))
+    store.commit(from_data(with_(year1(), "taxpayer.ira.nondeductible_contributions", 6000)), amend=True)
+    assert "LEDGER_STALE" in [f.code for f in fill_from_ledger(from_data(year3()), store)[1]]
+    other = open_store(str(tmp_path / "other.db"))
+    try:
+        other.import_(store.export(CLIENT))
+        assert "LEDGER_STALE" in [f.code for f in fill_from_ledger(from_data(year3()), other)[1]]
+    finally:
+        other.close()
