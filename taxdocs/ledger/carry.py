@@ -131,11 +131,21 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
     if not prior:
         others = [c for c in store.clients_of(key) if c != cid]
         if others:
-            return [_finding("LEDGER_OTHER_CLIENT", "info",
+            # a warning when what is recorded there would carry (basis, Roth history): it is not used here
+            held = []
+            for c in others:
+                rec = store.person(c, key)
+                last = [r for r in rec.current() if r.tax_year < y][-1:] if rec else []
+                if last and (last[0].facts.ira_basis or last[0].facts.roth_contribution_basis
+                             or last[0].facts.conversion_layers or last[0].facts.inherited_basis):
+                    held.append(f"{c} ({last[0].tax_year})")
+            carried = (f"; {', '.join(held)} holds basis or Roth history that is not used this year" if held else "")
+            return [_finding("LEDGER_OTHER_CLIENT", "warning" if held else "info",
                              f"{name}: the ledger has no year before {y} under client {cid}, but has this SSN under "
-                             f"client {', '.join(others)}", "taxdocs ledger (docs/ledger.md)",
-                             "Check the client_id; the ledger is keyed by client id and SSN.", who, "client_id",
-                             client_id=cid, other_clients=others)]
+                             f"client {', '.join(others)}{carried}", "taxdocs ledger (docs/ledger.md)",
+                             "Check the client_id; the ledger is keyed by client id and SSN. To move the history, "
+                             "give the prior-year facts here (`taxdocs ledger show` the other client), or commit "
+                             "under the old id.", who, "client_id", client_id=cid, other_clients=others)]
         return [_finding("LEDGER_NO_HISTORY", "info", f"{name}: no year before {y} in the ledger for client {cid}; "
                          "prior-year facts are as given", "taxdocs ledger (docs/ledger.md)",
                          "Nothing to do for a first year; otherwise seed the ledger (`taxdocs ledger seed`).", who,

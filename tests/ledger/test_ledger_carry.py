@@ -143,6 +143,8 @@ def test_nothing_to_fill(store):
     committed(store, year1)
     filled, findings = fill_from_ledger(from_data(with_(year2(), "client_id", "C-999")), store)
     assert codes(findings) == ["LEDGER_OTHER_CLIENT"] and "C-100" in findings[0].message
+    # year1 left 7,000 of basis there, not used under C-999: a warning (audit, session 16)
+    assert findings[0].severity == "warning" and "C-100 (2024) holds basis" in findings[0].message
     assert filled.taxpayer.ira.prior_basis is None
     # a later year in the ledger is not "prior"
     filled, findings = fill_from_ledger(from_data({**year1(), "tax_year": 2023}), store)
