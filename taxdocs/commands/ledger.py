@@ -81,13 +81,15 @@ def commit(scenario: Path = typer.Argument(..., help="scenario file (YAML or JSO
             rep = store.commit(sc, amend=amend, source=str(scenario), expect_version=expect_version)
         except (LedgerNeedsAmend, LedgerConflict) as e:
             _refused(e)
+        errors = _error_codes(sc, store)
     if json_out:
         from taxdocs.output import plain
         print(json.dumps({"tax_year": rep.tax_year, "content_hash": rep.content_hash, "changed": rep.changed,
                           "outcomes": [{"who": o.who, "client_id": o.client_id, "ssn": o.ssn_masked,
                                         "status": o.status, "version": o.version, "previous": o.previous,
                                         "changes": o.changes, "later_years": o.later_years} for o in rep.outcomes],
-                          "findings": [f.to_dict() for f in rep.findings]}, indent=2, default=plain))
+                          "findings": [f.to_dict() for f in rep.findings], "check_errors": errors},
+                         indent=2, default=plain))
         return
     for o in rep.outcomes:
         what = {"new": f"recorded (version {o.version})", "unchanged": f"unchanged (version {o.version}, same inputs)",
@@ -99,6 +101,22 @@ def commit(scenario: Path = typer.Argument(..., help="scenario file (YAML or JSO
             out.print(f"[yellow]    later years {', '.join(map(str, o.later_years))} were committed from the earlier "
                       f"version: commit them again with --amend[/]", highlight=False)
     _print_findings(rep.findings)
+    if errors:
+        out.print(f"[yellow]note: {rep.tax_year} is recorded, but its return has error findings ({', '.join(errors)}): "
+                  f"what it carries to later years may be wrong. See `taxdocs check {scenario}`, then commit again "
+                  "with --amend.[/]", highlight=False)
+
+
+def _error_codes(sc, store) -> list[str]:
+    """The error findings of the year just committed (the ledger records it either way; the preparer should know)."""
+    try:
+        from taxdocs.checks.run import check
+        from taxdocs.ledger.carry import fill_from_ledger
+        from taxdocs.rules.engine import compute
+        filled, _ = fill_from_ledger(sc, store)
+        return sorted({f.code for f in check(compute(filled)) if f.severity == "error"})
+    except Exception:  # noqa: BLE001 - a note only; the commit stands
+        return []
 
 
 # --------------------------------------------------------------------------- show / history

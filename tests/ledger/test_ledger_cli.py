@@ -309,3 +309,18 @@ def test_show_says_a_year_committed_out_of_order(ledger_url, tmp_path):
     code, out, err = cli("ledger", "show", CLIENT, "--ledger", ledger_url)
     assert code == 0, err
     assert "2025 (v1) was committed before 2024 was recorded: commit 2025 and later years again" in " ".join(out.split())
+
+
+def test_commit_says_when_the_year_has_error_findings(ledger_url, tmp_path):
+    """Audit (session 16): a year with LINE6_MISSING was recorded with nothing said beyond the ledger's findings."""
+    d = with_(year1(), "taxpayer.ira.year_end_value", None)
+    d["forms_1099r"] = [{"id": "ira", "payer": {"name": "Broker"}, "box1": 5000, "box2a": 5000,
+                         "box2b_not_determined": True, "box7": ["7"], "box7_ira_sep_simple": True,
+                         "date_paid": "2024-06-02"}]
+    p = tmp_path / "y.yaml"
+    p.write_text(yaml.safe_dump(d))
+    code, out, err = cli("ledger", "commit", str(p), "--ledger", ledger_url)
+    assert code == 0, err
+    assert "has error findings (LINE6_MISSING)" in " ".join(out.split())
+    code, out, err = cli("ledger", "commit", str(p), "--ledger", ledger_url, "--json", raw=True)
+    assert json.loads(out)["check_errors"] == ["LINE6_MISSING"]
