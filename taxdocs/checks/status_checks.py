@@ -82,8 +82,9 @@ def _medical_room(ctx: Ctx) -> dict | None:
     """Exception 05 is one amount a return, whatever the number of distributions: the medical expenses above the
     AGI floor (IRC §72(t)(2)(B), §213(a)). Known when the expenses and the AGI are given; the amounts stated on
     the 1099-Rs come off it first, then each claim with no amount in turn (`left`)."""
-    spent, agi = ctx.sc.income.medical_expenses, ctx.line("tax.agi_with")
-    if spent is None or agi is None:
+    spent = ctx.sc.income.medical_expenses
+    agi = None if spent is None else ctx.line("tax.agi_with")
+    if agi is None:
         return None
     rate = ctx.gp.rates.medical_agi_floor.value
     floor = dollars(max(agi, ZERO) * rate)
