@@ -744,11 +744,13 @@ class CsvPair(Input):
         # an id typed two ways (case, leading zeros): the client would be figured with no 1099-R and pass as done
         loose_orphans = {_loose(cid): (cid, row, n) for cid, row, n in orphans}
         loose_clients = {_loose(cid): (cid, row) for cid, row in db.execute(
-            "SELECT client_id, min(row) FROM clients WHERE client_id != '' GROUP BY client_id")}
+            "SELECT client_id, min(row) FROM clients WHERE client_id != '' GROUP BY client_id")} if orphans else {}
         cur = db.cursor()
         for cid, row, cells in cur.execute("SELECT client_id, row, cells FROM clients ORDER BY row"):
             cells = json.loads(cells)
-            near = loose_orphans.get(_loose(cid)) if cid else None
+            forms = [] if cid in repeated else db.execute(
+                "SELECT row, cells FROM forms WHERE client_id = ? ORDER BY row", (cid,)).fetchall()
+            near = loose_orphans.get(_loose(cid)) if cid and not forms else None
             if near is not None and cid not in repeated:
                 other, orow, n = near
                 rec = Record(_record_id(cid, "clients", row), cf, row=row)
@@ -767,7 +769,6 @@ class CsvPair(Input):
                 rec.digest = digest([cid, cells])
                 yield rec
                 continue
-            forms = db.execute("SELECT row, cells FROM forms WHERE client_id = ? ORDER BY row", (cid,)).fetchall()
             yield self._client_record(cid, row, cells, [(r, json.loads(c)) for r, c in forms], ff, cf)
         for row, cells in db.execute("SELECT row, cells FROM forms WHERE client_id = '' ORDER BY row").fetchall():
             rec = Record(f"forms-row-{row}", ff, row=row)

@@ -89,8 +89,14 @@ def _medical_room(ctx: Ctx) -> dict | None:
     rate = ctx.gp.rates.medical_agi_floor.value
     floor = dollars(max(agi, ZERO) * rate)
     above = max(spent - floor, ZERO)
-    stated = sum((ex.amount for f in ctx.sc.forms_1099r for ex in f.exceptions
-                  if ex.number == "05" and ex.amount is not None), ZERO)
+    stated = ZERO  # what Form 5329 excepts under a stated 05 amount: early distributions only, at most the item
+    for who, _ in ctx.sc.people():
+        for item in ctx.line(f"f5329.{who}.items") or []:
+            info = ctx.res.forms.get(item.form_id)
+            if "05" in item.numbers and info is not None:
+                given = sum((ex.amount for ex in info.legs[0].form.exceptions
+                             if ex.number == "05" and ex.amount is not None), ZERO)
+                stated += min(given, item.excepted)
     return {"spent": spent, "rate": _pct(rate), "floor": floor, "above": above, "stated": stated,
             "left": max(above - stated, ZERO)}
 

@@ -143,6 +143,7 @@ def _layers_left(facts) -> Decimal:
 
 def _show_doc(p) -> dict:
     from taxdocs.core.dates import add_months
+    from taxdocs.ledger.carry import first_year_is_bound
     from taxdocs.output import plain
     qual, conv = _periods()
     cur = p.current()
@@ -152,6 +153,7 @@ def _show_doc(p) -> dict:
                          "ira_basis": y.facts.ira_basis, "year_end_value": y.facts.year_end_value,
                          "roth_contribution_basis": y.facts.roth_contribution_basis,
                          "conversion_basis_left": _layers_left(y.facts), "roth_first_year": y.facts.roth_first_year,
+                         "first_year_bound": first_year_is_bound(y.facts),
                          "deductions_after_70_half": y.facts.deductions_after_70_half,
                          "qcd_reductions": y.facts.qcd_reductions,
                          "inherited_basis": y.facts.inherited_basis,
@@ -165,7 +167,7 @@ def _show_doc(p) -> dict:
                           "recapture_window_ends": date(int(l["year"]) + conv - 1, 12, 31)} for l in f.conversion_layers]
         doc["roth_five_year"] = None if f.roth_first_year is None else {
             "first_year": f.roth_first_year, "met_on": date(f.roth_first_year + qual, 1, 1),
-            "at_latest": "roth_first_year" in f.provisional}
+            "at_latest": first_year_is_bound(f)}
         doc["rollovers"] = [{"distribution_date": d, "next_allowed": add_months(d, 12)} for d in f.ira_rollover_dates]
         if f.hfd_year is not None:  # one in a lifetime (IRC §408(d)(9)(C)(ii))
             doc["hfd_year"] = f.hfd_year
@@ -199,7 +201,7 @@ def show(client: str = typer.Argument(..., help="client id"), ledger: Optional[s
                       _money(r["year_end_value"]), _money(r["roth_contribution_basis"])
                       + (" *" if "roth_contribution_basis" in r["provisional"] else ""),
                       _money(r["conversion_basis_left"]), (f"{r['roth_first_year']} or before"
-                                                           if "roth_first_year" in r["provisional"]
+                                                           if r.get("first_year_bound")
                                                            else str(r["roth_first_year"] or "")))
         out.print(t)
         st = d.get("stale")

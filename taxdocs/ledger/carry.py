@@ -387,10 +387,15 @@ def _first_year(prior: list) -> tuple[Optional[int], bool]:
     can be (recorded as an assumption: the year's inflow, no first year given; or so noted before it was marked)."""
     for r in reversed(prior):
         if r.facts.roth_first_year is not None:
-            bound = "roth_first_year" in r.facts.provisional or any(
-                n.startswith("first Roth IRA year taken as") for n in r.facts.notes)
-            return r.facts.roth_first_year, bound
+            return r.facts.roth_first_year, first_year_is_bound(r.facts)
     return None, False
+
+
+def first_year_is_bound(facts) -> bool:
+    """The recorded first Roth year is the latest it can be, not a year given: marked so, or (years recorded before
+    it was marked) noted as taken from the year's inflow."""
+    return "roth_first_year" in facts.provisional or any(n.startswith("first Roth IRA year taken as")
+                                                         for n in facts.notes)
 
 
 def _fill_first_year(roth, prior: list, filled: list, disagree) -> None:

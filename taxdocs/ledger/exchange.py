@@ -124,11 +124,14 @@ def import_doc(store: LedgerStore, doc: dict, *, amend: bool = False, source: Op
                            "Run the import again.") as s:
         # in the order they were first committed, across years, so which year was figured from which version of the
         # year before holds as in the exported ledger (LEDGER_STALE reads it from the commit order)
-        steps = [(base, year, v) for base, year, todo in plan for v in todo]
-        steps.sort(key=lambda t: (_when(t[2].get("committed_at")) is None,
-                                  _when(t[2].get("committed_at")) or datetime.min.replace(tzinfo=timezone.utc),
-                                  t[1], t[2]["version"]))
-        for (cid, key, last4, name), year, v in steps:
+        steps = []
+        for base, year, todo in plan:
+            at = datetime.min.replace(tzinfo=timezone.utc)
+            for v in todo:  # a year's versions stay in their order, whatever their times say (a clock set back)
+                at = max(at, _when(v.get("committed_at")) or at)
+                steps.append((at, year, v["version"], base, v))
+        steps.sort(key=lambda t: t[:3])
+        for _, year, _, (cid, key, last4, name), v in steps:
             e = Entry(cid, key, last4, name, "taxpayer", CarryFacts.from_dict(v["facts"]))
             scen = keys.dumps(v["scenario"]) if v.get("scenario") is not None else None
             when = _when(v.get("committed_at"))

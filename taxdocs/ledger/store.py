@@ -575,7 +575,9 @@ class LedgerStore:
             raise LedgerNeedsAmend("\n".join(
                 f"client {e.client_id}, {e.who} {keys.masked(e.ssn_last4)}: {tax_year} is already in the ledger "
                 f"(version {y.version}, {y.commit.kind} of {_aware(y.commit.committed_at):%Y-%m-%d %H:%M} UTC) with "
-                f"different inputs" + (f" ({'; '.join(o.changes)})" if o.changes else "")
+                f"different inputs" + (f" ({'; '.join(o.changes)})" if o.changes else
+                                       " (nothing it carries changes: the inputs differ, or a prior-year fact was "
+                                       "filled from the ledger differently, as after a taxdocs update)")
                 for e, y, o in refuse) + "\nNothing was written. Use --amend to record a new version "
                 "(the earlier one is kept as history).")
         if all(o.status == "unchanged" for o in outcomes):

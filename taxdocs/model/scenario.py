@@ -294,7 +294,8 @@ class RothFacts(Strict):
     first_year_at_latest: Optional[int] = Field(None, description="when the first year is not known: the latest it "
                                                 "can be (a year money went into a Roth IRA). A 5-year period met "
                                                 "from it is met; one not met stays unknown. The ledger fills it "
-                                                "from a year whose first Roth year was taken from that year's inflow")
+                                                "when no first year was given: the earliest year money is on record "
+                                                "as going into a Roth IRA")
     contribution_basis: Optional[Money] = Field(None, description="regular contribution basis before this year's contributions")
     contributions_this_year: Money = Field(Decimal(0), description="regular Roth IRA contributions for the year")
     conversions: list[ConversionLayer] = Field(default_factory=list, description="conversions and plan rollovers into Roth IRAs in earlier years")

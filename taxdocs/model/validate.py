@@ -146,11 +146,19 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
         if ira.nondeductible_after_year_end > ira.nondeductible_contributions:
             bad(f"{who}.ira.nondeductible_after_year_end",
                 "cannot exceed nondeductible_contributions (it is the part of line 1 made after year-end)", rule="i8606 line 4")
-        fy = person.roth.first_contribution_year
-        if fy is not None and fy > y:
-            bad(f"{who}.roth.first_contribution_year", f"{fy} is after tax year {y}")
+        start = _roth_start()
+        for name in ("first_contribution_year", "first_year_at_latest"):
+            fy = getattr(person.roth, name)
+            if fy is not None and fy > y:
+                bad(f"{who}.roth.{name}", f"{fy} is after tax year {y}")
+            elif fy is not None and fy < start.value.year:
+                bad(f"{who}.roth.{name}", f"{fy} is before {start.value.year}, the first year of Roth IRAs",
+                    rule="IRC §408A")
         for k, layer in enumerate(person.roth.conversions):
             lp = f"{who}.roth.conversions[{k}]"
+            if layer.year < start.value.year:
+                bad(f"{lp}.year", f"{layer.year} is before {start.value.year}, the first year of Roth IRAs",
+                    rule="IRC §408A")
             if layer.taxable > layer.amount:
                 bad(f"{lp}.taxable", "taxable part exceeds the amount converted", rule="i8606 line 24")
             if layer.distributed > layer.amount:
@@ -158,3 +166,8 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
             if layer.year >= y:
                 bad(f"{lp}.year", f"history layers are for years before {y}; this year's conversions come from the 1099-Rs")
     return out
+
+
+def _roth_start():
+    from taxdocs.params import general  # the law's dates are data (general.yaml law_dates)
+    return general().law_dates.roth_ira_start

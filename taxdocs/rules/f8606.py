@@ -146,8 +146,8 @@ def _line20(g, f, p: str, year: int):
                "exception 09 on Form 5329 may still waive the 10%")
         return ZERO
     if first is None:
-        g.note(f"first Roth IRA year not given; the {bound} conversion shows a Roth IRA by then, so the 5-year "
-               "period has passed (Reg. §1.408A-6 Q&A-2)")
+        g.note(f"first Roth IRA year not given; money went into a Roth IRA by {bound} (a conversion, rollover or a year "
+               "on record), so the 5-year period has passed (Reg. §1.408A-6 Q&A-2)")
     room = pos(g[f"{p}.roth.homebuyer_limit"] - g[f"{p}.roth.prior_homebuyer"])
     return min(expenses, room, f.z("19"))
 

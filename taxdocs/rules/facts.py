@@ -103,10 +103,14 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
          "Line 1 contributions made before the conversion", src("ira.contributions_made_before_conversion"))
     # --- QCDs offset by IRA deductions after 70½ (IRC §408(d)(8)(A) last sentence; engine._qcd_deduction_offset)
     offset = legs_where(lambda i, l: l.qcd_offset > 0)
+    # the totals through last year filled from a year where they rested on an assumption (ledger): so does all this
+    totals_assumed = next((assumed[k] for k in ("ira.deductions_after_70_half_prior", "ira.qcd_reductions_prior")
+                           if k in assumed), None)
     fact("ira.qcd_offset", total(l.qcd_offset for _, l in offset),
          "QCDs not excluded: offset by IRA deductions allowed after 70½ (taxable, line 4b)",
          "derived (Pub. 590-B QCD Adjustment Worksheet): "
-         + (", ".join(f"{l.ref} {l.qcd_offset}" for _, l in offset) if offset else "none"))
+         + (", ".join(f"{l.ref} {l.qcd_offset}" for _, l in offset) if offset else "none"),
+         *(("provisional", totals_assumed) if totals_assumed else ()))
     # next year's worksheet starts from the two totals through this year (IRC §408(d)(8)(A)): declared whenever
     # either is above 0, or may be (a deduction this year and no birth date to tell whether 70½ was reached)
     prior, used = ira.deductions_after_70_half_prior or ZERO, ira.qcd_reductions_prior or ZERO  # blank: 0
@@ -116,15 +120,16 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     unknown = not qcd and person.birth_date is None and ira.deductible_contributions > 0
     next_deductions = prior + (ira.deductible_contributions if reached else ZERO)
     next_used = used + total(l.qcd_offset for _, l in offset)
-    if next_deductions or next_used or unknown:
+    if next_deductions or next_used or unknown or totals_assumed:
         fact("ira.deductions_after_70_half_next_year", next_deductions,
              "IRA deductions allowed after 70½, through this year (next year's QCD offset)",
              "derived: ira.deductions_after_70_half_prior + this year's deduction once 70½ is reached by Dec 31",
-             "provisional" if unknown else "complete",
-             "no birth date: this year's deduction left out" if unknown else None)
+             "provisional" if unknown or totals_assumed else "complete",
+             "no birth date: this year's deduction left out" if unknown else totals_assumed)
         fact("ira.qcd_reductions_next_year", next_used,
              "QCD reductions through this year (next year's QCD offset)",
-             "derived: ira.qcd_reductions_prior + this year's offset")
+             "derived: ira.qcd_reductions_prior + this year's offset",
+             *(("provisional", totals_assumed) if totals_assumed else ()))
     g.fact(f"{pre}.ira.use_worksheet_1_1", ira.use_worksheet_1_1, "Use Pub. 590-B Worksheet 1-1 (blank = automatic)",
            src("ira.use_worksheet_1_1"))
 
@@ -180,8 +185,9 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     earliest = roth.first_year_bound(first, bounds)
     if first is not None and earliest < first:  # finding ROTH_FIRST_YEAR_AFTER_CONVERSION
         eff = earliest
-        note = (f"first_contribution_year {first} is after the {earliest} conversion or rollover on record, itself a "
-                f"Roth IRA contribution (Reg. §1.408A-6 Q&A-2): the period counts from {earliest}")
+        note = (f"first_contribution_year {first} is after {earliest}, when money is on record as going into a Roth "
+                f"IRA (a conversion or rollover is a Roth IRA contribution, Reg. §1.408A-6 Q&A-2): the period counts "
+                f"from {earliest}")
     g.fact(f"{pre}.roth.first_year", eff, "First year of any Roth IRA contribution", src("roth.first_contribution_year"),
            "complete" if eff is not None or not roth_dist else "provisional", note or None)
     g.fact(f"{pre}.roth.layers", layers, "Conversion layers", src("roth.conversions"),

@@ -247,7 +247,8 @@ AGI = (
           "Schedule A line 1, before the floor: only the part above 7.5% of your AGI counts, so the distributions "
           "can shrink it."),
     Field("income.state_local_taxes", "State and local taxes paid",
-          "Schedule A lines 5a-5c, before the limit: from 2025 the limit shrinks once the AGI passes $500,000."),
+          "Schedule A lines 5a-5c, before the limit: from 2025 the limit shrinks at high incomes, so the "
+          "distributions can cut it."),
     Field("income.charitable_contributions", "Gifts to charity",
           "Schedule A lines 11-13, not QCDs. From 2026, when itemizing only the part above 0.5% of your AGI counts; "
           "without itemizing, cash gifts to public charities count up to the year's limit."),

@@ -228,3 +228,10 @@ def test_ids_typed_two_ways_are_both_errors(tmp_path):
     assert not by["B"].problems and len(by["B"].data["forms_1099r"]) == 1
     by["D"].load()
     assert not by["D"].problems  # no 1099-R and no id like it: a client with none (nondeductible contributions only)
+    # a client with 1099-R rows of its own is figured; only the other spelling's rows are an error
+    recs = _pair(tmp_path, "client_id,form_id,box1,box7\nC-1,f1,100,7\nc-1,f2,50,7\n",
+                 "client_id,tax_year,filing_status\nC-1,2025,single\n")
+    by = {r.id: r for r in recs}
+    by["C-1"].load()
+    assert not by["C-1"].problems and len(by["C-1"].data["forms_1099r"]) == 1
+    assert "has 'C-1'" in by["c-1"].problems[0]["reason"]

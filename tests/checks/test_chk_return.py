@@ -148,6 +148,13 @@ def test_exception_05_is_one_amount_for_the_return():
     assert over.severity == "warning" and "$21,000" in over.message and "$5,250" in over.message \
         and "$15,750 more owes" in over.message
     assert "EXCEPTION_05_OVER" not in codes(run(two({"number": "05", "amount": 4000}, {"number": "05", "amount": 1250})))
+    # only what Form 5329 excepts counts: no 10% at 75 (code 7); a stated amount above the distribution is capped by it
+    old = scenario([ira_form("ira", 20000, ("7",), exceptions=[{"number": "05", "amount": 8000}])],
+                   taxpayer=person(birth="1950-03-01"), income={"other_agi": 60000, "medical_expenses": 1000})
+    assert "EXCEPTION_05_OVER" not in codes(run(old))
+    capped = scenario([ira_form("ira", 5000, ("1",), exceptions=[{"number": "05", "amount": 9000}])],
+                      taxpayer=person(birth="1980-03-01"), income={"other_agi": 60000, "medical_expenses": 12000})
+    assert "EXCEPTION_05_OVER" not in codes(run(capped))  # 5,000 excepted, under 12,000 - 7.5% x 65,000 = 7,125
 
 
 def test_exception_05_floor_is_never_negative():

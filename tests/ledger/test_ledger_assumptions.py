@@ -117,3 +117,53 @@ def test_export_and_import_keep_the_commit_order(store, tmp_path):
         assert "LEDGER_STALE" in [f.code for f in fill_from_ledger(from_data(year3()), other)[1]]
     finally:
         other.close()
+
+
+def test_qcd_offset_totals_filled_from_a_provisional_year_stay_provisional(store):
+    """Second read: 2024 with no birth date and a deductible contribution records the after-70½ total as an
+    assumption; 2025 was warned, then recorded its own totals as firm, and 2026 took them silently."""
+    from builders import person
+    from ledger_scenarios import SSN as ssn
+
+    def year(y, birth, **ira):
+        p = person(name="Pat", ssn=ssn, birth=birth, ira={"year_end_value": 80000, **ira})
+        if birth is None:
+            p.pop("birth_date", None)
+        return base(y, p)
+    store.commit(from_data(year(2024, None, deductible_contributions=7000, prior_basis=0)))
+    assert "deductions_after_70_half" in latest(store).provisional
+    store.commit(from_data(year(2025, "1950-01-01", deductible_contributions=1000)))
+    assert "deductions_after_70_half" in latest(store).provisional
+    _, found = fill_from_ledger(from_data(year(2026, "1950-01-01")), store)
+    assert "taxpayer.ira.deductions_after_70_half_prior" in [x.field for x in found if x.code == "LEDGER_PROVISIONAL"]
+
+
+def test_import_keeps_a_years_versions_in_order_whatever_their_times(store, tmp_path):
+    """Second read: v1 with no time (or a clock set back) was written after v2 and became current."""
+    from ledger_scenarios import year1
+    from taxdocs.ledger.store import open_store
+    store.commit(from_data(year1()))
+    store.commit(from_data(with_(year1(), "taxpayer.ira.nondeductible_contributions", 6000)), amend=True)
+    doc = store.export(CLIENT)
+    years = doc["people"][0]["years"]
+    years[0]["committed_at"], years[1]["committed_at"] = "2030-01-01T00:00:00+00:00", "2029-01-01T00:00:00+00:00"
+    other = open_store(str(tmp_path / "other.db"))
+    try:
+        other.import_(doc)
+        assert other.current_years(CLIENT, keys.ssn_key(SSN))[-1].facts.ira_basis == 6000
+    finally:
+        other.close()
+
+
+def test_roth_years_before_1998_or_after_the_tax_year_are_refused():
+    """Second read: first_year_at_latest -5 was a traceback and 0 made a code T distribution qualified."""
+    import pytest
+    from taxdocs.errors import InputError
+    for path, value in (("taxpayer.roth.first_year_at_latest", -5), ("taxpayer.roth.first_year_at_latest", 0),
+                        ("taxpayer.roth.first_contribution_year", 1997), ("taxpayer.roth.first_year_at_latest", 2027)):
+        with pytest.raises(InputError) as e:
+            from_data(with_(roth_2026(), path, value))
+        assert any(p.path == path for p in e.value.problems), (path, value)
+    d = with_(roth_2026(), "taxpayer.roth.conversions", [{"year": 1990, "amount": 1000, "taxable": 1000}])
+    with pytest.raises(InputError):
+        from_data(d)

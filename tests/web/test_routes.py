@@ -445,6 +445,11 @@ def test_the_agi_way_in_figures_the_deductions_both_ways(client):
     assert "2,365 more tax (8,774 without, 11,139 with)" in page and "TaxEffect(" not in page  # the why tree
     form = text(client.get("/").text)
     assert "Or start from your AGI" in form and "Medical and dental expenses" in form
+    # the form again (another 1099-R added): the AGI block is open, once, with what was typed
+    back = post_sample(client, action="add_form", **{"income.other_taxable_income": "", "income.other_agi": "80000",
+                                                      "income.medical_expenses": "9000"})
+    assert re.search(r'<details class="more" open>\s*<summary>Or start from your AGI', back.text), back.text[:300]
+    assert 'name="income.other_agi" value="80000"' in back.text
 
 
 def test_the_agi_and_the_taxable_income_are_not_both_taken(client):
