@@ -359,13 +359,20 @@ def _fill_hfd_year(sc, who: str, person, prior: list, store, cid: str, filled: l
         recorded = next((r.tax_year for r in prior if _committed_hfd(store.scenario_json(cid, key, r.tax_year, r.version),
                                                                      key)), None)
         how = " (an hfd use on its 1099-Rs as committed)"
-    if recorded is None:
-        return
-    if person.earlier_hfd_year is None:
-        person.earlier_hfd_year = recorded
-        filled.append(f"HSA funding distribution in {recorded}{how}")
-    elif person.earlier_hfd_year != recorded:
-        disagree("earlier_hfd_year", "year of the HSA funding distribution", person.earlier_hfd_year, recorded, R_HFD)
+    if recorded is not None:
+        _fill_or_disagree(person, "earlier_hfd_year", recorded, f"HSA funding distribution in {recorded}{how}", filled,
+                          disagree, "year of the HSA funding distribution", R_HFD)
+
+
+def _fill_or_disagree(obj, attr: str, recorded, text: str, filled: list, disagree, what: str, rule: str,
+                      path: str = "") -> None:
+    """A blank takes what the ledger recorded (said in `filled`); a value given that differs is reported."""
+    given = getattr(obj, attr)
+    if given is None:
+        setattr(obj, attr, recorded)
+        filled.append(text)
+    elif given != recorded:
+        disagree(path or attr, what, given, recorded, rule)
 
 
 _IRA_KINDS = {"traditional_ira", "sep_ira", "simple_ira", "roth_ira", "inherited_ira", "inherited_roth_ira"}
@@ -412,11 +419,8 @@ def _fill_first_year(roth, prior: list, filled: list, disagree) -> None:
         elif given is not None and given > first:  # money went into a Roth IRA before the year given
             disagree("roth.first_contribution_year", "first Roth IRA year (at the latest)", given, first, R_FIRST)
         return
-    if roth.first_contribution_year is None:
-        roth.first_contribution_year = first
-        filled.append(f"first Roth year {first}")
-    elif roth.first_contribution_year != first:
-        disagree("roth.first_contribution_year", "first Roth IRA year", roth.first_contribution_year, first, R_FIRST)
+    _fill_or_disagree(roth, "first_contribution_year", first, f"first Roth year {first}", filled, disagree,
+                      "first Roth IRA year", R_FIRST, "roth.first_contribution_year")
 
 
 def rule_for(label: str) -> str:
