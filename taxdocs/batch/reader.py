@@ -296,7 +296,7 @@ class JsonLines(Input):
 
     def records(self) -> Iterator[Record]:
         f = str(self.path)
-        years: dict[str, Any] = {}  # id -> the tax year first seen with it: a client's later years are id-year
+        season: Any = None  # the first record's tax year: records of other years are named client_id-YEAR
         with open(self.path, "rb") as fh:
             for no, raw in enumerate(fh, 1):
                 if not raw.strip():
@@ -315,8 +315,9 @@ class JsonLines(Input):
                 if isinstance(cid, (str, int)) and str(cid).strip():
                     rec.id = safe_id(cid)
                     year = data.get("tax_year")
-                    if years.setdefault(rec.id, year) != year and isinstance(year, int):
-                        rec.id = safe_id(f"{cid}-{year}")  # the same client's other year (listed oldest first)
+                    season = year if season is None else season
+                    if year != season and isinstance(year, int):  # a client's other years can share the file
+                        rec.id = safe_id(f"{cid}-{year}")
                 rec.data = data
                 rec.raw = raw
                 rec.digest = digest(data)
