@@ -296,7 +296,6 @@ class JsonLines(Input):
 
     def records(self) -> Iterator[Record]:
         f = str(self.path)
-        season: Any = None  # the first record's tax year: records of other years are named client_id-YEAR
         with open(self.path, "rb") as fh:
             for no, raw in enumerate(fh, 1):
                 if not raw.strip():
@@ -314,10 +313,6 @@ class JsonLines(Input):
                 cid = data.get("client_id") if isinstance(data, dict) else None
                 if isinstance(cid, (str, int)) and str(cid).strip():
                     rec.id = safe_id(cid)
-                    year = data.get("tax_year")
-                    season = year if season is None else season
-                    if year != season and isinstance(year, int):  # a client's other years can share the file
-                        rec.id = safe_id(f"{cid}-{year}")
                 rec.data = data
                 rec.raw = raw
                 rec.digest = digest(data)

@@ -20,10 +20,12 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any, Iterator, Optional
 
+import orjson
+
 from taxdocs.batch import summary
 from taxdocs.batch.engines import DaskEngine, LocalEngine, default_workers
 from taxdocs.batch.progress import Progress
-from taxdocs.batch.reader import Record, open_input
+from taxdocs.batch.reader import Record, open_input, safe_id
 from taxdocs.batch.rows import error_row
 from taxdocs.batch.state import State, outputs_exist
 from taxdocs.batch.worker import (DIR_MODE, RETURNS_DIR, Context, checks_available, ensure_dir,
@@ -120,6 +122,27 @@ def _dup_error(rec: Record, first: Optional[str]) -> dict:
     return {"id": rec.id, "kind": "input", "source": rec.source, **rec.where(), "field": "id",
             "reason": f"duplicate record id {rec.id!r}" + (f" (first seen at {first})" if first else "")
             + ": each client needs its own id", "problems": []}
+
+
+def _tax_year(rec: Record) -> Any:
+    return rec.data.get("tax_year") if isinstance(rec.data, dict) else None
+
+
+def _other_year_id(rec: Record, first: Optional[tuple], old: Optional[dict]) -> Optional[str]:
+    """A record whose id was already seen in this run: `id-YEAR` when it is the same client's return for another
+    tax year (one JSON Lines file holding a client's years, for --commit), else None (a duplicate). The year seen
+    first comes from the record in flight, or from the summary row of the one finished."""
+    year = _tax_year(rec)
+    if first is not None:
+        seen = first[3]
+    else:
+        try:
+            seen = orjson.loads(old["row"]).get("tax_year") if old and old.get("row") else None
+        except (ValueError, AttributeError):
+            seen = None
+    if isinstance(year, int) and isinstance(seen, int) and year != seen:
+        return safe_id(f"{rec.id}-{year}")
+    return None
 
 
 def _open_ledger(url: str) -> Any:
@@ -223,6 +246,12 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
                     old = olds.get(rec.id)
                     first = pending.get(rec.id)
                     if first is not None or (old is not None and old["run"] == state.run):
+                        other = _other_year_id(rec, first, old)
+                        if other is not None:  # the same client's other tax year (a ledger backfill): its own id
+                            rec.id = other
+                            old = state.lookup_many([other]).get(other)
+                            first = pending.get(other)
+                    if first is not None or (old is not None and old["run"] == state.run):
                         err = _dup_error(rec, first[1] if first else old["source"])
                         state.duplicate(seq, rec.id, rec.source, err)
                         digest.add(error_row(err), seq)
@@ -238,7 +267,7 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
                         tally.unchanged += 1
                         prog.update("unchanged")
                         continue
-                    pending[rec.id] = (seq, rec.source, old["outputs"] if old else [])
+                    pending[rec.id] = (seq, rec.source, old["outputs"] if old else [], _tax_year(rec))
                     rec.shed()  # the worker reads the record's data again from its raw bytes
                     buf.append((rec, dig))
                 # yielded only between groups: outcomes handled during a yield change the state,
@@ -260,7 +289,7 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
                 if held is None:
                     raise TaxdocsError(f"the engine returned a record that was not sent ({o['id']!r}); "
                                        "what finished is saved: run the same command again to resume")
-                seq, _, old = held
+                seq, _, old, _ = held
                 for stale in set(old) - set(o["outputs"]):
                     try:
                         (returns / stale).unlink()

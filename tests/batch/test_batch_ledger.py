@@ -111,6 +111,11 @@ def test_commit_records_a_clients_years_in_input_order(tmp_path, capsys):
     assert t.ok and t.error == 0 and t.done + t.findings == 2
     assert _doc(tmp_path / "oj", "K-1-2025")["lines"]["f8606.taxpayer.line2"] == 7000
     assert _doc(tmp_path / "oj", "K-1")["tax_year"] == 2024
+    t = _run(jsonl, tmp_path / "oj", ledger=f"sqlite:///{tmp_path / 'lj.db'}", commit=True)  # a rerun: the same ids
+    assert t.ok and t.error == 0 and t.duplicates == 0 and t.earlier == 0 and t.unchanged >= 1
+    jsonl.write_text(jsonl.read_text() + json.dumps(year(2025)) + "\n")  # the same year twice: a duplicate
+    t = _run(jsonl, tmp_path / "oj2")
+    assert t.ok and t.duplicates == 1
     season = tmp_path / "season"  # one file a year: the record ids are the file names, the client the same
     season.mkdir()
     (season / "a2024.yaml").write_text(yaml.safe_dump(year(2024, nondeductible_contributions=7000, prior_basis=0)))

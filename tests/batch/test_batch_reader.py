@@ -102,10 +102,6 @@ def test_jsonl_ids_and_bad_lines(tmp_path):
     assert [r.id for r in recs] == ["K1", "line-3", "line-4", "line-5"]
     assert recs[2].problems[0]["line"] == 4 and recs[2].problems[0]["reason"].startswith("not valid JSON")
     assert recs[3].data == [1] and not recs[3].problems   # the scenario model says what is wrong
-    # a year other than the first record's: id-year (no memory kept per client); the same year twice stays a duplicate
-    p.write_text("".join(f'{{"client_id": "{c}", "tax_year": {y}}}\n' for c, y in
-                         (("K1", 2024), ("K2", 2024), ("K1", 2025), ("K1", 2025))))
-    assert [r.id for r in open_input(p).records()] == ["K1", "K2", "K1-2025", "K1-2025"]
 
 
 def test_directory(tmp_path):
