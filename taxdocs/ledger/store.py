@@ -567,7 +567,9 @@ class LedgerStore:
                             _changes(_facts_of(y), e.facts))
                 later = s.scalars(select(m.Year.tax_year).where(m.Year.person_id == p.id,
                                                                 m.Year.tax_year > tax_year).distinct())
-                o.later_years = sorted(set(later))
+                # later years need committing again only if what this year carries changed (on a joint return the
+                # other spouse's version is new, with the same figures)
+                o.later_years = sorted(set(later)) if _changes(_facts_of(y), e.facts, carried_only=True) else []
                 outcomes.append(o)
                 if not amend:
                     refuse.append((e, y, o))

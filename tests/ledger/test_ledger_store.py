@@ -181,3 +181,24 @@ def test_money_round_trips_exactly(amount, dialect_name, extra_zeros):
     back = t.process_result_value(t.process_bind_param(spelled, dialect), dialect)
     assert back == amount
     assert keys.money_text(back) == keys.money_text(amount)
+
+
+def test_amending_one_spouse_names_later_years_only_for_the_one_whose_figures_changed(store):
+    """Audit (session 16): a joint amendment wrote a new version for both spouses and told both to commit later years
+    again, though the other's carried figures were the same."""
+    from builders import person
+    def joint(y, nd):
+        d = with_(year1(), "tax_year", y)
+        d["filing_status"] = "mfj"
+        d["spouse"] = person(name="Sam Rivera", ssn="400-22-3344", birth="1981-02-01",
+                             ira={"year_end_value": 20000, "prior_basis": 500})
+        d["taxpayer"]["ira"]["nondeductible_contributions"] = nd
+        if y > 2024:
+            d["taxpayer"]["ira"].pop("prior_basis", None)
+            d["spouse"]["ira"].pop("prior_basis", None)
+        return d
+    store.commit(from_data(joint(2024, 7000)))
+    store.commit(from_data(joint(2025, 0)))
+    rep = store.commit(from_data(joint(2024, 6000)), amend=True)
+    later = {o.who: o.later_years for o in rep.outcomes}
+    assert later == {"taxpayer": [2025], "spouse": []}
