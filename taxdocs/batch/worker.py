@@ -22,7 +22,7 @@ from typing import Any, Optional
 
 from taxdocs.batch.reader import Record, scrub
 from taxdocs.batch.rows import csv_line, error_row, row_json, summary_row
-from taxdocs.core.files import write_atomic as _write
+from taxdocs.core.files import write_file as _write
 
 RETURNS_DIR = "returns"
 ATTENTION = ("error", "warning")     # a return with one of these is in the "findings" bucket

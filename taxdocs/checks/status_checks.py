@@ -259,5 +259,13 @@ def year_on_file(ctx: Ctx) -> list[Finding]:
     return [make("TAX_YEAR_NOT_ON_FILE", "return", "tax_year", year=ctx.year, first=years[0], last=years[-1])]
 
 
+def nothing_figured(ctx: Ctx) -> list[Finding]:
+    """No Form 1099-R and no Form 8606 to file: an empty return is more often a 1099-R left out (in a CSV pair,
+    a client_id typed differently on the 1099-R rows) than a year with nothing to report."""
+    if ctx.sc.forms_1099r or any(ctx.line(f"f8606.{form.key}.required") for form in ctx.res.forms_8606()):
+        return []
+    return [make("NOTHING_FIGURED", "return", "forms_1099r", year=ctx.year)]
+
+
 def check(ctx: Ctx) -> list[Finding]:
-    return year_on_file(ctx) + early_tax(ctx) + exceptions_refused(ctx) + provisional(ctx)
+    return year_on_file(ctx) + nothing_figured(ctx) + early_tax(ctx) + exceptions_refused(ctx) + provisional(ctx)

@@ -290,7 +290,10 @@ class InheritedIra(Strict):
 
 
 class RothFacts(Strict):
-    first_contribution_year: Optional[int] = Field(None, description="first year any Roth IRA got a contribution or conversion")
+    first_contribution_year: Optional[int] = Field(None, description="first year any Roth IRA got a contribution or "
+                                                   "conversion. A surviving spouse who treats an inherited Roth IRA as "
+                                                   "their own: the earlier of their own first year and the decedent's "
+                                                   "(Reg. §1.408A-6 A-7)")
     first_year_at_latest: Optional[int] = Field(None, description="when the first year is not known: the latest it "
                                                 "can be (a year money went into a Roth IRA). A 5-year period met "
                                                 "from it is met; one not met stays unknown. The ledger fills it "

@@ -162,3 +162,17 @@ def test_exception_05_floor_is_never_negative():
                     income={"other_agi": -50000, "medical_expenses": 5000})
     m = only(run(data), "EXCEPTION_05_WHOLE").message
     assert "the floor is $0" in m and "the exception's amount is $5,000" in m, m
+
+
+def test_an_empty_return_is_a_warning_not_a_pass():
+    """No 1099-R and no Form 8606: nothing was figured, which is more often a 1099-R left out than a quiet year."""
+    empty = scenario([], taxpayer=person(birth="1970-03-01"))
+    f = only(run(empty), "NOTHING_FIGURED")
+    assert f.severity == "warning" and f.field == "forms_1099r" and "no Form 1099-R" in f.message
+    # a nondeductible contribution alone needs Form 8606 Part I: that return has something to figure
+    nd = scenario([], taxpayer=person(birth="1970-03-01", ira={"nondeductible_contributions": 7000,
+                                                               "year_end_value": 7100}))
+    assert "NOTHING_FIGURED" not in codes(run(nd))
+    # one 1099-R is enough
+    assert "NOTHING_FIGURED" not in codes(run(scenario([ira_form("ira", 1000, ("7",))],
+                                                       taxpayer=person(birth="1945-03-01"))))
