@@ -157,6 +157,7 @@ def _show_doc(p) -> dict:
                          "deductions_after_70_half": y.facts.deductions_after_70_half,
                          "qcd_reductions": y.facts.qcd_reductions,
                          "inherited_basis": y.facts.inherited_basis,
+                         "inherited_roth": y.facts.inherited_roth,
                          "provisional": y.facts.provisional} for y in cur]}
     if last:
         f = last.facts
@@ -219,6 +220,11 @@ def show(client: str = typer.Argument(..., help="client id"), ledger: Optional[s
         for name, basis in ((last or {}).get("inherited_basis") or {}).items():  # rules.md §4.1
             out.print(f"Basis in the IRAs inherited from {name} after {last['tax_year']}: {_money(basis)} "
                       "(their own Form 8606 line 14)", highlight=False)
+        for name, r in ((last or {}).get("inherited_roth") or {}).items():  # rules.md §4.1
+            first = f"; their first Roth year {r['first_year']}" if r.get("first_year") else ""
+            out.print(f"Basis in the Roth IRAs inherited from {name} after {last['tax_year']}: {_money(r['basis'])}, "
+                      f"of it conversions {_money(r['conversion_basis'])} (their own Form 8606 lines 22, 24){first}",
+                      highlight=False)
         if d.get("layers"):
             t = Table("layer year", "amount", "taxable", "distributed", "left", "taxable left",
                       "10% recapture window ends", title=f"Roth conversion and rollover layers after {d['as_of']}")
@@ -279,6 +285,9 @@ def history(client: str = typer.Argument(..., help="client id"), ledger: Optiona
                           f"QCD reductions {_money(f.qcd_reductions)}", highlight=False)
             for name, basis in f.inherited_basis.items():
                 out.print(f"    inherited from {name}: basis {_money(basis)}", highlight=False)
+            for name, r in f.inherited_roth.items():
+                out.print(f"    Roth IRAs inherited from {name}: basis {_money(r['basis'])} (conversions "
+                          f"{_money(r['conversion_basis'])})", highlight=False)
             if prev is not None and prev.tax_year == y.tax_year:
                 from taxdocs.ledger.store import _changes
                 ch = _changes(prev.facts, f)

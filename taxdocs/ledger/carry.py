@@ -26,6 +26,9 @@ the previous tax year and fills each fact the scenario leaves blank:
 | inherited_iras[n].basis (not given)              | that decedent's IRAs' own Form 8606 line 14, by name     |
 | earlier_hfd_year (None)                          | the year of an HSA funding distribution, from any        |
 |                                                  | earlier year (one in a lifetime), gap or not              |
+| an inherited Roth IRA 1099-R's                   | what that decedent's Roth IRAs had left after their own  |
+| decedent_roth_basis (None), its conversion part, | Form 8606 Part III (lines 22, 24 less what was taken),   |
+| decedent_first_roth_year (None)                  | and the decedent's first Roth year, by decedent          |
 
 A year recorded before the ledger kept the two QCD offset totals (schema 0003) has none (NULL):
 they are not filled from it and never disagree with it; with a QCD this year and both left blank,
@@ -63,6 +66,7 @@ R_HFD = "IRC §408(d)(9)(C)(ii) (one HSA funding distribution in a lifetime)"
 R_ROTH_BASIS = "Form 8606 line 22, Basis in Regular Roth IRA Contributions (i8606; rules.md §4.3)"
 R_LAYERS = "Form 8606 line 24; Reg. §1.408A-6 Q&A-8 ordering (rules.md §7.3)"
 R_FIRST = "IRC §408A(d)(2)(B): the 5-taxable-year period (rules.md §7.1)"
+R_INHERITED_ROTH = "Form 8606 lines 22 and 24 of the inherited Roth IRA's own Form 8606 (i8606 Who Must File; rules.md §4.1)"
 R_ONCE = "IRC §408(d)(3)(B): one IRA-to-IRA rollover per 12 months (rules.md §6.4)"
 R_QCD = "IRC §408(d)(8)(A) last sentence; Pub. 590-B QCD Adjustment Worksheet"
 
@@ -273,6 +277,9 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
             disagree(f"inherited_iras[{i}].basis", f"basis in the IRAs inherited from {entry.decedent} (their own "
                      f"Form 8606 line 14 of {last.tax_year})", _money(entry.basis), _money(value), R_BASIS)
 
+    # Roth IRAs inherited from each decedent: the basis their own Form 8606 Part III left, and the decedent's first year
+    out.extend(_fill_inherited_roth(sc, who, person, f.inherited_roth, filled, name, src, last))
+
     # first Roth IRA year (five-year clock)
     _fill_first_year(roth, prior, filled, disagree)
 
@@ -403,6 +410,54 @@ def first_year_is_bound(facts) -> bool:
     it was marked) noted as taken from the year's inflow."""
     return "roth_first_year" in facts.provisional or any(n.startswith("first Roth IRA year taken as")
                                                          for n in facts.notes)
+
+
+def _fill_inherited_roth(sc, who: str, person, recorded: dict, filled: list, name: str, src: str, last) -> list:
+    """An inherited Roth IRA 1099-R with no decedent_roth_basis takes what the decedent's Roth IRAs had left after last
+    year's Form 8606 Part III of their own (i8606 lines 22 and 24: the basis goes down as distributions take it), and
+    the decedent's first Roth year when it is blank. A figure given that differs: LEDGER_DISAGREES, the form's kept."""
+    from taxdocs.model.scenario import Account
+    from taxdocs.rules.facts import inherited_roth_label
+    from taxdocs.rules.legs import source_of
+    if not recorded:
+        return []
+    person._inherited_roth = dict(recorded)  # kept for this year's record, for decedents no 1099-R names
+    by_name = {k.strip().lower(): (k, v) for k, v in recorded.items()}
+    out: list[Finding] = []
+    told: set = set()
+    for n, form in enumerate(sc.forms_1099r):
+        if form.recipient != who or source_of(form)[0] != Account.inherited_roth_ira:
+            continue
+        hit = by_name.get(inherited_roth_label(form).strip().lower())
+        if hit is None:
+            continue
+        label, v = hit
+        path = f"forms_1099r[{n}]"
+        if form.decedent_roth_basis is None:
+            form.decedent_roth_basis = v["basis"]
+            form.decedent_roth_conversion_basis = v["conversion_basis"] or None
+            if label not in told:
+                filled.append(f"basis {_money(v['basis'])} (of it conversions {_money(v['conversion_basis'])}) in the "
+                              f"Roth IRAs inherited from {label}")
+        elif (Decimal(form.decedent_roth_basis), Decimal(form.decedent_roth_conversion_basis or 0)) != (
+                v["basis"], v["conversion_basis"]) and (label, "basis") not in told:
+            told.add((label, "basis"))
+            out.append(_finding(
+                "LEDGER_DISAGREES", "warning",
+                f"{name}: basis in the Roth IRAs inherited from {label}: {form.id} gives "
+                f"{_money(form.decedent_roth_basis)} (conversions {_money(form.decedent_roth_conversion_basis or 0)}); "
+                f"{src} has {_money(v['basis'])} (conversions {_money(v['conversion_basis'])}) left after that year's "
+                "Form 8606 Part III. The form's value is used.", R_INHERITED_ROTH,
+                f"Check the {last.tax_year} return as filed. Correct {path}.decedent_roth_basis, leave it blank to take "
+                "the ledger's value, or record the correction with `taxdocs ledger commit --amend` on the "
+                f"{last.tax_year} scenario.", who, f"{path}.decedent_roth_basis", scenario=form.decedent_roth_basis,
+                ledger=v["basis"], ledger_year=last.tax_year, ledger_version=last.version))
+        if form.decedent_first_roth_year is None and v.get("first_year") is not None:
+            form.decedent_first_roth_year = v["first_year"]
+            if label not in told:
+                filled.append(f"{label}'s first Roth year {v['first_year']}")
+        told.add(label)
+    return out
 
 
 def _fill_first_year(roth, prior: list, filled: list, disagree) -> None:

@@ -82,6 +82,9 @@ class CarryFacts:
     inherited_basis: dict[str, Decimal] = field(default_factory=dict)
     # the year of the person's one HSA funding distribution (IRC §408(d)(9)(C)(ii)); None: none recorded
     hfd_year: Optional[int] = None
+    # basis left in Roth IRAs inherited from each decedent (their own Form 8606 Part III), by decedent:
+    # {"basis", "conversion_basis", "first_year"} (the decedent's first Roth year, or None)
+    inherited_roth: dict[str, dict] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         d = {"ira_basis": self.ira_basis, "roth_contribution_basis": self.roth_contribution_basis,
@@ -98,6 +101,8 @@ class CarryFacts:
             d["inherited_basis"] = dict(self.inherited_basis)
         if self.hfd_year is not None:  # likewise
             d["hfd_year"] = self.hfd_year
+        if self.inherited_roth:  # likewise
+            d["inherited_roth"] = {k: dict(v) for k, v in self.inherited_roth.items()}
         return keys.canon(d)
 
     @classmethod
@@ -114,7 +119,15 @@ class CarryFacts:
             notes=list(d.get("notes") or []), provisional=list(d.get("provisional") or []),
             **{k: dec(d.get(k)) for k in QCD_TOTALS},
             inherited_basis={str(k): dec(v) for k, v in (d.get("inherited_basis") or {}).items()},
-            hfd_year=None if d.get("hfd_year") is None else int(d["hfd_year"]))
+            hfd_year=None if d.get("hfd_year") is None else int(d["hfd_year"]),
+            inherited_roth=_inherited_roth_of(d.get("inherited_roth")))
+
+
+def _inherited_roth_of(d: Optional[dict]) -> dict[str, dict]:
+    """Stored (JSON) -> CarryFacts.inherited_roth: amounts as Decimal, the first year as int or None."""
+    return {str(k): {"basis": Decimal(str(v["basis"])), "conversion_basis": Decimal(str(v.get("conversion_basis", 0))),
+                     "first_year": None if v.get("first_year") is None else int(v["first_year"])}
+            for k, v in (d or {}).items()}
 
 
 @dataclass
@@ -669,7 +682,8 @@ def facts_from_result(res, who: str, carry_forward=None) -> CarryFacts:
         year_end_value=None if cf.year_end_value is None else Decimal(cf.year_end_value),
         f8606=f8606, notes=list(cf.notes), provisional=provisional,
         deductions_after_70_half=Decimal(cf.deductions_after_70_half), qcd_reductions=Decimal(cf.qcd_reductions),
-        inherited_basis=_inherited_basis(res, who), hfd_year=cf.hfd_year)
+        inherited_basis=_inherited_basis(res, who), hfd_year=cf.hfd_year,
+        inherited_roth=_inherited_roth(res, who))
 
 
 def _inherited_basis(res, who: str) -> dict[str, Decimal]:
@@ -681,6 +695,16 @@ def _inherited_basis(res, who: str) -> dict[str, Decimal]:
         if g.has(key):
             out[entry.decedent] = Decimal(z(g[key]))
     return out
+
+
+def _inherited_roth(res, who: str) -> dict[str, dict]:
+    """This year's inherited Roth IRA basis left, by decedent; a decedent no 1099-R named this year keeps what the
+    ledger had (filled into the person by `fill_from_ledger`), so a year without a distribution loses nothing."""
+    from taxdocs.rules.carry import inherited_roth_left
+    now = inherited_roth_left(res, who)
+    seen = {k.strip().lower() for k in now}
+    kept = {k: v for k, v in res.scenario.person(who)._inherited_roth.items() if k.strip().lower() not in seen}
+    return {**kept, **now}
 
 
 def _facts_of(y: m.Year) -> CarryFacts:
@@ -696,7 +720,7 @@ def _facts_of(y: m.Year) -> CarryFacts:
         notes=list(notes.get("notes", [])), provisional=list(notes.get("provisional", [])),
         deductions_after_70_half=y.deductions_after_70_half, qcd_reductions=y.qcd_reductions,
         inherited_basis={k: Decimal(v) for k, v in (notes.get("inherited_basis") or {}).items()},
-        hfd_year=notes.get("hfd_year"))
+        hfd_year=notes.get("hfd_year"), inherited_roth=_inherited_roth_of(notes.get("inherited_roth")))
 
 
 def _year_row(p: m.Person, c: m.Commit, tax_year: int, version: int, f: CarryFacts) -> m.Year:
@@ -707,7 +731,8 @@ def _year_row(p: m.Person, c: m.Commit, tax_year: int, version: int, f: CarryFac
                # their own)
                notes_json=keys.dumps({"notes": f.notes, "provisional": f.provisional,
                                       **({"inherited_basis": f.inherited_basis} if f.inherited_basis else {}),
-                                      **({"hfd_year": f.hfd_year} if f.hfd_year is not None else {})}),
+                                      **({"hfd_year": f.hfd_year} if f.hfd_year is not None else {}),
+                                      **({"inherited_roth": f.inherited_roth} if f.inherited_roth else {})}),
                deductions_after_70_half=f.deductions_after_70_half, qcd_reductions=f.qcd_reductions)
     y.layers = [m.Layer(position=i, layer_year=l["year"], amount=l["amount"], taxable=l["taxable"],
                         distributed=l["distributed"]) for i, l in enumerate(f.conversion_layers)]
@@ -741,6 +766,8 @@ def _changes(old: CarryFacts, new: CarryFacts, carried_only: bool = False) -> li
         out.append("rollover dates differ")
     if keys.canon(old.inherited_basis) != keys.canon(new.inherited_basis):
         out.append("inherited IRA basis differs")
+    if keys.canon(old.inherited_roth) != keys.canon(new.inherited_roth):
+        out.append("inherited Roth IRA basis differs")
     return out
 
 

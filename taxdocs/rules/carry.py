@@ -87,3 +87,25 @@ def carry_forward(res, who: str) -> CarryForward:
                         [{"year": l.year, "amount": l.amount, "taxable": l.taxable, "distributed": l.distributed}
                          for l in sorted(layers, key=lambda l: l.year)],
                         first, assumed, sorted(dates), yev, notes, *qcd, hfd)
+
+
+def inherited_roth_left(res, who: str) -> dict[str, dict]:
+    """The basis each decedent's inherited Roth IRAs still hold after this year's Form 8606 Part III of their own,
+    by decedent (the 1099-Rs' `decedent`, else payer and account): contributions first, less line 19; then the
+    conversions and rollovers, less what line 23 took of them (i8606 lines 22-24, as for one's own Roth IRAs).
+    Left out: a decedent whose basis was not given (taken as 0: not a figure to carry)."""
+    g, out = res.graph, {}
+    for ref in res.inherited:
+        if not ref.roth or ref.who != who:
+            continue
+        k = f"f8606.{ref.key}"
+        if g.status(f"{ref.key}.roth.contribution_basis") != "complete":
+            continue
+        contrib, conv = g[f"{ref.key}.roth.contribution_basis"], g[f"{ref.key}.roth.conversion_basis_prior"]
+        used = min(z(g[f"{k}.line19"]), contrib)
+        took = min(z(g[f"{k}.line23"]), conv)
+        first = [i.legs[0].form.decedent_first_roth_year for i in res.forms.values() if i.form_id in ref.forms]
+        first = [y for y in first if y is not None]
+        out[ref.decedent] = {"basis": contrib - used + conv - took, "conversion_basis": conv - took,
+                             "first_year": min(first) if first else None}
+    return out

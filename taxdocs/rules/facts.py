@@ -295,8 +295,7 @@ def inherited_roth_groups(res, who: str) -> list[InheritedRoth]:
         f = i.legs[0].form
         acct = (f.account_number or "").strip()
         key = ("decedent", f.decedent.strip().lower()) if f.decedent else ("payer", *payer_key(f), acct)
-        label = f.decedent.strip() if f.decedent else f.payer.name + (f" account ending {acct[-4:]}" if acct else "")
-        grp = groups.setdefault(key, InheritedRoth(label))
+        grp = groups.setdefault(key, InheritedRoth(inherited_roth_label(f)))
         # the decedent's basis, stated on each of their forms
         grp.basis = max(grp.basis, f.decedent_roth_basis or ZERO)
         grp.conversion_basis = max(grp.conversion_basis, f.decedent_roth_conversion_basis or ZERO)
@@ -307,6 +306,12 @@ def inherited_roth_groups(res, who: str) -> list[InheritedRoth]:
             grp.amount += l.amount
             grp.refs.append(l.ref)
     return list(groups.values())
+
+
+def inherited_roth_label(f) -> str:
+    """Whose Roth IRAs an inherited Roth IRA's 1099-R is from: its `decedent`, else its payer (and account)."""
+    acct = (f.account_number or "").strip()
+    return f.decedent.strip() if f.decedent else f.payer.name + (f" account ending {acct[-4:]}" if acct else "")
 
 
 def payer_excepted(info) -> bool:
