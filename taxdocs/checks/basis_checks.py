@@ -155,6 +155,11 @@ def form_8606_filed(ctx: Ctx) -> list[Finding]:
     return out
 
 
+# BACKDOOR_PRO_RATA is raised when the year-end money made at least this share of the conversion taxable (taxdocs'
+# threshold, not a rule of law: below it, the leftover earnings of the conversion itself)
+SPOILED_SHARE = Decimal("0.01")
+
+
 def backdoor(ctx: Ctx) -> list[Finding]:
     """A conversion meant to carry only basis, with pre-tax IRA money at year end (EX-08; rules.md §5.1)."""
     out = []
@@ -167,6 +172,12 @@ def backdoor(ctx: Ctx) -> list[Finding]:
         if line6 is None and ctx.line(f"ws11.{who}.applies"):
             line6 = ctx.line(f"ws11.{who}.line4")
         if line18 <= 0 or not line6:
+            continue
+        # what the year-end money made taxable: line 18 less the conversion's own excess over the basis (taxable
+        # with no money left at Dec 31). A few dollars of earnings left behind move a few dollars: not "spoiled"
+        basis = ctx.line(f"{f}.line5")
+        own = max(ctx.zline(f"{f}.line16") - Decimal(basis), ZERO) if basis is not None else ZERO
+        if line18 - own < ctx.zline(f"{f}.line16") * SPOILED_SHARE:
             continue
         intent_legs = [(i, l) for i in ctx.res.forms.values() if i.person == who for l in i.legs
                        if is_conversion(l, i.source) and l.use is not None and l.use.basis_only_intent]

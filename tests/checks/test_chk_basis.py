@@ -197,6 +197,21 @@ def test_clean_backdoor():
     assert errors(found) == []
 
 
+def test_backdoor_leftover_earnings_are_not_spoiling():
+    """7,000 contributed, 7,005 converted, 3 of earnings left at Dec 31: line 10 = 0.999, line 18 = 7 of which 5 is the
+    conversion's own earnings. Under 1% of the conversion moved: no warning. 500 left: 464 more taxable, warned."""
+    def backdoor(left):
+        use = {"kind": "conversion", "to": "roth_ira", "amount": 7005, "date": "2025-02-01", "basis_only_intent": True}
+        return scenario([ira_form("conv", 7005, ("7",), paid="2025-02-01", uses=[use])],
+                        taxpayer=person(birth="1965-05-05", ira={"nondeductible_contributions": 7000, "prior_basis": 0,
+                                                                 "year_end_value": left}))
+    res = result(backdoor(3))
+    assert res.lines()["f8606.taxpayer.line18"] == 7
+    assert "BACKDOOR_PRO_RATA" not in codes(run(backdoor(3)))
+    f = only(run(backdoor(500)), "BACKDOOR_PRO_RATA")
+    assert "$469 is taxable" in f.message  # 7,005 x 0.933 = 6,536 basis
+
+
 def test_basis_assumed_zero_not_for_a_qcd_alone():
     """A valid QCD pays nothing basis could shelter (it comes from the taxable money first, IRC §408(d)(8)(D)):
     no "paid $0" note; a cash distribution beside it still gets one."""
