@@ -30,6 +30,12 @@ class FilingStatus(str, Enum):
     qss = "qss"
 
 
+_STATUS_WORDS = {"married filing jointly": "mfj", "married filing joint": "mfj", "joint": "mfj",
+                 "married filing separately": "mfs", "married filing separate": "mfs", "separate": "mfs",
+                 "head of household": "hoh", "qualifying surviving spouse": "qss", "qualifying widow": "qss",
+                 "qualifying widow(er)": "qss", "qualifying widower": "qss", "qw": "qss"}
+
+
 class Account(str, Enum):
     """Kinds of account money comes from or goes to."""
     traditional_ira = "traditional_ira"   # includes SEP and SIMPLE IRAs for Form 8606
@@ -124,9 +130,10 @@ class Annuity(Strict):
 
 
 class Form1099R(Strict):
-    id: str = Field(description="your id for this form, unique in the scenario")
+    id: str = Field("", description="your id for this form, unique in the scenario; blank = 1099r-N, N its place in "
+                    "the list (1099r-1 for the first)")
     recipient: Literal["taxpayer", "spouse"] = Field("taxpayer", description="whose form this is")
-    payer: Payer = Field(description="the payer block")
+    payer: Payer = Field(description="the payer block (or just the payer's name)")
     account_number: Optional[str] = Field(None, description="account number (matches Form 5498 and the prior 8606)")
     corrected: bool = Field(False, description="CORRECTED box checked")
     box1: Money = Field(description="gross distribution")
@@ -137,7 +144,8 @@ class Form1099R(Strict):
     box4: Money = Field(Decimal(0), description="federal income tax withheld")
     box5: Optional[Money] = Field(None, description="employee contributions / designated Roth contributions")
     box6: Optional[Money] = Field(None, description="net unrealized appreciation in employer's securities")
-    box7: list[str] = Field(description="distribution code(s), one or two", min_length=1, max_length=2)
+    box7: list[str] = Field(description="distribution code(s), one or two: a list, or as printed (\"7\", \"G4\", "
+                            "\"4, G\")", min_length=1, max_length=2)
     box7_ira_sep_simple: bool = Field(False, description="box 7: IRA/SEP/SIMPLE checkbox")
     box8_amount: Optional[Money] = Field(None, description="box 8: other, amount")
     box8_percent: Optional[Decimal] = Field(None, ge=0, le=100, description="box 8: other, percent")
@@ -193,10 +201,25 @@ class Form1099R(Strict):
                                                 "separated_from_service_year (blank: assumed only when it is the "
                                                 "person's one plan payer of the year)")
 
+    @field_validator("box7", mode="before")
+    @classmethod
+    def _printed_codes(cls, v):
+        """Box 7 as printed: every code is one character, so "G4" and "4, G" are two codes (i1099r box 7)."""
+        if isinstance(v, int) and not isinstance(v, bool):
+            v = str(v)
+        if isinstance(v, str):
+            return [c for c in v if not c.isspace() and c not in ",;/+&"]
+        return v
+
     @field_validator("box7")
     @classmethod
     def _codes(cls, v: list[str]) -> list[str]:
         return [c.strip().upper() for c in v if c and c.strip()]
+
+    @field_validator("payer", mode="before")
+    @classmethod
+    def _payer_name(cls, v):
+        return {"name": v} if isinstance(v, str) else v
 
     @property
     def paid_on(self) -> Optional[dt.date]:
@@ -463,8 +486,20 @@ class Scenario(Strict):
     client_id: Optional[str] = Field(None, description="the preparer's stable client id (ledger, batch)")
     notes: Optional[str] = Field(None, description="free text")
 
+    @field_validator("filing_status", mode="before")
+    @classmethod
+    def _status_words(cls, v):
+        """"MFJ", "Married filing jointly", "head_of_household"... -> the code."""
+        if isinstance(v, str):
+            key = " ".join(v.replace("_", " ").replace("-", " ").lower().split())
+            return _STATUS_WORDS.get(key, key)
+        return v
+
     @model_validator(mode="after")
     def _consistency(self) -> "Scenario":
+        for n, f in enumerate(self.forms_1099r, 1):
+            if not f.id.strip():
+                f.id = f"1099r-{n}"  # its place in the list
         ids = [f.id for f in self.forms_1099r]
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:
