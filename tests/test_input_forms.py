@@ -63,3 +63,62 @@ def test_a_given_id_that_clashes_with_a_place_is_a_duplicate():
     with pytest.raises(InputError) as e:
         from_data(d)
     assert "unique" in str(e.value)
+
+
+@pytest.mark.parametrize("box1, want", [("$10,000", "10000"), ("10,000.50", "10000.50"), (" 2 500 ", "2500")])
+def test_amounts_as_written(box1, want):
+    d = strict()
+    d["forms_1099r"][0]["box1"] = box1
+    assert str(from_data(d).forms_1099r[0].box1) == want
+
+
+@pytest.mark.parametrize("box1, reason", [("1,5", "commas may only separate thousands"),
+                                          ("(500)", "amounts on a 1099-R are not negative"),
+                                          ("ten", "valid decimal")])
+def test_amounts_wrong_as_written_say_why(box1, reason):
+    d = strict()
+    d["forms_1099r"][0]["box1"] = box1
+    with pytest.raises(InputError) as e:
+        from_data(d)
+    assert reason in str(e.value) and "forms_1099r[0].box1" in str(e.value)
+
+
+def test_a_spreadsheet_negative_where_income_may_be_negative():
+    d = strict()
+    d["income"] = {"other_taxable_income": "(5,750)"}
+    assert from_data(d).income.other_taxable_income == -5750
+
+
+def test_the_signed_fields_are_the_models():
+    """load._SIGNED names every field the model lets go below 0, and no other."""
+    from taxdocs.model import load
+    from taxdocs.model.scenario import Income
+    from pydantic import ValidationError
+
+    def takes_minus_one(name):
+        try:
+            Income.model_validate({name: "-1"})
+            return True
+        except ValidationError:
+            return False
+    assert {n for n in Income.model_fields if takes_minus_one(n)} == load._SIGNED
+
+
+@pytest.mark.parametrize("paid", ["06/01/2025", "6/1/2025", "2025-6-1", "June 1, 2025", "Jun 1, 2025", "6/1/25"])
+def test_dates_as_written(paid):
+    d = strict()
+    d["forms_1099r"][0]["date_paid"] = paid
+    assert from_data(d).forms_1099r[0].date_paid.isoformat() == "2025-06-01"
+
+
+@pytest.mark.parametrize("field, value, reason", [("date_paid", "13/01/2025", "not a date"),
+                                                   ("birth_date", "1/2/60", "write the year in full")])
+def test_dates_wrong_as_written_say_why(field, value, reason):
+    d = strict()
+    if field == "birth_date":
+        d["taxpayer"]["birth_date"] = value
+    else:
+        d["forms_1099r"][0][field] = value
+    with pytest.raises(InputError) as e:
+        from_data(d)
+    assert reason in str(e.value)

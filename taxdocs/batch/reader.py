@@ -25,12 +25,12 @@ import sqlite3
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
 import orjson
 
+from taxdocs.core.written import WrittenError, amount, date_text
 from taxdocs.errors import TaxdocsError
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
@@ -445,28 +445,10 @@ CLIENT_COLUMNS: dict[str, tuple[Optional[str], str]] = {
 for _who in ("taxpayer", "spouse"):
     CLIENT_COLUMNS.update({f"{_who}_{k}": (f"{_who}.{p}", t) for k, (p, t) in _PERSON_COLUMNS.items()})
 
-_GROUPED = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d*)?")
 _TRUE = {"x", "yes", "y", "true", "t", "1", "on"}
 _FALSE = {"no", "n", "false", "f", "0", "off"}
-_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
-
-
-class CellError(ValueError):
-    pass
-
-
-def _date(s: str, full_year: bool = False) -> str:
-    m = _US_DATE.match(s)
-    if m:
-        mo, d, y = (int(x) for x in m.groups())
-        if y < 100 and full_year:
-            raise CellError(f"{s!r}: write the year in full (a two-digit year is ambiguous for a birth or death date)")
-        y = y + 2000 if y < 100 else y
-        try:
-            return date(y, mo, d).isoformat()
-        except ValueError:
-            raise CellError(f"not a date: {s!r}") from None
-    return s  # ISO or wrong: the scenario model says which
+CellError = WrittenError
+_date = date_text
 
 
 def convert(value: str, typ: str) -> Any:
@@ -476,19 +458,8 @@ def convert(value: str, typ: str) -> Any:
         return s
     if typ == "lower":
         return s.lower()
-    if typ == "signed":  # may be negative: -5,750 or (5,750) as a spreadsheet shows it
-        negative = s.startswith("(") and s.endswith(")")
-        t = convert(s[1:-1] if negative else s, "amount")
-        return "-" + t if negative else t
-    if typ == "amount":
-        t = s.replace("$", "").replace(" ", "")
-        if "," in t:  # thousands separators only: "1,5" or "1234,56" is a decimal comma, not 15 or 123456
-            if not _GROUPED.fullmatch(t.strip("()")):
-                raise CellError(f"amount {s!r}: commas may only separate thousands (12,345.67); write cents with a point")
-            t = t.replace(",", "")
-        if t.startswith("(") and t.endswith(")"):
-            raise CellError(f"negative amount {s!r}: amounts on a 1099-R are not negative")
-        return t
+    if typ in ("signed", "amount"):  # signed may be negative: -5,750 or (5,750) as a spreadsheet shows it
+        return amount(s, signed=typ == "signed")
     if typ == "bool":
         low = s.lower()
         if low in _TRUE:

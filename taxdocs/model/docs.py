@@ -36,7 +36,11 @@ def render() -> str:
     out = ["# Scenario file reference", "",
            "One YAML or JSON file per taxpayer-year. Generated from `taxdocs/model/scenario.py` "
            "by `python -m taxdocs.model.docs`; `taxdocs schema` prints the same as JSON Schema.", "",
-           "Amounts are dollars (whole or with cents, never negative). Dates are YYYY-MM-DD.", ""]
+           "Amounts are dollars (whole or with cents, never negative, except the two income figures that say so). Dates are "
+           "YYYY-MM-DD. Written as on paper they are read too: amounts with `$` and commas between thousands (`$12,345.67`; "
+           "a spreadsheet's `(5,750)` where a negative is allowed), dates month first (`6/1/2025`, `06-01-25`; a birth or "
+           "death date needs the full year) or in words (`June 1, 2025`). Box 7 may be written as printed (`G4`, `7`), the "
+           "payer by name alone, and the filing status in words (`Married filing jointly`).", ""]
     seen, todo = set(), [Scenario]
     while todo:
         m = todo.pop(0)

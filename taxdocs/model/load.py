@@ -1,15 +1,16 @@
 """Parse scenario files (YAML or JSON) into Scenario models, or clear InputErrors."""
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 from pydantic import ValidationError
 
-from taxdocs.core import yamlfile
+from taxdocs.core import written, yamlfile
 from taxdocs.errors import InputError, Problem
 from taxdocs.model.scenario import Scenario
 from taxdocs.model.validate import semantic_problems
@@ -62,15 +63,67 @@ def from_data(data: Any, file: str = "<input>") -> Scenario:
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as e:
-        probs = []
-        for err in e.errors():
-            path, record = _path(err["loc"], data)
-            probs.append(Problem(file, path, _message(err), record=record))
-        raise InputError(probs) from None
+        errors = e.errors()
+        # amounts and dates as people write them ("$12,345", "6/1/2025"): read, then validated again. Only on this
+        # path, so a scenario written the model's way pays nothing for it
+        data, written = _rewritten(data, errors)
+        if written is not None:
+            try:
+                sc = Scenario.model_validate(data)
+                errors = []
+            except ValidationError as e2:
+                errors = e2.errors()
+            errors = [err for err in errors if tuple(err["loc"]) not in written] + list(written.values())
+        if errors:
+            probs = []
+            for err in errors:
+                path, record = _path(err["loc"], data)
+                probs.append(Problem(file, path, _message(err), record=record))
+            raise InputError(probs) from None
     probs = semantic_problems(sc, file)
     if probs:
         raise InputError(probs)
     return sc
+
+
+_AMOUNT_ERRORS = {"decimal_parsing", "decimal_type"}
+_SIGNED = {"other_taxable_income", "other_agi"}  # the model's SignedMoney fields: "(5,750)" is -5,750
+_DATE_ERRORS = {"date_from_datetime_parsing", "date_parsing", "date_type", "datetime_from_date_parsing"}
+
+
+def _rewritten(data: dict, errors: list) -> tuple[dict, Optional[dict]]:
+    """A copy of `data` with each amount or date the model refused as written rewritten its own way
+    (taxdocs.core.written), and {location: error} for those that are wrong as written (a decimal comma, say).
+    (data, None): nothing to rewrite."""
+    todo = [err for err in errors if isinstance(err.get("input"), str)
+            and (err["type"] in _AMOUNT_ERRORS or err["type"] in _DATE_ERRORS)]
+    if not todo:
+        return data, None
+    out, wrong, changed = copy.deepcopy(data), {}, False
+    for err in todo:
+        loc, text = tuple(err["loc"]), err["input"]
+        try:
+            new = (written.amount(text, signed=loc[-1] in _SIGNED) if err["type"] in _AMOUNT_ERRORS
+                   else written.date_text(text, full_year=loc[-1] in ("birth_date", "date_of_death")))
+        except written.WrittenError as w:
+            wrong[loc] = {**err, "msg": str(w), "type": "value_error"}
+            continue
+        if new != text and _put(out, loc, new):
+            changed = True
+    return (out, wrong) if changed or wrong else (data, None)
+
+
+def _put(node: Any, loc: tuple, value: Any) -> bool:
+    for item in loc[:-1]:
+        try:
+            node = node[item]
+        except (KeyError, IndexError, TypeError):
+            return False
+    try:
+        node[loc[-1]] = value
+        return True
+    except (KeyError, IndexError, TypeError):
+        return False
 
 
 def read_data(path: Path) -> Any:

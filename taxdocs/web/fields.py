@@ -19,11 +19,12 @@ for findings (`describe`) and the page use the same words.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping
+
+from taxdocs.core.written import WrittenError, amount, date_text
 
 MAX_FORMS = 20          # 1099-R blocks on one page
 MAX_USES = 6            # "what happened to the money" rows per 1099-R
@@ -321,27 +322,25 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-_MONEY_CLEAN = re.compile(r"[\s$,]")
 
 
 def _money(v: str) -> str:
-    s = _MONEY_CLEAN.sub("", v)
+    try:
+        s = amount(v)
+    except WrittenError:
+        return v  # pydantic names the problem next to the field
     try:
         d = Decimal(s)
     except InvalidOperation:
-        return v  # pydantic names the problem next to the field
+        return v
     return str(d) if d.is_finite() else v
 
 
 def _date(v: str) -> str:
-    s = v.strip()
-    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", s)  # 3/3/2025 (US order)
-    if m:
-        try:
-            return dt.date(int(m.group(3)), int(m.group(1)), int(m.group(2))).isoformat()
-        except ValueError:
-            return s
-    return s
+    try:
+        return date_text(v)
+    except WrittenError:
+        return v.strip()  # pydantic names the problem next to the field
 
 
 def _blank(v: Any) -> bool:
