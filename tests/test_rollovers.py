@@ -257,6 +257,18 @@ def test_simplified_method_single_life():
     assert g["sm.ann.line11"] == 31000 - 1431
 
 
+def test_simplified_method_in_whole_dollars():
+    """Audit (session 17): box 1 of 24,000.75 put 22,558.75 on line 5b. Amounts on the return are whole dollars
+    (i1040 Rounding Off to Whole Dollars); only line 4, a monthly share, is to the cent: 31,235 / 260 = 120.13."""
+    f = form("ann", "24000.75", ["7"], "2025-12-31", box2b_not_determined=True, box9b="31234.56",
+             annuity={"start_date": "2023-07-01", "age_at_start": 65, "payments_this_year": 12,
+                      "recovered_before": "1234.50"})
+    g = run(scenario(2025, [f], taxpayer=person(birth="1958-01-01"))).graph
+    assert (g["sm.ann.line1"], g["sm.ann.line2"], g["sm.ann.line4"], g["sm.ann.line6"]) == (24001, 31235,
+                                                                                           Decimal("120.13"), 1235)
+    assert g["sm.ann.line8"] == 1442 and g["sm.ann.line9"] == 22559 and g["f1040.line5b"] == 22559
+
+
 def test_simplified_method_cost_fully_recovered():
     f = form("ann", 12000, ["7"], "2025-12-31", box2b_not_determined=True, box9b=10000,
              annuity={"start_date": "2005-01-01", "age_at_start": 60, "joint_age_at_start": 118,

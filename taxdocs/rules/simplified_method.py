@@ -56,16 +56,19 @@ def declare(res, info, gp) -> None:
     uncapped = a.start_date < sm.uncapped_before.value  # before 1987: no limit at the cost (IRC §72(b)(2))
     res.graph.fact(f"sm.{f.id}.table", table.payments(a.joint_age_at_start if joint else a.age_at_start),
                    "Expected number of monthly payments", table.source)
-    w.line("1", "Total pension or annuity payments this year", f"{cite} line 1", "box 1", lambda g: f.box1)
+    # whole dollars, as every amount carried to the return (i1040 "Rounding Off to Whole Dollars": round all amounts);
+    # line 4 alone is to the cent (a monthly share)
+    w.line("1", "Total pension or annuity payments this year", f"{cite} line 1", "box 1, whole dollars",
+           lambda g: dollars(f.box1))
     w.line("2", "Cost in the plan at the annuity starting date", f"{cite} line 2", "annuity.cost, else box 9b",
-           lambda g: a.cost if a.cost is not None else (f.box9b or ZERO))
+           lambda g: dollars(a.cost if a.cost is not None else (f.box9b or ZERO)))
     w.line("3", "Number from Table 1 (single) or Table 2 (joint)", f"{cite} line 3", "by age at the starting date",
            lambda g: g[f"sm.{f.id}.table"])
     w.line("4", "Divide line 2 by line 3", f"{cite} line 4", "L2 / L3, to the cent",
            lambda g: (w.z("2") / w["3"]).quantize(ZERO.scaleb(-2)))
     w.line("5", "Multiply line 4 by the number of months paid this year", f"{cite} line 5", "L4 x months",
            lambda g: dollars(w.z("4") * a.payments_this_year))
-    w.line("6", "Cost recovered tax free in earlier years", f"{cite} line 6", "input", lambda g: a.recovered_before)
+    w.line("6", "Cost recovered tax free in earlier years", f"{cite} line 6", "input", lambda g: dollars(a.recovered_before))
     w.line("7", "Subtract line 6 from line 2", f"{cite} line 7", "L2 - L6 (skipped: starting date before 1987)",
            lambda g: None if uncapped else max(w.z("2") - w.z("6"), ZERO))
     w.line("8", "Smaller of line 5 or line 7", f"{cite} line 8", "min(L5, L7); L5 for a starting date before 1987",
