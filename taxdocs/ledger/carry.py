@@ -124,6 +124,7 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
     out: list[Finding] = []
     y = sc.tax_year
     name = f"{who} ({person.ssn_last4})"
+    person._inherited_roth = {}  # only what this fill finds (a copy of a scenario filled before carries its own)
     cid = person.client_id or sc.client_id
     if not cid:
         return [_finding("LEDGER_NO_CLIENT_ID", "info", f"{name}: no client_id, so the ledger was not consulted",
@@ -174,8 +175,10 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
         out.append(_finding(
             "LEDGER_GAP", "warning",
             f"{name}: the ledger has {last.tax_year} but not {', '.join(map(str, missing))}; the basis, Roth "
-            f"contribution basis, conversion layers, rollover dates and QCD offset totals were not filled from "
-            f"{last.tax_year} because the missing year(s) may have changed them",
+            f"contribution basis, conversion layers, rollover dates and QCD offset totals"
+            + (", and the basis of Roth IRAs inherited from " + ", ".join(sorted(last.facts.inherited_roth))
+               if last.facts.inherited_roth else "")
+            + f" were not filled from {last.tax_year} because the missing year(s) may have changed them",
             "Form 8606 line 2 (most recent 8606 line 14 plus later contributions; rules.md §4.1, §4.3)",
             f"Commit the missing year(s) ({', '.join(map(str, missing))}), or give the prior-year facts in the "
             "scenario.", who, f"{who}.ira.prior_basis", ledger_year=last.tax_year, missing_years=missing))
@@ -185,6 +188,8 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
             filled.append("ever_nondeductible = true")
         _fill_first_year(roth, prior, filled, disagree)
         _fill_hfd_year(sc, who, person, prior, store, cid, filled, disagree)
+        out.extend(_fill_inherited_roth(sc, who, person, last.facts.inherited_roth, filled, name, src, last,
+                                        basis=False))
         if filled:
             out.append(_filled(name, who, src, filled))
         return out
@@ -412,52 +417,81 @@ def first_year_is_bound(facts) -> bool:
                                                          for n in facts.notes)
 
 
-def _fill_inherited_roth(sc, who: str, person, recorded: dict, filled: list, name: str, src: str, last) -> list:
+def _fill_inherited_roth(sc, who: str, person, recorded: dict, filled: list, name: str, src: str, last,
+                         basis: bool = True) -> list:
     """An inherited Roth IRA 1099-R with no decedent_roth_basis takes what the decedent's Roth IRAs had left after last
     year's Form 8606 Part III of their own (i8606 lines 22 and 24: the basis goes down as distributions take it), and
-    the decedent's first Roth year when it is blank. A figure given that differs: LEDGER_DISAGREES, the form's kept."""
+    the decedent's first Roth year when it is blank. A figure given that differs: LEDGER_DISAGREES, the form's kept.
+    `basis` False (a year missing between): only the first year, which no later year can change."""
     from taxdocs.model.scenario import Account
-    from taxdocs.rules.facts import inherited_roth_label
+    from taxdocs.rules.facts import inherited_roth_ledger_name
     from taxdocs.rules.legs import source_of
     if not recorded:
         return []
-    person._inherited_roth = dict(recorded)  # kept for this year's record, for decedents no 1099-R names
+    if basis:
+        person._inherited_roth = dict(recorded)  # kept for this year's record, for decedents no 1099-R names
     by_name = {k.strip().lower(): (k, v) for k, v in recorded.items()}
     out: list[Finding] = []
     told: set = set()
+
+    def disagree(path: str, what: str, given: str, recorded_text: str, **data):
+        out.append(_finding(
+            "LEDGER_DISAGREES", "warning", f"{name}: {what}: {given}; {src} has {recorded_text}. The form's value is used.",
+            R_INHERITED_ROTH, f"Check the {last.tax_year} return as filed. Correct {path}, leave it blank to take the "
+            f"ledger's value, or record the correction with `taxdocs ledger commit --amend` on the {last.tax_year} "
+            "scenario.", who, path, ledger_year=last.tax_year, ledger_version=last.version, **data))
+
     for n, form in enumerate(sc.forms_1099r):
         if form.recipient != who or source_of(form)[0] != Account.inherited_roth_ira:
             continue
-        hit = by_name.get(inherited_roth_label(form).strip().lower())
+        hit = by_name.get(inherited_roth_ledger_name(form).lower())
+        path = f"forms_1099r[{n}]"
         if hit is None:
+            if basis and form.decedent_roth_basis is None and not _inherited_roth_qualified(form, sc.tax_year):
+                out.append(_finding(
+                    "LEDGER_INHERITED_ROTH_UNMATCHED", "warning",
+                    f"{name}: {form.id} is from an inherited Roth IRA with no decedent_roth_basis, and {src} has the "
+                    f"basis of Roth IRAs inherited from {', '.join(sorted(recorded))} but not from "
+                    f"{inherited_roth_ledger_name(form)}: its basis is taken as 0.", R_INHERITED_ROTH,
+                    f"If it is one of those, give {path}.decedent as the ledger spells it; else give "
+                    f"{path}.decedent_roth_basis.", who, f"{path}.decedent", recorded=sorted(recorded),
+                    form_name=inherited_roth_ledger_name(form)))
             continue
         label, v = hit
-        path = f"forms_1099r[{n}]"
-        if form.decedent_roth_basis is None:
+        if basis and form.decedent_roth_basis is None:
             form.decedent_roth_basis = v["basis"]
             form.decedent_roth_conversion_basis = v["conversion_basis"] or None
             if label not in told:
                 filled.append(f"basis {_money(v['basis'])} (of it conversions {_money(v['conversion_basis'])}) in the "
                               f"Roth IRAs inherited from {label}")
-        elif (Decimal(form.decedent_roth_basis), Decimal(form.decedent_roth_conversion_basis or 0)) != (
+        elif basis and (Decimal(form.decedent_roth_basis), Decimal(form.decedent_roth_conversion_basis or 0)) != (
                 v["basis"], v["conversion_basis"]) and (label, "basis") not in told:
             told.add((label, "basis"))
-            out.append(_finding(
-                "LEDGER_DISAGREES", "warning",
-                f"{name}: basis in the Roth IRAs inherited from {label}: {form.id} gives "
-                f"{_money(form.decedent_roth_basis)} (conversions {_money(form.decedent_roth_conversion_basis or 0)}); "
-                f"{src} has {_money(v['basis'])} (conversions {_money(v['conversion_basis'])}) left after that year's "
-                "Form 8606 Part III. The form's value is used.", R_INHERITED_ROTH,
-                f"Check the {last.tax_year} return as filed. Correct {path}.decedent_roth_basis, leave it blank to take "
-                "the ledger's value, or record the correction with `taxdocs ledger commit --amend` on the "
-                f"{last.tax_year} scenario.", who, f"{path}.decedent_roth_basis", scenario=form.decedent_roth_basis,
-                ledger=v["basis"], ledger_year=last.tax_year, ledger_version=last.version))
-        if form.decedent_first_roth_year is None and v.get("first_year") is not None:
-            form.decedent_first_roth_year = v["first_year"]
+            given_conv = Decimal(form.decedent_roth_conversion_basis or 0)
+            disagree(f"{path}.decedent_roth_basis", f"basis in the Roth IRAs inherited from {label}",
+                     f"{form.id} gives {_money(form.decedent_roth_basis)} (conversions {_money(given_conv)})",
+                     f"{_money(v['basis'])} (conversions {_money(v['conversion_basis'])}) left after that year's Form "
+                     "8606 Part III", scenario=form.decedent_roth_basis, ledger=v["basis"],
+                     scenario_conversions=given_conv, ledger_conversions=v["conversion_basis"])
+        first = v.get("first_year")
+        if form.decedent_first_roth_year is None and first is not None:
+            form.decedent_first_roth_year = first
             if label not in told:
-                filled.append(f"{label}'s first Roth year {v['first_year']}")
+                filled.append(f"{label}'s first Roth year {first}")
+        elif first is not None and form.decedent_first_roth_year != first and (label, "first") not in told:
+            told.add((label, "first"))
+            disagree(f"{path}.decedent_first_roth_year", f"{label}'s first Roth year (their 5-year period)",
+                     f"{form.id} gives {form.decedent_first_roth_year}", str(first),
+                     scenario=form.decedent_first_roth_year, ledger=first)
         told.add(label)
     return out
+
+
+def _inherited_roth_qualified(form, year: int) -> bool:
+    """The decedent's 5 taxable years are over by the year (a payment after death): the basis does not matter."""
+    from taxdocs.params import general
+    first = form.decedent_first_roth_year
+    return first is not None and year - first >= general().periods.roth_qualified_years.value
 
 
 def _fill_first_year(roth, prior: list, filled: list, disagree) -> None:

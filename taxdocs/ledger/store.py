@@ -507,7 +507,7 @@ class LedgerStore:
             entries = [Entry(e.client_id, e.ssn_key, e.ssn_last4, e.name, e.who,
                              facts_from_result(res, e.who, carry_forward)) for e in people]
             text = keys.canonical_scenario(filled)
-            digest = keys.content_hash(text)
+            digest = keys.content_hash(text + _carried_marker(filled))
             outcomes = self._record(s, entries, filled.tax_year, digest, text, "commit", source, amend,
                                     expect_version, None)
         return CommitReport(filled.tax_year, outcomes, findings, digest)
@@ -697,14 +697,21 @@ def _inherited_basis(res, who: str) -> dict[str, Decimal]:
     return out
 
 
+def _carried_marker(sc) -> str:
+    """What a year passes on without it being in its scenario (an inherited Roth IRA's basis in a year no 1099-R names
+    the decedent), for the content hash: a year committed again after an earlier one was amended is then a change."""
+    carried = {who: p._inherited_roth for who, p in sc.people() if p._inherited_roth}
+    return keys.dumps(carried) if carried else ""
+
+
 def _inherited_roth(res, who: str) -> dict[str, dict]:
     """This year's inherited Roth IRA basis left, by decedent; a decedent no 1099-R named this year keeps what the
     ledger had (filled into the person by `fill_from_ledger`), so a year without a distribution loses nothing."""
     from taxdocs.rules.carry import inherited_roth_left
-    now = inherited_roth_left(res, who)
-    seen = {k.strip().lower() for k in now}
-    kept = {k: v for k, v in res.scenario.person(who)._inherited_roth.items() if k.strip().lower() not in seen}
-    return {**kept, **now}
+    before = res.scenario.person(who)._inherited_roth
+    spelt = {k.strip().lower(): k for k in before}
+    now = {spelt.get(k.strip().lower(), k): v for k, v in inherited_roth_left(res, who).items()}  # the ledger's spelling
+    return {**before, **now}
 
 
 def _facts_of(y: m.Year) -> CarryFacts:

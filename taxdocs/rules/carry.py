@@ -13,6 +13,7 @@ from typing import Optional
 from taxdocs.core.money import ZERO, z
 from taxdocs.model.scenario import UseKind
 from taxdocs.rules import rollovers, roth
+from taxdocs.rules.facts import inherited_roth_ledger_name
 from taxdocs.rules.legs import valid_legs
 
 
@@ -104,8 +105,8 @@ def inherited_roth_left(res, who: str) -> dict[str, dict]:
         contrib, conv = g[f"{ref.key}.roth.contribution_basis"], g[f"{ref.key}.roth.conversion_basis_prior"]
         used = min(z(g[f"{k}.line19"]), contrib)
         took = min(z(g[f"{k}.line23"]), conv)
-        first = [i.legs[0].form.decedent_first_roth_year for i in res.forms.values() if i.form_id in ref.forms]
-        first = [y for y in first if y is not None]
-        out[ref.decedent] = {"basis": contrib - used + conv - took, "conversion_basis": conv - took,
-                             "first_year": min(first) if first else None}
+        forms = [i.legs[0].form for i in res.forms.values() if i.form_id in ref.forms]
+        first = [f.decedent_first_roth_year for f in forms if f.decedent_first_roth_year is not None]
+        out[inherited_roth_ledger_name(forms[0])] = {"basis": contrib - used + conv - took, "conversion_basis": conv - took,
+                                                     "first_year": min(first) if first else None}
     return out

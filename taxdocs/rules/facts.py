@@ -277,8 +277,12 @@ class InheritedRoth:
     conversion_basis: Decimal = ZERO  # the part of it from conversions and rollovers
     refs: list = field(default_factory=list)     # the legs
     forms: list = field(default_factory=list)    # the 1099-Rs' ids
-    basis_unknown: bool = False     # a form without decedent_roth_basis
+    basis_given: bool = False       # a form of the decedent's gives decedent_roth_basis (their forms share it)
     qualified_unknown: bool = False  # the decedent's first Roth year not given
+
+    @property
+    def basis_unknown(self) -> bool:
+        return not self.basis_given
 
 
 def inherited_roth_groups(res, who: str) -> list[InheritedRoth]:
@@ -299,7 +303,7 @@ def inherited_roth_groups(res, who: str) -> list[InheritedRoth]:
         # the decedent's basis, stated on each of their forms
         grp.basis = max(grp.basis, f.decedent_roth_basis or ZERO)
         grp.conversion_basis = max(grp.conversion_basis, f.decedent_roth_conversion_basis or ZERO)
-        grp.basis_unknown |= f.decedent_roth_basis is None
+        grp.basis_given |= f.decedent_roth_basis is not None
         grp.qualified_unknown |= i.qualified is None
         grp.forms.append(i.form_id)
         for l in kept:
@@ -312,6 +316,17 @@ def inherited_roth_label(f) -> str:
     """Whose Roth IRAs an inherited Roth IRA's 1099-R is from: its `decedent`, else its payer (and account)."""
     acct = (f.account_number or "").strip()
     return f.decedent.strip() if f.decedent else f.payer.name + (f" account ending {acct[-4:]}" if acct else "")
+
+
+def inherited_roth_ledger_name(f) -> str:
+    """The name the ledger keeps a decedent's inherited Roth IRA basis under: the 1099-R's `decedent`, else its payer
+    with the whole account number (or the TIN's last four digits), as the forms are grouped (payer and account):
+    two accounts ending alike at one payer are two names."""
+    if f.decedent:
+        return f.decedent.strip()
+    acct = (f.account_number or "").strip()
+    tin = "".join(ch for ch in (f.payer.tin or "") if ch.isdigit())
+    return f.payer.name.strip() + (f" account {acct}" if acct else f" (TIN ending {tin[-4:]})" if tin else "")
 
 
 def payer_excepted(info) -> bool:
