@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -110,6 +111,16 @@ def words(x: Any) -> str:
     return s
 
 
+_LONG_RUN = re.compile(r"\S{21,}")
+
+
+def softbreak(x: Any) -> str:
+    """Text whose unbroken runs over 20 characters (ids, account numbers) may break every 10 characters: a zero-width
+    space, so a column stays as wide as its usual words and a long id wraps inside the page."""
+    return _LONG_RUN.sub(lambda m: "\u200b".join(m.group(0)[i:i + 10] for i in range(0, len(m.group(0)), 10)),
+                         "" if x is None else str(x))
+
+
 # --- environment ---------------------------------------------------------------
 
 @functools.lru_cache(maxsize=4)
@@ -121,7 +132,7 @@ def environment(templates_dir: str | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, ratio=ratio, pct=pct, date=date, words=words)
+    env.filters.update(money=money, ratio=ratio, pct=pct, date=date, words=words, softbreak=softbreak)
     return env
 
 
@@ -181,7 +192,7 @@ def _doc(res) -> dict:
         "filing_status": FILING_STATUS.get(sc.filing_status.value, sc.filing_status.value),
         "people": people,
         "names": " & ".join(p["name"] for p in people),
-        "ssn": people[0]["ssn"],
+        "ssn": " & ".join(p["ssn"] for p in people),  # each person's, in the order of the names (masked)
         "file": Path(res.file).name if res.file else "",
         "client_id": sc.client_id or "",
     }

@@ -609,3 +609,46 @@ def test_summary_shows_taxable_social_security_both_ways():
     assert re.search(r"Taxable Social Security without the retirement income \(Pub\. 915\) 5,350", text)
     assert re.search(r"Taxable Social Security with the retirement income \(Pub\. 915\) 22,350", text)
     assert re.search(r"Income tax caused by the retirement income 4,233\.50", text)
+
+
+def test_the_running_header_names_each_persons_masked_ssn(teddy_facsimile):
+    """Audit (session 17): the spouse's Form 8606 pages carried the taxpayer's SSN alone in the running header."""
+    for text in pages_text(teddy_facsimile):
+        assert "***-**-3333 & ***-**-6666" in " ".join(text.split())
+
+
+FOUR = {
+    "tax_year": 2025, "filing_status": "mfj",
+    "taxpayer": {"name": "Christopher Montgomery", "ssn": "611-11-1111", "birth_date": "1970-01-01",
+                 "ira": {"prior_basis": 1000, "year_end_value": 50000},
+                 "inherited_iras": [{"decedent": "Elizabeth Montgomery", "basis": 20000, "year_end_value": 150000},
+                                    {"decedent": "Theodore Montgomery", "basis": 5000, "year_end_value": 45000}]},
+    "spouse": {"name": "Alexandra Montgomery", "ssn": "611-11-2222", "birth_date": "1971-01-01",
+               "ira": {"prior_basis": 2000, "year_end_value": 40000}},
+    "forms_1099r": [
+        {"id": "own", "payer": "Bank A", "box1": 5000, "box2a": 5000, "box2b_not_determined": True, "box7": "7",
+         "box7_ira_sep_simple": True, "date_paid": "2025-04-02"},
+        {"id": "inh1", "payer": "Bank B", "box1": 10000, "box2a": 10000, "box2b_not_determined": True, "box7": "4",
+         "box7_ira_sep_simple": True, "date_paid": "2025-04-02", "decedent": "Elizabeth Montgomery"},
+        {"id": "inh2", "payer": "Bank B", "box1": 3000, "box2a": 3000, "box2b_not_determined": True, "box7": "4",
+         "box7_ira_sep_simple": True, "date_paid": "2025-04-03", "decedent": "Theodore Montgomery"},
+        {"id": "sp", "recipient": "spouse", "payer": "Bank C", "box1": 4000, "box2a": 4000,
+         "box2b_not_determined": True, "box7": "7", "box7_ira_sep_simple": True, "date_paid": "2025-05-02"}],
+    "income": {"other_taxable_income": 100000},
+}
+
+
+def test_the_key_lines_table_keeps_every_form_on_the_page():
+    """Audit (session 17): with four Forms 8606 the names in the headers did not wrap and the last column fell off
+    the page. Every form's line 15c must be in the text, inside the page."""
+    res = res_of(FOUR)
+    pdf = R.render_pdf(R.render_html("summary", res))
+    lines = res.lines()
+    want = [lines[f"f8606.{f.key}.line15c"] for f in res.forms_8606()]
+    assert len(want) == 4
+    row = re.search(r"15c Taxable distributions ([\d, ]+)", flat(pdf)).group(1).split()[:4]
+    assert row == [f"{v:,}" for v in want]
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:  # nothing printed past the right margin
+        width, xs = float(page.mediabox.width), []
+        page.extract_text(visitor_text=lambda t, cm, tm, f, s: xs.append(tm[4] * cm[0] + cm[4]) if t.strip() else None)
+        assert max(xs) < width - 20
