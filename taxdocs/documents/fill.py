@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -85,7 +86,7 @@ def header_fields(fmap: FieldMap, header: Mapping[str, Any]) -> dict[str, Any]:
         raise FillError(f"unknown header keys {sorted(unknown)}")
     out: dict[str, Any] = {}
     if header.get("name"):
-        out["name"] = str(header["name"])
+        out["name"] = form_text(str(header["name"]))
     if header.get("ssn"):
         out["ssn"] = fmt_ssn(header["ssn"])  # full SSN only into the form's own field
     if header.get("filed_alone"):
@@ -94,7 +95,7 @@ def header_fields(fmap: FieldMap, header: Mapping[str, Any]) -> dict[str, Any]:
         unknown = set(addr) - set(ADDRESS_KEYS)
         if unknown:
             raise FillError(f"unknown address keys {sorted(unknown)}")
-        out.update({k: v for k, v in _flat(addr, "address").items() if v})
+        out.update({k: form_text(str(v)) for k, v in _flat(addr, "address").items() if v})
     prep = dict(header.get("preparer") or {})
     unknown = set(prep) - set(PREPARER_KEYS)
     if unknown:
@@ -190,6 +191,36 @@ def parse_da(da: str) -> tuple[str, float, str]:
         raise FillError(f"cannot parse /DA {da!r}")
     colour = re.findall(r"((?:[\d.]+\s+){1,4}(?:rg|g|k))\b", da)
     return m.group(1), float(m.group(2)), (colour[-1] if colour else "0 g")
+
+
+# letters with no decomposition to a base letter the form font has (NFKD leaves them whole)
+_PLAIN = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i",
+                        "Ŀ": "L", "ŀ": "l", "Ŧ": "T", "ŧ": "t", "ĸ": "k", "Ŋ": "N", "ŋ": "n", "Ə": "E", "ə": "e"})
+
+
+def form_text(text: str) -> str:
+    """Text the official form's font can show (/WinAnsiEncoding, cp1252): as it is when it can, else each letter
+    the font lacks as its plain Latin letter ("Łukasz Wróbel" -> "Lukasz Wróbel"), else "?". A name is written
+    as a preparer would write it by hand, rather than the form not being filled."""
+    try:
+        text.encode("cp1252")
+        return text
+    except UnicodeEncodeError:
+        pass
+    out = []
+    for ch in text:
+        try:
+            ch.encode("cp1252")
+            out.append(ch)
+        except UnicodeEncodeError:
+            base = ch.translate(_PLAIN)
+            base = base if base != ch else "".join(c for c in unicodedata.normalize("NFKD", ch)
+                                                   if not unicodedata.combining(c))
+            try:
+                out.append(base.encode("cp1252").decode("cp1252") if base else "?")
+            except UnicodeEncodeError:
+                out.append("?")
+    return "".join(out)
 
 
 def encode_text(text: str, key: str) -> bytes:

@@ -300,3 +300,17 @@ def test_unencodable_character_is_an_error(blank):
     fmap = load_map("8606", 2025)
     with pytest.raises(FillError, match="encoding"):
         fill_form(blank("8606", 2025), fmap, {"name": "Zoë 张"})
+
+
+@pytest.mark.parametrize("name, shown", [("Łukasz Wróbel", "Lukasz Wróbel"), ("Nguyễn Văn Anh", "Nguyen Van Anh"),
+                                         ("Ødegård", "Ødegård"), ("Dvořák", "Dvorák"), ("张伟", "??")])
+def test_a_name_the_form_font_lacks_is_written_as_by_hand(name, shown):
+    """Audit (session 17): one letter outside the form font (WinAnsi) stopped the official forms of the whole return.
+    The letter is written as its plain Latin letter (a preparer's hand), cp1252 letters stay as they are."""
+    assert fill.form_text(name) == shown
+
+
+def test_official_form_with_such_a_name_is_filled(blank):
+    fmap = load_map("8606", 2025)
+    got = fields_of(fill_8606(blank("8606", 2025), fmap, {"1": 1000}, {"name": "Łukasz Wróbel", "ssn": SSN}), fmap)
+    assert str(got[fmap.fields["name"].name]["/V"]) == "Lukasz Wróbel"
