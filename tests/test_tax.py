@@ -276,3 +276,17 @@ def test_social_security_needs_agi():
     with pytest.raises(InputError) as e:
         from_data(data)
     assert e.value.problems[0].path == "income.social_security_benefits"
+
+
+def test_tax_without_is_the_effects_and_rests_only_on_the_other_income():
+    """Audit (session 17): tax.without read the whole effect, so a missing Dec 31 value (Form 8606) marked the tax on
+    the other income alone as missing. Same figure, its own reads."""
+    from builders import form, person, scenario
+    from taxdocs.model.load import from_data
+    from taxdocs.rules.engine import compute
+    d = scenario(2025, [form("r", 10000, ["7"], "2025-03-01", ira=True, box2a=10000)],
+                 taxpayer=person(birth="1970-05-05", ira={"ever_nondeductible": True}), income=50000)
+    res = compute(from_data(d))
+    g = res.graph
+    assert g["tax.without"] == g["tax.effect"].tax_without == D("5914.00")
+    assert g.status("f1040.line4b") != "complete" and g.status("tax.without") == "complete"

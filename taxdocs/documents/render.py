@@ -251,7 +251,8 @@ def _groups(res) -> list[dict]:
              "aftertax_source": g.aftertax_source, "notes": list(g.notes),
              "legs": [{"ref": l.ref, "form": l.form.id, "kind": l.kind.value, "to": l.to.value if l.to else None,
                        "amount": l.amount, "pretax": l.pretax, "aftertax": l.aftertax, "taxable": l.taxable,
-                       "counts": l.valid, "chosen": l.use is not None and l.use.pretax is not None}
+                       "counts": l.valid, "chosen": None if l.use is None or l.use.pretax is None          # the participant's pre-tax choice
+                       else "kept" if l.pretax == min(l.use.pretax, l.amount) else "overruled"}
                       for l in g.legs]}
             for g in res.groups]
 
@@ -293,6 +294,8 @@ def _rollovers(res) -> list[dict]:
 def _sources_4b(res, line) -> list[dict]:
     """What makes up line 4b for each person: the engine's own inputs of f1040.ira_taxable.<who>."""
     import re
+    whose = {f.key: f" ({'Roth ' if f.roth else ''}IRAs inherited from {f.decedent})" for f in res.forms_8606()
+             if f.decedent}
     out = []
     for p in _people(res):
         key = f"f1040.ira_taxable.{p['who']}"
@@ -304,9 +307,9 @@ def _sources_4b(res, line) -> list[dict]:
             v = i["value"]
             if isinstance(v, (bool, list, dict)) or v is None:
                 continue
-            mt = re.fullmatch(r"f8606\.\w+\.line(\w+)", i["key"])
-            inputs.append({"key": i["key"], "value": v, "status": i["status"],
-                           "label": f"Form 8606 line {mt.group(1)}" if mt else i["label"]})
+            mt = re.fullmatch(r"f8606\.(\w+)\.line(\w+)", i["key"])
+            inputs.append({"key": i["key"], "value": v, "status": i["status"],  # which Form 8606, when several
+                           "label": f"Form 8606{whose.get(mt.group(1), '')} line {mt.group(2)}" if mt else i["label"]})
         nonzero = [i for i in inputs if i["value"] != 0]
         if nonzero or tree["value"] is not None and inputs:
             out.append({**p, "value": tree["value"], "inputs": nonzero or inputs})

@@ -40,12 +40,12 @@ def aftertax_of(legs: list[Leg]) -> tuple[Decimal, str]:
     if acct is not None and acct.balance > 0:
         share = min(dollars(gross * acct.after_tax / acct.balance), acct.after_tax)  # IRC §72(e)(8)
         scope = " over the separate after-tax contract (IRC §72(d)(2))" if acct.separate_after_tax_contract else ""
-        return share, f"{gross} x {acct.after_tax} / {acct.balance} = {share} (IRC §72(e)(8) pro rata{scope})"
+        return share, f"{gross:,} x {acct.after_tax:,} / {acct.balance:,} = {share:,} (IRC §72(e)(8) pro rata{scope})"
     total, how = ZERO, []
     for f in forms:
         part, why = _form_aftertax(f)
         total += part
-        how.append(f"{f.id} {part} ({why})")
+        how.append(f"{f.id} {part:,} ({why})")
     return total, "; ".join(how)
 
 
@@ -88,8 +88,8 @@ def allocate(group: PlanGroup) -> None:
     for leg in order:
         more = min(leg.amount - leg.pretax, left)
         if more > 0 and leg in chosen:
-            group.notes.append(f"{leg.ref}: the choice of {leg.use.pretax} pre-tax cannot stand; rollovers take "
-                               f"pre-tax money first, so it takes {leg.pretax + more} (Notice 2014-54)")
+            group.notes.append(f"{leg.ref}: the choice of {leg.use.pretax:,} pre-tax cannot stand; rollovers take "
+                               f"pre-tax money first, so it takes {leg.pretax + more:,} (Notice 2014-54)")
         leg.pretax += more
         left -= more
     kept = [leg for leg in group.legs if leg not in rolled and not leg.rmd]
@@ -99,7 +99,7 @@ def allocate(group: PlanGroup) -> None:
     for leg in group.legs:
         leg.aftertax = leg.amount - leg.pretax
     if left > 0:
-        group.notes.append(f"{left} of pre-tax money could not be placed")
+        group.notes.append(f"{left:,} of pre-tax money could not be placed")
     _place_nua(kept + rmds)
 
 

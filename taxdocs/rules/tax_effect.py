@@ -47,8 +47,11 @@ def declare(res, yp, gp) -> None:
     f.line("effect", "Tax effect of the retirement income", "IRC §1(j), §1(h); taxdocs/params/<year>.yaml", formula,
            lambda g: tax_effect(g["income.other_taxable_income"], added(g), status, yp, gains(g))
            if g["tax.brackets"] is not None else None)
+    # figured on its own (the same figure as the effect's): it reads only the other income, so a missing fact about the
+    # retirement income does not mark it
     f.line("without", "Tax on the other taxable income alone", "IRC §1(j)", "brackets",
-           lambda g: f["effect"].tax_without if f["effect"] else None)
+           lambda g: tax_effect(g["income.other_taxable_income"], ZERO, status, yp, gains(g)).tax_without
+           if g["tax.brackets"] is not None else None)
     f.line("with", "Tax including the retirement income", "IRC §1(j)", "brackets",
            lambda g: f["effect"].tax_with if f["effect"] else None)
     f.line("difference", "Income tax caused by the retirement income", "IRC §1(j)", "with - without",

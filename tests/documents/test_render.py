@@ -293,6 +293,24 @@ def test_summary_notice_2014_54_allocation():
     assert "trustee to trustee" in text
 
 
+def test_summary_says_when_a_pre_tax_choice_is_overruled():
+    """Audit (session 17): a choice of 0 pre-tax that Notice 2014-54 overrules was tagged "pre-tax chosen"; the
+    notes' amounts are written with thousands separators."""
+    import copy
+    data = copy.deepcopy(SPLIT)
+    data["forms_1099r"][0]["uses"][0]["amount"] = 70000   # 10,000 of pre-tax left for the Roth IRA leg
+    data["forms_1099r"][0]["box1"] = 70000
+    data["forms_1099r"][1]["uses"][0]["pretax"] = 0
+    data["forms_1099r"][1]["box1"] = 20000
+    data["forms_1099r"][1]["uses"][0]["amount"] = 20000
+    text = flat(R.render_pdf(R.render_html("summary", res_of(data))))
+    assert "pre-tax choice overruled" in text and "pre-tax chosen" not in text
+    assert "the choice of 0 pre-tax cannot stand" in text and "so it takes 10,000" in text
+    data["forms_1099r"][1]["uses"][0]["pretax"] = 10000
+    text = flat(R.render_pdf(R.render_html("summary", res_of(data))))
+    assert "pre-tax chosen" in text and "overruled" not in text
+
+
 def test_summary_names_the_inherited_form_and_carries_its_basis():
     """Sample 07: Ann's own Form 8606 and the one for the IRAs inherited from John Smith are told apart, and the
     inherited basis left (33,333 - 3,000 nontaxable = 30,333: i8606 line 14 of that form) is carried (audit 12)."""
