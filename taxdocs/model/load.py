@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from taxdocs.core import written, yamlfile
 from taxdocs.errors import InputError, Problem
-from taxdocs.model.scenario import Scenario
+from taxdocs.model.scenario import _STATUS_WORDS, Scenario
 from taxdocs.model.validate import semantic_problems
 
 
@@ -95,22 +95,48 @@ def _rewritten(data: dict, errors: list) -> tuple[dict, Optional[dict]]:
     """A copy of `data` with each amount or date the model refused as written rewritten its own way
     (taxdocs.core.written), and {location: error} for those that are wrong as written (a decimal comma, say).
     (data, None): nothing to rewrite."""
-    todo = [err for err in errors if isinstance(err.get("input"), str)
-            and (err["type"] in _AMOUNT_ERRORS or err["type"] in _DATE_ERRORS)]
+    todo = [err for err in errors if _kind(err) is not None]
     if not todo:
         return data, None
     out, wrong, changed = copy.deepcopy(data), {}, False
     for err in todo:
-        loc, text = tuple(err["loc"]), err["input"]
+        loc, text, kind = tuple(err["loc"]), err["input"], _kind(err)
         try:
-            new = (written.amount(text, signed=loc[-1] in _SIGNED) if err["type"] in _AMOUNT_ERRORS
-                   else written.date_text(text, full_year=loc[-1] in ("birth_date", "date_of_death")))
+            if kind == "amount":
+                new = written.amount(text, signed=loc[-1] in _SIGNED)
+            elif kind == "date":
+                new = written.date_text(text, full_year=loc[-1] in ("birth_date", "date_of_death"))
+            elif kind == "codes":  # box 7 as printed: each code is one character ("G4", "4, G", 7)
+                new = [c for c in str(text) if not c.isspace() and c not in ",;/+&"]
+            elif kind == "payer":  # the payer by name alone
+                new = {"name": text}
+            else:  # the filing status in words
+                key = " ".join(text.replace("_", " ").replace("-", " ").lower().split())
+                new = _STATUS_WORDS.get(key, key)
         except written.WrittenError as w:
             wrong[loc] = {**err, "msg": str(w), "type": "value_error"}
             continue
         if new != text and _put(out, loc, new):
             changed = True
     return (out, wrong) if changed or wrong else (data, None)
+
+
+def _kind(err: dict) -> Optional[str]:
+    """Which way of writing a refused value can be read: amount, date, codes, payer, status (None: none)."""
+    v, t, last = err.get("input"), err["type"], err["loc"][-1] if err["loc"] else None
+    if last == "box7" and t == "list_type" and (isinstance(v, str) or isinstance(v, int) and not isinstance(v, bool)):
+        return "codes"
+    if not isinstance(v, str):
+        return None
+    if t in _AMOUNT_ERRORS:
+        return "amount"
+    if t in _DATE_ERRORS:
+        return "date"
+    if last == "payer" and t == "model_type":
+        return "payer"
+    if last == "filing_status" and t == "enum":
+        return "status"
+    return None
 
 
 def _put(node: Any, loc: tuple, value: Any) -> bool:

@@ -201,25 +201,10 @@ class Form1099R(Strict):
                                                 "separated_from_service_year (blank: assumed only when it is the "
                                                 "person's one plan payer of the year)")
 
-    @field_validator("box7", mode="before")
-    @classmethod
-    def _printed_codes(cls, v):
-        """Box 7 as printed: every code is one character, so "G4" and "4, G" are two codes (i1099r box 7)."""
-        if isinstance(v, int) and not isinstance(v, bool):
-            v = str(v)
-        if isinstance(v, str):
-            return [c for c in v if not c.isspace() and c not in ",;/+&"]
-        return v
-
     @field_validator("box7")
     @classmethod
     def _codes(cls, v: list[str]) -> list[str]:
         return [c.strip().upper() for c in v if c and c.strip()]
-
-    @field_validator("payer", mode="before")
-    @classmethod
-    def _payer_name(cls, v):
-        return {"name": v} if isinstance(v, str) else v
 
     @property
     def paid_on(self) -> Optional[dt.date]:
@@ -485,15 +470,6 @@ class Scenario(Strict):
     filed: Optional[Filed] = Field(None, description="what was filed, to check against the recomputation")
     client_id: Optional[str] = Field(None, description="the preparer's stable client id (ledger, batch)")
     notes: Optional[str] = Field(None, description="free text")
-
-    @field_validator("filing_status", mode="before")
-    @classmethod
-    def _status_words(cls, v):
-        """"MFJ", "Married filing jointly", "head_of_household"... -> the code."""
-        if isinstance(v, str):
-            key = " ".join(v.replace("_", " ").replace("-", " ").lower().split())
-            return _STATUS_WORDS.get(key, key)
-        return v
 
     @model_validator(mode="after")
     def _consistency(self) -> "Scenario":
