@@ -249,23 +249,33 @@ class Directory(Input):
     def records(self) -> Iterator[Record]:
         from taxdocs.errors import InputError
         from taxdocs.model.load import read_data
-        for p in self._files():
+        for n, p in enumerate(self._files(), 1):
             rel = p.relative_to(self.root) if self.only is None else Path(p.name)
-            rid = safe_id(rel.with_suffix("").as_posix().replace("/", "--"))
+            name = rel.with_suffix("").as_posix().replace("/", "--")
+            # a file named by an SSN: never that name in output names (masked, with its place to keep it apart)
+            rid = safe_id(name) if not _SSN.search(name) else safe_id(scrub(name).replace("*", "x")) + f"-{n}"
             if p.suffix.lower() == ".pdf":
                 yield pdf_record(p, rid)
                 continue
-            rec = Record(rid, str(p))
+            rec = Record(rid, scrub(str(p)))
             try:
                 rec.data = read_data(p)
                 rec.digest = digest(rec.data)
             except InputError as e:
-                rec.problems = [{"file": str(p), "field": pr.path, "reason": scrub(pr.message)} for pr in e.problems]
+                rec.problems = [_file_problem(scrub(str(p)), pr) for pr in e.problems]
                 rec.digest = _raw_digest(p)
             except (OSError, UnicodeDecodeError) as e:
-                rec.problems = [{"file": str(p), "field": "", "reason": f"cannot read the file: {e}"}]
+                rec.problems = [{"file": scrub(str(p)), "field": "", "reason": scrub(f"cannot read the file: {e}")}]
                 rec.digest = _raw_digest(p)
             yield rec
+
+
+def _file_problem(file: str, pr) -> dict:
+    """A scenario file's problem for errors.jsonl: a syntax error's "line N" is the line, not a field."""
+    m = re.fullmatch(r"line (\d+)", pr.path or "")
+    if m:
+        return {"file": file, "line": int(m.group(1)), "field": "", "reason": scrub(pr.message)}
+    return {"file": file, "field": pr.path, "reason": scrub(pr.message)}
 
 
 def _raw_digest(p: Path) -> str:
@@ -311,8 +321,8 @@ class JsonLines(Input):
                     yield rec
                     continue
                 cid = data.get("client_id") if isinstance(data, dict) else None
-                if isinstance(cid, (str, int)) and str(cid).strip():
-                    rec.id = safe_id(cid)
+                if isinstance(cid, (str, int)) and str(cid).strip() and not _SSN.search(str(cid)):
+                    rec.id = safe_id(cid)  # an id holding an SSN names nothing: the record keeps its line
                 rec.data = data
                 rec.raw = raw
                 rec.digest = digest(data)
@@ -857,13 +867,13 @@ def facts_path(pdf: Path) -> Path:
 def pdf_record(pdf: Path, rid: str) -> Record:
     """A 1099-R Copy B PDF (+ optional <stem>.facts.yaml) as one record."""
     from taxdocs.batch.pdf1099r import scenario_from_pdf
-    rec = Record(rid, str(pdf))
+    rec = Record(rid, scrub(str(pdf)))
     data, problems, raw = scenario_from_pdf(pdf)
     rec.data = data
     rec.problems = problems
     rec.digest = digest(raw)
     fp = facts_path(pdf)
-    rec.locs[""] = (str(fp) if fp.exists() else str(pdf), None, None)
-    rec.locs["forms_1099r[0]"] = (str(pdf), None, None)
+    rec.locs[""] = (scrub(str(fp) if fp.exists() else str(pdf)), None, None)
+    rec.locs["forms_1099r[0]"] = (scrub(str(pdf)), None, None)
     return rec
 

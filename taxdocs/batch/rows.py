@@ -48,7 +48,7 @@ def summary_row(rec: Any, res: Any, lines: dict, findings: list, pdfs: list[str]
 def error_row(error: dict) -> dict:
     """The summary row of a record in error (a bad record or a duplicate id), from its errors.jsonl entry."""
     return {"id": error["id"], "source": error["source"], "status": "error", "reason": error["reason"],
-            "field": error.get("field", "")}
+            "field": error.get("field", ""), "tax_year": error.get("tax_year")}
 
 
 CSV_COLUMNS = (["id", "source", "status", "tax_year", "filing_status", "taxpayer", "forms"] + list(ROW_LINES)
@@ -68,12 +68,18 @@ class _Line:
 
 
 _CODES = CSV_COLUMNS.index("codes")
+_TEXT = [CSV_COLUMNS.index(k) for k in ("id", "source", "taxpayer", "reason")]  # what the input can make start with =
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_line(row: dict) -> str:
-    """The row as one line of summary.csv (newline included)."""
+    """The row as one line of summary.csv (newline included). A text cell that a spreadsheet would run as a formula
+    (=, +, -, @ first: a name typed as =HYPERLINK(...)) is written with a ' before it (OWASP CSV injection)."""
     cells = ["" if (v := row.get(k)) is None else v for k in CSV_COLUMNS]
     cells[_CODES] = codes_text(row.get("codes"))
+    for i in _TEXT:
+        if isinstance(cells[i], str) and cells[i].startswith(_FORMULA):
+            cells[i] = "'" + cells[i]
     out = _Line()
     csv.writer(out, lineterminator="\n").writerow(cells)
     return out.text

@@ -28,8 +28,9 @@ from taxdocs.batch.progress import Progress
 from taxdocs.batch.reader import Record, open_input, safe_id
 from taxdocs.batch.rows import error_row
 from taxdocs.batch.state import State, outputs_exist
-from taxdocs.batch.worker import (DIR_MODE, RETURNS_DIR, Context, checks_available, ensure_dir,
+from taxdocs.batch.worker import (RETURNS_DIR, Context, checks_available, ensure_dir,
                                   write_outputs)
+from taxdocs.documents.output_files import ensure_dir as private_dirs
 from taxdocs.errors import TaxdocsError
 
 PKG = Path(__file__).resolve().parents[1]
@@ -189,7 +190,7 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
         print(f"note: {len(skipped)} file(s) in {inp.describe()} are not scenarios and were not read: {shown} "
               "(a CSV pair is given as its two files, or as a directory holding only them)", file=sys.stderr)
     out = Path(outdir)
-    out.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    private_dirs(out)  # OUTDIR and any parent it makes: 0o700 whatever the umask (one that exists keeps its mode)
     returns = out / RETURNS_DIR
     ensure_dir(returns)
     ctx = make_context(documents, forms_dir, ledger, commit, checks, amend)

@@ -120,7 +120,11 @@ def write_html(path: Path, d: Digest, tally: dict, title: str) -> None:
              "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}"
              "td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f3f3f3}"
              ".n{font-size:1.6em;font-weight:bold}.box{display:inline-block;margin-right:2em}"
-             ".error{color:#b00}.warning{color:#a60}</style></head><body>",
+             ".error{color:#b00}.warning{color:#a60}"
+             # printed (or saved as PDF): tables fit the page width, long ids and paths wrap
+             "@media print{body{margin:0;font-size:9pt}table{width:100%;table-layout:fixed}"
+             "td,th{overflow-wrap:anywhere;padding:2px 4px}}@page{size:letter;margin:12mm}"
+             "</style></head><body>",
              f"<h1>{e(title)}</h1>",
              "<h2>Totals</h2><div>"]
     for label, key in (("returns in the input", "total"), ("done", "done"), ("with findings", "findings"),

@@ -196,8 +196,11 @@ def _error(rec: Record, kind: str, problems: list[dict]) -> dict:
     (file, line or row, column, field) with the reason; all problems in `problems`."""
     first = problems[0] if problems else {"field": "", "reason": "unknown problem"}
     loc = {k: first[k] for k in ("file", "line", "row", "column") if first.get(k) is not None}
+    year = rec.data.get("tax_year") if isinstance(rec.data, dict) else None
     return {"id": rec.id, "kind": kind, "source": rec.source, **(loc or rec.where()),
-            "field": first.get("field", ""), "reason": first["reason"], "problems": problems}
+            "field": first.get("field", ""), "reason": first["reason"], "problems": problems,
+            # the year tells a client's other tax year from a duplicate id on a rerun (runner._other_year_id)
+            **({"tax_year": year} if isinstance(year, int) and not isinstance(year, bool) else {})}
 
 
 def _internal(rec: Record, stage: str, e: BaseException) -> dict:

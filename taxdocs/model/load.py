@@ -52,7 +52,12 @@ def _message(err: dict) -> str:
 _LONG_NUMBER = re.compile(r"\d[\d -]{5,}\d")  # 7 or more digits, maybe with dashes or spaces: may be an SSN
 
 
+_DATE_SHAPED = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/-]\d{1,2}[/-]\d{4}")  # shown as typed: never an SSN
+
+
 def _last4(m: re.Match) -> str:
+    if _DATE_SHAPED.fullmatch(m.group(0).strip()):
+        return m.group(0)
     digits = "".join(ch for ch in m.group(0) if ch.isdigit())
     return "*" * (len(digits) - 4) + digits[-4:] if len(digits) >= 7 else m.group(0)
 
@@ -114,7 +119,9 @@ def _rewritten(data: dict, errors: list) -> tuple[dict, Optional[dict]]:
                 key = " ".join(text.replace("_", " ").replace("-", " ").lower().split())
                 new = _STATUS_WORDS.get(key, key)
         except written.WrittenError as w:
-            wrong[loc] = {**err, "msg": str(w), "type": "value_error"}
+            # its own words, which quote the value (masked if it may be an SSN); not quoted twice
+            wrong[loc] = {k: v for k, v in err.items() if k != "input"} | {"msg": _LONG_NUMBER.sub(_last4, str(w)),
+                                                                           "type": "value_error"}
             continue
         if new != text and _put(out, loc, new):
             changed = True

@@ -353,3 +353,81 @@ def test_files_not_read_from_a_directory_are_named(tmp_path, capsys):
     assert "note: 4 file(s)" in err
     assert all(n in err for n in (".draft.yaml", "readme.txt", "sub/clients.csv", "sub/forms.csv"))
     assert ".DS_Store" not in err and ".git/config" not in err
+
+
+# --- audit (session 17) ------------------------------------------------------------------------
+
+def _scenario(cid=None, name="Pat Doe", year=2025, **kw) -> dict:
+    d = {"tax_year": year, "filing_status": "single",
+         "taxpayer": {"name": name, "ssn": "400-12-3499", "birth_date": "1960-01-01"},
+         "forms_1099r": [{"id": "f1", "payer": {"name": "Bank"}, "box1": 1000, "box2a": 1000, "box7": ["7"],
+                          "box7_ira_sep_simple": True, "date_paid": f"{year}-03-01"}]}
+    if cid is not None:
+        d["client_id"] = cid
+    d.update(kw)
+    return d
+
+
+def _everything(out: Path) -> list[str]:
+    texts = [p.name for p in out.rglob("*")]
+    texts += [p.read_text(errors="replace") for p in out.rglob("*") if p.is_file() and p.suffix in (".csv", ".html",
+                                                                                                     ".jsonl", ".json")]
+    texts += [p.read_bytes().decode("latin-1") for p in out.rglob("*.sqlite")]
+    return texts
+
+
+def test_an_ssn_shaped_id_names_nothing(tmp_path):
+    """A client_id (JSON Lines) or a file name (directory) that is an SSN was printed in full in file names,
+    summary.csv, summary.html and the state."""
+    jl = tmp_path / "s.jsonl"
+    jl.write_text(json.dumps(_scenario("400123499")) + "\n" + json.dumps(_scenario("C-400-12-3499", year=2024)) + "\n")
+    d = tmp_path / "dir"
+    d.mkdir()
+    (d / "400-12-3499.yaml").write_text(yaml.safe_dump(_scenario()))
+    for inp, out in ((jl, tmp_path / "o1"), (d, tmp_path / "o2")):
+        t = _run(inp, out)
+        assert t.ok and t.error == 0
+        text = " ".join(_everything(out))
+        assert not re.search(r"400-?12-?3499", text), inp
+    assert sorted(p.name for p in (tmp_path / "o1" / "returns").iterdir()) == ["line-1.json", "line-2.json"]
+
+
+def test_summary_csv_cells_never_run_as_formulas(tmp_path):
+    jl = tmp_path / "s.jsonl"
+    jl.write_text("\n".join(json.dumps(_scenario(f"C{i}", name=n)) for i, n in
+                            enumerate(['=HYPERLINK("http://x.example","click")', "+1+2", "@SUM(1)", "-3"])) + "\n")
+    _run(jl, tmp_path / "o")
+    names = [r["taxpayer"] for r in csv.DictReader((tmp_path / "o" / "summary.csv").open())]
+    assert names == ['\'=HYPERLINK("http://x.example","click")', "'+1+2", "'@SUM(1)", "'-3"]
+
+
+def test_a_clients_second_year_after_a_first_in_error_far_apart(tmp_path):
+    """The first year in error kept no tax year in its row, so its second year, once the first had finished, was
+    called a duplicate id; near each other it was CLIENT-2025. Now the same whatever lies between."""
+    bad = _scenario("YR", year=2024)
+    del bad["taxpayer"]["birth_date"]
+    bad["forms_1099r"][0]["box1"] = "ten"
+    filler = [json.dumps(_scenario(f"F{i}")) for i in range(150)]
+    jl = tmp_path / "s.jsonl"
+    jl.write_text("\n".join([json.dumps(bad)] + filler + [json.dumps(_scenario("YR", year=2025))]) + "\n")
+    t = _run(jl, tmp_path / "o", chunk=4)
+    assert t.ok and t.duplicates == 0
+    assert (tmp_path / "o" / "returns" / "YR-2025.json").exists()
+
+
+def test_outdir_parents_it_makes_are_owner_only(tmp_path):
+    jl = tmp_path / "s.jsonl"
+    jl.write_text(json.dumps(_scenario("C1")) + "\n")
+    out = tmp_path / "nest" / "a" / "b"
+    _run(jl, out)
+    for p in (tmp_path / "nest", tmp_path / "nest" / "a", out):
+        assert stat.S_IMODE(p.stat().st_mode) == 0o700, p
+
+
+def test_a_yaml_syntax_error_gives_its_line(tmp_path):
+    d = tmp_path / "dir"
+    d.mkdir()
+    (d / "broken.yaml").write_text("tax_year: [2025\n")
+    _run(d, tmp_path / "o")
+    (e,) = read_jsonl(tmp_path / "o" / "errors.jsonl")
+    assert e["line"] == 2 and e["field"] == "" and "YAML" in e["reason"]
