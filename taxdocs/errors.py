@@ -15,7 +15,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.file + (f" [{self.record}]" if self.record else "")
         rule = f" ({self.rule})" if self.rule else ""
-        return f"{where}: {self.path or '(top)'}: {self.message}{rule}"
+        return f"{where}: {self.path + ': ' if self.path else ''}{self.message}{rule}"
 
 
 @dataclass

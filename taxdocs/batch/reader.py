@@ -756,6 +756,9 @@ class CsvPair(Input):
         for cid, row, n in orphans:
             rec = Record(_record_id(cid, "forms", row), ff, row=row)
             near_client = loose_clients.get(_loose(cid))
+            if near_client is None:  # a typing slip (C-30O for C-300): the closest id, as a hint only
+                close = difflib.get_close_matches(cid, [c for c, _ in loose_clients.values()], n=1, cutoff=0.8)
+                near_client = next((v for v in loose_clients.values() if close and v[0] == close[0]), None)
             hint = (f"; row {near_client[1]} of {cf} has {scrub(near_client[0])!r}: make the ids match exactly (case "
                     "and leading zeros count)") if near_client else ""
             rec.problems = [{"file": ff, "row": row, "column": "client_id", "field": "client_id",

@@ -93,6 +93,7 @@ def make_context(documents: bool, forms_dir: Optional[str], ledger: Optional[str
     except ImportError:  # pragma: no cover - documents package missing
         return ctx
     for fmap in all_maps("f8606"):
+        ctx.mapped.update(fmap.tax_years)
         for year in fmap.tax_years:
             try:
                 p = find_blank("f8606", year, forms_dir)
@@ -184,6 +185,10 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
     if scheduler and engine != "dask":
         raise TaxdocsError("--scheduler is for --engine dask")
     inp = open_input(inputs)
+    total = inp.count()
+    if total == 0:  # nothing read is not a batch that succeeded (`render` says the same of a folder)
+        raise TaxdocsError(f"{inp.describe()}: no records to process (a folder needs *.yaml, *.yml, *.json or *.pdf "
+                           "scenarios; a JSON Lines file one scenario per line; a CSV pair rows under their header)")
     skipped = inp.skipped()
     if skipped:
         shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
@@ -225,11 +230,11 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
         if ledger:
             ledger_store = _open_ledger(ledger)
         _clean_temp(returns, out)
-        total = inp.count()
         size = chunk or max(1, min(64, total // (nworkers * 8) or 1))
         prog = Progress(total, progress, progress_stream)
         tally = Tally(engine=eng.describe(), outdir=str(out))
         pending: dict[str, tuple] = {}   # in flight: id -> (seq, source, outputs of the last run)
+        no_blank: dict[Any, int] = {}     # tax year -> returns needing Form 8606 with no official blank for it
         digest = summary.Digest()        # summary.html, gathered as the rows come
 
         def todo() -> Iterator[list]:
@@ -297,12 +302,20 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
                     except FileNotFoundError:
                         pass
                 state.finish(o, seq)
-                digest.add(o["row"], seq)
+                row = o["row"]
+                if row.get("f8606_required") and not row.get("f8606_pdf") and row.get("tax_year") not in ctx.blanks:
+                    no_blank[row.get("tax_year")] = no_blank.get(row.get("tax_year"), 0) + 1
+                digest.add(row, seq)
                 tally.processed += 1
                 prog.update(o["status"])
         finally:
             state.commit()
             prog.close()
+        for year, n in sorted(no_blank.items(), key=lambda kv: str(kv[0])):
+            how = (f"Give --forms-dir DIR or TAXDOCS_FORMS_DIR, or run `taxdocs forms fetch {year}`" if year in ctx.mapped
+                   else f"this version has no field map for the {year} revision of the form")
+            print(f"note: {n:,} return(s) of {year} need Form 8606, but no official blank for {year} was found, so none "
+                  f"was filled (their JSON has every line; --documents renders the facsimile). {how}.", file=sys.stderr)
         c = state.counts()
         tally.done, tally.findings = c["done"], c["findings"]
         tally.pending = c["pending"] + len(pending)  # read but never finished (0 unless something went wrong)

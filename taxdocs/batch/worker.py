@@ -36,6 +36,7 @@ class Context:
     documents: bool = False
     blanks: dict[int, str] = field(default_factory=dict)     # tax year -> sha256 of the 8606 blank
     blank_bytes: dict[str, bytes] = field(default_factory=dict)  # sha256 -> blank PDF bytes
+    mapped: set = field(default_factory=set)  # tax years whose Form 8606 revision has a field map
     ledger: Optional[str] = None
     commit: bool = False
     amend: bool = False               # --commit --amend: a changed year becomes a new ledger version

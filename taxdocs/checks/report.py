@@ -110,9 +110,14 @@ def render_html(findings: list[Finding], file: str, res=None, usable: bool = Tru
 
 
 def html_file(findings: list[Finding], file: str, res=None, usable: bool = True) -> str:
-    """HTML for a file on disk: the stylesheet is linked by absolute file URI when it exists."""
+    """HTML for a file on disk: self-contained, the stylesheet inlined (a linked file:// path broke when the report
+    was moved or sent, and showed where the tool is installed)."""
+    html = render_html(findings, file, res, usable, "base.css")
     css = TEMPLATES_DIR / "base.css"
-    return render_html(findings, file, res, usable, css.as_uri() if css.is_file() else "base.css")
+    if not css.is_file():
+        return html
+    style = "<style>\n" + css.read_text(encoding="utf-8").replace("</", "<\\/") + "\n</style>"
+    return html.replace('<link rel="stylesheet" href="base.css">', style, 1)
 
 
 def render_pdf(html: str) -> bytes:

@@ -90,8 +90,11 @@ def print_summary(res) -> None:
                                                          "taxed as ordinary income" if w.regular or v.regular else ""),
                       highlight=False)
         if lines.get("tax.line16_with") is not None:
+            from taxdocs.params import general
+            below = fmt(general().tax_table.below)
             out.print(f"Form 1040 line 16: {fmt(lines['tax.line16_without'])} -> {fmt(lines['tax.line16_with'])} "
-                      f"(+{fmt(lines['tax.line16_difference'])}; Tax Table below 100,000 of taxable income)", highlight=False)
+                      f"(+{fmt(lines['tax.line16_difference'])}; whole dollars: the Tax Table below {below} of taxable "
+                      "income, the rate schedule from there)", highlight=False)
         if "tax.niit_difference" in lines:
             out.print(f"Net investment income tax: {fmt(lines['tax.niit_without'])} -> {fmt(lines['tax.niit_with'])} "
                       f"(+{fmt(lines['tax.niit_difference'])})", highlight=False)
@@ -112,7 +115,13 @@ def _resolve(res, line: str) -> str:
     for c in cands:
         if g.has(c):
             return c
-    raise TaxdocsError(f"no line {line!r}; try keys from `taxdocs compute --json`, e.g. f8606.taxpayer.line15c")
+    if ".spouse." in f".{line}." and res.scenario.spouse is None:
+        raise TaxdocsError(f"no line {line!r}: this return has no spouse (the spouse's lines are there when a spouse "
+                           "is given); try the taxpayer's, e.g. f8606.taxpayer.line15c")
+    import difflib
+    near = difflib.get_close_matches(line, list(res.lines()), n=3, cutoff=0.8)
+    hint = f"did you mean {', '.join(near)}? " if near else ""
+    raise TaxdocsError(f"no line {line!r}; {hint}try keys from `taxdocs compute --json`, e.g. f8606.taxpayer.line15c")
 
 
 @guarded

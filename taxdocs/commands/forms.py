@@ -40,6 +40,11 @@ def fetch(year: int = typer.Argument(..., help="tax year, e.g. 2025"),
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+# what a missing blank means
+_WITHOUT = {"f8606": "the Form 8606 facsimile stands in", "f5329": "the summary's Form 5329 Part I stands in",
+            "f1099r": "a blank copy is not needed: filled 1099-Rs are read as they come"}
+
+
 @forms_app.command("list")
 def list_forms(forms_dir: Optional[Path] = typer.Option(None, "--forms-dir", help="folder of blank PDFs")) -> None:
     """List the field maps this version knows, and whether each blank is available."""
@@ -50,7 +55,7 @@ def list_forms(forms_dir: Optional[Path] = typer.Option(None, "--forms-dir", hel
         for year in m.tax_years:
             try:
                 where = find_blank(m.form, year, forms_dir)
-                state = str(where) if where else "not found (facsimile stands in)"
+                state = str(where) if where else f"not found ({_WITHOUT.get(m.form, 'not filled')})"
             except BlankFormError as e:
                 state = f"mismatch: {e}"
             t.add_row(m.form, str(m.revision), str(year), m.sha256[:12] + "…", state)

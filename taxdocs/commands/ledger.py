@@ -196,21 +196,28 @@ def show(client: str = typer.Argument(..., help="client id"), ledger: Optional[s
         out.print(f"[bold]{d['name'] or '(no name)'}[/] {d['ssn']} · client {d['client_id']}", highlight=False)
         t = Table("year", "v", "IRA basis (8606 l.14)", "Dec 31 IRA value", "Roth contrib. basis",
                   "conversion basis left", "first Roth year", title="Carried at each year end")
+        starred = False
         for r in d["timeline"]:
+            def star(label: str) -> str:
+                nonlocal starred
+                if label in r["provisional"]:
+                    starred = True
+                    return " *"
+                return ""
             t.add_row(str(r["tax_year"]), str(r["version"]) + (" seed" if r["kind"] == "seed" else ""),
-                      _money(r["ira_basis"]) + (" *" if "ira_basis" in r["provisional"] else ""),
-                      _money(r["year_end_value"]), _money(r["roth_contribution_basis"])
-                      + (" *" if "roth_contribution_basis" in r["provisional"] else ""),
-                      _money(r["conversion_basis_left"]), (f"{r['roth_first_year']} or before"
-                                                           if r.get("first_year_bound")
-                                                           else str(r["roth_first_year"] or "")))
+                      _money(r["ira_basis"]) + star("ira_basis"),
+                      _money(r["year_end_value"]) + star("year_end_value"),
+                      _money(r["roth_contribution_basis"]) + star("roth_contribution_basis"),
+                      _money(r["conversion_basis_left"]) + star("conversion_layers"),
+                      (f"{r['roth_first_year']} or before" if r.get("first_year_bound")
+                       else str(r["roth_first_year"] or "")))
         out.print(t)
         st = d.get("stale")
         if st:
             how = (f"was amended (now v{st['amended_version']}: {st['changed']})" if st["changed"] else "was recorded")
             out.print(f"[yellow]{st['year']} (v{st['version']}) was committed before {st['amended_year']} {how}: "
                       f"commit {st['year']} and later years again with --amend[/]", highlight=False)
-        if any(r["provisional"] for r in d["timeline"]):
+        if starred:
             out.print("[yellow]* rested on an assumption when committed (see `history`)[/]")
         last = d["timeline"][-1] if d["timeline"] else None
         if last and (last["deductions_after_70_half"] or last["qcd_reductions"]):   # IRC §408(d)(8)(A)
@@ -317,9 +324,8 @@ def export(client: Optional[str] = typer.Argument(None, help="client id (default
     if str(output) == "-":
         print(text)
         return
-    tmp = output.with_name(output.name + ".tmp")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    tmp.replace(output)
+    from taxdocs.core.files import write_atomic
+    write_atomic(output, text + "\n")  # owner-only (names and amounts), whole or not at all
     n = sum(len(p["years"]) for p in doc["people"])
     err.print(f"wrote {output}: {len(doc['people'])} people, {n} year versions", highlight=False)
 

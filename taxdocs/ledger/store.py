@@ -326,6 +326,12 @@ def open_store(url_or_path: Optional[str | os.PathLike] = None, *, create: bool 
                 raise LedgerError(f"no ledger at {p} (commit a year or give --ledger / ${ENV_URL})")
             if not p.parent.is_dir():
                 raise LedgerError(f"cannot create the ledger {p}: folder {p.parent} does not exist")
+            try:  # owner-only from the start (names, amounts): SQLite gives its journal files the same mode
+                os.close(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            except FileExistsError:
+                pass
+            except OSError as e:
+                raise LedgerError(f"cannot create the ledger {p}: {e.strerror}") from None
     eng = _engine(url)
     try:
         if migrate:

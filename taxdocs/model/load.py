@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import copy
+import difflib
+import functools
 import json
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, get_args
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from taxdocs.core import written, yamlfile
 from taxdocs.errors import InputError, Problem
@@ -32,10 +34,34 @@ def _path(loc: tuple, data: Any) -> tuple[str, str]:
     return ".".join(parts), record
 
 
+@functools.lru_cache(maxsize=1)
+def _field_names() -> tuple[str, ...]:
+    """Every field name of the scenario's models (for "did you mean")."""
+    seen, names, todo = set(), set(), [Scenario]
+    while todo:
+        m = todo.pop()
+        if m in seen:
+            continue
+        seen.add(m)
+        for name, f in m.model_fields.items():
+            names.add(name)
+            for t in _models_in(f.annotation):
+                todo.append(t)
+    return tuple(sorted(names))
+
+
+def _models_in(t) -> list:
+    if isinstance(t, type) and issubclass(t, BaseModel):
+        return [t]
+    return [m for a in get_args(t) for m in _models_in(a)]
+
+
 def _message(err: dict) -> str:
     msg = err["msg"].removeprefix("Value error, ")  # a validator's own words
     if err["type"] == "extra_forbidden":
-        return "unknown field (check the spelling against `taxdocs schema`)"
+        near = difflib.get_close_matches(str(err["loc"][-1]), _field_names(), n=1, cutoff=0.75) if err["loc"] else []
+        return "unknown field" + (f" (did you mean {near[0]!r}?)" if near else
+                                  " (check the spelling against `taxdocs schema` or docs/input.md)")
     if err["type"] == "missing":
         return "required field is missing"
     if "input" in err and err["type"] not in ("model_type",):
@@ -113,6 +139,12 @@ def _rewritten(data: dict, errors: list) -> tuple[dict, Optional[dict]]:
                 new = written.date_text(text, full_year=loc[-1] in ("birth_date", "date_of_death"))
             elif kind == "codes":  # box 7 as printed: each code is one character ("G4", "4, G", 7)
                 new = [c for c in str(text) if not c.isspace() and c not in ",;/+&"]
+            elif kind == "ssn":  # unquoted in YAML: read as a number
+                digits = str(text)
+                if len(digits) != 9:
+                    raise written.WrittenError("write the SSN in quotes, as text: unquoted, it was read as a "
+                                               "number and its leading zeros were lost")
+                new = f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"
             elif kind == "payer":  # the payer by name alone
                 new = {"name": text}
             else:  # the filing status in words
@@ -133,6 +165,8 @@ def _kind(err: dict) -> Optional[str]:
     v, t, last = err.get("input"), err["type"], err["loc"][-1] if err["loc"] else None
     if last == "box7" and t == "list_type" and (isinstance(v, str) or isinstance(v, int) and not isinstance(v, bool)):
         return "codes"
+    if last == "ssn" and t == "string_type" and isinstance(v, int) and not isinstance(v, bool) and v >= 0:
+        return "ssn"
     if not isinstance(v, str):
         return None
     if t in _AMOUNT_ERRORS:
@@ -160,7 +194,12 @@ def _put(node: Any, loc: tuple, value: Any) -> bool:
 
 
 def read_data(path: Path) -> Any:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        hint = ("a PDF: `taxdocs import-1099r` reads a filled 1099-R Copy B into a scenario, `taxdocs batch` takes "
+                "it as one" if path.suffix.lower() == ".pdf" or _is_pdf(path) else "save it as UTF-8 text")
+        raise InputError([Problem(str(path), "", f"not a YAML or JSON scenario (not UTF-8 text): {hint}")]) from None
     try:
         if path.suffix.lower() == ".json":
             return json.loads(text)
@@ -171,8 +210,22 @@ def read_data(path: Path) -> Any:
         raise InputError([Problem(str(path), where, f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {getattr(e, 'problem', None) or e}")]) from None
 
 
+def _is_pdf(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(5) == b"%PDF-"
+    except OSError:
+        return False
+
+
 def load(path: str | Path) -> Scenario:
     p = Path(path)
     if not p.exists():
         raise InputError([Problem(str(p), "", "file not found")])
+    if p.is_dir():
+        raise InputError([Problem(str(p), "", "a folder, not a scenario file: give one .yaml or .json file, or use "
+                                  "`taxdocs render` or `taxdocs batch` for a folder of them")])
+    if p.suffix.lower() == ".pdf" or _is_pdf(p):
+        raise InputError([Problem(str(p), "", "a PDF, not a scenario file: `taxdocs import-1099r` reads a filled "
+                                  "1099-R Copy B into a scenario; `taxdocs batch` takes it as one")])
     return from_data(read_data(p), str(p))

@@ -366,8 +366,8 @@ class Person(Strict):
     @classmethod
     def _ssn(cls, v: str) -> str:
         digits = "".join(ch for ch in v if ch.isdigit())
-        if len(digits) != 9:
-            raise ValueError("an SSN has 9 digits")
+        if len(digits) != 9 or any(not (ch.isdigit() or ch in "- ") for ch in v.strip()):
+            raise ValueError("an SSN has 9 digits (dashes or spaces between them allowed)")
         return f"{digits[:3]}-{digits[3:5]}-{digits[5:]}"
 
     @property

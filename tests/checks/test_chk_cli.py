@@ -120,7 +120,8 @@ def test_html_and_pdf_reports(tmp_path):
     assert r.exit_code == 1, r.output
     assert (os.stat(html).st_mode & 0o777) == 0o600 and (os.stat(pdf).st_mode & 0o777) == 0o600
     text = html.read_text()
-    assert "ROLLOVER_60_DAY_LATE" in text and "base.css" in text and "style=" not in text
+    # self-contained: the stylesheet inlined, no link to where the tool is installed (audit, session 17)
+    assert "ROLLOVER_60_DAY_LATE" in text and "<style>" in text and "<link" not in text and "file://" not in text
     assert pdf.read_bytes().startswith(b"%PDF")
     import pypdf
     pdf_text = "".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
@@ -143,10 +144,10 @@ def test_report_in_a_missing_directory_is_a_clear_error(tmp_path):
 
 def test_report_overwrites_atomically(tmp_path):
     html = tmp_path / "f.html"
-    html.write_text("old")
+    html.write_text("an earlier report")
     os.chmod(html, 0o644)
     runner.invoke(app, ["check", str(write(tmp_path, clean())), "--html", str(html)])
-    assert "old" not in html.read_text() and (os.stat(html).st_mode & 0o777) == 0o600
+    assert "an earlier report" not in html.read_text() and (os.stat(html).st_mode & 0o777) == 0o600
 
 
 def test_findings_template_renders_with_the_documents_context():
