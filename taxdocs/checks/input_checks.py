@@ -19,7 +19,8 @@ def classify(p: Problem) -> str:
     """The INPUT_* (or BOX_*) code of one loader problem."""
     path, msg = p.path or "", p.message.lower()
     last = path.rsplit(".", 1)[-1]
-    if path.startswith("line ") or (not path and any(w in msg for w in ("file not found", "not valid", "mapping"))):
+    if path.startswith("line ") or (not path and any(w in msg for w in ("file not found", "not valid", "mapping", "a folder, not", "a pdf, not",
+                                                                     "not utf-8"))):
         return "INPUT_FILE"
     if not path:
         return "INPUT_INVALID"

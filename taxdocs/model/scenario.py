@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 # bounded: far above any real amount, and well inside Decimal's 28 digits for the sums and ratios of a return
 MAX_AMOUNT = Decimal("999999999999.99")
 Money = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, decimal_places=2, description="US dollars, not negative")]
+MAX_NAME = 150  # longer than any name a form's line holds; the documents' layout stays readable (and quick)
 SignedMoney = Annotated[Decimal, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, decimal_places=2)]
 
 
@@ -101,7 +102,7 @@ class LocalRow(Strict):
 
 
 class Payer(Strict):
-    name: str = Field(description="payer's name as on the form")
+    name: str = Field(description="payer's name as on the form", max_length=MAX_NAME)
     tin: Optional[str] = Field(None, description="payer's TIN (EIN), e.g. 12-3456789")
     address: Optional[str] = Field(None, description="payer's address")
 
@@ -174,7 +175,7 @@ class Form1099R(Strict):
     decedent: Optional[str] = Field(None, description="inherited traditional IRA: whose (the `decedent` of one of the "
                                     "recipient's inherited_iras); blank = the only one. Inherited Roth IRA: forms "
                                     "naming the same decedent share that decedent's basis; blank = the payer and "
-                                    "account tell the decedents apart")
+                                    "account tell the decedents apart", max_length=MAX_NAME)
     annuity: Optional[Annuity] = Field(None, description="periodic annuity payments with after-tax cost (Simplified Method)")
     group: Optional[str] = Field(None, description="Notice 2014-54: forms scheduled at the same time share a group")
     uses: list[Use] = Field(default_factory=list, description="what happened to the money; the rest is cash")
@@ -291,7 +292,8 @@ def same_decedent(a: str, b: str) -> bool:
 class InheritedIra(Strict):
     """Traditional, SEP and SIMPLE IRAs inherited from one decedent, with basis: their own Form 8606,
     never combined with the beneficiary's own IRAs (rules.md §4.1, §5.1)."""
-    decedent: str = Field(description="who it was inherited from (a name or label; 1099-Rs name it in `decedent`)")
+    decedent: str = Field(description="who it was inherited from (a name or label; 1099-Rs name it in `decedent`)",
+                          max_length=MAX_NAME)
     basis: Money = Field(Decimal(0), description="basis in these IRAs at the end of last year: the share of the "
                          "decedent's basis inherited, or last year's Form 8606 line 14 for them")
     year_end_value: Optional[Money] = Field(None, description="Dec 31 value of all IRAs inherited from this decedent (line 6)")
@@ -320,7 +322,7 @@ class Person(Strict):
     _assumed: dict = PrivateAttr(default_factory=dict)
     # the ledger's inherited Roth IRA basis by decedent, kept for the year's record when no 1099-R names them
     _inherited_roth: dict = PrivateAttr(default_factory=dict)
-    name: str = Field(description="name as on the return")
+    name: str = Field(description="name as on the return", max_length=MAX_NAME)
     ssn: str = Field(description="SSN; only the last four digits are ever shown")
     birth_date: Optional[dt.date] = Field(None, description="needed whenever the person has a 1099-R")
     date_of_death: Optional[dt.date] = Field(None, description="date of death, if it happened")
@@ -469,7 +471,7 @@ class Scenario(Strict):
     income: Income = Field(default_factory=Income, description="other income, for the tax effect")
     filed: Optional[Filed] = Field(None, description="what was filed, to check against the recomputation")
     client_id: Optional[str] = Field(None, description="the preparer's stable client id (ledger, batch)")
-    notes: Optional[str] = Field(None, description="free text")
+    notes: Optional[str] = Field(None, description="free text", max_length=10_000)
 
     @model_validator(mode="after")
     def _consistency(self) -> "Scenario":

@@ -40,7 +40,7 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
         for box in ("box3", "box4", "box5"):
             v = getattr(f, box)
             if v is not None and v > f.box1 and not (box == "box5" and f.box5_may_exceed_box1):
-                bad(f"{p}.{box}", f"{box} ({v}) is larger than box 1 ({f.box1})", f.id, f"i1099r {box}")
+                bad(f"{p}.{box}", f"box {box[3:]} ({v}) is larger than box 1 ({f.box1})", f.id, f"i1099r box {box[3:]}")
         paid = f.paid_on
         if paid is None:
             bad(f"{p}.date_paid", "the date paid is needed (date_paid, or box13)", f.id)

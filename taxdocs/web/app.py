@@ -405,7 +405,10 @@ def create_app(forms_dir: Optional[str | Path] = None, allowed_hosts: Optional[l
         data = _json(_get(pairs, "scenario"))
         if data is None:
             return _error_page("Start again", "The answers could not be read back. Start from the form.", 400)
-        return _form_page(_with_rows(data))
+        try:
+            return _form_page(_with_rows(data))
+        except (TypeError, AttributeError, ValueError, KeyError, RecursionError):  # not answers this page wrote
+            return _error_page("Start again", "The answers could not be read back. Start from the form.", 400)
 
     @app.post("/download/{name}")
     @guard
@@ -481,14 +484,15 @@ def _json(text: str) -> Optional[dict]:
         return None
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past any scenario's depth
         return None
     return data if isinstance(data, dict) else None
 
 
 def _with_rows(data: dict) -> dict:
     """Show at least one money row under each 1099-R."""
-    for f in data.get("forms_1099r") or []:
+    forms = data.get("forms_1099r")
+    for f in forms if isinstance(forms, list) else []:
         if isinstance(f, dict) and not f.get("uses"):
             f["uses"] = [{}]
     return data

@@ -29,6 +29,7 @@ from taxdocs.core.written import WrittenError, amount, date_text
 MAX_FORMS = 20          # 1099-R blocks on one page
 MAX_USES = 6            # "what happened to the money" rows per 1099-R
 MAX_INDEX = 99          # any index above this in a posted name is ignored
+MAX_DEPTH = 8           # dots and brackets in a posted name (the deepest field has 4)
 SSN_PLACEHOLDER = "000-00-0000"   # used when no SSN is given; never printed on a form
 
 
@@ -263,6 +264,8 @@ _PART = re.compile(r"([A-Za-z0-9_]+)((?:\[\d+\])*)$")
 def _split(name: str) -> list[str | int] | None:
     """'forms_1099r[0].uses[1].date' -> ['forms_1099r', 0, 'uses', 1, 'date']; None if not a path."""
     out: list[str | int] = []
+    if name.count(".") + name.count("[") > MAX_DEPTH:  # deeper than any field of the page: not a path of it
+        return None
     for part in name.split("."):
         m = _PART.fullmatch(part)
         if not m:

@@ -109,7 +109,10 @@ class FormView:
                 if path in known:
                     m.anchor = field_id(path)
                     break
-                path = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
+                shorter = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", path)
+                if shorter == path:  # nothing left to take off (a name the page has no input for): no anchor
+                    break
+                path = shorter
         return self.messages
 
     def carried(self) -> list[tuple[str, str]]:

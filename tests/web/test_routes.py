@@ -456,3 +456,37 @@ def test_the_agi_and_the_taxable_income_are_not_both_taken(client):
     r = post_sample(client, **{"income.other_agi": "80000"})  # the sample's taxable income stays
     assert r.status_code == 422
     assert "not both" in error_next_to(r.text, "income.other_agi")
+
+
+def test_a_field_the_page_has_no_input_for_does_not_hang_the_server(client):
+    """Audit (session 17): a posted name with no dots that failed validation looped for ever in the messages'
+    anchors (any web page could post it to the local server)."""
+    import threading
+    done = []
+
+    def post():
+        for body in ({"bogus": "1", "taxpayer.name": "x", "action": "check"},
+                     {"income": "5", "taxpayer.name": "x", "action": "check"},
+                     {"filed.f1040.4a": "-5", "taxpayer.name": "x", "action": "check"}):
+            done.append(client.post("/check", data=body).status_code)
+    t = threading.Thread(target=post, daemon=True)
+    t.start()
+    t.join(30)
+    assert len(done) == 3 and all(c < 500 for c in done), done
+
+
+def test_crafted_posts_are_a_friendly_400(client):
+    deep = "{" + '"a":{' * 5000 + "}" * 5001
+    for body in ({"scenario": json.dumps({"forms_1099r": "abc"})}, {"scenario": json.dumps({"forms_1099r": ["x", 1, None]})},
+                 {"scenario": json.dumps({"tax_year": "x", "forms_1099r": [{"box7": 5}]})}, {"scenario": deep}):
+        r = client.post("/edit", data=body)
+        assert r.status_code in (200, 400), (body, r.status_code)
+    r = client.post("/check", data={".".join(["a"] * 500): "1", "action": "check"})
+    assert r.status_code < 500
+
+
+def test_a_very_long_name_is_refused_next_to_the_field(client):
+    fields = as_fields(sample("06a-backdoor-roth.yaml"))
+    fields.update({"taxpayer.name": "N" * 2000, "action": "check"})
+    r = client.post("/check", data=fields)
+    assert r.status_code == 422 and "at most 150 characters" in text(r.text)
