@@ -42,7 +42,7 @@ def friendly(message: str, path: str = "") -> str:
     if "no more than 2 decimal places" in low:
         return "Enter dollars and cents (at most 2 decimal places)."
     if "valid date" in low or "date" in low and ("input should be" in low or "invalid" in low):
-        return "Enter a date as YYYY-MM-DD (for example 2025-03-03)."
+        return "Enter a date that exists, as 2025-03-03, 3/3/2025 or March 3, 2025."
     if "valid integer" in low:
         return "Enter a year as four digits (for example 2019)." if "year" in leaf or leaf == "box11" \
             else "Enter a whole number."

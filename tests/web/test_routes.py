@@ -490,3 +490,16 @@ def test_a_very_long_name_is_refused_next_to_the_field(client):
     fields.update({"taxpayer.name": "N" * 2000, "action": "check"})
     r = client.post("/check", data=fields)
     assert r.status_code == 422 and "at most 150 characters" in text(r.text)
+
+
+def test_an_impossible_date_is_said_next_to_its_field_and_kept(client):
+    """Audit (session 17): the date inputs were type="date", which a browser sends blank for 02/30/2025, so a date
+    that decides an exception was lost with no word. They are text; the server says what is wrong."""
+    assert 'type="date"' not in client.get("/").text
+    fields = as_fields(sample("06a-backdoor-roth.yaml"))
+    key = next(k for k in fields if k.endswith("date_paid"))
+    fields.update({key: "02/30/2025", "action": "check"})
+    r = client.post("/check", data=fields)
+    assert r.status_code == 422 and "Not a date: '02/30/2025'" in text(r.text) and 'value="02/30/2025"' in r.text
+    fields.update({key: "March 3, 2025"})
+    assert client.post("/check", data=fields).status_code == 200
