@@ -55,10 +55,15 @@ def safe_id(raw: Any) -> str:
     return clean
 
 
+def holds_ssn(text: str) -> bool:
+    """Nine digits in a row (dashes or spaces allowed between): may be an SSN, so it names no file and no row."""
+    return bool(_SSN.search(text))
+
+
 def _record_id(cid: str, table: str, row: int) -> str:
-    """A CSV record's id: its client id, or its row when the id is blank or shaped like an SSN (the id names files
-    and fills summary.csv, where an SSN would be printed in full)."""
-    return safe_id(cid) if cid and not _SSN.fullmatch(cid.strip()) else f"{table}-row-{row}"
+    """A CSV record's id: its client id, or its row when the id is blank or holds an SSN-shaped number (the id names
+    files and fills summary.csv, where an SSN would be printed in full)."""
+    return safe_id(cid) if cid and not holds_ssn(cid) else f"{table}-row-{row}"
 
 
 def _digits(s: Any) -> str:
@@ -253,7 +258,7 @@ class Directory(Input):
             rel = p.relative_to(self.root) if self.only is None else Path(p.name)
             name = rel.with_suffix("").as_posix().replace("/", "--")
             # a file named by an SSN: never that name in output names (masked, with its place to keep it apart)
-            rid = safe_id(name) if not _SSN.search(name) else safe_id(scrub(name).replace("*", "x")) + f"-{n}"
+            rid = safe_id(name) if not holds_ssn(name) else safe_id(scrub(name).replace("*", "x")) + f"-{n}"
             if p.suffix.lower() == ".pdf":
                 yield pdf_record(p, rid)
                 continue
@@ -321,7 +326,7 @@ class JsonLines(Input):
                     yield rec
                     continue
                 cid = data.get("client_id") if isinstance(data, dict) else None
-                if isinstance(cid, (str, int)) and str(cid).strip() and not _SSN.search(str(cid)):
+                if isinstance(cid, (str, int)) and str(cid).strip() and not holds_ssn(str(cid)):
                     rec.id = safe_id(cid)  # an id holding an SSN names nothing: the record keeps its line
                 rec.data = data
                 rec.raw = raw
@@ -457,8 +462,7 @@ for _who in ("taxpayer", "spouse"):
 
 _TRUE = {"x", "yes", "y", "true", "t", "1", "on"}
 _FALSE = {"no", "n", "false", "f", "0", "off"}
-CellError = WrittenError
-_date = date_text
+CellError = WrittenError  # a cell's value is wrong as written (core/written.py)
 
 
 def convert(value: str, typ: str) -> Any:
@@ -480,16 +484,16 @@ def convert(value: str, typ: str) -> Any:
     if typ == "int":
         return s.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", s) else s
     if typ == "date":
-        return _date(s)
+        return date_text(s)
     if typ == "lifedate":
-        return _date(s, full_year=True)
+        return date_text(s, full_year=True)
     if typ == "codes":
         codes = [c.upper() for c in s if c.isalnum()]
         if not codes:
             raise CellError(f"no distribution code in {s!r}")
         return codes
     if typ == "dates":
-        return [{"distribution_date": _date(x.strip())} for x in re.split(r"[;,]", s) if x.strip()]
+        return [{"distribution_date": date_text(x.strip())} for x in re.split(r"[;,]", s) if x.strip()]
     if typ == "exceptions":
         out = []
         for part in re.split(r"[;,]", s):

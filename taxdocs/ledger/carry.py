@@ -441,9 +441,11 @@ def _fill_inherited_roth(sc, who: str, person, recorded: dict, filled: list, nam
             f"ledger's value, or record the correction with `taxdocs ledger commit --amend` on the {last.tax_year} "
             "scenario.", who, path, ledger_year=last.tax_year, ledger_version=last.version, **data))
 
-    for n, form in enumerate(sc.forms_1099r):
-        if form.recipient != who or source_of(form)[0] != Account.inherited_roth_ira:
-            continue
+    mine = [(n, form) for n, form in enumerate(sc.forms_1099r)
+            if form.recipient == who and source_of(form)[0] == Account.inherited_roth_ira]
+    # a decedent's forms share one basis: given on any of them, it stands for all (none is filled from the ledger)
+    given = {inherited_roth_ledger_name(f).lower() for _, f in mine if f.decedent_roth_basis is not None}
+    for n, form in mine:
         hit = by_name.get(inherited_roth_ledger_name(form).lower())
         path = f"forms_1099r[{n}]"
         if hit is None:
@@ -458,13 +460,14 @@ def _fill_inherited_roth(sc, who: str, person, recorded: dict, filled: list, nam
                     form_name=inherited_roth_ledger_name(form)))
             continue
         label, v = hit
-        if basis and form.decedent_roth_basis is None:
+        if basis and form.decedent_roth_basis is None and inherited_roth_ledger_name(form).lower() not in given:
             form.decedent_roth_basis = v["basis"]
             form.decedent_roth_conversion_basis = v["conversion_basis"] or None
             if label not in told:
                 filled.append(f"basis {_money(v['basis'])} (of it conversions {_money(v['conversion_basis'])}) in the "
                               f"Roth IRAs inherited from {label}")
-        elif basis and (Decimal(form.decedent_roth_basis), Decimal(form.decedent_roth_conversion_basis or 0)) != (
+        elif basis and form.decedent_roth_basis is not None and (
+                Decimal(form.decedent_roth_basis), Decimal(form.decedent_roth_conversion_basis or 0)) != (
                 v["basis"], v["conversion_basis"]) and (label, "basis") not in told:
             told.add((label, "basis"))
             given_conv = Decimal(form.decedent_roth_conversion_basis or 0)

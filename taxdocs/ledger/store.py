@@ -513,7 +513,7 @@ class LedgerStore:
             entries = [Entry(e.client_id, e.ssn_key, e.ssn_last4, e.name, e.who,
                              facts_from_result(res, e.who, carry_forward)) for e in people]
             text = keys.canonical_scenario(filled)
-            digest = keys.content_hash(text + _carried_marker(filled))
+            digest = keys.content_hash(text)
             outcomes = self._record(s, entries, filled.tax_year, digest, text, "commit", source, amend,
                                     expect_version, None)
         return CommitReport(filled.tax_year, outcomes, findings, digest)
@@ -579,7 +579,9 @@ class LedgerStore:
                     f"{expect_version}, the ledger has {y.version if y else 0}; nothing was written")
             if y is None:
                 outcomes.append(Outcome(e.who, e.client_id, e.ssn_last4, tax_year, "new", 1))
-            elif y.commit.content_hash == digest:
+            elif y.commit.content_hash == digest and not _changes(_facts_of(y), e.facts, carried_only=True):
+                # same inputs and the same figures carried (a year with no 1099-R from a decedent passes on what the
+                # ledger filled, which is not in its inputs: an amended earlier year reaches it here)
                 outcomes.append(Outcome(e.who, e.client_id, e.ssn_last4, tax_year, "unchanged", y.version))
             else:
                 o = Outcome(e.who, e.client_id, e.ssn_last4, tax_year, "amended", y.version + 1, y.version,
@@ -701,13 +703,6 @@ def _inherited_basis(res, who: str) -> dict[str, Decimal]:
         if g.has(key):
             out[entry.decedent] = Decimal(z(g[key]))
     return out
-
-
-def _carried_marker(sc) -> str:
-    """What a year passes on without it being in its scenario (an inherited Roth IRA's basis in a year no 1099-R names
-    the decedent), for the content hash: a year committed again after an earlier one was amended is then a change."""
-    carried = {who: p._inherited_roth for who, p in sc.people() if p._inherited_roth}
-    return keys.dumps(carried) if carried else ""
 
 
 def _inherited_roth(res, who: str) -> dict[str, dict]:

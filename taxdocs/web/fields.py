@@ -339,9 +339,9 @@ def _money(v: str) -> str:
     return str(d) if d.is_finite() else v
 
 
-def _date(v: str) -> str:
+def _date(v: str, full_year: bool = False) -> str:
     try:
-        return date_text(v)
+        return date_text(v, full_year)
     except WrittenError:
         return v.strip()  # pydantic names the problem next to the field
 
@@ -386,8 +386,8 @@ def _tidy(node: Any, key: str = "") -> Any:
     s = str(node).strip()
     if not s:
         return None
-    if key in _DATES:
-        return _date(s)
+    if key in _DATES:  # a birth or death date needs its full year (1/2/20: 1920 or 2020?), as in files and CSV
+        return _date(s, full_year=key in ("birth_date", "date_of_death"))
     if key in _TEXT or key in _INTS:
         return s
     return _money(s)

@@ -232,3 +232,12 @@ def test_ids_typed_two_ways_are_both_errors(tmp_path):
     by["C-1"].load()
     assert not by["C-1"].problems and len(by["C-1"].data["forms_1099r"]) == 1
     assert "has 'C-1'" in by["c-1"].problems[0]["reason"]
+
+
+def test_an_ssn_inside_a_csv_client_id_names_nothing():
+    """Second read (session 17): the CSV reader refused only an id that was an SSN whole; one holding it
+    (C-123-45-6789) named files and summary rows."""
+    from taxdocs.batch.reader import _record_id
+    for cid in ("C-123-45-6789", "Doe 123456789", "123 45 6789"):
+        assert _record_id(cid, "clients", 7) == "clients-row-7", cid
+    assert _record_id("C-1001", "clients", 7) == "C-1001"

@@ -503,3 +503,11 @@ def test_an_impossible_date_is_said_next_to_its_field_and_kept(client):
     assert r.status_code == 422 and "Not a date: '02/30/2025'" in text(r.text) and 'value="02/30/2025"' in r.text
     fields.update({key: "March 3, 2025"})
     assert client.post("/check", data=fields).status_code == 200
+
+
+def test_a_two_digit_birth_year_is_refused_as_in_files(client):
+    """Second read (session 17): the web read 1/2/20 as 2020 (a 10% tax on a retiree's IRA); files and CSV refuse it."""
+    fields = as_fields(sample("06a-backdoor-roth.yaml"))
+    fields.update({"taxpayer.birth_date": "1/2/20", "action": "check"})
+    r = client.post("/check", data=fields)
+    assert r.status_code == 422 and "write the year in full" in text(r.text)
