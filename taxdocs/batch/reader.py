@@ -31,6 +31,7 @@ from typing import Any, Iterator, Optional
 import orjson
 
 from taxdocs.core.written import WrittenError, amount, date_text
+from taxdocs.core.written import codes as written_codes
 from taxdocs.errors import TaxdocsError
 
 SCENARIO_SUFFIXES = (".yaml", ".yml", ".json")
@@ -488,7 +489,7 @@ def convert(value: str, typ: str) -> Any:
     if typ == "lifedate":
         return date_text(s, full_year=True)
     if typ == "codes":
-        codes = [c.upper() for c in s if c.isalnum()]
+        codes = written_codes(s)
         if not codes:
             raise CellError(f"no distribution code in {s!r}")
         return codes

@@ -8,6 +8,7 @@ from taxdocs.checks.catalogue import make, money, when
 from taxdocs.checks.context import Ctx
 from taxdocs.checks.finding import Finding
 from taxdocs.core.money import ZERO, dollars
+from taxdocs.core.written import form_text
 from taxdocs.params import ParamsError, available_years, load_year
 
 MAX_LINES_SHOWN = 12
@@ -267,5 +268,16 @@ def nothing_figured(ctx: Ctx) -> list[Finding]:
     return [make("NOTHING_FIGURED", "return", "forms_1099r", year=ctx.year)]
 
 
+def name_on_the_forms(ctx: Ctx) -> list[Finding]:
+    """A name with a letter the official forms' font lacks is written with its plain letter there (Ł -> L)."""
+    out = []
+    for who, person in ctx.sc.people():
+        shown = form_text(person.name)
+        if shown != person.name:
+            out.append(make("NAME_ON_FORMS_PLAIN", who, f"{who}.name", who=who, name=person.name, shown=shown))
+    return out
+
+
 def check(ctx: Ctx) -> list[Finding]:
-    return year_on_file(ctx) + nothing_figured(ctx) + early_tax(ctx) + exceptions_refused(ctx) + provisional(ctx)
+    return (year_on_file(ctx) + nothing_figured(ctx) + name_on_the_forms(ctx) + early_tax(ctx) + exceptions_refused(ctx)
+            + provisional(ctx))

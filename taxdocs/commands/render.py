@@ -164,13 +164,7 @@ def render_one(path: Path, outdir: Path, stem: str, official: Official,
     except Exception as e:  # the filler refused a value: the facsimile and the rest still stand
         docs = []
         failed.append(f"official form not filled ({type(e).__name__}: {e}); the facsimile stands in")
-    if docs:
-        from taxdocs.documents.fill import form_text
-        for _, p in res.scenario.people():
-            if form_text(p.name) != p.name:
-                err.print(f"note: {path.name}: the name {p.name!r} is written {form_text(p.name)!r} on the official "
-                          "forms (their font has no letter for the rest); check it before filing", highlight=False,
-                          markup=False)
+
     for suffix, pdf in docs:
         written.append(write_atomic(outdir, f"{stem}-{suffix}.pdf", pdf))
     return written, failed

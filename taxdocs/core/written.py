@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 GROUPED = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d*)?")     # 12,345.67: commas between thousands only
 US_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")  # month first (US)
@@ -65,3 +66,39 @@ def date_text(s: str, full_year: bool = False) -> str:
         return dt.date(y, mo, d).isoformat()
     except ValueError:
         raise WrittenError(f"not a date: {s!r}") from None
+
+
+def codes(text) -> list[str]:
+    """Box 7 as printed: each distribution code is one character, so "G4", "4, G" and 7 are read as codes (i1099r)."""
+    return [c.upper() for c in str(text) if c.isalnum()]
+
+
+# letters with no decomposition to a base letter the form font has (NFKD leaves them whole)
+_PLAIN = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i",
+                        "Ŀ": "L", "ŀ": "l", "Ŧ": "T", "ŧ": "t", "ĸ": "k", "Ŋ": "N", "ŋ": "n", "Ə": "E", "ə": "e"})
+
+
+def form_text(text: str) -> str:
+    """Text the official form's font can show (/WinAnsiEncoding, cp1252): as it is when it can, else each letter
+    the font lacks as its plain Latin letter ("Łukasz Wróbel" -> "Lukasz Wróbel"), else "?". A name is written
+    as a preparer would write it by hand, rather than the form not being filled."""
+    try:
+        text.encode("cp1252")
+        return text
+    except UnicodeEncodeError:
+        pass
+    out = []
+    for ch in text:
+        try:
+            ch.encode("cp1252")
+            out.append(ch)
+        except UnicodeEncodeError:
+            base = ch.translate(_PLAIN)
+            base = base if base != ch else "".join(c for c in unicodedata.normalize("NFKD", ch)
+                                                   if not unicodedata.combining(c))
+            try:
+                base.encode("cp1252")
+                out.append(base or "?")
+            except UnicodeEncodeError:
+                out.append("?")
+    return "".join(out)

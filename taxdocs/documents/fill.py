@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
 import pikepdf
+
+from taxdocs.core.written import form_text
 
 from .fieldmaps import FieldMap, FieldSpec, iter_fields, verify_map
 
@@ -191,36 +192,6 @@ def parse_da(da: str) -> tuple[str, float, str]:
         raise FillError(f"cannot parse /DA {da!r}")
     colour = re.findall(r"((?:[\d.]+\s+){1,4}(?:rg|g|k))\b", da)
     return m.group(1), float(m.group(2)), (colour[-1] if colour else "0 g")
-
-
-# letters with no decomposition to a base letter the form font has (NFKD leaves them whole)
-_PLAIN = str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i",
-                        "Ŀ": "L", "ŀ": "l", "Ŧ": "T", "ŧ": "t", "ĸ": "k", "Ŋ": "N", "ŋ": "n", "Ə": "E", "ə": "e"})
-
-
-def form_text(text: str) -> str:
-    """Text the official form's font can show (/WinAnsiEncoding, cp1252): as it is when it can, else each letter
-    the font lacks as its plain Latin letter ("Łukasz Wróbel" -> "Lukasz Wróbel"), else "?". A name is written
-    as a preparer would write it by hand, rather than the form not being filled."""
-    try:
-        text.encode("cp1252")
-        return text
-    except UnicodeEncodeError:
-        pass
-    out = []
-    for ch in text:
-        try:
-            ch.encode("cp1252")
-            out.append(ch)
-        except UnicodeEncodeError:
-            base = ch.translate(_PLAIN)
-            base = base if base != ch else "".join(c for c in unicodedata.normalize("NFKD", ch)
-                                                   if not unicodedata.combining(c))
-            try:
-                out.append(base.encode("cp1252").decode("cp1252") if base else "?")
-            except UnicodeEncodeError:
-                out.append("?")
-    return "".join(out)
 
 
 def encode_text(text: str, key: str) -> bytes:

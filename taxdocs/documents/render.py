@@ -293,7 +293,6 @@ def _rollovers(res) -> list[dict]:
 
 def _sources_4b(res, line) -> list[dict]:
     """What makes up line 4b for each person: the engine's own inputs of f1040.ira_taxable.<who>."""
-    import re
     whose = {f.key: f" ({'Roth ' if f.roth else ''}IRAs inherited from {f.decedent})" for f in res.forms_8606()
              if f.decedent}
     out = []

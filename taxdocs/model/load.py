@@ -138,7 +138,7 @@ def _rewritten(data: dict, errors: list) -> tuple[dict, Optional[dict]]:
             elif kind == "date":
                 new = written.date_text(text, full_year=loc[-1] in ("birth_date", "date_of_death"))
             elif kind == "codes":  # box 7 as printed: each code is one character ("G4", "4, G", 7)
-                new = [c for c in str(text) if not c.isspace() and c not in ",;/+&"]
+                new = written.codes(text)
             elif kind == "ssn":  # unquoted in YAML: read as a number
                 digits = str(text)
                 if len(digits) != 9:

@@ -192,6 +192,14 @@ def tax_with_gains(taxable_income: Decimal, gains: Gains, status: str, params: P
     return total, GainsSplit(l9, l17, l20, total - ordinary, outside=l4 - l10, regular=l24 < l23)
 
 
+def tax_alone(income: Decimal, status: str, params: Params, gains: Gains | None = None) -> Decimal:
+    """The tax on one taxable income: the rate schedule, or the QDCG Tax Worksheet when it holds gains (i1040 line 16;
+    IRC §1(h)). tax_effect's `tax_without` is this on its base."""
+    if gains is not None and gains.amount > 0:
+        return tax_with_gains(income, gains, status, params)[0]
+    return tax_on(income, status, params)
+
+
 def tax_effect(base: Decimal, added: Decimal, status: str, params: Params, gains: Gains | None = None) -> TaxEffect:
     """Tax without and with `added` on top of `base`, and the bracket slices in between. With `gains` (part of
     `base`), the added income is ordinary income stacked under them (i1040 QDCG Tax Worksheet line 5)."""

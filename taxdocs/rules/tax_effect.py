@@ -15,7 +15,7 @@ from taxdocs.core.lines import Form
 from taxdocs.core.money import ZERO, pos
 from taxdocs.rules import deductions, social_security
 from taxdocs.rules.simplified_method import nonqualified_annuity
-from taxdocs.rules.tax import Gains, brackets_source, line16_tax, tax_effect, tax_on, tax_with_gains
+from taxdocs.rules.tax import Gains, brackets_source, line16_tax, tax_alone, tax_effect
 
 
 CENT = Decimal("0.01")
@@ -50,7 +50,7 @@ def declare(res, yp, gp) -> None:
     # figured on its own (the same figure as the effect's): it reads only the other income, so a missing fact about the
     # retirement income does not mark it
     f.line("without", "Tax on the other taxable income alone", "IRC §1(j)", "brackets",
-           lambda g: _tax_alone(g["income.other_taxable_income"], status, yp, gains(g))
+           lambda g: tax_alone(g["income.other_taxable_income"], status, yp, gains(g))
            if g["tax.brackets"] is not None else None)
     f.line("with", "Tax including the retirement income", "IRC §1(j)", "brackets",
            lambda g: f["effect"].tax_with if f["effect"] else None)
@@ -74,13 +74,6 @@ def declare(res, yp, gp) -> None:
     niit = niit or _niit_not_asked(sc, yp, gp)
     f.line("total_cost", "Federal cost of the retirement income", "", formula,
            lambda g: f["difference"] + f["additional_tax"] + niit(g) if f["difference"] is not None else None)
-
-
-def _tax_alone(income, status, yp, gains):
-    """tax_effect's tax_without, figured alone: the rate schedule, or the QDCG Tax Worksheet with gains."""
-    if gains is not None and gains.amount > 0:
-        return tax_with_gains(income, gains, status, yp)[0]
-    return tax_on(income, status, yp)
 
 
 def _gains(g, sc, yp, gp):

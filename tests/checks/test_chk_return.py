@@ -176,3 +176,13 @@ def test_an_empty_return_is_a_warning_not_a_pass():
     # one 1099-R is enough
     assert "NOTHING_FIGURED" not in codes(run(scenario([ira_form("ira", 1000, ("7",))],
                                                        taxpayer=person(birth="1945-03-01"))))
+
+
+def test_a_name_the_form_font_lacks_is_said_on_every_path():
+    """Second read (session 17): the plain-letter name (Ł -> L) on the official forms was noted by `render` only;
+    a finding reaches the batch and the web too."""
+    f = only(run(scenario([ira_form("ira", 1000, ("7",))], taxpayer=person(birth="1945-03-01", name="Łukasz Wróbel"))),
+             "NAME_ON_FORMS_PLAIN")
+    assert f.severity == "info" and "Lukasz Wróbel" in f.message
+    assert "NAME_ON_FORMS_PLAIN" not in codes(run(scenario([ira_form("ira", 1000, ("7",))],
+                                                           taxpayer=person(birth="1945-03-01", name="Zoë Ødegård"))))
