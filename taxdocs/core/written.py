@@ -82,6 +82,8 @@ def form_text(text: str) -> str:
     """Text the official form's font can show (/WinAnsiEncoding, cp1252): as it is when it can, else each letter
     the font lacks as its plain Latin letter ("Łukasz Wróbel" -> "Lukasz Wróbel"), else "?". A name is written
     as a preparer would write it by hand, rather than the form not being filled."""
+    if text.isascii():  # nearly every name: no encoding to look up
+        return text
     try:
         text.encode("cp1252")
         return text

@@ -709,7 +709,7 @@ def _inherited_roth(res, who: str) -> dict[str, dict]:
     """This year's inherited Roth IRA basis left, by decedent; a decedent no 1099-R named this year keeps what the
     ledger had (filled into the person by `fill_from_ledger`), so a year without a distribution loses nothing."""
     from taxdocs.rules.carry import inherited_roth_left
-    before = res.scenario.person(who)._inherited_roth
+    before = res.scenario.person(who)._inherited_roth or {}
     spelt = {k.strip().lower(): k for k in before}
     now = {spelt.get(k.strip().lower(), k): v for k, v in inherited_roth_left(res, who).items()}  # the ledger's spelling
     return {**before, **now}

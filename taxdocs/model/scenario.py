@@ -321,7 +321,7 @@ class Person(Strict):
     # facts the ledger filled from a year where they rested on an assumption: path -> why (not an input)
     _assumed: dict = PrivateAttr(default_factory=dict)
     # the ledger's inherited Roth IRA basis by decedent, kept for the year's record when no 1099-R names them
-    _inherited_roth: dict = PrivateAttr(default_factory=dict)
+    _inherited_roth: Optional[dict] = PrivateAttr(default=None)
     name: str = Field(description="name as on the return", max_length=MAX_NAME)
     ssn: str = Field(description="SSN; only the last four digits are ever shown")
     birth_date: Optional[dt.date] = Field(None, description="needed whenever the person has a 1099-R")
