@@ -670,3 +670,17 @@ def test_the_key_lines_table_keeps_every_form_on_the_page():
         width, xs = float(page.mediabox.width), []
         page.extract_text(visitor_text=lambda t, cm, tm, f, s: xs.append(tm[4] * cm[0] + cm[4]) if t.strip() else None)
         assert max(xs) < width - 20
+
+
+def test_the_facsimile_words_lines_as_its_years_form():
+    """Second read (session 17): the facsimile quoted the 2025 form for every year. The 2023 form's own wording
+    (read off its blank) for 2023; the 2025 form's from 2024, saying so where the year's own blank is not at hand."""
+    import copy
+    d = copy.deepcopy(KING)
+    d["tax_year"], d["forms_1099r"][0]["date_paid"] = 2023, "2023-05-01"
+    t2023 = flat(R.render_pdf(R.render_html("f8606_facsimile", res_of(d))))
+    assert "value of all your traditional, traditional SEP, and traditional SIMPLE IRAs as of December 31, 2023" in t2023
+    assert "Distributions From Roth, Roth SEP, or Roth SIMPLE IRAs" in t2023 and "worded as on the 2025" not in t2023
+    d["tax_year"], d["forms_1099r"][0]["date_paid"] = 2025, "2025-05-01"
+    t2025 = flat(R.render_pdf(R.render_html("f8606_facsimile", res_of(d))))
+    assert "value of all your traditional IRAs as of December 31, 2025" in t2025 and "worded as on" not in t2025
