@@ -34,6 +34,8 @@ from typing import Any, Optional
 
 import jinja2
 
+from taxdocs.model.scenario import FILING_STATUS_NAMES
+
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 KINDS = {
     "f8606_facsimile": "f8606_facsimile.html",
@@ -42,8 +44,7 @@ KINDS = {
 }
 FINDINGS_FALLBACK = "_findings_basic.html"   # used while templates/findings.html does not exist
 SEVERITY_ORDER = ("error", "warning", "info")
-FILING_STATUS = {"single": "Single", "mfj": "Married filing jointly", "mfs": "Married filing separately",
-                 "hoh": "Head of household", "qss": "Qualifying surviving spouse"}
+FILING_STATUS = FILING_STATUS_NAMES
 
 
 # --- filters -----------------------------------------------------------------

@@ -31,10 +31,12 @@ class FilingStatus(str, Enum):
     qss = "qss"
 
 
-_STATUS_WORDS = {"married filing jointly": "mfj", "married filing joint": "mfj", "joint": "mfj",
-                 "married filing separately": "mfs", "married filing separate": "mfs", "separate": "mfs",
-                 "head of household": "hoh", "qualifying surviving spouse": "qss", "qualifying widow": "qss",
-                 "qualifying widow(er)": "qss", "qualifying widower": "qss", "qw": "qss"}
+# each filing status's name as the forms print it (documents, web page), and the words read as it (input)
+FILING_STATUS_NAMES = {"single": "Single", "mfj": "Married filing jointly", "mfs": "Married filing separately",
+                       "hoh": "Head of household", "qss": "Qualifying surviving spouse"}
+_STATUS_WORDS = {**{name.lower(): code for code, name in FILING_STATUS_NAMES.items()},
+                 "married filing joint": "mfj", "joint": "mfj", "married filing separate": "mfs", "separate": "mfs",
+                 "qualifying widow": "qss", "qualifying widow(er)": "qss", "qualifying widower": "qss", "qw": "qss"}
 
 
 class Account(str, Enum):

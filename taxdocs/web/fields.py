@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping
 
 from taxdocs.core.written import WrittenError, amount, date_text
+from taxdocs.model.scenario import FILING_STATUS_NAMES
 
 MAX_FORMS = 20          # 1099-R blocks on one page
 MAX_USES = 6            # "what happened to the money" rows per 1099-R
@@ -170,13 +171,7 @@ FORM_FACTS = (
 
 # --- people and the year ----------------------------------------------------------------
 
-FILING_STATUSES = (
-    ("single", "Single"),
-    ("mfj", "Married filing jointly"),
-    ("mfs", "Married filing separately"),
-    ("hoh", "Head of household"),
-    ("qss", "Qualifying surviving spouse"),
-)
+FILING_STATUSES = tuple(FILING_STATUS_NAMES.items())
 
 PERSON = (
     Field("name", "Name", "As it appears on your return.", "text", required=True, width="long"),
