@@ -28,7 +28,7 @@ from taxdocs.batch.progress import Progress
 from taxdocs.batch.reader import Record, open_input, safe_id
 from taxdocs.batch.rows import error_row
 from taxdocs.batch.state import State, outputs_exist
-from taxdocs.batch.worker import (RETURNS_DIR, Context, checks_available, ensure_dir,
+from taxdocs.batch.worker import (RETURNS_DIR, Context, checks_available,
                                   write_outputs)
 from taxdocs.documents.output_files import ensure_dir as private_dirs
 from taxdocs.errors import TaxdocsError
@@ -197,7 +197,7 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
     out = Path(outdir)
     private_dirs(out)  # OUTDIR and any parent it makes: 0o700 whatever the umask (one that exists keeps its mode)
     returns = out / RETURNS_DIR
-    ensure_dir(returns)
+    private_dirs(returns)
     ctx = make_context(documents, forms_dir, ledger, commit, checks, amend)
     if documents:
         from taxdocs.batch.worker import documents_available

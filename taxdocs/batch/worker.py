@@ -27,7 +27,6 @@ from taxdocs.core.files import write_file as _write
 RETURNS_DIR = "returns"
 ATTENTION = ("error", "warning")     # a return with one of these is in the "findings" bucket
 FILE_MODE = 0o600
-DIR_MODE = 0o700
 
 
 @dataclass
@@ -45,10 +44,6 @@ class Context:
 
 
 # --- files ------------------------------------------------------------------------------
-
-def ensure_dir(path: Path) -> None:
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-
 
 def write_atomic(directory: Path, name: str, data: bytes) -> None:
     """core.files.write_atomic (0o600): a reader (or a rerun after SIGKILL) sees the old file or

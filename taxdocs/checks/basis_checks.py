@@ -175,9 +175,9 @@ def backdoor(ctx: Ctx) -> list[Finding]:
             continue
         # what the year-end money made taxable: line 18 less the conversion's own excess over the basis (taxable
         # with no money left at Dec 31). A few dollars of earnings left behind move a few dollars: not "spoiled"
-        basis = ctx.line(f"{f}.line5")
-        own = max(ctx.zline(f"{f}.line16") - Decimal(basis), ZERO) if basis is not None else ZERO
-        if line18 - own < ctx.zline(f"{f}.line16") * SPOILED_SHARE:
+        basis, converted = ctx.line(f"{f}.line5"), ctx.zline(f"{f}.line16")
+        own = max(converted - basis, ZERO) if basis is not None else ZERO
+        if line18 - own < converted * SPOILED_SHARE:
             continue
         intent_legs = [(i, l) for i in ctx.res.forms.values() if i.person == who for l in i.legs
                        if is_conversion(l, i.source) and l.use is not None and l.use.basis_only_intent]

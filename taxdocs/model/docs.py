@@ -32,6 +32,20 @@ def _type(ann) -> tuple[str, list[type]]:
             "bool": "true/false"}.get(name, name), []
 
 
+def models() -> list[type]:
+    """The scenario's models, Scenario first, each once, in the order the reference lists them."""
+    seen: list[type] = []
+    todo = [Scenario]
+    while todo:
+        m = todo.pop(0)
+        if m in seen:
+            continue
+        seen.append(m)
+        for f in m.model_fields.values():
+            todo += [x for x in _type(f.annotation)[1] if x not in seen]
+    return seen
+
+
 def render() -> str:
     out = ["# Scenario file reference", "",
            "One YAML or JSON file per taxpayer-year. Generated from `taxdocs/model/scenario.py` "
@@ -41,17 +55,11 @@ def render() -> str:
            "a spreadsheet's `(5,750)` where a negative is allowed), dates month first (`6/1/2025`, `06-01-25`; a birth or "
            "death date needs the full year) or in words (`June 1, 2025`). Box 7 may be written as printed (`G4`, `7`), the "
            "payer by name alone, and the filing status in words (`Married filing jointly`).", ""]
-    seen, todo = set(), [Scenario]
-    while todo:
-        m = todo.pop(0)
-        if m in seen:
-            continue
-        seen.add(m)
+    for m in models():
         out += [f"## {m.__name__}", "", (m.__doc__ or "").strip().split("\n\n")[0], "",
                 "| field | type | default | meaning |", "|---|---|---|---|"]
         for name, f in m.model_fields.items():
-            t, models = _type(f.annotation)
-            todo += [x for x in models if x not in seen]
+            t, _ = _type(f.annotation)
             default = "required" if f.is_required() else ("" if f.default is None else f"`{f.default!r}`"
                                                           if not callable(f.default_factory) else "")
             default = default.replace("Decimal('0')", "0")

@@ -7,10 +7,10 @@ import functools
 import json
 import re
 from pathlib import Path
-from typing import Any, Optional, get_args
+from typing import Any, Optional
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from taxdocs.core import written, yamlfile
 from taxdocs.errors import InputError, Problem
@@ -37,23 +37,8 @@ def _path(loc: tuple, data: Any) -> tuple[str, str]:
 @functools.lru_cache(maxsize=1)
 def _field_names() -> tuple[str, ...]:
     """Every field name of the scenario's models (for "did you mean")."""
-    seen, names, todo = set(), set(), [Scenario]
-    while todo:
-        m = todo.pop()
-        if m in seen:
-            continue
-        seen.add(m)
-        for name, f in m.model_fields.items():
-            names.add(name)
-            for t in _models_in(f.annotation):
-                todo.append(t)
-    return tuple(sorted(names))
-
-
-def _models_in(t) -> list:
-    if isinstance(t, type) and issubclass(t, BaseModel):
-        return [t]
-    return [m for a in get_args(t) for m in _models_in(a)]
+    from taxdocs.model.docs import models
+    return tuple(sorted({name for m in models() for name in m.model_fields}))
 
 
 def _message(err: dict) -> str:
