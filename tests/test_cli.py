@@ -75,3 +75,31 @@ def test_render_suggests_forms_fetch_only_for_a_year_with_a_known_blank():
     from taxdocs.commands.render import _fetchable
     assert _fetchable("f8606", 2025) is True
     assert _fetchable("f8606", 2024) is False
+
+
+def test_input_is_quoted_as_written_not_as_an_emoji(tmp_path):
+    """Audit (session 18): rich turned ":100:" in an error message into an emoji, misquoting the input."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(Path(SAMPLE4).read_text().replace("box1: 50000", 'box1: ":100:"', 1))
+    assert ":100:" in bad.read_text()
+    r = runner.invoke(app, ["compute", str(bad)])
+    assert r.exit_code == 2 and "(got ':100:')" in r.output and "\N{HUNDRED POINTS SYMBOL}" not in r.output
+
+
+def test_explain_takes_prior_year_facts_from_the_ledger(tmp_path):
+    """Audit (session 18): `compute --ledger` filled the prior basis, `explain` could not, so a line figured from
+    the ledger could not be explained."""
+    db = f"sqlite:///{tmp_path / 'l.db'}"
+    r = runner.invoke(app, ["ledger", "seed", "C-100", "--year", "2025", "--ssn", "123-45-6789", "--ira-basis", "4200",
+                            "--ledger", db])
+    assert r.exit_code == 0, r.output
+    s = tmp_path / "y2026.yaml"
+    s.write_text("tax_year: 2026\nfiling_status: single\nclient_id: C-100\n"
+                 "taxpayer: {name: Pat Rivera, ssn: 123-45-6789, birth_date: 1980-06-01, ira: {year_end_value: 30000}}\n"
+                 "forms_1099r:\n  - {id: conv, payer: Broker, box1: 10000, box2a: 10000, box7: ['2'], "
+                 "box7_ira_sep_simple: true, date_paid: 2026-03-10, uses: [{kind: conversion, to: roth_ira, amount: 10000}]}\n")
+    r = runner.invoke(app, ["explain", str(s), "f8606.line2", "--ledger", db, "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["value"] == 4200
+    r = runner.invoke(app, ["explain", str(s), "f8606.line2", "--json"])
+    assert json.loads(r.output)["value"] != 4200

@@ -24,3 +24,17 @@ def test_the_json_writes_a_decimal_as_plain_does(x):
     assert got == plain(x)
     assert not isinstance(got, float)
     assert Decimal(got) == x  # nothing lost
+
+
+def test_an_account_number_that_is_the_ssn_is_not_in_the_json():
+    """Audit (session 18): a plan account number is often the participant's SSN; the plan group's key showed it."""
+    from builders import form, person, run, scenario
+    from taxdocs.output import result_dict
+    acct = {"balance": 100000, "after_tax": 0}
+    forms = [form("a", 10000, ["7"], "2025-03-03", account_number="123456789", plan_account=acct),
+             form("b", 5000, ["7"], "2025-03-03", account_number="999996789", plan_account=acct)]
+    res = run(scenario(2025, forms, taxpayer=person(ssn="123-45-6789")))
+    text = dumps_bytes(result_dict(res, []), compact=True).decode()
+    assert "123456789" not in text and "999996789" not in text
+    keys = [g["key"] for g in json.loads(text)["plan_groups"]]
+    assert len(keys) == 2 and len(set(keys)) == 2 and all("*****6789" in k for k in keys)   # still two distributions

@@ -320,7 +320,21 @@ def annuity_general_rule(ctx: Ctx) -> list[Finding]:
     return out
 
 
+def plan_balance(ctx: Ctx) -> list[Finding]:
+    """The balance just before a distribution includes it (IRC §72(e)(8)(B)): one below box 1 is likely mistyped,
+    and it sets the after-tax share."""
+    out = []
+    for i, f in enumerate(ctx.sc.forms_1099r):
+        pa = f.plan_account
+        if pa is None or f.box1 <= pa.balance or f.id not in ctx.res.forms:
+            continue
+        aftertax = sum((l.aftertax for l in ctx.res.forms[f.id].legs), ZERO)
+        out.append(make("PLAN_BALANCE_BELOW_PAYMENT", f.id, f"forms_1099r[{i}].plan_account.balance", form=f.id,
+                        box1=f.box1, balance=pa.balance, aftertax=aftertax))
+    return out
+
+
 def check(ctx: Ctx) -> list[Finding]:
     sc = ctx.sc
     return (box_arithmetic(sc) + rows(sc) + payer_tin(sc) + codes_valid(ctx) + codes_and_boxes(ctx)
-            + codes_and_age(ctx) + annuity_general_rule(ctx))
+            + codes_and_age(ctx) + annuity_general_rule(ctx) + plan_balance(ctx))

@@ -102,6 +102,9 @@ def withholding(ctx: Ctx) -> list[Finding]:
                 cap = (f", but {money(offset)} of box 1 is a plan loan offset, so at most the cash paid "
                        f"({money(cash_paid)}) can be withheld")
                 required = cash_paid
+        if f.box6:  # employer securities paid: withholding comes only from the cash and other property (IRC §3405(e)(8))
+            cap += (", but no more than the cash and property other than employer securities paid (IRC §3405(e)(8); "
+                    "box 6 shows employer securities, whose value is not on the form)")
         if base > 0 and f.box4 + 1 < required:
             out.append(make("WITHHOLDING_NOT_20_PERCENT", f.id, ctx.fpath(f.id, "box4"), form=f.id, who=who,
                             base=base, required=(base * rate).quantize(Decimal("0.01")), box4=f.box4, cap=cap))
@@ -144,8 +147,9 @@ def notice_2014_54(ctx: Ctx) -> list[Finding]:
         if legs_after > grp.aftertax:
             problems.append(f"the parts treated as after-tax add up to {money(legs_after)}, more than the "
                             f"{money(grp.aftertax)} of after-tax money in the distribution ({grp.aftertax_source}).")
-        for l in chosen:
-            if l.pretax != l.use.pretax:
+        wrong = [l for l in chosen if l.pretax != l.use.pretax]
+        for l in wrong:
+            if l.pretax < l.use.pretax:  # (more than the choice: the group's note above says what it takes)
                 problems.append(f"the use {l.ref} chose {money(l.use.pretax)} of pre-tax money, but only "
                                 f"{money(l.pretax)} could be given to it.")
         rolled_total = total(l.amount for l in rolled)
@@ -165,7 +169,7 @@ def notice_2014_54(ctx: Ctx) -> list[Finding]:
                             f"take the pre-tax money first (IRC §402(c)(2)): they must hold {money(need)}.{then}")
         if not problems:
             continue
-        first = (chosen or rolled or grp.legs)[0]
+        first = (wrong or chosen or rolled or grp.legs)[0]  # the choice that cannot stand, where there is one
         field = ctx.leg_path(first.ref, "pretax") if first in chosen else ctx.leg_path(first.ref)
         forms = ", ".join(dict.fromkeys(l.form.id for l in grp.legs))
         out.append(make("NOTICE_2014_54", first.form.id, field, forms=forms, gross=grp.gross, pretax=grp.pretax,

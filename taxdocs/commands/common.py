@@ -9,8 +9,8 @@ from rich.console import Console
 
 from taxdocs.errors import InputError, TaxdocsError
 
-err = Console(stderr=True)
-out = Console()
+err = Console(stderr=True, emoji=False)  # an input's ":100:" is not an emoji code
+out = Console(emoji=False)
 
 EXIT_OK, EXIT_ERRORS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 

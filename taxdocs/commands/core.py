@@ -129,11 +129,17 @@ def explain(scenario: Path = typer.Argument(..., help="scenario file"),
             line: str = typer.Argument(..., help="line key, e.g. f8606.15c, f8606.spouse.line10, f1040.4b"),
             json_out: bool = typer.Option(False, "--json", help="the explanation tree as JSON"),
             depth: int = typer.Option(12, help="how deep to go"),
-            gates: bool = typer.Option(False, "--gates", help="also show the yes/no conditions (which parts apply)")) -> None:
+            gates: bool = typer.Option(False, "--gates", help="also show the yes/no conditions (which parts apply)"),
+            ledger: Optional[str] = typer.Option(None, "--ledger", envvar="TAXDOCS_LEDGER",
+                                                 help="take blank prior-year facts from this ledger, as compute does")) -> None:
     """Explain how one line was computed, as a tree down to the inputs."""
     from taxdocs.output import plain
     from taxdocs.rules.engine import compute as run
-    res = run(load_scenario(scenario), str(scenario))
+    sc = load_scenario(scenario)
+    if ledger:
+        from taxdocs.ledger.carry import fill_from_ledger
+        sc, _ = fill_from_ledger(sc, ledger)
+    res = run(sc, str(scenario))
     key = _resolve(res, line)
     res.graph[key]
     tree = res.graph.explain(key, depth, gates)

@@ -54,7 +54,10 @@ def render() -> str:
            "YYYY-MM-DD. Written as on paper they are read too: amounts with `$` and commas between thousands (`$12,345.67`; "
            "a spreadsheet's `(5,750)` where a negative is allowed), dates month first (`6/1/2025`, `06-01-25`; a birth or "
            "death date needs the full year) or in words (`June 1, 2025`). Box 7 may be written as printed (`G4`, `7`), the "
-           "payer by name alone, and the filing status in words (`Married filing jointly`).", ""]
+           "payer by name alone, and the filing status in words (`Married filing jointly`).", "",
+           "YAML is read as YAML 1.2 reads numbers: `0500` is 500 (not octal), `1:40` is refused (not base 60), an "
+           "account number with a leading zero keeps it, and a key given twice is refused. A file nested deeper than "
+           "32 levels is refused unread.", ""]
     for m in models():
         out += [f"## {m.__name__}", "", (m.__doc__ or "").strip().split("\n\n")[0], "",
                 "| field | type | default | meaning |", "|---|---|---|---|"]

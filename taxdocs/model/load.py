@@ -185,14 +185,36 @@ def read_data(path: Path) -> Any:
         hint = ("a PDF: `taxdocs import-1099r` reads a filled 1099-R Copy B into a scenario, `taxdocs batch` takes "
                 "it as one" if path.suffix.lower() == ".pdf" or _is_pdf(path) else "save it as UTF-8 text")
         raise InputError([Problem(str(path), "", f"not a YAML or JSON scenario (not UTF-8 text): {hint}")]) from None
+    deep = False
     try:
-        if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yamlfile.load_input(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else yamlfile.load_input(text)
+    except RecursionError:
+        data, deep = None, True
     except (json.JSONDecodeError, yaml.YAMLError) as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else (f"line {e.lineno}" if hasattr(e, "lineno") else "")
         raise InputError([Problem(str(path), where, f"not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {getattr(e, 'problem', None) or e}")]) from None
+    if deep or too_deep(data):
+        raise InputError([Problem(str(path), "", f"nested more than {MAX_NESTING} levels deep: not a scenario "
+                                  "(the deepest part of one is 5 levels)")])
+    return data
+
+
+MAX_NESTING = 32  # lists and mappings inside each other; a scenario's deepest is 5 (forms_1099r[].uses[].waiver.x)
+
+
+def too_deep(data: Any, limit: int = MAX_NESTING) -> bool:
+    """Nested deeper than `limit` (walked without recursion, so a hostile file cannot exhaust the stack)."""
+    todo = [(data, 1)]
+    while todo:
+        node, depth = todo.pop()
+        items = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if items is None:
+            continue
+        if depth > limit:
+            return True
+        todo.extend((v, depth + 1) for v in items if isinstance(v, (dict, list)))
+    return False
 
 
 def _is_pdf(path: Path) -> bool:

@@ -129,12 +129,22 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
     if inc.net_investment_income is not None and inc.other_agi is None:
         bad("income.net_investment_income", "the net investment income tax is figured from the AGI: give "
             "income.other_agi too", rule="IRC §1411(a)(1), (d)")
+    if sc.spouse is not None and sc.spouse.ssn == sc.taxpayer.ssn and sc.spouse.ssn != "000-00-0000":  # (web placeholder)
+        bad("spouse.ssn", f"the same SSN as the taxpayer's ({sc.taxpayer.ssn_last4}): each spouse has their own",
+            rule="i1040 Filing Status (married filing jointly)")
     for who, person in sc.people():
         if who in people_with_forms and person.birth_date is None:
             bad(f"{who}.birth_date", "birth date is needed: age decides the 10% additional tax, 59½ and Roth qualification",
                 rule="IRC §72(t)(2)(A)(i)")
         if person.birth_date and person.birth_date.year > y:
             bad(f"{who}.birth_date", f"born after tax year {y}")
+        elif person.birth_date and person.date_of_death and person.date_of_death < person.birth_date:
+            bad(f"{who}.date_of_death", f"{person.date_of_death} is before the birth date {person.birth_date}")
+        elif person.birth_date:
+            early = min((f.paid_on for f in sc.forms_1099r if f.recipient == who and f.paid_on), default=None)
+            if early is not None and early < person.birth_date:
+                bad(f"{who}.birth_date", f"{person.birth_date} is after a 1099-R paid to {who} on {early}: check the "
+                    "birth date (or the date paid)")
         sep, sep_year = person.separated_from_service_date, person.separated_from_service_year
         if sep is not None and sep_year is not None and sep.year != sep_year:
             bad(f"{who}.separated_from_service_date", f"{sep} is not in separated_from_service_year {sep_year}: give "

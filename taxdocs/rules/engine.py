@@ -405,9 +405,22 @@ def _plan_groups(sc: Scenario, forms: dict[str, FormInfo]) -> list[PlanGroup]:
         info = forms[f.id]
         if info.source not in (Account.plan, Account.designated_roth):
             continue
-        key = (info.person, info.source.value, f.group or f"{f.payer.tin or f.payer.name}|{f.account_number}|{info.paid}")
+        key = (info.person, info.source.value, f.group or (f.payer.tin or f.payer.name, f.account_number, info.paid))
         buckets[key] += info.legs
-    return [PlanGroup("/".join(map(str, k)), legs) for k, legs in buckets.items()]
+    names: set[str] = set()
+    out = []
+    for (who, source, where), legs in buckets.items():
+        name = f"{who}/{source}/" + (where if isinstance(where, str) else _group_name(*where))
+        name = next(n for n in (name if i == 1 else f"{name}#{i}" for i in range(1, len(names) + 2)) if n not in names)
+        names.add(name)
+        out.append(PlanGroup(name, legs))
+    return out
+
+
+def _group_name(payer: str, account: Optional[str], paid) -> str:
+    """payer|account|date paid, the account number masked to its last four: it is often the participant's SSN."""
+    acct = "" if account is None else ("*" * max(len(account) - 4, 0) + account[-4:])
+    return f"{payer}|{acct}|{paid}"
 
 
 def _drac_qualified(info: FormInfo, person: Person, gp) -> Optional[bool]:

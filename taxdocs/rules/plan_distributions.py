@@ -88,8 +88,8 @@ def allocate(group: PlanGroup) -> None:
     for leg in order:
         more = min(leg.amount - leg.pretax, left)
         if more > 0 and leg in chosen:
-            group.notes.append(f"{leg.ref}: the choice of {leg.use.pretax:,} pre-tax cannot stand; rollovers take "
-                               f"pre-tax money first, so it takes {leg.pretax + more:,} (Notice 2014-54)")
+            group.notes.append(f"{leg.ref}: the choice of ${leg.use.pretax:,} pre-tax cannot stand; rollovers take "
+                               f"pre-tax money first, so it takes ${leg.pretax + more:,} (Notice 2014-54)")
         leg.pretax += more
         left -= more
     kept = [leg for leg in group.legs if leg not in rolled and not leg.rmd]

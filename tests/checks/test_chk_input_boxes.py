@@ -258,3 +258,15 @@ def test_a_state_row_with_only_the_state_is_not_flagged():
     """i1099r: boxes 14-19 are for the payer's convenience; a form from a state with no income tax may show only it."""
     f = form("k", 10000, ("7",), box2a=10000, state=[{"state": "TX"}])
     assert "STATE_ROW_INCOMPLETE" not in codes(run(scenario([f], taxpayer=person(birth="1950-01-01"))))
+
+
+@pytest.mark.parametrize("balance, warned", [(5000, True), (9999, True), (10000, False), (250000, False)])
+def test_plan_balance_below_the_payment(balance, warned):
+    """Audit (session 18): a balance typed below box 1 (with after-tax money above it) made the whole payment
+    nontaxable without a word."""
+    data = scenario([form("b", 10000, ("1",), plan_account={"balance": balance, "after_tax": 20000})],
+                    taxpayer=person(birth="1980-01-01"))
+    found = [f for f in run(data) if f.code == "PLAN_BALANCE_BELOW_PAYMENT"]
+    assert bool(found) is warned
+    if warned:
+        assert found[0].field == "forms_1099r[0].plan_account.balance" and "$10,000" in found[0].message

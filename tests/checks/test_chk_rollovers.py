@@ -288,6 +288,16 @@ def test_withholding_not_20_percent():
     assert "$2,000" in f.message and "$1,000" in f.message and f.field == "forms_1099r[0].box4"
 
 
+def test_withholding_not_20_percent_with_employer_securities():
+    """Audit (session 18): a distribution with employer securities (box 6) is withheld from only the cash and other
+    property paid (IRC §3405(e)(8)); the form does not show how much that was, so the warning says so."""
+    data = scenario([form("401k", 100000, ("1",), box2a=40000, box6=60000)], taxpayer=person(birth=YOUNG))
+    f = only(run(data), "WITHHOLDING_NOT_20_PERCENT")
+    assert "$8,000" in f.message and "§3405(e)(8)" in f.message and "box 6" in f.message
+    plain = scenario([form("401k", 40000, ("1",), box2a=40000)], taxpayer=person(birth=YOUNG))
+    assert "§3405(e)(8)" not in only(run(plain), "WITHHOLDING_NOT_20_PERCENT").message
+
+
 @pytest.mark.parametrize("name, box1, offset, box4, warned", [
     # Reg. §1.402(c)-2 Q&A-9 Ex. 1: a 3,000 plan loan offset alone (reported with code 1, not M): no cash, so no
     # withholding is required (audit 11 a9: the warning asked for 600)
@@ -567,3 +577,20 @@ def test_a_spouse_keeping_an_inherited_ira_may_roll_into_their_own():
     data = scenario([ira_form("inh", 20000, ("4",), uses=[use], source="inherited_ira")],
                     taxpayer=person(birth=YOUNG, inherited_iras=[{"decedent": "Sam", "basis": 0}]))
     assert "ROLLOVER_NOT_ELIGIBLE" not in codes(run(data)) and result(data).lines()["f1040.line4b"] == 0
+
+
+def test_notice_2014_54_points_at_the_choice_that_cannot_stand():
+    """Audit (session 18): of two chosen rollovers, the finding named the first (whose choice stood) and said
+    "only $30,000 could be given" of a use that must take $30,000 more than it chose."""
+    acct = {"balance": 200000, "after_tax": 50000}
+    data = scenario([
+        form("t", 120000, ("G",), box2a=0, group="june", plan_account=acct,
+             uses=[{"kind": "direct_rollover", "to": "traditional_ira", "amount": 120000, "pretax": 120000}]),
+        form("r", 50000, ("G",), box2a=30000, box5=20000, group="june", plan_account=acct,
+             uses=[{"kind": "direct_rollover", "to": "roth_ira", "amount": 50000, "pretax": 0}]),
+        form("c", 30000, ("7",), box2a=0, box5=30000, group="june", plan_account=acct)],
+        taxpayer=person(birth=YOUNG))
+    f = only(run(data), "NOTICE_2014_54")
+    assert f.record == "r" and f.field.endswith("forms_1099r[1].uses[0].pretax")
+    assert "could be given" not in f.message and "so it takes $30,000" in f.message
+    assert result(data).graph["f1040.line5b"] == 30000

@@ -305,7 +305,7 @@ def test_summary_says_when_a_pre_tax_choice_is_overruled():
     data["forms_1099r"][1]["uses"][0]["amount"] = 20000
     text = flat(R.render_pdf(R.render_html("summary", res_of(data))))
     assert "pre-tax choice overruled" in text and "pre-tax chosen" not in text
-    assert "the choice of 0 pre-tax cannot stand" in text and "so it takes 10,000" in text
+    assert "the choice of $0 pre-tax cannot stand" in text and "so it takes $10,000" in text
     data["forms_1099r"][1]["uses"][0]["pretax"] = 10000
     text = flat(R.render_pdf(R.render_html("summary", res_of(data))))
     assert "pre-tax chosen" in text and "overruled" not in text

@@ -1,0 +1,95 @@
+"""Scenario files as YAML 1.2 reads them (audit, session 18): PyYAML's YAML 1.1 read `box4: 0500` as octal 320 and
+`65:00` as base 60 (3,900) without a word, and kept the last of a key given twice. Files nested deeper than any
+scenario are refused before anything walks them."""
+from pathlib import Path
+
+import pytest
+
+from taxdocs.core.yamlfile import load_input
+from taxdocs.errors import InputError
+from taxdocs.model.load import load
+
+BASE = """tax_year: 2025
+filing_status: single
+taxpayer: {name: Pat Doe, ssn: 123-45-6789, birth_date: 1960-03-15}
+income: {other_taxable_income: INCOME}
+forms_1099r:
+  - {id: f1, payer: Payer Co, box1: 10000, box2a: 10000, box4: BOX4, box7: "7", date_paid: 2025-03-03,
+     account_number: ACCOUNT}
+"""
+
+
+def scenario_file(tmp_path: Path, box4="1000", income="50000", account='"A1"', extra="") -> Path:
+    p = tmp_path / "s.yaml"
+    p.write_text(BASE.replace("BOX4", box4).replace("INCOME", income).replace("ACCOUNT", account) + extra)
+    return p
+
+
+@pytest.mark.parametrize("text, value", [
+    ("0500", "0500"), ("065000", "065000"), ("1:40:00", "1:40:00"), ("65:00", "65:00"), ("0123", "0123"),
+    ("0x1f", "0x1f"), ("500", 500), ("-5", -5), ("0", 0), ("12.50", 12.5), ("1_000", 1000), ("2025-06-01", None),
+])
+def test_numbers_read_as_yaml_1_2(text, value):
+    got = load_input(f"a: {text}")["a"]
+    if value is None:
+        assert str(got) == text
+    else:
+        assert got == value and type(got) is type(value)
+
+
+def test_leading_zero_amounts_are_read_as_written(tmp_path):
+    sc = load(scenario_file(tmp_path, box4="0500", income="065000", account="0123"))
+    f = sc.forms_1099r[0]
+    assert f.box4 == 500 and sc.income.other_taxable_income == 65000 and f.account_number == "0123"
+
+
+@pytest.mark.parametrize("field, kw", [("box4", {"box4": "1:40:00"}),
+                                       ("other_taxable_income", {"income": "65:00"})])
+def test_base_60_is_refused_with_the_field(tmp_path, field, kw):
+    with pytest.raises(InputError) as e:
+        load(scenario_file(tmp_path, **kw))
+    assert field in str(e.value)
+
+
+def test_a_key_given_twice_is_refused(tmp_path):
+    with pytest.raises(InputError) as e:
+        load(scenario_file(tmp_path, extra="tax_year: 2024\n"))
+    assert "tax_year" in str(e.value) and "twice" in str(e.value) and "line" in str(e.value)
+
+
+@pytest.mark.parametrize("suffix, text", [(".json", "[" * 5000 + "]" * 5000),
+                                          (".yaml", "a: " + "[" * 5000 + "]" * 5000),
+                                          (".json", '{"tax_year": ' + "[" * 40 + "]" * 40 + "}")])
+def test_nesting_deeper_than_a_scenario_is_refused(tmp_path, suffix, text):
+    p = tmp_path / f"deep{suffix}"
+    p.write_text(text)
+    with pytest.raises(InputError) as e:
+        load(p)
+    assert "nested more than" in str(e.value)
+
+
+# --- facts that cannot all be true (audit, session 18: each was taken without a word) ----------------------------
+
+def _problems(data) -> str:
+    from taxdocs.model.load import from_data
+    with pytest.raises(InputError) as e:
+        from_data(data, "s.yaml")
+    return str(e.value)
+
+
+def test_the_same_ssn_for_both_spouses_is_refused():
+    from builders import person, scenario
+    data = scenario(2025, [], status="mfj", taxpayer=person(), spouse=person(name="Lee Doe"))
+    assert "spouse.ssn" in _problems(data)
+
+
+def test_death_before_birth_is_refused():
+    from builders import person, scenario
+    data = scenario(2025, [], taxpayer=person(birth="1980-06-12", date_of_death="1970-01-01"))
+    assert "taxpayer.date_of_death" in _problems(data)
+
+
+def test_a_payment_before_the_birth_date_is_refused():
+    from builders import form, person, scenario
+    data = scenario(2025, [form("a", 1000, ["1"], "2025-03-03", box2a=1000)], taxpayer=person(birth="2025-12-01"))
+    assert "taxpayer.birth_date" in _problems(data) and "2025-03-03" in _problems(data)
