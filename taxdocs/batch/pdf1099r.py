@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from taxdocs.batch.reader import deep_merge, facts_path, scrub
+from taxdocs.batch.reader import TOO_DEEP, deep_merge, facts_path, nested_too_deeply, scrub
 from taxdocs.core import yamlfile
 
 
@@ -128,6 +128,10 @@ def load_facts(pdf: Path) -> tuple[dict | None, list[dict]]:
         mark = getattr(e, "problem_mark", None)
         return None, [{"file": str(fp), **({"line": mark.line + 1} if mark else {}), "field": "",
                        "reason": f"not valid YAML: {getattr(e, 'problem', None) or e}"}]
+    except RecursionError:
+        return None, [{"file": str(fp), "field": "", "reason": TOO_DEEP}]
+    if nested_too_deeply(facts):  # it is hashed (recursively) with the record
+        return None, [{"file": str(fp), "field": "", "reason": TOO_DEEP}]
     if facts is None:
         return {}, []
     if not isinstance(facts, dict):

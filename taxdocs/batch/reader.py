@@ -39,6 +39,12 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 FACTS_SUFFIX = ".facts.yaml"
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 _SSN = re.compile(r"(?<!\d)(\d{3})[- ]?(\d{2})[- ]?(\d{4})(?!\d)")
+# Lists and objects in a record nest at most this deep (a scenario needs about 6). Deeper ones would overflow
+# the recursive parsers, the content hash, pickling and errors.jsonl, so the record is refused before those.
+MAX_DEPTH = 32  # as taxdocs.model.load's MAX_NESTING for scenario files
+TOO_DEEP = f"nested too deeply (lists and objects more than {MAX_DEPTH} levels deep)"
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 def scrub(text: str) -> str:
@@ -78,6 +84,33 @@ def digest(data: Any) -> str:
     except TypeError:  # an integer beyond 64 bits: the json module writes it (the record's checks refuse it)
         blob = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()
+
+
+def too_deep(text: bytes | str) -> bool:
+    """JSON text nested deeper than MAX_DEPTH, told without parsing it (brackets in strings do not count)."""
+    raw = text.encode("utf-8", "replace") if isinstance(text, str) else text
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:
+        return False
+    depth = 0
+    for c in _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS):
+        depth += 1 if c in b"[{" else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+def nested_too_deeply(data: Any) -> bool:
+    """Parsed data nested deeper than MAX_DEPTH (a loop, not recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        kids = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        for k in kids:
+            if isinstance(k, (dict, list)):
+                if depth >= MAX_DEPTH:
+                    return True
+                stack.append((k, depth + 1))
+    return False
 
 
 _NINES = bytes.maketrans(b"0123456789", b"9" * 10)  # every digit -> 9: a run of 19 nines is 19 digits
@@ -265,7 +298,7 @@ class Directory(Input):
                 continue
             rec = Record(rid, scrub(str(p)))
             try:
-                rec.data = read_data(p)
+                rec.data = _read_scenario(p, read_data)
                 rec.digest = digest(rec.data)
             except InputError as e:
                 rec.problems = [_file_problem(scrub(str(p)), pr) for pr in e.problems]
@@ -274,6 +307,24 @@ class Directory(Input):
                 rec.problems = [{"file": scrub(str(p)), "field": "", "reason": scrub(f"cannot read the file: {e}")}]
                 rec.digest = _raw_digest(p)
             yield rec
+
+
+def _read_scenario(p: Path, read_data: Any) -> Any:
+    """read_data, refusing a file nested too deeply: before the recursive parsers (JSON), when they overflow
+    (YAML), or after them (what they read is hashed and pickled, recursively too)."""
+    from taxdocs.errors import InputError, Problem
+    data = None
+    deep = p.suffix.lower() == ".json" and too_deep(p.read_bytes())
+    if not deep:
+        try:
+            data = read_data(p)
+        except RecursionError:
+            deep = True
+        else:
+            deep = nested_too_deeply(data)
+    if deep:
+        raise InputError([Problem(str(p), "", TOO_DEEP)])
+    return data
 
 
 def _file_problem(file: str, pr) -> dict:
@@ -298,41 +349,70 @@ class JsonLines(Input):
 
     def __init__(self, path: Path):
         self.path = path
+        self.encoding = _jsonl_encoding(path)
 
     def describe(self) -> str:
         return f"JSON Lines {self.path}"
 
+    def _lines(self) -> Iterator[tuple[int, bytes]]:
+        """(line number, UTF-8 bytes). A UTF-16/32 file (its BOM says so) is read as text: split as
+        bytes, its newlines would cut characters in half."""
+        if self.encoding is None:
+            with open(self.path, "rb") as fh:
+                yield from enumerate(fh, 1)
+            return
+        enc = self.encoding
+        try:
+            with open(self.path, encoding=enc, newline="\n") as th:
+                for no, line in enumerate(th, 1):
+                    yield no, line.encode("utf-8")
+        except UnicodeDecodeError as e:
+            raise TaxdocsError(f"{self.path}: starts with a {enc.upper()} byte order mark but is not valid "
+                               f"{enc.upper()} text ({e.reason}); save it as UTF-8") from None
+
     def count(self) -> int:
-        n = 0
-        with open(self.path, "rb") as fh:
-            for raw in fh:
-                if raw.strip():
-                    n += 1
-        return n
+        return sum(1 for _, raw in self._lines() if raw.strip())
 
     def records(self) -> Iterator[Record]:
         f = str(self.path)
-        with open(self.path, "rb") as fh:
-            for no, raw in enumerate(fh, 1):
-                if not raw.strip():
-                    continue
-                rec = Record(f"line-{no}", f, line=no)
+        for no, raw in self._lines():
+            if not raw.strip():
+                continue
+            rec = Record(f"line-{no}", f, line=no)
+            bad = TOO_DEEP if too_deep(raw) else None
+            if bad is None:
                 try:
                     data = _loads(raw)
                 except (ValueError, UnicodeDecodeError) as e:
                     msg = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
                     col = f" at column {e.colno}" if isinstance(e, json.JSONDecodeError) else ""
-                    rec.problems = [{"file": f, "line": no, "field": "", "reason": f"not valid JSON: {msg}{col}"}]
-                    rec.digest = hashlib.sha256(raw.strip()).hexdigest()
-                    yield rec
-                    continue
-                cid = data.get("client_id") if isinstance(data, dict) else None
-                if isinstance(cid, (str, int)) and str(cid).strip() and not holds_ssn(str(cid)):
-                    rec.id = safe_id(cid)  # an id holding an SSN names nothing: the record keeps its line
-                rec.data = data
-                rec.raw = raw
-                rec.digest = digest(data)
+                    bad = f"not valid JSON: {msg}{col}"
+            if bad is not None:
+                rec.problems = [{"file": f, "line": no, "field": "", "reason": bad}]
+                rec.digest = hashlib.sha256(raw.strip()).hexdigest()
                 yield rec
+                continue
+            cid = data.get("client_id") if isinstance(data, dict) else None
+            if isinstance(cid, (str, int)) and str(cid).strip() and not holds_ssn(str(cid)):
+                rec.id = safe_id(cid)  # an id holding an SSN names nothing: the record keeps its line
+            rec.data = data
+            rec.raw = raw
+            rec.digest = digest(data)
+            yield rec
+
+
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def _jsonl_encoding(path: Path) -> Optional[str]:
+    """None for UTF-8 (read as bytes: a BOM is allowed); "utf-16"/"utf-32" when the file starts with that BOM."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError as e:
+        raise TaxdocsError(f"{path}: cannot read it ({e.strerror})") from None
+    return next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
 
 
 # --- CSV pair -------------------------------------------------------------------------
@@ -511,6 +591,8 @@ def convert(value: str, typ: str) -> Any:
             out.append(item)
         return out
     if typ == "json":
+        if too_deep(s):
+            raise CellError(TOO_DEEP)
         try:
             v = json.loads(s)
         except ValueError as e:
@@ -631,6 +713,32 @@ def _check_header(path: Path, header: list[str], known: dict, kind: str) -> None
         raise TaxdocsError(f"{path}: the client_id column is required (it joins the two files)")
 
 
+def _join_store() -> sqlite3.Connection:
+    """The CSV pair's join database. It holds every cell (full SSNs too), so its file is made owner-only in a
+    private directory and unlinked as soon as it is open: nothing is left by any exit, even SIGKILL (the data lives
+    until the connection closes). Journal off: SQLite needs no other file beside it."""
+    d = tempfile.mkdtemp(prefix="taxdocs-batch-join-")  # 0o700
+    path = os.path.join(d, "join.sqlite")
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+        db = sqlite3.connect(path)
+        try:
+            db.execute("PRAGMA journal_mode=OFF")
+            db.execute("PRAGMA synchronous=OFF")
+            db.execute("PRAGMA locking_mode=EXCLUSIVE")
+            db.execute("CREATE TABLE opened(x)")  # the file is opened now (SQLite opens it lazily)
+        except BaseException:
+            db.close()
+            raise
+    finally:
+        for step in (lambda: os.unlink(path), lambda: os.rmdir(d)):
+            try:
+                step()
+            except OSError:
+                pass
+    return db
+
+
 def _loose(cid: str) -> str:
     """A client id as it may have been retyped: case, inner blanks and leading zeros ignored."""
     return "".join(cid.split()).lower().lstrip("0")
@@ -653,7 +761,6 @@ class CsvPair(Input):
         _check_header(self.forms, self._peek(self.forms), FORM_COLUMNS, "forms")
         _check_header(self.clients, self._peek(self.clients), CLIENT_COLUMNS, "clients")
         self._db: sqlite3.Connection | None = None
-        self._tmp: str | None = None
 
     @staticmethod
     def _peek(p: Path) -> list[str]:
@@ -667,23 +774,42 @@ class CsvPair(Input):
     def _load(self) -> sqlite3.Connection:
         if self._db is not None:
             return self._db
-        fd, self._tmp = tempfile.mkstemp(prefix="taxdocs-batch-join-", suffix=".sqlite")
-        os.close(fd)
-        db = sqlite3.connect(self._tmp)
-        db.execute("PRAGMA journal_mode=OFF")
-        db.execute("PRAGMA synchronous=OFF")
+        where = tempfile.gettempdir()
+        try:
+            db = _join_store()
+        except (OSError, sqlite3.Error) as e:
+            raise TaxdocsError(f"cannot make the temporary file that joins the CSV pair in {where} ({e}); "
+                               "set TMPDIR to a writable directory") from None
+        try:
+            self._fill_store(db)
+        except sqlite3.Error as e:  # a full disk
+            db.close()
+            raise TaxdocsError(f"joining the CSV pair in {where} failed ({e}); free space there or set "
+                               "TMPDIR") from None
+        except BaseException:
+            db.close()
+            raise
+        self._db = db
+        return db
+
+    def _fill_store(self, db: sqlite3.Connection) -> None:
         db.execute("CREATE TABLE forms(client_id TEXT, row INTEGER, cells TEXT)")
         db.execute("CREATE TABLE clients(client_id TEXT, row INTEGER, cells TEXT)")
         for table, path in (("forms", self.forms), ("clients", self.clients)):
             (fh, rd), header = _reader(path)
+            blank = [i for i, h in enumerate(header, 1) if not h]  # column numbers with no header
             with fh:
                 batch = []
                 for n, cells in enumerate(rd, 2):
                     if not any(c.strip() for c in cells):
                         continue
                     d = dict(zip(header, cells))
+                    d.pop("", None)
                     if len(cells) > len(header):
                         d["__extra_cells__"] = str(len(cells) - len(header))
+                    unnamed = [str(i) for i in blank if i <= len(cells) and cells[i - 1].strip()]
+                    if unnamed:
+                        d["__unnamed_cells__"] = ", ".join(unnamed)
                     batch.append(((d.get("client_id") or "").strip(), n, json.dumps(d)))
                     if len(batch) >= 5000:
                         db.executemany(f"INSERT INTO {table} VALUES (?,?,?)", batch)
@@ -692,19 +818,11 @@ class CsvPair(Input):
         db.execute("CREATE INDEX forms_cid ON forms(client_id, row)")
         db.execute("CREATE INDEX clients_cid ON clients(client_id)")
         db.commit()
-        self._db = db
-        return db
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
             self._db = None
-        if self._tmp is not None:
-            try:
-                os.unlink(self._tmp)
-            except OSError:
-                pass
-            self._tmp = None
 
     def count(self) -> int:
         db = self._load()
@@ -810,9 +928,13 @@ class CsvPair(Input):
         if "__extra_cells__" in cells:
             problems.append({"file": file, "row": row, "field": base, "reason":
                              f"{cells['__extra_cells__']} more cell(s) than header columns (a stray delimiter?)"})
+        if "__unnamed_cells__" in cells:
+            n = cells["__unnamed_cells__"]
+            problems.append({"file": file, "row": row, "column": n, "field": base, "reason":
+                             f"a value in column {n}, which has no header: name the column or clear it"})
         extra = None
         for col, value in cells.items():
-            if col not in columns or col == "__extra_cells__":
+            if col not in columns:
                 continue
             path, typ = columns[col]
             if path is None:

@@ -13,7 +13,9 @@ OUTDIR layout:
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -29,7 +31,7 @@ from taxdocs.batch.reader import Record, open_input, safe_id
 from taxdocs.batch.rows import error_row
 from taxdocs.batch.state import State, outputs_exist
 from taxdocs.batch.worker import (RETURNS_DIR, Context, checks_available,
-                                  write_outputs)
+                                  one_line, write_outputs)
 from taxdocs.documents.output_files import ensure_dir as private_dirs
 from taxdocs.errors import TaxdocsError
 
@@ -120,6 +122,26 @@ def _clean_temp(returns: Path, outdir: Path) -> None:
                 pass
 
 
+def _why(e: OSError) -> str:
+    return e.strerror or str(e)
+
+
+def check_outdir(out: Path) -> None:
+    """OUTDIR is a directory this process can write in, or can be made as one: else a clear error, told before
+    any input is read (a file in the way, a read-only or immutable parent)."""
+    p = out
+    while not p.is_dir():
+        if p.exists() or p.is_symlink():
+            raise TaxdocsError(f"-o {out}: {p} exists and is not a directory" if p.exists() else
+                               f"-o {out}: {p} is a broken symbolic link")
+        p = p.parent
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".taxdocs-batch-probe-", dir=p))
+    except OSError as e:
+        where = "it" if p == out else f"{p}, where it would be made"
+        raise TaxdocsError(f"-o {out}: cannot write in {where} ({_why(e)})") from None
+
+
 def _dup_error(rec: Record, first: Optional[str]) -> dict:
     return {"id": rec.id, "kind": "input", "source": rec.source, **rec.where(), "field": "id",
             "reason": f"duplicate record id {rec.id!r}" + (f" (first seen at {first})" if first else "")
@@ -154,7 +176,7 @@ def _open_ledger(url: str) -> Any:
     except TaxdocsError:
         raise
     except Exception as e:  # noqa: BLE001 - e.g. a database server that is down
-        raise TaxdocsError(f"--ledger: cannot open the ledger ({type(e).__name__}: {e})") from None
+        raise TaxdocsError(f"--ledger: cannot open the ledger ({type(e).__name__}: {one_line(str(e))})") from None
 
 
 def ledger_marker(store: Any, rec: Record) -> str:
@@ -184,49 +206,58 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
         raise TaxdocsError(f"--engine must be local or dask, not {engine!r}")
     if scheduler and engine != "dask":
         raise TaxdocsError("--scheduler is for --engine dask")
-    inp = open_input(inputs)
-    total = inp.count()
-    if total == 0:  # nothing read is not a batch that succeeded (`render` says the same of a folder)
-        raise TaxdocsError(f"{inp.describe()}: no records to process (a folder needs *.yaml, *.yml, *.json or *.pdf "
-                           "scenarios; a JSON Lines file one scenario per line; a CSV pair rows under their header)")
-    skipped = inp.skipped()
-    if skipped:
-        shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
-        print(f"note: {len(skipped)} file(s) in {inp.describe()} are not scenarios and were not read: {shown} "
-              "(a CSV pair is given as its two files, or as a directory holding only them)", file=sys.stderr)
     out = Path(outdir)
-    private_dirs(out)  # OUTDIR and any parent it makes: 0o700 whatever the umask (one that exists keeps its mode)
-    returns = out / RETURNS_DIR
-    private_dirs(returns)
-    ctx = make_context(documents, forms_dir, ledger, commit, checks, amend)
-    if documents:
-        from taxdocs.batch.worker import documents_available
-        if not documents_available():
-            raise TaxdocsError("--documents needs taxdocs.documents.render (WeasyPrint), which is not available")
-    if checks and not checks_available():
-        print("note: taxdocs.checks is not installed: returns are computed without findings", file=sys.stderr)
-    # everything that shapes the outputs goes into each record's hash (not --amend: records in
-    # error, such as a refused commit, are redone anyway, and a record done stays done)
-    options = hashlib.sha256(repr((code_fingerprint(), sorted(ctx.blanks.items()), documents,
-                                   ledger, commit, checks and checks_available())).encode()).hexdigest()
-    nworkers = workers or default_workers()
-    if commit:
-        # a client's year is figured from the year before it as recorded: committing in parallel would record
-        # years in whatever order the workers finish (audit 12). One return at a time, in input order.
-        if engine != "local":
-            raise TaxdocsError("--commit runs on the local engine, one return at a time: each year is figured from "
-                               "the year before it as the ledger holds it (run with --engine local)")
-        if nworkers > 1:
-            print("note: --commit records the returns one at a time, in input order (list each client's years "
-                  "oldest first); --workers is not used", file=sys.stderr)
-        nworkers = 1
-    if engine == "local":
-        eng: Any = LocalEngine(nworkers, Context(**{**ctx.__dict__, "outdir": str(out)}), window)
-    else:
-        eng = DaskEngine(ctx, scheduler, workers, window)
-    state = State(out)
+    check_outdir(out)  # before any input is read
+    inp = open_input(inputs)
+    state: Optional[State] = None
     ledger_store = None
     try:
+        total = inp.count()
+        if total == 0:  # nothing read is not a batch that succeeded (`render` says the same of a folder)
+            raise TaxdocsError(f"{inp.describe()}: no records to process (a folder needs *.yaml, *.yml, *.json or "
+                               "*.pdf scenarios; a JSON Lines file one scenario per line; a CSV pair rows under its "
+                               "header)")
+        skipped = inp.skipped()
+        if skipped:
+            shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
+            print(f"note: {len(skipped)} file(s) in {inp.describe()} are not scenarios and were not read: {shown} "
+                  "(a CSV pair is given as its two files, or as a directory holding only them)", file=sys.stderr)
+        returns = out / RETURNS_DIR
+        try:  # OUTDIR and any parent it makes: 0o700 whatever the umask (one that exists keeps its mode)
+            private_dirs(out)
+            private_dirs(returns)
+        except OSError as e:
+            raise TaxdocsError(f"-o {out}: cannot make the output directory ({_why(e)})") from None
+        ctx = make_context(documents, forms_dir, ledger, commit, checks, amend)
+        if documents:
+            from taxdocs.batch.worker import documents_available
+            if not documents_available():
+                raise TaxdocsError("--documents needs taxdocs.documents.render (WeasyPrint), which is not available")
+        if checks and not checks_available():
+            print("note: taxdocs.checks is not installed: returns are computed without findings", file=sys.stderr)
+        # everything that shapes the outputs goes into each record's hash (not --amend: records in
+        # error, such as a refused commit, are redone anyway, and a record done stays done)
+        options = hashlib.sha256(repr((code_fingerprint(), sorted(ctx.blanks.items()), documents,
+                                       ledger, commit, checks and checks_available())).encode()).hexdigest()
+        nworkers = workers or default_workers()
+        if commit:
+            # a client's year is figured from the year before it as recorded: committing in parallel would record
+            # years in whatever order the workers finish (audit 12). One return at a time, in input order.
+            if engine != "local":
+                raise TaxdocsError("--commit runs on the local engine, one return at a time: each year is figured from "
+                                   "the year before it as the ledger holds it (run with --engine local)")
+            if nworkers > 1:
+                print("note: --commit records the returns one at a time, in input order (list each client's years "
+                      "oldest first); --workers is not used", file=sys.stderr)
+            nworkers = 1
+        if engine == "local":
+            eng: Any = LocalEngine(nworkers, Context(**{**ctx.__dict__, "outdir": str(out)}), window)
+        else:
+            eng = DaskEngine(ctx, scheduler, workers, window)
+        try:
+            state = State(out)
+        except OSError as e:
+            raise TaxdocsError(f"-o {out}: cannot write the resume state ({_why(e)})") from None
         if ledger:
             ledger_store = _open_ledger(ledger)
         _clean_temp(returns, out)
@@ -330,7 +361,8 @@ def run_batch(inputs: Any, outdir: str | Path, *, workers: Optional[int] = None,
         summary.write_tally(out / "tally.json", tally.as_dict())
         return tally
     finally:
-        state.close()
-        inp.close()
+        if state is not None:
+            state.close()
+        inp.close()  # the CSV pair's join store too
         if ledger_store is not None:
             ledger_store.close()

@@ -15,6 +15,7 @@ Outcome (a plain dict, cheap to pickle):
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -199,8 +200,29 @@ def _error(rec: Record, kind: str, problems: list[dict]) -> dict:
             **({"tax_year": year} if isinstance(year, int) and not isinstance(year, bool) else {})}
 
 
+_SQL = re.compile(r"\[SQL:|\[parameters:|\b(?:SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA|WHERE|VALUES)\b")
+_DB_MODULES = ("sqlite3", "sqlalchemy", "psycopg", "psycopg2", "pymysql", "MySQLdb", "asyncpg")
+
+
+def one_line(text: str, *, first_only: bool = True, limit: int = 300) -> str:
+    """Exception text as errors.jsonl may hold it: one line (the first, or all joined), at most `limit`
+    characters, SSNs masked, never SQL (a database error's statement and parameters)."""
+    lines = [x.strip() for x in str(text).splitlines() if x.strip()]
+    line = (lines[0] if first_only else " ".join(lines)) if lines else ""
+    if _SQL.search(line):
+        return "details withheld (they quote the database)"
+    line = scrub(line)
+    return line if len(line) <= limit else line[:limit - 3] + "..."
+
+
+def _is_db_error(e: BaseException) -> bool:
+    return any(c.__module__.split(".")[0] in _DB_MODULES for c in type(e).__mro__)
+
+
 def _internal(rec: Record, stage: str, e: BaseException) -> dict:
-    msg = scrub(str(e))[:300]
+    msg = one_line(str(e))
+    if _is_db_error(e):
+        msg = "a database error" + (f": {msg}" if msg else "")
     reason = f"internal error: {type(e).__name__}" + (f": {msg}" if msg else "") + f" (while {stage})"
     return _error(rec, "internal", [{**rec.where(), "field": "", "reason": reason}])
 
@@ -303,7 +325,8 @@ def _run(rec: Record, ctx: Context) -> tuple[dict | None, dict[str, bytes], dict
         return _error(rec, "input", [_problem(rec, p) for p in e.problems]), {}, None
     except TaxdocsError as e:  # the ledger refuses (needs --amend, conflict...): a clear message of its own
         return _error(rec, "ledger" if ctx.ledger else "input",
-                      [{**rec.where(), "field": "", "reason": scrub(str(e)) + f" (while {stage})"}]), {}, None
+                      [{**rec.where(), "field": "", "reason": one_line(str(e), first_only=False, limit=600)
+                        + f" (while {stage})"}]), {}, None
     except Exception as e:  # noqa: BLE001
         return _internal(rec, stage, e), {}, None
     finally:
