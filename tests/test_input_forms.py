@@ -73,7 +73,7 @@ def test_amounts_as_written(box1, want):
 
 
 @pytest.mark.parametrize("box1, reason", [("1,5", "commas may only separate thousands"),
-                                          ("(500)", "amounts on a 1099-R are not negative"),
+                                          ("(500)", "this amount is never negative"),
                                           ("ten", "valid decimal")])
 def test_amounts_wrong_as_written_say_why(box1, reason):
     d = strict()

@@ -93,3 +93,17 @@ def test_a_payment_before_the_birth_date_is_refused():
     from builders import form, person, scenario
     data = scenario(2025, [form("a", 1000, ["1"], "2025-03-03", box2a=1000)], taxpayer=person(birth="2025-12-01"))
     assert "taxpayer.birth_date" in _problems(data) and "2025-03-03" in _problems(data)
+
+
+@pytest.mark.parametrize("filed, ok", [({"14": "500.555"}, False), ({"14": -5}, False), ({"14": "500.55"}, True),
+                                       ({"10": "0.12345"}, True), ({"10": -0.1}, False)])
+def test_filed_form_8606_lines(filed, ok):
+    """Audit (session 18): a filed line 14 of 500.555 was taken as 500.56 without a word (line 10 is a ratio
+    "rounded to at least 3 places", i8606)."""
+    from builders import person, scenario
+    from taxdocs.model.load import from_data
+    data = scenario(2025, [], taxpayer=person(), filed={"f8606_taxpayer": filed})
+    if ok:
+        from_data(data, "s.yaml")
+    else:
+        assert "filed.f8606_taxpayer" in _problems(data)

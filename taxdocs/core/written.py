@@ -35,7 +35,7 @@ def amount(s: str, signed: bool = False) -> str:
             raise WrittenError(f"amount {s!r}: commas may only separate thousands (12,345.67); write cents with a point")
         t = t.replace(",", "")
     if t.startswith("(") and t.endswith(")"):
-        raise WrittenError(f"negative amount {s!r}: amounts on a 1099-R are not negative")
+        raise WrittenError(f"negative amount {s!r}: this amount is never negative")
     return "-" + t if negative else t
 
 

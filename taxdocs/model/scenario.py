@@ -456,6 +456,20 @@ class Filed(Strict):
                                                   "filed: the notations (Rollover, QCD, HFD, PSO...), keys \"4c\", "
                                                   "\"5c\"; a list, or one text with commas between")
 
+    @field_validator("f8606_taxpayer", "f8606_spouse")
+    @classmethod
+    def _f8606(cls, v: dict):
+        """Line 10 is a ratio ("rounded to at least 3 places", i8606 line 10); every other line is dollars and cents.
+        None is negative."""
+        for k, x in v.items():
+            ratio = str(k).strip().removeprefix("line").strip() == "10"
+            why = (None if x is None else "not a number" if not x.is_finite() else
+                   "a Form 8606 line is never negative" if x < 0 else
+                   "dollars and cents at most (2 decimal places)" if not ratio and x.as_tuple().exponent < -2 else None)
+            if why:
+                raise ValueError(f"line {k}: {x}: {why}")
+        return v
+
     @field_validator("f1040_notations", mode="before")
     @classmethod
     def _notations(cls, v):
