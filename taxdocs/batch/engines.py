@@ -43,9 +43,11 @@ def process_chunk(chunk: Chunk, ctx: Context) -> list[dict]:
 _CTX: Optional[Context] = None
 
 
-def _init(ctx: Context) -> None:
+def _init(ctx: Context, parent: Optional[int] = None) -> None:
     global _CTX
     _CTX = ctx
+    if parent is not None:
+        _watch(parent)
     try:  # parse the blank forms once per worker, before the first record
         from taxdocs.batch.worker import _filler, warm_up
         for year in ctx.blanks:
@@ -60,6 +62,37 @@ def _init(ctx: Context) -> None:
     gc.freeze()
     if not ctx.documents:
         gc.disable()
+
+
+def _watch(parent: int, every: float = 0.5) -> None:
+    """End this worker when the batch process is gone (killed with SIGKILL, say). The pool's pipes are held by every
+    worker, so a write to the dead parent blocks for ever instead of failing, and a worker left running could write
+    an old version of a return over the rerun's (a corrected input)."""
+    import threading
+    import time
+    born = _started(parent)
+
+    def loop() -> None:
+        while True:
+            time.sleep(every)
+            try:
+                os.kill(parent, 0)
+                alive = _started(parent) == born  # not the same pid given to a new process
+            except OSError:  # gone (or, PermissionError, the pid now another user's)
+                alive = False
+            if not alive:
+                os._exit(70)  # no cleanup: nothing of this worker's is wanted any more
+
+    threading.Thread(target=loop, name="taxdocs-parent-watch", daemon=True).start()
+
+
+def _started(pid: int) -> Optional[str]:
+    """A process's start time (Linux /proc/PID/stat field 22), None where there is no /proc."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        return None
 
 
 def _local_chunk(chunk: Chunk) -> list[dict]:
@@ -94,7 +127,7 @@ class LocalEngine:
         if method == "forkserver":
             mpctx.set_forkserver_preload(PRELOAD)
         it = iter(chunks)
-        with ProcessPoolExecutor(self.workers, mp_context=mpctx, initializer=_init, initargs=(self.ctx,)) as ex:
+        with ProcessPoolExecutor(self.workers, mp_context=mpctx, initializer=_init, initargs=(self.ctx, os.getpid())) as ex:
             pending: set = set()
             exhausted = False
             try:

@@ -53,3 +53,52 @@ def test_sigkill_midway_then_rerun(tmp_path):
     assert (out / "errors.jsonl").read_text() == (clean / "errors.jsonl").read_text()
     assert (out / "summary.csv").read_text() == (clean / "summary.csv").read_text()
     assert not list(out.rglob(".*.tmp"))
+
+
+def _live_in_group(pgid: int) -> list[int]:
+    """Processes of a process group that are not zombies (Linux /proc: field 5 is the group, 3 the state)."""
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat", "rb") as fh:
+                    rest = fh.read().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            if int(rest[2]) == pgid and rest[0] != b"Z":
+                out.append(int(d))
+    return out
+
+
+def test_workers_end_when_the_batch_process_is_killed(tmp_path):
+    """Session 18: with only the batch process SIGKILLed, its workers blocked for ever writing to the dead parent,
+    and one could later write an old version of a return over a rerun's."""
+    if not os.path.isdir("/proc/self"):
+        import pytest
+        pytest.skip("needs /proc")
+    src = tmp_path / "season.jsonl"
+    synth.write_jsonl(3000, 12, src)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "taxdocs.cli", "batch", str(src), "-o", str(out), "--workers", "2",
+           "--progress", "none"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    returns = out / "returns"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if returns.is_dir() and sum(1 for _ in os.scandir(returns)) >= 50:
+                break
+            time.sleep(0.01)
+        assert proc.poll() is None, "the batch finished before it could be killed"
+        assert len(_live_in_group(proc.pid)) >= 3   # the batch, the fork server, two workers
+        os.kill(proc.pid, signal.SIGKILL)           # the batch process alone
+        proc.wait()
+        deadline = time.monotonic() + 15
+        while _live_in_group(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _live_in_group(proc.pid) == []
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
