@@ -318,6 +318,12 @@ def export(client: Optional[str] = typer.Argument(None, help="client id (default
            ledger: Optional[str] = _ledger_opt()) -> None:
     """Write the ledger (or one client) as JSON, for another firm or machine. No SSNs in it."""
     from taxdocs.ledger.exchange import export_doc
+    from taxdocs.ledger.store import LedgerError
+    if str(output) != "-":  # before reading the ledger: a clear word, not an OSError after the work
+        if output.is_dir():
+            raise LedgerError(f"export: -o {output}: a folder: give a file name (e.g. {output / 'ledger.json'})")
+        if not output.parent.is_dir():
+            raise LedgerError(f"export: -o {output}: folder {output.parent} does not exist")
     with _open(ledger, create=False) as store:
         doc = export_doc(store, client, scenarios=not no_scenarios)
     text = json.dumps(doc, indent=2, ensure_ascii=False)
@@ -325,7 +331,10 @@ def export(client: Optional[str] = typer.Argument(None, help="client id (default
         print(text)
         return
     from taxdocs.core.files import write_atomic
-    write_atomic(output, text + "\n")  # owner-only (names and amounts), whole or not at all
+    try:
+        write_atomic(output, text + "\n")  # owner-only (names and amounts), whole or not at all
+    except OSError as e:
+        raise LedgerError(f"export: cannot write {output}: {e.strerror or e}") from None
     n = sum(len(p["years"]) for p in doc["people"])
     err.print(f"wrote {output}: {len(doc['people'])} people, {n} year versions", highlight=False)
 
@@ -337,12 +346,13 @@ def import_(file: Path = typer.Argument(..., help="JSON written by `taxdocs ledg
                                        "new version (the ledger's is kept)"),
             ledger: Optional[str] = _ledger_opt()) -> None:
     """Read a ledger export into this ledger (one transaction)."""
-    from taxdocs.ledger.exchange import import_doc, read_export
+    from taxdocs.ledger.exchange import check_export, import_doc, read_export
     from taxdocs.ledger.store import LedgerConflict, LedgerNeedsAmend
     doc = read_export(file)
+    check_export(doc, str(file))  # the whole file, before the ledger is opened (or created)
     with _open(ledger) as store:
         try:
-            rep = import_doc(store, doc, amend=amend, source=file.name)
+            rep = import_doc(store, doc, amend=amend, source=file.name, file=str(file))
         except (LedgerNeedsAmend, LedgerConflict) as e:
             _refused(e)
     out.print(f"imported {file}: {len(rep.added)} year versions added, {len(rep.unchanged)} years unchanged"
@@ -395,7 +405,7 @@ def seed(client: str = typer.Argument(..., help="client id"),
 
     Give what the form does not show with the options (Roth basis, first Roth year, layers)."""
     from taxdocs.ledger import keys
-    from taxdocs.ledger.seed import facts_from_8606, parse_layer, read_pdf
+    from taxdocs.ledger.seed import check, facts_from_8606, parse_layer, read_pdf
     from taxdocs.ledger.store import LedgerConflict, LedgerError, LedgerNeedsAmend
     if f8606 is None and ira_basis is None:
         raise LedgerError("give --f8606 FILE.pdf, or at least --ira-basis")
@@ -423,6 +433,7 @@ def seed(client: str = typer.Argument(..., help="client id"),
                             year_end_value=year_end_value,
                             deductions_after_70_half=_amount(deductions_after_70, "--deductions-after-70-half"),
                             qcd_reductions=_amount(qcd_reductions, "--qcd-reductions"))
+    check(facts, year, client, name or (read or {}).get("name"))  # as an import's (taxdocs.ledger.validate)
     with _open(ledger) as store:
         try:
             o = store.seed(client, ssn, year, facts, name=name or (read or {}).get("name"),

@@ -11,6 +11,10 @@ Amounts are strings ("7000", "12.5"), dates ISO. No SSN: people are matched by c
 SSN key (the same in every taxdocs install). `scenario` is the stored input with SSNs replaced
 by key and last four digits; its sha256 is checked against `content_hash` on import.
 
+Import checks the whole file first (taxdocs.ledger.validate: the facts as the scenario model would take them, no
+unknown key, the years against the scenario's tax year and people, no (tax_year, version) twice) and writes nothing
+unless all of it is right; each problem is named `import: FILE: people[0].years[1].facts.ira_basis: reason`.
+
 Import is one transaction. Per person-year: a year the ledger lacks takes every version in the
 file; a year whose current version is in the file takes the later versions; a year whose current
 version is not in the file is a conflict, refused unless `amend` (then the file's current version
@@ -21,10 +25,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from decimal import Decimal
 from typing import Optional
 
 from taxdocs.ledger import keys
-from taxdocs.ledger.store import CarryFacts, Entry, LedgerError, LedgerNeedsAmend, LedgerStore, schema_revision
+from taxdocs.ledger.store import SCHEMA_HEAD, CarryFacts, Entry, LedgerError, LedgerNeedsAmend, LedgerStore
 
 SCHEMA = "taxdocs.ledger-export/1"
 
@@ -44,7 +49,7 @@ def export_doc(store: LedgerStore, client_id: Optional[str] = None, *, scenarios
         out.append({"client_id": p.client_id, "ssn_key": p.ssn_key, "ssn_last4": p.ssn_last4, "name": p.name,
                     "years": years})
     return {"schema": SCHEMA, "exported_at": datetime.now(timezone.utc).isoformat(),
-            "schema_revision": schema_revision(store.engine), "people": out}
+            "schema_revision": store.schema_revision(), "people": out}
 
 
 @dataclass
@@ -54,53 +59,104 @@ class ImportReport:
     amended: list[str] = field(default_factory=list)
 
 
-def _bad(where: str, what: str) -> LedgerError:
-    return LedgerError(f"import: {where}: {what}")
+MAX_SHOWN = 20  # problems listed; the rest are counted
 
 
-def _check(doc) -> None:
+def _refuse(file: str, problems: list[tuple[str, str]]) -> LedgerError:
+    problems = list(dict.fromkeys(problems))  # one person's label wrong in each of its years: said once
+    lines = [f"import: {file}: {p}: {r}" if p else f"import: {file}: {r}" for p, r in problems[:MAX_SHOWN]]
+    if len(problems) > MAX_SHOWN:
+        lines.append(f"... and {len(problems) - MAX_SHOWN} more")
+    return LedgerError("\n".join(lines + ["Nothing was imported."]))
+
+
+def check_export(doc, file: str = "<export>"):
+    """The whole export checked before anything is written (taxdocs.ledger.validate); a `validate.Export`, or a
+    LedgerError naming each bad place: `import: FILE: people[0].years[1].facts.ira_basis: must be 0 or more`."""
+    from taxdocs.ledger import validate as v
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
-        raise _bad("(top)", f"not a taxdocs ledger export (schema must be {SCHEMA!r})")
-    if not isinstance(doc.get("people"), list):
-        raise _bad("people", "must be a list")
-    for i, p in enumerate(doc["people"]):
+        raise _refuse(file, [("schema", f"not a taxdocs ledger export (schema must be {SCHEMA!r})")])
+    rev = doc.get("schema_revision")
+    if isinstance(rev, str) and rev.isdigit() and int(rev) > int(SCHEMA_HEAD):
+        raise _refuse(file, [("schema_revision", f"{rev!r} is newer than this taxdocs knows ({SCHEMA_HEAD}): "
+                              "upgrade taxdocs to import it")])
+    if v.too_deep(doc):
+        raise _refuse(file, [("", f"nested more than {v.MAX_NESTING} levels deep: not a ledger export")])
+    try:
+        model = v.export_model(doc)
+    except v.Problems as e:
+        raise _refuse(file, e.items) from None
+    problems: list[tuple[str, str]] = []
+    seen_people: dict[tuple[str, str], int] = {}
+    for i, p in enumerate(model.people):
         w = f"people[{i}]"
-        for k in ("client_id", "ssn_key", "ssn_last4"):
-            if not isinstance(p.get(k), str) or not p[k]:
-                raise _bad(f"{w}.{k}", "required text")
-        if len(p["ssn_key"]) != 64 or any(c not in "0123456789abcdef" for c in p["ssn_key"]):
-            raise _bad(f"{w}.ssn_key", "must be 64 lowercase hex characters")
-        if len(p["ssn_last4"]) != 4 or not p["ssn_last4"].isdigit():
-            raise _bad(f"{w}.ssn_last4", "must be four digits")
-        for j, y in enumerate(p.get("years") or []):
+        if (p.client_id, p.ssn_key) in seen_people:
+            first = seen_people[p.client_id, p.ssn_key]
+            problems.append((w, f"client {p.client_id!r} with the same SSN key as people[{first}]: give each person "
+                             "once"))
+        seen_people.setdefault((p.client_id, p.ssn_key), i)
+        seen: dict[tuple[int, int], int] = {}
+        for j, y in enumerate(p.years):
             wy = f"{w}.years[{j}]"
-            for k in ("tax_year", "version"):
-                if not isinstance(y.get(k), int):
-                    raise _bad(f"{wy}.{k}", "required whole number")
-            if not isinstance(y.get("content_hash"), str):
-                raise _bad(f"{wy}.content_hash", "required text")
-            try:
-                CarryFacts.from_dict(y.get("facts") or {})
-            except (KeyError, ValueError, TypeError, ArithmeticError) as e:
-                raise _bad(f"{wy}.facts", f"cannot read ({type(e).__name__}: {e})") from None
-            if y.get("scenario") is not None and keys.content_hash(keys.dumps(y["scenario"])) != y["content_hash"]:
-                raise _bad(f"{wy}.scenario", "does not match its content_hash (edited or damaged export)")
+            if (y.tax_year, y.version) in seen:
+                problems.append((wy, f"tax_year {y.tax_year} version {y.version} again (also years"
+                                 f"[{seen[y.tax_year, y.version]}])"))
+            seen.setdefault((y.tax_year, y.version), j)
+            problems += [(f"{wy}.facts.{k}", r) for k, r in v.year_problems(y.facts, y.tax_year)]
+            if y.scenario is not None:
+                problems += _scenario_problems(p, y, w, wy)
+    if problems:
+        raise _refuse(file, problems)
+    return model
 
 
-def import_doc(store: LedgerStore, doc: dict, *, amend: bool = False, source: Optional[str] = None) -> ImportReport:
-    _check(doc)
+def _scenario_problems(p, y, w: str, wy: str) -> list[tuple[str, str]]:
+    """The stored scenario against its hash, and the year's labels against the scenario (a relabelled year)."""
+    from taxdocs.ledger import validate as v
+    try:
+        text = keys.dumps(y.scenario)
+    except (TypeError, ValueError, ArithmeticError) as e:
+        return [(f"{wy}.scenario", f"cannot be read ({e})")]
+    if keys.content_hash(text) != y.content_hash:
+        return [(f"{wy}.scenario", "does not match its content_hash (edited or damaged export)")]
+    sc, out = y.scenario, []
+    if sc.get("tax_year") != y.tax_year:
+        out.append((f"{wy}.tax_year", f"{y.tax_year}, but its scenario is for {sc.get('tax_year')}"))
+    if "seed" in sc:  # a seed: {"seed": facts, "client_id", "ssn_key", "tax_year"} (LedgerStore.seed)
+        if sc.get("ssn_key") != p.ssn_key:
+            out.append((f"{wy}.scenario", "its seed is for another person (SSN key)"))
+        try:
+            recorded = CarryFacts.from_model(v.facts_model(sc["seed"])).as_dict()
+        except v.Problems:
+            return out + [(f"{wy}.scenario.seed", "not a readable seed record")]
+        if recorded != CarryFacts.from_model(y.facts).as_dict():
+            out.append((f"{wy}.facts", "differ from the seed record its content_hash covers (edited)"))
+        return out
+    people = {q.get("ssn_key"): q for q in (sc.get("taxpayer"), sc.get("spouse")) if isinstance(q, dict)}
+    if p.ssn_key not in people:
+        out.append((f"{wy}.scenario", f"names no person with this SSN key ({p.client_id}, "
+                    f"{keys.masked(p.ssn_last4)}): the year belongs to someone else"))
+    elif people[p.ssn_key].get("ssn_last4") != p.ssn_last4:
+        said = people[p.ssn_key].get("ssn_last4")
+        out.append((f"{w}.ssn_last4", f"{p.ssn_last4!r}, but the year's scenario has {said!r} for this SSN key"))
+    return out
+
+
+def import_doc(store: LedgerStore, doc: dict, *, amend: bool = False, source: Optional[str] = None,
+               file: Optional[str] = None) -> ImportReport:
+    model = check_export(doc, file or source or "<export>")
     rep = ImportReport()
-    plan = []  # (entry, tax_year, [year dicts to add], allow_amend)
+    plan = []  # (entry, tax_year, [years to add])
     refuse = []
-    for p in doc["people"]:
-        current = {r.tax_year: r for r in store.current_years(p["client_id"], p["ssn_key"])}
-        by_year: dict[int, list[dict]] = {}
-        for y in sorted(p.get("years") or [], key=lambda y: (y["tax_year"], y["version"])):
-            by_year.setdefault(y["tax_year"], []).append(y)
+    for p in model.people:
+        current = {r.tax_year: r for r in store.current_years(p.client_id, p.ssn_key)}
+        by_year: dict[int, list] = {}
+        for y in sorted(p.years, key=lambda y: (y.tax_year, y.version)):
+            by_year.setdefault(y.tax_year, []).append(y)
         for year, versions in by_year.items():
-            label = f"{p['client_id']} {keys.masked(p['ssn_last4'])} {year}"
+            label = f"{p.client_id} {keys.masked(p.ssn_last4)} {year}"
             have = current.get(year)
-            hashes = [v["content_hash"] for v in versions]
+            hashes = [v.content_hash for v in versions]
             if have is None:
                 todo = versions
             elif have.content_hash == hashes[-1]:
@@ -114,7 +170,7 @@ def import_doc(store: LedgerStore, doc: dict, *, amend: bool = False, source: Op
                     continue
                 todo = versions[-1:]
                 rep.amended.append(label)
-            entry_base = (p["client_id"], p["ssn_key"], p["ssn_last4"], p.get("name"))
+            entry_base = (p.client_id, p.ssn_key, p.ssn_last4, p.name)
             plan.append((entry_base, year, todo))
     if refuse:
         raise LedgerNeedsAmend("import refused, nothing was written; these years differ from the ledger:\n  "
@@ -128,38 +184,60 @@ def import_doc(store: LedgerStore, doc: dict, *, amend: bool = False, source: Op
         for base, year, todo in plan:
             at = datetime.min.replace(tzinfo=timezone.utc)
             for v in todo:  # a year's versions stay in their order, whatever their times say (a clock set back)
-                at = max(at, _when(v.get("committed_at")) or at)
-                steps.append((at, year, v["version"], base, v))
+                at = max(at, _when(v.committed_at) or at)
+                steps.append((at, year, v.version, base, v))
         steps.sort(key=lambda t: t[:3])
         for _, year, _, (cid, key, last4, name), v in steps:
-            e = Entry(cid, key, last4, name, "taxpayer", CarryFacts.from_dict(v["facts"]))
-            scen = keys.dumps(v["scenario"]) if v.get("scenario") is not None else None
-            when = _when(v.get("committed_at"))
-            src = f"import{' ' + source if source else ''}: {v.get('kind', 'commit')}" + \
-                  (f" of {v['source']}" if v.get("source") else "")
-            outs = store._record(s, [e], year, v["content_hash"], scen, "import", src, True, None, when)
+            e = Entry(cid, key, last4, name, "taxpayer", CarryFacts.from_model(v.facts))
+            scen = keys.dumps(v.scenario) if v.scenario is not None else None
+            src = f"import{' ' + source if source else ''}: {v.kind}" + (f" of {v.source}" if v.source else "")
+            outs = store._record(s, [e], year, v.content_hash, scen, "import", src, True, None, _when(v.committed_at))
             for o in outs:
                 if o.status != "unchanged":
                     rep.added.append(f"{cid} {keys.masked(last4)} {year} v{o.version}")
     return rep
 
 
-def _when(text: Optional[str]) -> Optional[datetime]:
-    if not text:
-        return None
-    try:
-        d = datetime.fromisoformat(text)
-    except ValueError:
+def _when(d: Optional[datetime]) -> Optional[datetime]:
+    if d is None:
         return None
     return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
 
 
 def read_export(path) -> dict:
+    """The export file as JSON: exact decimals, no NaN or Infinity, no key given twice; clear errors, never a
+    traceback (a folder, not UTF-8, nested without end)."""
     from pathlib import Path
     p = Path(path)
     if not p.exists():
         raise LedgerError(f"import: {p}: file not found")
+    if p.is_dir():
+        raise LedgerError(f"import: {p}: a folder, not an export file: give the .json file `taxdocs ledger export` "
+                          "wrote")
     try:
-        return json.loads(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise LedgerError(f"import: {p}: not a ledger export (not UTF-8 text)") from None
+    except OSError as e:
+        raise LedgerError(f"import: {p}: cannot read it ({e.strerror})") from None
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_once)
     except json.JSONDecodeError as e:
         raise LedgerError(f"import: {p}: not valid JSON (line {e.lineno}: {e.msg})") from None
+    except ValueError as e:
+        raise LedgerError(f"import: {p}: not valid JSON ({e})") from None
+    except RecursionError:
+        raise LedgerError(f"import: {p}: nested without end: not a ledger export") from None
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _once(pairs: list) -> dict:
+    out: dict = {}
+    for k, v in pairs:
+        if k in out:
+            raise ValueError(f"the key {k!r} is given twice in one object")
+        out[k] = v
+    return out

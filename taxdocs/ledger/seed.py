@@ -89,6 +89,28 @@ def facts_from_8606(read: Optional[dict[str, Any]], tax_year: int, *, ira_basis:
                       deductions_after_70_half=deductions_after_70_half, qcd_reductions=qcd_reductions)
 
 
+# where each figure of a seed comes from (for the messages)
+OPTIONS = {"tax_year": "--year", "client_id": "the client id", "name": "--name", "ira_basis": "--ira-basis",
+           "roth_contribution_basis": "--roth-basis", "roth_first_year": "--roth-first-year",
+           "conversion_layers": "--conversion", "ira_rollover_dates": "--rollover",
+           "year_end_value": "--year-end-value", "deductions_after_70_half": "--deductions-after-70-half",
+           "qcd_reductions": "--qcd-reductions", "f8606": "--f8606"}
+
+
+def check(facts: CarryFacts, tax_year: int, client_id: Optional[str] = None, name: Optional[str] = None) -> None:
+    """The seed's figures as a scenario's or an import's (taxdocs.ledger.validate); a LedgerError naming each option
+    (or the form's line) and the rule, before anything is written."""
+    from taxdocs.ledger import validate
+    try:
+        d = facts.as_dict()
+    except (TypeError, ValueError) as e:
+        raise LedgerError(f"seed: {e}") from None
+    problems = validate.seed_problems(d, tax_year, client_id, name)
+    if problems:
+        raise LedgerError("\n".join(f"seed: {p} ({OPTIONS.get(p.split('.')[0].split('[')[0], 'the form')}): {r}"
+                                    for p, r in problems) + "\nNothing was written.")
+
+
 def read_pdf(path: Path) -> dict[str, Any]:
     """The filled Form 8606 through the documents reader (imported here, only when seeding)."""
     if not Path(path).is_file():

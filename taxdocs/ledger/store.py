@@ -30,7 +30,7 @@ from typing import Iterator, Optional
 
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from taxdocs.core.money import z
@@ -107,27 +107,26 @@ class CarryFacts:
 
     @classmethod
     def from_dict(cls, d: dict) -> "CarryFacts":
-        dec = lambda v: None if v is None else Decimal(str(v))  # noqa: E731
+        """From `as_dict()` (JSON), checked (taxdocs.ledger.validate): a malformed value is a LedgerError naming it."""
+        from taxdocs.ledger import validate
+        try:
+            return cls.from_model(validate.facts_model(d))
+        except validate.Problems as e:
+            raise LedgerError("facts: " + "; ".join(f"{p}: {r}" for p, r in e.items)) from None
+
+    @classmethod
+    def from_model(cls, f) -> "CarryFacts":
+        """From a checked `taxdocs.ledger.validate.Facts`."""
         return cls(
-            ira_basis=dec(d["ira_basis"]), roth_contribution_basis=dec(d.get("roth_contribution_basis", 0)),
-            conversion_layers=[{"year": int(l["year"]), "amount": dec(l["amount"]), "taxable": dec(l["taxable"]),
-                                "distributed": dec(l.get("distributed", 0))} for l in d.get("conversion_layers", [])],
-            roth_first_year=d.get("roth_first_year"),
-            ira_rollover_dates=[date.fromisoformat(x) if isinstance(x, str) else x for x in d.get("ira_rollover_dates", [])],
-            year_end_value=dec(d.get("year_end_value")),
-            f8606={str(k): dec(v) for k, v in (d.get("f8606") or {}).items()},
-            notes=list(d.get("notes") or []), provisional=list(d.get("provisional") or []),
-            **{k: dec(d.get(k)) for k in QCD_TOTALS},
-            inherited_basis={str(k): dec(v) for k, v in (d.get("inherited_basis") or {}).items()},
-            hfd_year=None if d.get("hfd_year") is None else int(d["hfd_year"]),
-            inherited_roth=_inherited_roth_of(d.get("inherited_roth")))
-
-
-def _inherited_roth_of(d: Optional[dict]) -> dict[str, dict]:
-    """Stored (JSON) -> CarryFacts.inherited_roth: amounts as Decimal, the first year as int or None."""
-    return {str(k): {"basis": Decimal(str(v["basis"])), "conversion_basis": Decimal(str(v.get("conversion_basis", 0))),
-                     "first_year": None if v.get("first_year") is None else int(v["first_year"])}
-            for k, v in (d or {}).items()}
+            ira_basis=f.ira_basis, roth_contribution_basis=f.roth_contribution_basis,
+            conversion_layers=[{"year": l.year, "amount": l.amount, "taxable": l.taxable, "distributed": l.distributed}
+                               for l in f.conversion_layers],
+            roth_first_year=f.roth_first_year, ira_rollover_dates=sorted(set(f.ira_rollover_dates)),
+            year_end_value=f.year_end_value, f8606=dict(f.f8606), notes=list(f.notes), provisional=list(f.provisional),
+            deductions_after_70_half=f.deductions_after_70_half, qcd_reductions=f.qcd_reductions,
+            inherited_basis=dict(f.inherited_basis), hfd_year=f.hfd_year,
+            inherited_roth={k: {"basis": v.basis, "conversion_basis": v.conversion_basis, "first_year": v.first_year}
+                            for k, v in f.inherited_roth.items()})
 
 
 @dataclass
@@ -223,8 +222,25 @@ def normalize_url(url_or_path: Optional[str | os.PathLike] = None) -> str:
 def _safe(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # pragma: no cover - unparsable URL is reported by create_engine
-        return "<ledger URL>"
+    except Exception:  # an unparsable URL is refused by open_store; shown as given, its password hidden
+        return _mask(url)
+
+
+def db_error(doing: str, where: str, e: BaseException) -> str:
+    """A database failure in a line: the driver's own first line, never the SQL statement or its parameters."""
+    orig = getattr(e, "orig", None) or e
+    text = str(orig).strip().splitlines()[0] if str(orig).strip() else ""
+    if not text or text.startswith("[<class") or "[SQL:" in text:
+        text = type(orig).__name__
+    if any(k in text.lower() for k in ("readonly", "read-only", "read only")):
+        return f"cannot {doing} the ledger {where}: it is read-only ({text}); nothing was written"
+    return f"cannot {doing} the ledger {where}: {text}" + ("; nothing was written" if doing == "write" else "")
+
+
+def _mask(raw: str) -> str:
+    """A URL as given, its password hidden (for a URL SQLAlchemy cannot parse)."""
+    import re
+    return re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", raw)
 
 
 def _engine(url: str) -> Engine:
@@ -315,35 +331,58 @@ def open_store(url_or_path: Optional[str | os.PathLike] = None, *, create: bool 
     blank: $TAXDOCS_LEDGER, else ./taxdocs.db. `create=False`: a missing SQLite file is an error
     instead of a new empty ledger."""
     url = normalize_url(url_or_path)
-    u = make_url(url)
+    shown = _mask(str(url_or_path)) if url_or_path not in (None, "") else _safe(url)
+    try:
+        u = make_url(url)
+    except (ArgumentError, ValueError):
+        raise LedgerError(f"--ledger {shown}: not a database URL or file path (check the host, port and "
+                          "brackets)") from None
     if u.get_backend_name() == "sqlite" and (not u.database or ":memory:" in u.database
                                              or "mode=memory" in str(u)):
         raise LedgerError("an in-memory SQLite ledger would be lost on exit; give a file path")
     if u.get_backend_name() == "sqlite" and not u.database.startswith("file:"):
-        p = Path(u.database)
-        if not p.exists():
-            if not create:
-                raise LedgerError(f"no ledger at {p} (commit a year or give --ledger / ${ENV_URL})")
-            if not p.parent.is_dir():
-                raise LedgerError(f"cannot create the ledger {p}: folder {p.parent} does not exist")
-            try:  # owner-only from the start (names, amounts): SQLite gives its journal files the same mode
-                os.close(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-            except FileExistsError:
-                pass
-            except OSError as e:
-                raise LedgerError(f"cannot create the ledger {p}: {e.strerror}") from None
-    eng = _engine(url)
+        _prepare_file(Path(u.database), create)
+    try:
+        eng = _engine(url)
+    except (NoSuchModuleError, ImportError) as e:
+        why = "unknown database kind" if isinstance(e, NoSuchModuleError) else f"its driver is not installed ({e})"
+        raise LedgerError(f"--ledger {shown}: {u.drivername}: {why}; the ledger is a file path (SQLite) or a "
+                          "postgresql:// URL") from None
+    except ArgumentError as e:
+        raise LedgerError(f"--ledger {shown}: {u.drivername}: cannot use it ({e})") from None
     try:
         if migrate:
             upgrade(eng)
     except LedgerError:
         eng.dispose()
         raise
-    except DBAPIError as e:
+    except SQLAlchemyError as e:
         eng.dispose()
-        first = str(e.orig).strip().splitlines()[0] if str(e.orig).strip() else type(e.orig).__name__
-        raise LedgerError(f"cannot open the ledger {_safe(url)}: {first}") from None
+        raise LedgerError(db_error("open", _safe(url), e)) from None
     return LedgerStore(eng, url)
+
+
+def _prepare_file(p: Path, create: bool) -> None:
+    """A SQLite ledger file: created owner-only (names, amounts; SQLite gives its journal files the same mode), and
+    an empty file given as the ledger made owner-only before it is filled."""
+    if p.is_dir():
+        raise LedgerError(f"the ledger {p} is a folder: give a file path (e.g. {p / DEFAULT_PATH})")
+    if not p.exists():
+        if not create:
+            raise LedgerError(f"no ledger at {p} (commit a year or give --ledger / ${ENV_URL})")
+        if not p.parent.is_dir():
+            raise LedgerError(f"cannot create the ledger {p}: folder {p.parent} does not exist")
+        try:
+            os.close(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
+        except OSError as e:
+            raise LedgerError(f"cannot create the ledger {p}: {e.strerror}") from None
+    try:
+        if p.is_file() and p.stat().st_size == 0 and p.stat().st_mode & 0o077:
+            os.chmod(p, 0o600)
+    except OSError as e:
+        raise LedgerError(f"cannot make the ledger {p} owner-only: {e.strerror}") from None
 
 
 # --------------------------------------------------------------------------- test hook
@@ -404,8 +443,17 @@ class LedgerStore:
     # -- sessions
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as s:
-            yield s
+        try:
+            with Session(self.engine, expire_on_commit=False) as s:
+                yield s
+        except SQLAlchemyError as e:
+            raise LedgerError(db_error("read", self.display_url, e)) from None
+
+    def schema_revision(self) -> Optional[str]:
+        try:
+            return schema_revision(self.engine)
+        except SQLAlchemyError as e:
+            raise LedgerError(db_error("read", self.display_url, e)) from None
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
@@ -417,6 +465,9 @@ class LedgerStore:
                     yield s
                     s.flush()
 
+    def _where(self, client_id: str, last4: str, y: m.Year) -> str:
+        return f"ledger {self.display_url}, client {client_id} {keys.masked(last4)}, {y.tax_year} version {y.version}"
+
     # -- reading
     def _records(self, person: m.Person) -> list[YearRecord]:
         latest: dict[int, int] = {}
@@ -426,7 +477,8 @@ class LedgerStore:
         for y in sorted(person.years, key=lambda y: (y.tax_year, y.version)):
             out.append(YearRecord(person.client_id, person.ssn_last4, person.name, y.tax_year, y.version,
                                   y.version == latest[y.tax_year], y.commit.kind, y.commit.source,
-                                  _aware(y.commit.committed_at), y.commit.content_hash, _facts_of(y), y.commit_id))
+                                  _aware(y.commit.committed_at), y.commit.content_hash,
+                                  _facts_of(y, self._where(person.client_id, person.ssn_last4, y)), y.commit_id))
         return out
 
     def _load_people(self, s: Session, *where) -> list[m.Person]:
@@ -536,12 +588,14 @@ class LedgerStore:
                 yield s
         except IntegrityError as e:
             if not _is_race(e):
-                raise
+                raise LedgerError(db_error("write", self.display_url, e)) from None
             raise LedgerConflict(conflict) from None
         except OperationalError as e:
             if "locked" in str(e.orig).lower():
                 raise LedgerConflict(conflict) from None
-            raise
+            raise LedgerError(db_error("write", self.display_url, e)) from None
+        except SQLAlchemyError as e:  # never the SQL or its parameters (names, amounts) in a message
+            raise LedgerError(db_error("write", self.display_url, e)) from None
 
     def _person_row(self, s: Session, e: Entry) -> m.Person:
         q = select(m.Person).where(m.Person.client_id == e.client_id, m.Person.ssn_key == e.ssn_key)
@@ -577,20 +631,21 @@ class LedgerStore:
                 raise LedgerConflict(
                     f"client {e.client_id}, {e.who} {keys.masked(e.ssn_last4)}, {tax_year}: expected version "
                     f"{expect_version}, the ledger has {y.version if y else 0}; nothing was written")
+            old = None if y is None else _facts_of(y, self._where(e.client_id, e.ssn_last4, y))
             if y is None:
                 outcomes.append(Outcome(e.who, e.client_id, e.ssn_last4, tax_year, "new", 1))
-            elif y.commit.content_hash == digest and not _changes(_facts_of(y), e.facts, carried_only=True):
+            elif y.commit.content_hash == digest and not _changes(old, e.facts, carried_only=True):
                 # same inputs and the same figures carried (a year with no 1099-R from a decedent passes on what the
                 # ledger filled, which is not in its inputs: an amended earlier year reaches it here)
                 outcomes.append(Outcome(e.who, e.client_id, e.ssn_last4, tax_year, "unchanged", y.version))
             else:
                 o = Outcome(e.who, e.client_id, e.ssn_last4, tax_year, "amended", y.version + 1, y.version,
-                            _changes(_facts_of(y), e.facts))
+                            _changes(old, e.facts))
                 later = s.scalars(select(m.Year.tax_year).where(m.Year.person_id == p.id,
                                                                 m.Year.tax_year > tax_year).distinct())
                 # later years need committing again only if what this year carries changed (on a joint return the
                 # other spouse's version is new, with the same figures)
-                o.later_years = sorted(set(later)) if _changes(_facts_of(y), e.facts, carried_only=True) else []
+                o.later_years = sorted(set(later)) if _changes(old, e.facts, carried_only=True) else []
                 outcomes.append(o)
                 if not amend:
                     refuse.append((e, y, o))
@@ -626,7 +681,10 @@ class LedgerStore:
 
     def seed(self, client_id: str, ssn: str, tax_year: int, facts: CarryFacts, *, name: Optional[str] = None,
              source: Optional[str] = None, amend: bool = False) -> Outcome:
-        """Start a person's history from figures of a year done elsewhere (a filled Form 8606)."""
+        """Start a person's history from figures of a year done elsewhere (a filled Form 8606), checked as an
+        import's (taxdocs.ledger.seed.check)."""
+        from taxdocs.ledger.seed import check
+        check(facts, tax_year, client_id, name)
         entry = Entry(client_id, keys.ssn_key(ssn), keys.last4(ssn), name, "taxpayer", facts)
         doc = {"seed": facts.as_dict(), "client_id": client_id, "ssn_key": entry.ssn_key, "tax_year": tax_year}
         text = keys.dumps(doc)
@@ -650,7 +708,11 @@ class LedgerStore:
                  .where(m.Person.client_id == client_id, m.Person.ssn_key == ssn_key, m.Year.tax_year == tax_year))
             q = q.where(m.Year.version == version) if version else q.order_by(m.Year.version.desc())
             text = s.scalars(q.limit(1)).first()
+        try:
             return json.loads(text) if text else None
+        except ValueError:
+            raise LedgerError(f"ledger {self.display_url}, client {client_id}, {tax_year}: its stored scenario is not "
+                              f"JSON; {DAMAGED}") from None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -715,20 +777,36 @@ def _inherited_roth(res, who: str) -> dict[str, dict]:
     return {**before, **now}
 
 
-def _facts_of(y: m.Year) -> CarryFacts:
-    notes = json.loads(y.notes_json) if y.notes_json else {}
-    f8606 = json.loads(y.f8606_json) if y.f8606_json else {}
-    return CarryFacts(
-        ira_basis=y.ira_basis, roth_contribution_basis=y.roth_contribution_basis,
-        conversion_layers=[{"year": l.layer_year, "amount": l.amount, "taxable": l.taxable,
-                            "distributed": l.distributed} for l in sorted(y.layers, key=lambda l: l.position)],
-        roth_first_year=y.roth_first_year,
-        ira_rollover_dates=[r.distribution_date for r in sorted(y.rollovers, key=lambda r: r.position)],
-        year_end_value=y.year_end_value, f8606={k: Decimal(v) for k, v in f8606.items()},
-        notes=list(notes.get("notes", [])), provisional=list(notes.get("provisional", [])),
-        deductions_after_70_half=y.deductions_after_70_half, qcd_reductions=y.qcd_reductions,
-        inherited_basis={k: Decimal(v) for k, v in (notes.get("inherited_basis") or {}).items()},
-        hfd_year=notes.get("hfd_year"), inherited_roth=_inherited_roth_of(notes.get("inherited_roth")))
+def _facts_of(y: m.Year, where: str = "") -> CarryFacts:
+    """A stored year's facts, checked as an import's are: a damaged row (an import before taxdocs checked them, an
+    edit of the database) is a LedgerError naming it, never a crash or a wrong figure later."""
+    from taxdocs.ledger import validate
+    try:
+        notes = json.loads(y.notes_json) if y.notes_json else {}
+        f8606 = json.loads(y.f8606_json) if y.f8606_json else {}
+    except ValueError:
+        raise LedgerError(f"{where}: its stored notes or Form 8606 lines are not JSON; {DAMAGED}") from None
+    extra = notes if isinstance(notes, dict) else {"notes": notes}
+    d = {"ira_basis": y.ira_basis, "roth_contribution_basis": y.roth_contribution_basis,
+         "conversion_layers": [{"year": l.layer_year, "amount": l.amount, "taxable": l.taxable,
+                                "distributed": l.distributed} for l in sorted(y.layers, key=lambda l: l.position)],
+         "roth_first_year": y.roth_first_year,
+         "ira_rollover_dates": [r.distribution_date for r in sorted(y.rollovers, key=lambda r: r.position)],
+         "year_end_value": y.year_end_value, "f8606": f8606,
+         "notes": extra.get("notes", []), "provisional": extra.get("provisional", []),
+         "deductions_after_70_half": y.deductions_after_70_half, "qcd_reductions": y.qcd_reductions,
+         "inherited_basis": extra.get("inherited_basis") or {}, "hfd_year": extra.get("hfd_year"),
+         "inherited_roth": extra.get("inherited_roth") or {}}
+    try:
+        return CarryFacts.from_model(validate.facts_model(d))
+    except validate.Problems as e:
+        shown = "; ".join(f"{p}: {r}" for p, r in e.items[:3]) + (f"; and {len(e.items) - 3} more"
+                                                                   if len(e.items) > 3 else "")
+        raise LedgerError(f"{where}: stored {shown}; {DAMAGED}") from None
+
+
+DAMAGED = ("the ledger is damaged there (an import before taxdocs checked them, or an edit of the database): "
+           "restore it from a backup")
 
 
 def _year_row(p: m.Person, c: m.Commit, tax_year: int, version: int, f: CarryFacts) -> m.Year:
