@@ -107,3 +107,10 @@ def test_filed_form_8606_lines(filed, ok):
         from_data(data, "s.yaml")
     else:
         assert "filed.f8606_taxpayer" in _problems(data)
+
+
+def test_a_decedents_first_roth_year_after_the_tax_year_is_refused():
+    """Second read (session 18): it was stored in the ledger, whose export then would not import."""
+    from builders import form, person, scenario
+    f = form("r", 1000, ["4"], "2025-03-03", box2a=0, decedent_first_roth_year=2026, box7_ira_sep_simple=False)
+    assert "decedent_first_roth_year" in _problems(scenario(2025, [f], taxpayer=person()))

@@ -23,7 +23,7 @@ EARLY_CODES = ("1", "J", "S")
 STATE_CODES = set(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH "
     "OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split())
-EIN = re.compile(r"^\d{2}-?\d{7}$")
+EIN = re.compile(r"^\d{2}[- ]?\d{7}$")  # NN-NNNNNNN; a space for the hyphen, as some forms print it
 
 
 # --- box arithmetic (these run on a Scenario: they also explain input errors) --------------------
@@ -253,6 +253,8 @@ def _code_2(ctx: Ctx, f: Form1099R, info, person, paid: date) -> list[Finding]:
         return []  # a Roth conversion under 59½ is coded 2 (i1099r)
     if f.sepp or f.exceptions or person.disabled or set(f.box7) & {"8", "P"}:
         return []
+    if f.governmental_457b and info.source == Account.plan:
+        return []  # i1099r code 2: a governmental 457(b) distribution not subject to the 10% (IRC §72(t)(9))
     if info.source in (Account.plan, Account.designated_roth) and separated_at_55(person, info, ctx.gp):
         return []
     checked = ["no Roth conversion", "sepp is not set", "no exception is listed on the form",
@@ -260,6 +262,7 @@ def _code_2(ctx: Ctx, f: Form1099R, info, person, paid: date) -> list[Finding]:
     if info.source in (Account.plan, Account.designated_roth):
         checked.append("no separation from service in or after the year of reaching "
                        + ("50" if person.public_safety_employee else "55"))
+        checked.append("not marked as a governmental 457(b) plan")
     return [make("CODE_2_NO_EXCEPTION", f.id, ctx.fpath(f.id, "box7"), form=f.id, who=ctx.who_words(f.recipient),
                  paid=paid, checked="; ".join(checked), kept=kept)]
 

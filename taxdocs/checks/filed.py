@@ -219,8 +219,13 @@ def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
                 continue
             if s.form == "f1040" and k == "25b" and filed is not None and z(filed) > z(computed):
                 # line 25b also holds tax withheld on other Forms 1099 (SSA-1099, 1099-INT, ...): i1040 line 25b
-                out.append(make("FILED_25B_OTHER_FORMS", "return", f"{s.path}.{raw_key}", filed=filed,
-                                computed=computed))
+                state = _state_local_withheld(ctx.sc)
+                if state > 0 and _same(z(filed) - z(computed), state, False):  # the difference is boxes 14 and 17
+                    out.append(make("FILED_25B_STATE_TAX", "return", f"{s.path}.{raw_key}", filed=filed,
+                                    computed=computed, state=state))
+                else:
+                    out.append(make("FILED_25B_OTHER_FORMS", "return", f"{s.path}.{raw_key}", filed=filed,
+                                    computed=computed))
                 continue
             if s.form == "f1040" and k in GROSS:
                 gross_key, taxable_key = GROSS[k]
@@ -251,6 +256,34 @@ def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
                 out.append(make("FILED_MISMATCH_PROVISIONAL", record, fpath, assumptions=assumptions, **data))
             else:
                 out.append(make("FILED_MISMATCH", record, fpath, **data))
+        if s.form == "f1040" and not s.whole_form:
+            out += _not_given(ctx, s)
+    return out
+
+
+def _state_local_withheld(sc) -> Decimal:
+    """State and local income tax withheld on the Forms 1099-R (boxes 14 and 17)."""
+    return sum((r.tax_withheld or 0 for f in sc.forms_1099r for r in (*f.state, *f.local)), Decimal(0))
+
+
+# Form 1040 lines that, left out of the filed figures while the recomputation has an amount, are likely missing
+# from the return itself: income untaxed, the 10% unpaid, a withholding credit not taken.
+_MUST_SHOW = {"4b": "that taxable IRA income is missing from the return",
+              "5b": "that taxable pension income is missing from the return",
+              "schedule2_line8": "the additional tax is owed and unpaid",
+              "25b": "the tax withheld is not credited"}
+
+
+def _not_given(ctx: Ctx, s: FiledSet) -> list[Finding]:
+    given = {norm_key(k) for k in s.values}
+    out = []
+    for k, consequence in _MUST_SHOW.items():
+        computed = ctx.g.get(LINES_1040[k])
+        if k in given or not computed or z(computed) <= 0:
+            continue
+        where = "Schedule 2 line 8" if k == "schedule2_line8" else f"Form 1040 line {k}"
+        out.append(make("FILED_LINE_NOT_GIVEN", "return", f"{s.path}.{k}", where=where, computed=computed,
+                        consequence=consequence, key=k))
     return out
 
 

@@ -203,5 +203,22 @@ def hfd_testing_period(ctx: Ctx) -> list[Finding]:
     return out
 
 
+def direct_rollover_withheld(ctx: Ctx) -> list[Finding]:
+    """Tax is not withheld from a direct rollover (IRC §3405(c)(2); i1099r box 4): what was withheld was paid out, so
+    it cannot also have gone to the receiving plan or IRA."""
+    out = []
+    for info in ctx.res.forms.values():
+        f = info.legs[0].form
+        direct = [l for l in info.legs if l.kind == UseKind.direct_rollover]
+        rolled = total(l.amount for l in direct)
+        if not direct or f.box4 <= 0 or rolled + f.box4 <= f.box1:
+            continue
+        could = max(f.box1 - f.box4, ZERO)
+        out.append(make("DIRECT_ROLLOVER_WITHHELD", f.id, ctx.fpath(f.id, "box4"), form=f.id, box1=f.box1,
+                        box4=f.box4, rolled=rolled, could=could, who=ctx.who_words(info.person)))
+    return out
+
+
 def check(ctx: Ctx) -> list[Finding]:
-    return events(ctx) + withholding(ctx) + notice_2014_54(ctx) + roth_destination(ctx) + hfd_testing_period(ctx)
+    return (events(ctx) + withholding(ctx) + direct_rollover_withheld(ctx) + notice_2014_54(ctx)
+            + roth_destination(ctx) + hfd_testing_period(ctx))

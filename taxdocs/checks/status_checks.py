@@ -21,7 +21,8 @@ def early_tax(ctx: Ctx) -> list[Finding]:
         line4 = ctx.zline(f"{f}.line4")
         if line4 <= 0:
             line2 = ctx.zline(f"{f}.line2")
-            if line2 > 0 and ctx.line(f"{f}.required"):  # an exception box 7 does not show (i5329 Who Must File)
+            if line2 > 0 and ctx.line(f"{f}.required") and not _filed_5329_line2(ctx, who):
+                # an exception box 7 does not show (i5329 Who Must File); a filed form's figures are compared instead
                 out.append(make("FORM_5329_FOR_EXCEPTION", who, "", who=who, line2=line2,
                                 numbers=ctx.line(f"{f}.line2_exception") or "",
                                 tax=money(line2 * ctx.gp.rates.early_distribution.value)))
@@ -34,6 +35,13 @@ def early_tax(ctx: Ctx) -> list[Finding]:
         out.append(make("EARLY_DISTRIBUTION_TAX", who, "", who=who, line3=ctx.zline(f"{f}.line3"), line4=line4,
                         simple=simple_note, form5329=form5329))
     return out
+
+
+def _filed_5329_line2(ctx: Ctx, who: str) -> bool:
+    """The scenario's `filed:` shows Form 5329 line 2 (the exception claimed) for this person."""
+    from taxdocs.checks.filed import norm_key
+    lines = getattr(ctx.sc.filed, f"f5329_{who}", None) if ctx.sc.filed is not None else None
+    return any(norm_key(k) == "2" and v is not None for k, v in (lines or {}).items())
 
 
 def exceptions_refused(ctx: Ctx) -> list[Finding]:
@@ -148,6 +156,13 @@ def _refused_why(r: tuple, item, limit) -> str:
         return ("exception 01 (separation from service at 55) was not applied: there are distributions from "
                 "more than one plan payer, and it covers only the plan of the employer left; set "
                 "`separating_employer: true` on that employer's 1099-R")
+    if r[0] == "03_not_disabled":
+        return ("exception 03 (total and permanent disability, IRC §72(m)(7)) is claimed, but the person is given as "
+                "not disabled (`disabled: false`), so it was not applied; if the person is disabled, set `disabled: true`")
+    if r[0] == "02_not_sepp":
+        return ("exception 02 (substantially equal periodic payments, IRC §72(t)(2)(A)(iv)) is claimed, but this "
+                "1099-R is given as not part of such a series (`sepp: false`), so it was not applied; if it is one of "
+                "the payments, set `sepp: true`")
     if r[0] == "01_annuity":
         return ("exception 01 (separation from service at 55) is for employer plans; a nonqualified annuity (code D) "
                 "falls under IRC §72(q), which has no such exception, so it was not applied")

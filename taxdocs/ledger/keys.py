@@ -89,7 +89,7 @@ _ADDED_LATER = {
     "person": {"public_safety_service_years": None, "blind": False, "hsa_coverage": None,
                "separated_from_service_date": None, "earlier_hfd_year": None},
     "form": {"rmd_amount": None, "date_received": None, "loan_offset": None, "pso_premiums": None,
-             "decedent_roth_conversion_basis": None},
+             "decedent_roth_conversion_basis": None, "governmental_457b": False},
     "exception": {"event": None},
     "roth": {"first_year_at_latest": None},
     "filed": {"f5329_taxpayer": {}, "f5329_spouse": {}, "f1040_notations": {}},

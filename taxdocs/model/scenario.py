@@ -198,6 +198,9 @@ class Form1099R(Strict):
                                           "('PSO' on Form 1040 line 5; IRC §402(l))")
     hardship: bool = Field(False, description="a hardship distribution (not eligible for rollover)")
     sepp: bool = Field(False, description="part of substantially equal periodic payments")
+    governmental_457b: bool = Field(False, description="paid from a governmental section 457(b) plan: the 10% "
+                                    "additional tax reaches only amounts rolled into it from other plans or IRAs "
+                                    "(IRC §72(t)(9)); the payer shows code 2 for the rest")
     corrective: bool = Field(False, description="a corrective distribution of excess deferrals/contributions")
     nonspouse_beneficiary: bool = Field(False, description="paid to a beneficiary who is not the surviving spouse")
     separating_employer: Optional[bool] = Field(None, description="exception 01: the plan of the employer left in "

@@ -49,6 +49,9 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
         if f.date_received is not None and paid is not None and not (paid <= f.date_received <= plus_days(paid, 366)):
             bad(f"{p}.date_received", f"received {f.date_received}: it must be on or after the date paid {paid} "
                 "(and within a year of it)", f.id, "IRC §402(c)(3)(A)")
+        if f.decedent_first_roth_year is not None and f.decedent_first_roth_year > y:
+            bad(f"{p}.decedent_first_roth_year", f"{f.decedent_first_roth_year} is after tax year {y}: the decedent's "
+                "first Roth IRA year was before the distribution", f.id, "IRC §408A(d)(2)(B)")
         used = sum((u.amount for u in f.uses), start=0)
         if used > f.box1:
             bad(f"{p}.uses", f"the uses add up to {used}, more than box 1 ({f.box1})", f.id)

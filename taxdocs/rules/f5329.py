@@ -149,7 +149,10 @@ def _early_items(res, who: str, gp, yp, chosen: dict[str, str]) -> list[EarlyIte
             out.append(EarlyItem(f.id, "irr", min(dollars(f.box10), kept_total)))
         if amt <= 0:
             continue
-        claimed, against = (_against_01(f.exceptions, person, info, gp) if kind == "plan" else (f.exceptions, []))
+        claimed, against = _against_facts(f.exceptions, person, f)
+        if kind == "plan":
+            claimed, more = _against_01(claimed, person, info, gp)
+            against += more
         item = _claim(EarlyItem(f.id, kind, amt, dollars(kept_total), simple="S" in f.box7), claimed, claims,
                       _vested(f))
         item.refused += against
@@ -353,6 +356,21 @@ def paid_before_separation(person, info) -> bool:
     if sep is not None:
         return info.paid < sep
     return year is not None and info.paid.year < year
+
+
+def _against_facts(exceptions, person, f) -> tuple[list, list]:
+    """Exceptions claimed against a fact the scenario states (not merely leaves at its default): 03 for a person
+    given as not disabled (IRC §72(t)(2)(A)(iii), §72(m)(7)), 02 on a 1099-R given as not part of a series of
+    substantially equal periodic payments (§72(t)(2)(A)(iv)). Refused; the rest stand."""
+    keep, refused = [], []
+    for ex in exceptions:
+        if ex.number == "03" and not person.disabled and "disabled" in person.model_fields_set:
+            refused.append(("03_not_disabled", "03"))
+        elif ex.number == "02" and not f.sepp and "sepp" in f.model_fields_set:
+            refused.append(("02_not_sepp", "02"))
+        else:
+            keep.append(ex)
+    return keep, refused
 
 
 def _against_01(exceptions, person, info, gp) -> tuple[list, list]:

@@ -170,9 +170,11 @@ def test_code_j_at_59_half_is_flagged_too():
 def test_code_2_with_no_exception():
     f = only(run(_age_case("2", "2025-03-01")), "CODE_2_NO_EXCEPTION")
     assert f.severity == "warning" and "$10,000" in f.message and "separation" in f.message
+    assert "457(b)" in f.message and "457(b)" in f.fix
 
 
-@pytest.mark.parametrize("kw", [{"exceptions": [{"number": "10"}]}, {"sepp": True}])
+@pytest.mark.parametrize("kw", [{"exceptions": [{"number": "10"}]}, {"sepp": True},
+                                {"governmental_457b": True}])  # i1099r code 2 (audit, session 18)
 def test_code_2_with_an_exception_listed(kw):
     assert "CODE_2_NO_EXCEPTION" not in codes(run(_age_case("2", "2025-03-01", **kw)))
 

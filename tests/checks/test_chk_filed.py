@@ -305,3 +305,39 @@ def test_line_4b_follows_a_line_10_of_more_places():
     assert not {"FILED_MISMATCH", "FILED_ROUNDING"} & set(codes(run(data)))
     data["filed"]["f1040"]["4b"] = 4500  # beyond what the ratio explains
     assert "FILED_MISMATCH" in codes(run(data))
+
+
+@pytest.mark.parametrize("f1040, missing", [
+    ({"4a": 600}, ["filed.f1040.4b"]),          # the taxable IRA income left off
+    ({"4a": 600, "4b": 100}, []),
+    ({"4a": 600, "4b": 0}, []),                 # given (as 0): compared instead, a mismatch
+    ({}, []),                                   # no Form 1040 figures at all: nothing to say
+])
+def test_filed_line_left_out(f1040, missing):
+    """Audit (session 18): a filed Form 1040 block without line 4b (or Schedule 2 line 8) while the recomputation
+    has an amount there was not compared and not mentioned."""
+    data = ex02(f1040=f1040) if f1040 else ex02()
+    found = [f for f in run(data) if f.code == "FILED_LINE_NOT_GIVEN"]
+    assert [f.field for f in found] == missing
+    if missing:
+        assert found[0].severity == "warning" and "$100" in found[0].message and "missing" in found[0].message
+
+
+def test_early_tax_left_out_of_the_filed_figures():
+    data = scenario([form("401k", 15000, ("1",), box2a=15000, box4=3000)], taxpayer=person(birth="1985-01-01"),
+                    filed={"f1040": {"5a": 15000, "5b": 15000, "25b": 3000}})
+    f = only(run(data), "FILED_LINE_NOT_GIVEN")
+    assert f.field == "filed.f1040.schedule2_line8" and "$1,500" in f.message
+
+
+def test_line_25b_holding_the_state_tax_withheld():
+    """Audit (session 18): line 25b filed as box 4 plus box 14 (state tax) was info "other Forms 1099"; line 25b is
+    federal withholding only (i1040), and a difference of exactly boxes 14 and 17 says where it came from."""
+    def data(b25):
+        f = form("pension", 20000, ("7",), box2a=20000, box4=1850, state=[{"tax_withheld": 740, "state": "CA"}])
+        return scenario([f], taxpayer=person(birth="1955-01-01"),
+                        filed={"f1040": {"5a": 20000, "5b": 20000, "25b": b25}})
+    f = only(run(data(2590)), "FILED_25B_STATE_TAX")
+    assert f.severity == "warning" and "$740" in f.message
+    assert "FILED_25B_OTHER_FORMS" in codes(run(data(2600))) and "FILED_25B_STATE_TAX" not in codes(run(data(2600)))
+    assert not {"FILED_25B_STATE_TAX", "FILED_25B_OTHER_FORMS"} & set(codes(run(data(1850))))

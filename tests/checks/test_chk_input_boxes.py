@@ -138,7 +138,7 @@ def test_payer_tin_invalid(tin, why):
     assert tin not in f.message and tin.replace("-", "") not in f.message  # never echo what may be an SSN
 
 
-@pytest.mark.parametrize("tin", ["12-3456789", "123456789", "04-1112222"])
+@pytest.mark.parametrize("tin", ["12-3456789", "123456789", "04-1112222", "23 2186884"])  # a space as printed (audit, s18)
 def test_payer_tin_valid(tin):
     assert "PAYER_TIN_INVALID" not in codes(run(_tin(tin)))
 

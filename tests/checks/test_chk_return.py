@@ -45,6 +45,9 @@ def test_form_5329_needed_for_an_exception_box_7_does_not_show():
     assert f.severity == "warning" and "EARLY_DISTRIBUTION_TAX" not in codes(run(data))
     shown = scenario([ira_form("ira", 12000, ("2",))], taxpayer=person(birth="1983-03-01", ira={"year_end_value": 0}))
     assert "FORM_5329_FOR_EXCEPTION" not in codes(run(shown))  # box 7 shows the exception (code 2): no form
+    # audit (session 18): the filed figures show Form 5329 with the exception: not "file Form 5329"
+    data["filed"] = {"f5329_taxpayer": {"1": 12000, "2": 12000, "3": 0, "4": 0}}
+    assert "FORM_5329_FOR_EXCEPTION" not in codes(run(data)) and not errors(run(data))
 
 
 def test_no_early_distribution_tax_at_59_half():
@@ -186,3 +189,20 @@ def test_a_name_the_form_font_lacks_is_said_on_every_path():
     assert f.severity == "info" and "Lukasz Wróbel" in f.message
     assert "NAME_ON_FORMS_PLAIN" not in codes(run(scenario([ira_form("ira", 1000, ("7",))],
                                                            taxpayer=person(birth="1945-03-01", name="Zoë Ødegård"))))
+
+
+@pytest.mark.parametrize("number, person_kw, form_kw, refused", [
+    ("03", {"disabled": False}, {}, True),      # given as not disabled
+    ("03", {}, {}, False),                      # not stated: the claim stands
+    ("03", {"disabled": True}, {}, False),
+    ("02", {}, {"sepp": False}, True),          # the 1099-R given as not one of a series
+    ("02", {}, {}, False),
+])
+def test_exception_claimed_against_the_stated_facts(number, person_kw, form_kw, refused):
+    """Audit (session 18): exception 03 claimed for a person given as `disabled: false` (02 with `sepp: false`) was
+    applied without a word; exception 01 against the facts was already refused."""
+    data = scenario([ira_form("ira", 9000, ("1",), exceptions=[{"number": number}], **form_kw)],
+                    taxpayer=person(birth="1980-01-01", ira={"year_end_value": 0}, **person_kw))
+    found = [f for f in run(data) if f.code == "EXCEPTION_NOT_ALLOWED"]
+    assert bool(found) is refused
+    assert (result(data).graph["f5329.taxpayer.line4"] == 900) is refused  # the 10% on all 9,000, or none

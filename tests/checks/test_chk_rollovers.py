@@ -594,3 +594,21 @@ def test_notice_2014_54_points_at_the_choice_that_cannot_stand():
     assert f.record == "r" and f.field.endswith("forms_1099r[1].uses[0].pretax")
     assert "could be given" not in f.message and "so it takes $30,000" in f.message
     assert result(data).graph["f1040.line5b"] == 30000
+
+
+@pytest.mark.parametrize("uses, box4, warned", [
+    ([{"kind": "direct_rollover", "to": "traditional_ira", "amount": 80000}], 16000, True),
+    (None, 16000, True),                                                  # code G alone: all of it rolled directly
+    ([{"kind": "direct_rollover", "to": "traditional_ira", "amount": 64000},
+      {"kind": "cash", "amount": 16000}], 16000, False),                  # the withheld part entered as paid out
+    ([{"kind": "direct_rollover", "to": "traditional_ira", "amount": 80000}], 0, False),
+])
+def test_tax_withheld_from_a_direct_rollover(uses, box4, warned):
+    """Audit (session 18): box 4 on a code G form whose uses put all of box 1 into the IRA passed without a word;
+    nothing is withheld from a direct rollover (IRC §3405(c)(2)), so the two cannot both be right."""
+    kw = {"uses": uses} if uses is not None else {}
+    data = scenario([form("g", 80000, ("G",), box2a=0, box4=box4, **kw)], taxpayer=person(birth=YOUNG))
+    found = [f for f in run(data) if f.code == "DIRECT_ROLLOVER_WITHHELD"]
+    assert bool(found) is warned
+    if warned:
+        assert "$64,000" in found[0].message and found[0].field == "forms_1099r[0].box4"
