@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -116,6 +117,7 @@ def _drop_defaults(d: dict, kind: str) -> None:
 def redacted_scenario(sc) -> dict:
     """The scenario as a plain dict with each SSN replaced by {ssn_key, last4}."""
     data = sc.model_dump(mode="python")
+    ssns = [p.ssn for _, p in sc.people()]
     for who in ("taxpayer", "spouse"):
         p = data.get(who)
         if p:
@@ -136,7 +138,21 @@ def redacted_scenario(sc) -> dict:
         _drop_defaults(f, "form")
         for ex in f.get("exceptions") or []:
             _drop_defaults(ex, "exception")
-    return canon(data)
+    return canon(_mask_ssns(data, ssns))
+
+
+def _mask_ssns(node, ssns: list[str]):
+    """A person's SSN typed into free text (notes, an account number that is the SSN) kept out of the ledger, whose
+    stored scenario and export hold no SSN: replaced by its last four, as shown everywhere else."""
+    if isinstance(node, dict):
+        return {k: _mask_ssns(v, ssns) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_mask_ssns(v, ssns) for v in node]
+    if isinstance(node, str) and any(c.isdigit() for c in node):
+        for ssn in ssns:
+            d = ssn.replace("-", "")
+            node = re.sub(rf"(?<!\d){d[:3]}[- ]?{d[3:5]}[- ]?{d[5:]}(?!\d)", f"***-**-{d[5:]}", node)
+    return node
 
 
 def canonical_scenario(sc) -> str:

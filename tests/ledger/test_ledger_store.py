@@ -153,8 +153,12 @@ def test_cents_are_exact(store):
 
 
 def test_no_ssn_in_clear_anywhere(store, tmp_path):
-    store.commit(from_data(year1()))
-    store.commit(from_data(year2()))
+    one = year1()   # audit (session 18): an SSN typed into the notes, and an account number that is the SSN
+    one["notes"] = "client SSN 123-45-6789, called in March"
+    two = year2()
+    two["forms_1099r"][0]["account_number"] = "123456789"
+    store.commit(from_data(one))
+    store.commit(from_data(two))
     text = dump_everything(store) + json.dumps(store.export())
     for s in ("123-45-6789", "123456789", "123 45 6789"):
         assert s not in text
