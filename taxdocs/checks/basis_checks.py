@@ -130,29 +130,40 @@ def form_8606_filed(ctx: Ctx) -> list[Finding]:
     for who, person in ctx.sc.people():
         if person.ira.form_8606_filed is not False or not ctx.line(f"f8606.{who}.required"):
             continue
-        reasons = []
-        f = f"f8606.{who}"
-        if ctx.line(f"{f}.part1"):
-            reasons.append("Part I: nondeductible contributions, or distributions while there is basis")
-        if ctx.line(f"{f}.part2"):
-            reasons.append(f"Part II: {money(ctx.zline(f + '.line16'))} converted to a Roth IRA")
-        if ctx.line(f"{f}.part3"):
-            reasons.append(f"Part III: {money(ctx.zline(f + '.line19'))} of nonqualified Roth IRA distributions")
-        # what is lost without it: the record of nondeductible contributions (penalty IRC §6693(b)), and the basis
-        # claimed this year (line 13 or 17: distributions taxed in full, i1040 lines 4a-4b)
-        lost = []
-        if ctx.zline(f"{f}.line1") > 0:
-            lost.append("the nondeductible contributions are not on record (they count as deductible, and the $50 "
-                        "penalty applies unless there is reasonable cause)")
-        # line 13 holds line 11 (= line 17) when Part I is completed; without Part I, line 17 alone
-        claimed = ctx.zline(f"{f}.line13") or ctx.zline(f"{f}.line17")
-        if claimed > 0:
-            lost.append(f"the {money(claimed)} of basis recovered this year is not claimed, so that much "
-                        "of the distributions or conversions is taxed though it should not be")
         out.append(make("FORM_8606_NOT_FILED", who, f"{who}.ira.form_8606_filed", who=who, year=ctx.year,
-                        reasons="; ".join(reasons),
-                        lost="; ".join(lost) or "the basis is not on record for later years"))
+                        **why_8606(ctx, who)))
     return out
+
+
+def why_8606(ctx: Ctx, who: str) -> dict:
+    """Why a person's Form 8606 is required (its parts) and what is lost without it, as finding data."""
+    reasons = []
+    f = f"f8606.{who}"
+    if ctx.line(f"{f}.part1"):
+        reasons.append("Part I: nondeductible contributions, or distributions while there is basis")
+    if ctx.line(f"{f}.part2"):
+        reasons.append(f"Part II: {money(ctx.zline(f + '.line16'))} converted to a Roth IRA")
+    if ctx.line(f"{f}.part3"):
+        reasons.append(f"Part III: {money(ctx.zline(f + '.line19'))} of nonqualified Roth IRA distributions")
+    # what is lost without it: the record of nondeductible contributions (penalty IRC §6693(b)), and the basis
+    # claimed this year (line 13 or 17: distributions taxed in full, i1040 lines 4a-4b)
+    lost = []
+    if ctx.zline(f"{f}.line1") > 0:
+        lost.append("the nondeductible contributions are not on record (they count as deductible, and the $50 "
+                    "penalty applies unless there is reasonable cause)")
+    # line 13 holds line 11 (= line 17) when Part I is completed; without Part I, line 17 alone
+    claimed = ctx.zline(f"{f}.line13") or ctx.zline(f"{f}.line17")
+    if claimed > 0:
+        lost.append(f"the {money(claimed)} of basis recovered this year is not claimed, so that much "
+                    "of the distributions or conversions is taxed though it should not be")
+    if ctx.line(f"{f}.part3"):  # i8606 lines 19-25c: without Part III the Roth distribution is not shown as basis
+        covered = ctx.zline(f"{f}.line19") - ctx.zline(f"{f}.line25c")
+        if covered > 0:
+            lost.append(f"the {money(covered)} of the Roth IRA distributions that Roth basis covers is not shown as "
+                        "such, and the IRS may tax it")
+    if ctx.line(f"{f}.part2"):  # Part II: the conversion is what later years' line 24 counts as basis
+        lost.append("the conversion is not on record as Roth IRA basis for later years (Form 8606 line 24)")
+    return {"reasons": "; ".join(reasons), "lost": "; ".join(lost) or "the basis is not on record for later years"}
 
 
 # BACKDOOR_PRO_RATA is raised when the year-end money made at least this share of the conversion taxable (taxdocs'

@@ -258,12 +258,61 @@ def compare(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
                 out.append(make("FILED_MISMATCH", record, fpath, **data))
         if s.form == "f1040" and not s.whole_form:
             out += _not_given(ctx, s)
+    _name_the_cause(g, out)
     return out
+
+
+def _name_the_cause(g, found: list[Finding]) -> None:
+    """A filed line that differs only because a line it is figured from differs says so: one mistake (line 2 left
+    off) gave ten mismatches that read as ten."""
+    wrong = {f.data["line"]: f for f in found if f.code.startswith("FILED_MISMATCH") and f.data.get("line")}
+    for key, f in wrong.items():
+        seen, todo, causes = {key}, list(g.node(key).deps), []
+        while todo:
+            k = todo.pop()
+            if k in seen:
+                continue
+            seen.add(k)
+            if k in wrong:
+                causes.append(k)
+            todo.extend(g.node(k).deps)
+        # only the first causes: a cause figured from another cause names that one itself
+        first = [k for k in causes if not any(c != k and c in _ancestors(g, k) for c in causes)]
+        if first:
+            names = ", ".join(sorted(wrong[k].data["where"] for k in first))
+            f.message += f" This follows from {names}, also filed differently: correct that first."
+            f.data["follows"] = sorted(first)
+
+
+def _ancestors(g, key: str) -> set:
+    seen, todo = set(), list(g.node(key).deps)
+    while todo:
+        k = todo.pop()
+        if k not in seen:
+            seen.add(k)
+            todo.extend(g.node(k).deps)
+    return seen
 
 
 def _state_local_withheld(sc) -> Decimal:
     """State and local income tax withheld on the Forms 1099-R (boxes 14 and 17)."""
     return sum((r.tax_withheld or 0 for f in sc.forms_1099r for r in (*f.state, *f.local)), Decimal(0))
+
+
+def form_8606_not_given(ctx: Ctx, sets: list[FiledSet]) -> list[Finding]:
+    """Filed figures given, a Form 8606 required, and none of its lines among them (nor `form_8606_filed`): the most
+    costly thing to leave off a return (i8606 Who Must File; the basis is lost from the record)."""
+    from taxdocs.checks.basis_checks import why_8606
+    if not any(s.values for s in sets):
+        return []
+    given = {s.who for s in sets if s.form == "f8606" and s.values}
+    out = []
+    for who, person in ctx.sc.people():
+        if who in given or person.ira.form_8606_filed is not None or not ctx.line(f"f8606.{who}.required"):
+            continue
+        out.append(make("FORM_8606_NOT_GIVEN", who, f"filed.f8606_{who}", who=who, year=ctx.year,
+                        **why_8606(ctx, who)))
+    return out
 
 
 # Form 1040 lines that, left out of the filed figures while the recomputation has an amount, are likely missing

@@ -38,6 +38,7 @@ def check(res, filed_sets: Optional[list[filed.FiledSet]] = None,
         replaced = {(s.form, s.who) for s in filed_sets}
         sets = [s for s in sets if (s.form, s.who) not in replaced] + list(filed_sets)
     found += filed.compare(ctx, sets)
+    found += filed.form_8606_not_given(ctx, sets)
     found += filed.compare_notations(ctx)
     return sort_findings(_dedupe(found))
 

@@ -341,3 +341,28 @@ def test_line_25b_holding_the_state_tax_withheld():
     assert f.severity == "warning" and "$740" in f.message
     assert "FILED_25B_OTHER_FORMS" in codes(run(data(2600))) and "FILED_25B_STATE_TAX" not in codes(run(data(2600)))
     assert not {"FILED_25B_STATE_TAX", "FILED_25B_OTHER_FORMS"} & set(codes(run(data(1850))))
+
+
+def test_form_8606_left_out_of_the_filed_figures():
+    """Audit (session 18): filed Form 1040 figures and a Form 8606 required (Part I here), with no Form 8606 line
+    given: FORM_8606_NOT_FILED needed `form_8606_filed: false`, so nothing was said."""
+    f = only(run(ex02(f1040={"4a": 600, "4b": 100})), "FORM_8606_NOT_GIVEN")
+    assert f.severity == "warning" and f.field == "filed.f8606_taxpayer" and "Part I" in f.message
+    assert "$500 of basis recovered" in f.message
+    assert "FORM_8606_NOT_GIVEN" not in codes(run(ex02(f1040={"4a": 600, "4b": 100}, f8606_taxpayer={"15c": 100})))
+    assert "FORM_8606_NOT_GIVEN" not in codes(run(ex02()))           # no filed figures at all: not checking a return
+    stated = ex02(f1040={"4a": 600, "4b": 100})
+    stated["taxpayer"]["ira"]["form_8606_filed"] = False
+    assert "FORM_8606_NOT_FILED" in codes(run(stated)) and "FORM_8606_NOT_GIVEN" not in codes(run(stated))
+
+
+def test_mismatches_name_the_line_they_follow_from():
+    """Audit (session 18): line 2 left off gave ten FILED_MISMATCH errors that read as ten mistakes; each figured from
+    a line also filed differently now names that line, and the cause itself names none."""
+    filed = {"2": 0, "3": 0, "5": 0, "10": "0", "12": 0, "13": 0, "14": 0, "15c": 600}
+    found = [f for f in run(ex02(f8606_taxpayer=filed, f1040={"4a": 600, "4b": 600})) if f.code == "FILED_MISMATCH"]
+    by = {f.field.rsplit(".", 1)[1]: f for f in found}
+    assert "follows from" not in by["2"].message
+    for line in ("3", "5", "14", "15c", "4b"):
+        assert "follows from Form 8606 (taxpayer) line 2," in by[line].message, line
+        assert by[line].data["follows"] == ["f8606.taxpayer.line2"]
