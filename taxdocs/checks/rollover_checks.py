@@ -49,6 +49,9 @@ def events(ctx: Ctx) -> list[Finding]:
             data["safe_harbor"] = plus_days(d["reason_ended"], days)
         if ev.code in ("QCD_NOT_FROM_IRA", "QCD_FROM_SEP_SIMPLE", "HFD_NOT_FROM_IRA"):
             data["source"] = account_words(d.get("source"))
+        if ev.code == "QCD_REDUCED_BY_DEDUCTIONS":
+            rest = d["amount"] - d["reduced"]
+            data["rest"] = f"; the other {money(rest)} stays a QCD" if rest > 0 else "; none of it stays a QCD"
         if ev.code == "QCD_UNDER_AGE" and d.get("reaches") is None:
             data["reaches"] = "a date that cannot be told (no birth date)"
         tail = EVENT_FIELD.get(ev.code, "")

@@ -194,7 +194,7 @@ def show(client: str = typer.Argument(..., help="client id"), ledger: Optional[s
         return
     for d in docs:
         out.print(f"[bold]{d['name'] or '(no name)'}[/] {d['ssn']} · client {d['client_id']}", highlight=False)
-        t = Table("year", "v", "IRA basis (8606 l.14)", "Dec 31 IRA value", "Roth contrib. basis",
+        t = Table("year", "v", "IRA basis (8606 l.14)", "Dec 31 IRA value (8606 l.6 less outstanding rollovers)", "Roth contrib. basis",
                   "conversion basis left", "first Roth year", title="Carried at each year end")
         starred = False
         for r in d["timeline"]:

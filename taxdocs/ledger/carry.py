@@ -92,10 +92,11 @@ def _norm_layers(layers) -> list[tuple]:
 
 
 def rollover_dates_reaching(dates: list[date], tax_year: int) -> list[date]:
-    """Distribution dates whose 12-month period runs into `tax_year` (same add-12-months rule as
-    taxdocs.rules.rollovers.check_once_per_year)."""
-    start = date(tax_year, 1, 1)
-    return sorted({d for d in dates if d < start and add_months(d, 12) > start})
+    """Dates (of receipt, else of payment) whose 12-month period runs into `tax_year` (same add-12-months rule as
+    taxdocs.rules.rollovers.check_once_per_year), a receipt in `tax_year` itself included: a check paid in December
+    and received in January bars a rollover until the next January (IRC §408(d)(3)(B); Pub. 590-A)."""
+    start, end = date(tax_year, 1, 1), date(tax_year + 1, 1, 1)
+    return sorted({d for d in dates if d < end and add_months(d, 12) > start})
 
 
 def fill_from_ledger(scenario: "Scenario", store: "LedgerStore | str") -> tuple["Scenario", list[Finding]]:
@@ -161,10 +162,10 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
     filled: list[str] = []
     ira, roth = person.ira, person.roth
 
-    def disagree(field: str, what: str, given, ledger, rule: str):
+    def disagree(field: str, what: str, given, ledger, rule: str, used: str = "The scenario's value is used."):
         out.append(_finding(
             "LEDGER_DISAGREES", "warning",
-            f"{name}: {what}: the scenario gives {given}; {src} has {ledger}. The scenario's value is used.",
+            f"{name}: {what}: the scenario gives {given}; {src} has {ledger}. {used}",
             rule, f"Check the {last.tax_year} return as filed. Correct {who}.{field}, leave it blank to take the "
             f"ledger's value, or record the correction with `taxdocs ledger commit --amend` on the {last.tax_year} "
             "scenario.", who, f"{who}.{field}", scenario=given, ledger=ledger, ledger_year=last.tax_year,
@@ -509,7 +510,11 @@ def _fill_first_year(roth, prior: list, filled: list, disagree) -> None:
             roth.first_year_at_latest = first
             filled.append(f"first Roth year {first} at the latest")
         elif given is not None and given > first:  # money went into a Roth IRA before the year given
-            disagree("roth.first_contribution_year", "first Roth IRA year (at the latest)", given, first, R_FIRST)
+            # the year bound comes from a conversion or rollover on record, which starts the period itself
+            # (Reg. §1.408A-6 Q&A-2): the engine counts from it (ROTH_FIRST_YEAR_AFTER_CONVERSION)
+            disagree("roth.first_contribution_year", "first Roth IRA year (at the latest)", given, first, R_FIRST,
+                     used=f"The scenario's value is kept, but the 5-year period counts from {first} at the latest: "
+                          "money went into a Roth IRA then.")
         return
     _fill_or_disagree(roth, "first_contribution_year", first, f"first Roth year {first}", filled, disagree,
                       "first Roth IRA year", R_FIRST, "roth.first_contribution_year")

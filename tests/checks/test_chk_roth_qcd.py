@@ -339,6 +339,8 @@ def test_qcd_offset_by_deductions_after_70_half(name, data, line4b, next_deducti
     else:
         f = only(run(data), "QCD_REDUCED_BY_DEDUCTIONS")
         assert f.severity == "warning" and f"${line4b:,}" in f.message
+        rest = data["forms_1099r"][0]["box1"] - line4b   # (multi-year audit, session 18: "the rest" of nothing)
+        assert (f"the other ${rest:,} stays a QCD" if rest else "none of it stays a QCD") in f.message
         assert (lines["taxpayer.ira.deductions_after_70_half_next_year"],
                 lines["taxpayer.ira.qcd_reductions_next_year"]) == (next_deductions, next_used)
 

@@ -140,3 +140,32 @@ def test_carried_rollover_date_blocks_a_second_rollover(store):
     assert "ROLLOVER_ONCE_PER_YEAR" in codes
     # without the ledger the engine would not know of the 2025 rollover
     assert "ROLLOVER_ONCE_PER_YEAR" not in [e.code for e in compute(from_data(year3([second]))).events]
+
+
+def test_a_rollover_check_received_in_january_bars_one_in_june(store):
+    """Multi-year audit (session 18): a 2024-12-28 check received 2025-01-03 and rolled over; the ledger dropped the
+    January receipt date, so a June 2025 rollover passed the once-per-12-months rule (IRC §408(d)(3)(B))."""
+    first = form("dec", 6000, ["1"], "2024-12-28", ira=True, box2a=6000, date_received="2025-01-03",
+                 uses=[{"kind": "indirect_rollover", "to": "traditional_ira", "amount": 6000, "date": "2025-02-10"}])
+    one = year1()
+    one["forms_1099r"] = [first]
+    store.commit(from_data(one))
+    june = form("june", 5000, ["1"], "2025-06-02", ira=True, box2a=5000,
+                uses=[{"kind": "indirect_rollover", "to": "traditional_ira", "amount": 5000, "date": "2025-06-30"}])
+    two = year2()
+    two["forms_1099r"] = [june]
+    sc, _ = fill_from_ledger(from_data(two), store)
+    assert [r.distribution_date.isoformat() for r in sc.taxpayer.rollovers_last_12_months] == ["2025-01-03"]
+    assert "ROLLOVER_ONCE_PER_YEAR" in [e.code for e in compute(sc).events]
+
+
+def test_a_first_roth_year_after_a_conversion_on_record_says_which_year_counts(store):
+    """Multi-year audit (session 18): LEDGER_DISAGREES said "the scenario's value is used" while the engine counted
+    the 5 years from the conversion on record (ROTH_FIRST_YEAR_AFTER_CONVERSION: "taxdocs used 2025")."""
+    store.commit(from_data(year1()))
+    store.commit(from_data(year2()))               # the 2025 conversion
+    late = year3()
+    late["taxpayer"]["roth"] = {"first_contribution_year": 2026}
+    _, findings = fill_from_ledger(from_data(late), store)
+    msg = next(f.message for f in findings if f.code == "LEDGER_DISAGREES" and "first Roth" in f.message)
+    assert "counts from 2025" in msg and "value is used" not in msg
