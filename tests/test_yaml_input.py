@@ -28,6 +28,7 @@ def scenario_file(tmp_path: Path, box4="1000", income="50000", account='"A1"', e
 @pytest.mark.parametrize("text, value", [
     ("0500", "0500"), ("065000", "065000"), ("1:40:00", "1:40:00"), ("65:00", "65:00"), ("0123", "0123"),
     ("0x1f", "0x1f"), ("500", 500), ("-5", -5), ("0", 0), ("12.50", 12.5), ("1_000", 1000), ("2025-06-01", None),
+    ("._", "._"), ("1E5", "1E5"), ("1.5e3", 1500.0), (".5", 0.5),   # second read: `._` crashed, `1E5` was text
 ])
 def test_numbers_read_as_yaml_1_2(text, value):
     got = load_input(f"a: {text}")["a"]
@@ -114,3 +115,25 @@ def test_a_decedents_first_roth_year_after_the_tax_year_is_refused():
     from builders import form, person, scenario
     f = form("r", 1000, ["4"], "2025-03-03", box2a=0, decedent_first_roth_year=2026, box7_ira_sep_simple=False)
     assert "decedent_first_roth_year" in _problems(scenario(2025, [f], taxpayer=person()))
+
+
+def test_merge_keys_still_load_and_may_be_overridden():
+    """Second read (session 18): the duplicate-key check refused `<<: *anchor`, which loaded before."""
+    data = load_input("base: &b {payer: X, box1: 100}\nforms:\n  - <<: *b\n    box1: 200\n    id: b\n")
+    assert data["forms"][0] == {"payer": "X", "box1": 200, "id": "b"}
+
+
+def test_aliases_of_aliases_are_walked_once():
+    """Second read (session 18): the nesting check walked a shared alias node again at each reference."""
+    from taxdocs.model.load import too_deep
+    leaf: dict = {"x": 1}
+    node = leaf
+    for _ in range(10):
+        node = {"k": [node] * 10}   # 10^10 paths, 21 levels (a mapping and a list each): walked as 21 nodes
+    assert too_deep(node) is False and too_deep(node, limit=20) is True
+
+
+def test_filed_line_10_written_as_line_10():
+    from builders import person, scenario
+    from taxdocs.model.load import from_data
+    from_data(scenario(2025, [], taxpayer=person(), filed={"f8606_taxpayer": {"Line 10": "0.4167"}}), "s.yaml")

@@ -87,10 +87,12 @@ def _watch(parent: int, every: float = 0.5) -> None:
 
 
 def _started(pid: int) -> Optional[str]:
-    """A process's start time (Linux /proc/PID/stat field 22), None where there is no /proc."""
+    """A process's start time (Linux /proc/PID/stat field 22), None where there is no /proc; "dead" once it is a
+    zombie (field 3 Z or X: killed, not yet reaped by its own parent, which os.kill(pid, 0) does not tell)."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as fh:
-            return fh.read().rsplit(b")", 1)[1].split()[19].decode()
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        return "dead" if fields[0] in (b"Z", b"X") else fields[19].decode()
     except (OSError, IndexError):
         return None
 

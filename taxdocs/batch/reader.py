@@ -100,10 +100,14 @@ def too_deep(text: bytes | str) -> bool:
 
 
 def nested_too_deeply(data: Any) -> bool:
-    """Parsed data nested deeper than MAX_DEPTH (a loop, not recursion)."""
-    stack = [(data, 1)]
+    """Parsed data nested deeper than MAX_DEPTH (a loop, not recursion; a shared YAML alias node is walked again only
+    when reached deeper than before, so aliases of aliases cannot make it slow)."""
+    stack, deepest = [(data, 1)], {}
     while stack:
         node, depth = stack.pop()
+        if deepest.get(id(node), 0) >= depth:
+            continue
+        deepest[id(node)] = depth
         kids = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
         for k in kids:
             if isinstance(k, (dict, list)):

@@ -33,7 +33,8 @@ _InputLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 # without a word. Now a number with a leading zero or a colon stays text (`account_number: 0123` keeps its zero),
 # and the model reads it as an amount or refuses it, naming the field. YAML 1.2 core schema, §10.3.2.
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")  # (no octal or hex: not an amount, a year or a count)
-_FLOAT = re.compile(r"^(?:[-+]?(?:(?:0|[1-9][0-9_]*)(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?"
+# a float needs its point, as in YAML 1.1 (`1E5`, an account number, stays text) and a digit after a bare point
+_FLOAT = re.compile(r"^(?:[-+]?(?:(?:0|[1-9][0-9_]*)\.[0-9_]*|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?"
                     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 _InputLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
@@ -46,10 +47,23 @@ def _int(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     return int(loader.construct_scalar(node).replace("_", ""))
 
 
+def _float(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_float(loader, node)
+    except ValueError:  # (nothing the resolver lets through; text rather than a crash if it ever does)
+        return loader.construct_scalar(node)
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+
+
 def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
-    """A key given twice is refused (YAML 1.2 §3.2.1.1: keys are unique); PyYAML kept the last without a word."""
+    """A key given twice is refused (YAML 1.2 §3.2.1.1: keys are unique); PyYAML kept the last without a word. Keys
+    merged in (`<<: *anchor`) may be overridden by the mapping's own."""
     seen: dict = {}
     for key_node, _ in node.value:
+        if key_node.tag == _MERGE:
+            continue
         key = loader.construct_object(key_node, deep=True)
         if isinstance(key, (str, int)) and key in seen:
             raise yaml.constructor.ConstructorError(
@@ -60,6 +74,7 @@ def _mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Any:
     return loader.construct_yaml_map(node)
 
 
+_InputLoader.add_constructor("tag:yaml.org,2002:float", _float)
 _InputLoader.add_constructor("tag:yaml.org,2002:int", _int)
 _InputLoader.add_constructor("tag:yaml.org,2002:map", _mapping)
 

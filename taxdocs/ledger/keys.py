@@ -114,8 +114,9 @@ def _drop_defaults(d: dict, kind: str) -> None:
             del d[k]
 
 
-def redacted_scenario(sc) -> dict:
-    """The scenario as a plain dict with each SSN replaced by {ssn_key, last4}."""
+def redacted_scenario(sc, mask: bool = True) -> dict:
+    """The scenario as a plain dict with each SSN replaced by {ssn_key, last4}; `mask=False`: an SSN typed into free
+    text left as it is (as before session 18, for the content hash of years committed then: legacy_hash)."""
     data = sc.model_dump(mode="python")
     ssns = [p.ssn for _, p in sc.people()]
     for who in ("taxpayer", "spouse"):
@@ -138,7 +139,7 @@ def redacted_scenario(sc) -> dict:
         _drop_defaults(f, "form")
         for ex in f.get("exceptions") or []:
             _drop_defaults(ex, "exception")
-    return canon(_mask_ssns(data, ssns))
+    return canon(_mask_ssns(data, ssns) if mask else data)
 
 
 def _mask_ssns(node, ssns: list[str]):
@@ -157,6 +158,12 @@ def _mask_ssns(node, ssns: list[str]):
 
 def canonical_scenario(sc) -> str:
     return dumps(redacted_scenario(sc))
+
+
+def legacy_hash(sc) -> str:
+    """The content hash a year had before an SSN in free text was masked (or the current hash where there is none):
+    committing the same inputs again is still "unchanged"."""
+    return content_hash(dumps(redacted_scenario(sc, mask=False)))
 
 
 def content_hash(text: str) -> str:

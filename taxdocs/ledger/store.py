@@ -238,9 +238,13 @@ def db_error(doing: str, where: str, e: BaseException) -> str:
 
 
 def _mask(raw: str) -> str:
-    """A URL as given, its password hidden (for a URL SQLAlchemy cannot parse)."""
+    """A URL as given, its password hidden: SQLAlchemy's own rendering when it can parse it, else everything between
+    the user's colon and the last "@" (a password may hold "/" or "@")."""
     import re
-    return re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", raw)
+    try:
+        return make_url(raw).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not a URL SQLAlchemy reads: hide by hand
+        return re.sub(r"(://[^/:@]*:).*@", r"\1***@", raw)
 
 
 def _engine(url: str) -> Engine:
@@ -567,7 +571,7 @@ class LedgerStore:
             text = keys.canonical_scenario(filled)
             digest = keys.content_hash(text)
             outcomes = self._record(s, entries, filled.tax_year, digest, text, "commit", source, amend,
-                                    expect_version, None)
+                                    expect_version, None, same=(digest, keys.legacy_hash(filled)))
         return CommitReport(filled.tax_year, outcomes, findings, digest)
 
     def record(self, entries: list[Entry], tax_year: int, digest: str, scenario_json: Optional[str], *,
@@ -615,7 +619,10 @@ class LedgerStore:
             return s.scalars(q).one()
 
     def _record(self, s, entries, tax_year, digest, scenario_json, kind, source, amend, expect_version,
-                committed_at) -> list[Outcome]:
+                committed_at, same: tuple = ()) -> list[Outcome]:
+        """`same`: content hashes that mean the same inputs (the digest, and the one a year committed by an earlier
+        taxdocs had: keys.legacy_hash)."""
+        same = same or (digest,)
         rows = [self._person_row(s, e) for e in entries]
         current: list[Optional[m.Year]] = []
         for p in rows:
@@ -634,7 +641,7 @@ class LedgerStore:
             old = None if y is None else _facts_of(y, self._where(e.client_id, e.ssn_last4, y))
             if y is None:
                 outcomes.append(Outcome(e.who, e.client_id, e.ssn_last4, tax_year, "new", 1))
-            elif y.commit.content_hash == digest and not _changes(old, e.facts, carried_only=True):
+            elif y.commit.content_hash in same and not _changes(old, e.facts, carried_only=True):
                 # same inputs and the same figures carried (a year with no 1099-R from a decedent passes on what the
                 # ledger filled, which is not in its inputs: an amended earlier year reaches it here)
                 outcomes.append(Outcome(e.who, e.client_id, e.ssn_last4, tax_year, "unchanged", y.version))

@@ -61,7 +61,9 @@ def _iso_time(v: Any) -> Any:
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Line = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]  # a Form 8606 line (line 10: a ratio)
 LineNo = Annotated[StrictStr, Field(pattern=r"^([1-9]|1[0-9]|2[0-5])[a-c]?$")]
-Name = Annotated[StrictStr, Field(min_length=1, max_length=MAX_NAME)]
+# a decedent's name, or the payer's name with the account number (taxdocs.rules.facts.inherited_roth_ledger_name): the
+# payer's name alone may be MAX_NAME long, and an account number has no limit of its own
+Name = Annotated[StrictStr, Field(min_length=1, max_length=10 * MAX_NAME)]
 
 
 class _Strict(BaseModel):

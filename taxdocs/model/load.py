@@ -204,15 +204,17 @@ MAX_NESTING = 32  # lists and mappings inside each other; a scenario's deepest i
 
 
 def too_deep(data: Any, limit: int = MAX_NESTING) -> bool:
-    """Nested deeper than `limit` (walked without recursion, so a hostile file cannot exhaust the stack)."""
-    todo = [(data, 1)]
+    """Nested deeper than `limit` (walked without recursion, so a hostile file cannot exhaust the stack; a YAML alias's
+    node, shared, is walked once at its greatest depth seen so far, so aliases of aliases cannot make it slow)."""
+    todo, deepest = [(data, 1)], {}
     while todo:
         node, depth = todo.pop()
         items = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
-        if items is None:
+        if items is None or deepest.get(id(node), 0) >= depth:
             continue
         if depth > limit:
             return True
+        deepest[id(node)] = depth
         todo.extend((v, depth + 1) for v in items if isinstance(v, (dict, list)))
     return False
 

@@ -465,7 +465,7 @@ class Filed(Strict):
         """Line 10 is a ratio ("rounded to at least 3 places", i8606 line 10); every other line is dollars and cents.
         None is negative."""
         for k, x in v.items():
-            ratio = str(k).strip().removeprefix("line").strip() == "10"
+            ratio = str(k).strip().lower().replace(" ", "").removeprefix("line") == "10"  # as checks.filed.norm_key
             why = (None if x is None else "not a number" if not x.is_finite() else
                    "a Form 8606 line is never negative" if x < 0 else
                    "dollars and cents at most (2 decimal places)" if not ratio and x.as_tuple().exponent < -2 else None)

@@ -1,7 +1,7 @@
 """Per-person facts: scenario inputs and amounts derived from the legs, each with its source."""
 from __future__ import annotations
 
-
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -325,8 +325,13 @@ def inherited_roth_ledger_name(f) -> str:
     if f.decedent:
         return f.decedent.strip()
     acct = (f.account_number or "").strip()
+    if _SSN_SHAPED.fullmatch(acct):  # an account number that is the owner's SSN: the ledger holds no SSN
+        acct = "***-**-" + acct[-4:]
     tin = "".join(ch for ch in (f.payer.tin or "") if ch.isdigit())
     return f.payer.name.strip() + (f" account {acct}" if acct else f" (TIN ending {tin[-4:]})" if tin else "")
+
+
+_SSN_SHAPED = re.compile(r"\d{3}[- ]?\d{2}[- ]?\d{4}")
 
 
 def payer_excepted(info) -> bool:

@@ -187,3 +187,19 @@ def test_a_basis_on_one_of_this_years_forms_is_not_overfilled(store):
     assert [f.decedent_roth_basis for f in sc.forms_1099r] == [5000, None]
     assert compute(sc).lines()[INH + "line22"] == 5000
     assert [x.code for x in found].count("LEDGER_DISAGREES") == 1
+
+
+def test_a_long_payer_name_and_an_ssn_for_account_number(store):
+    """Second read (session 18): a 1099-R without `decedent` is kept under payer and account number, which could be
+    longer than the new read-time check allowed (the ledger then refused its own year), and an account number that
+    is the SSN was stored and exported in full."""
+    payer = "Custodian " + "A" * 130
+    f = inh(2024, 7000, basis=10000, first=2022)
+    del f["decedent"]
+    f["payer"] = {"name": payer}
+    f["account_number"] = SSN                   # the beneficiary's own SSN as the account number
+    store.commit(from_data(year(2024, f)))
+    left = latest(store).inherited_roth         # read back (it raised "the ledger is damaged there")
+    assert list(left) == [f"{payer} account ***-**-{SSN[-4:]}"]
+    text = str(store.export())
+    assert SSN not in text and SSN.replace("-", "") not in text

@@ -206,3 +206,24 @@ def test_amending_one_spouse_names_later_years_only_for_the_one_whose_figures_ch
     rep = store.commit(from_data(joint(2024, 6000)), amend=True)
     later = {o.who: o.later_years for o in rep.outcomes}
     assert later == {"taxpayer": [2025], "spouse": []}
+
+
+def test_a_year_committed_before_ssns_in_free_text_were_masked_is_unchanged(store, monkeypatch):
+    """Second read (session 18): masking an SSN typed into the notes changed the content hash of a year committed
+    before, so committing the same inputs again was refused as different."""
+    one = year1()
+    one["notes"] = "client SSN 123-45-6789"
+    monkeypatch.setattr(keys, "_mask_ssns", lambda data, ssns: data)    # as taxdocs did before
+    assert store.commit(from_data(one)).changed
+    monkeypatch.undo()
+    again = store.commit(from_data(one))                                 # refused (LedgerNeedsAmend) before
+    assert not again.changed and [o.status for o in again.outcomes] == ["unchanged"]
+
+
+def test_a_password_with_a_slash_is_hidden(tmp_path):
+    """Second read (session 18): the hand-made mask left a password holding "/" in the message."""
+    import pytest
+    from taxdocs.ledger.store import LedgerError, open_store
+    with pytest.raises(LedgerError) as e:
+        open_store("postgresql+nosuchdriver://user:se/cret@host/db")
+    assert "se/cret" not in str(e.value) and "cret" not in str(e.value) and "***" in str(e.value)
