@@ -30,6 +30,8 @@ from typing import Any, Iterator, Optional
 
 import orjson
 
+from taxdocs.core.nesting import MAX_NESTING
+from taxdocs.core.nesting import too_deep as nested
 from taxdocs.core.written import WrittenError, amount, date_text
 from taxdocs.core.written import codes as written_codes
 from taxdocs.errors import TaxdocsError
@@ -41,7 +43,7 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 _SSN = re.compile(r"(?<!\d)(\d{3})[- ]?(\d{2})[- ]?(\d{4})(?!\d)")
 # Lists and objects in a record nest at most this deep (a scenario needs about 6). Deeper ones would overflow
 # the recursive parsers, the content hash, pickling and errors.jsonl, so the record is refused before those.
-MAX_DEPTH = 32  # as taxdocs.model.load's MAX_NESTING for scenario files
+MAX_DEPTH = MAX_NESTING
 TOO_DEEP = f"nested too deeply (lists and objects more than {MAX_DEPTH} levels deep)"
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
@@ -100,21 +102,8 @@ def too_deep(text: bytes | str) -> bool:
 
 
 def nested_too_deeply(data: Any) -> bool:
-    """Parsed data nested deeper than MAX_DEPTH (a loop, not recursion; a shared YAML alias node is walked again only
-    when reached deeper than before, so aliases of aliases cannot make it slow)."""
-    stack, deepest = [(data, 1)], {}
-    while stack:
-        node, depth = stack.pop()
-        if deepest.get(id(node), 0) >= depth:
-            continue
-        deepest[id(node)] = depth
-        kids = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        for k in kids:
-            if isinstance(k, (dict, list)):
-                if depth >= MAX_DEPTH:
-                    return True
-                stack.append((k, depth + 1))
-    return False
+    """Parsed data nested deeper than MAX_DEPTH."""
+    return nested(data, MAX_DEPTH)
 
 
 _NINES = bytes.maketrans(b"0123456789", b"9" * 10)  # every digit -> 9: a run of 19 nines is 19 digits

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError,
                       model_validator)
 
+from taxdocs.core.nesting import too_deep as nested
 from taxdocs.model.scenario import MAX_AMOUNT, MAX_NAME, Money
 
 TAX_YEARS = (2000, 2100)   # the scenario model's tax_year range (Scenario.tax_year)
@@ -205,17 +206,7 @@ def seed_problems(facts_dict: Any, tax_year: Any, client_id: Any = None, name: A
 
 
 def too_deep(data: Any, limit: int = MAX_NESTING) -> bool:
-    """Nested deeper than `limit` (walked without recursion)."""
-    todo = [(data, 1)]
-    while todo:
-        node, depth = todo.pop()
-        items = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        for v in items:
-            if isinstance(v, (dict, list)):
-                if depth >= limit:
-                    return True
-                todo.append((v, depth + 1))
-    return False
+    return nested(data, limit)
 
 
 # --------------------------------------------------------------------------- messages

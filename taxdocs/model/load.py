@@ -13,6 +13,7 @@ import yaml
 from pydantic import ValidationError
 
 from taxdocs.core import written, yamlfile
+from taxdocs.core.nesting import MAX_NESTING, too_deep
 from taxdocs.errors import InputError, Problem
 from taxdocs.model.scenario import _STATUS_WORDS, Scenario
 from taxdocs.model.validate import semantic_problems
@@ -199,24 +200,6 @@ def read_data(path: Path) -> Any:
                                   "(the deepest part of one is 5 levels)")])
     return data
 
-
-MAX_NESTING = 32  # lists and mappings inside each other; a scenario's deepest is 5 (forms_1099r[].uses[].waiver.x)
-
-
-def too_deep(data: Any, limit: int = MAX_NESTING) -> bool:
-    """Nested deeper than `limit` (walked without recursion, so a hostile file cannot exhaust the stack; a YAML alias's
-    node, shared, is walked once at its greatest depth seen so far, so aliases of aliases cannot make it slow)."""
-    todo, deepest = [(data, 1)], {}
-    while todo:
-        node, depth = todo.pop()
-        items = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
-        if items is None or deepest.get(id(node), 0) >= depth:
-            continue
-        if depth > limit:
-            return True
-        deepest[id(node)] = depth
-        todo.extend((v, depth + 1) for v in items if isinstance(v, (dict, list)))
-    return False
 
 
 def _is_pdf(path: Path) -> bool:
