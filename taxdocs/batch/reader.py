@@ -459,6 +459,7 @@ FORM_COLUMNS: dict[str, tuple[Optional[str], str]] = {
     "pso_premiums": ("pso_premiums", "amount"),
     "hardship": ("hardship", "bool"),
     "sepp": ("sepp", "bool"),
+    "governmental_457b": ("governmental_457b", "bool"),
     "corrective": ("corrective", "bool"),
     "nonspouse_beneficiary": ("nonspouse_beneficiary", "bool"),
     "separating_employer": ("separating_employer", "bool"),
