@@ -100,6 +100,9 @@ def test_explain_takes_prior_year_facts_from_the_ledger(tmp_path):
                  "box7_ira_sep_simple: true, date_paid: 2026-03-10, uses: [{kind: conversion, to: roth_ira, amount: 10000}]}\n")
     r = runner.invoke(app, ["explain", str(s), "f8606.line2", "--ledger", db, "--json"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.output)["value"] == 4200
+    tree = json.loads(r.output)
+    assert tree["value"] == 4200
+    basis = next(n for n in tree["inputs"] if n["key"] == "taxpayer.ira.prior_basis")
+    assert basis["source"].startswith("ledger: the ledger's 2025 (version 1)")   # not "scenario: ..."
     r = runner.invoke(app, ["explain", str(s), "f8606.line2", "--json"])
     assert json.loads(r.output)["value"] != 4200

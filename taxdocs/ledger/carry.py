@@ -226,6 +226,7 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
     # traditional IRA basis (Form 8606 line 14 -> next year's line 2)
     if ira.prior_basis is None:
         ira.prior_basis = f.ira_basis
+        person._from_ledger["ira.prior_basis"] = f"ledger: {src}, Form 8606 line 14"
         filled.append(f"prior_basis {_money(f.ira_basis)} (line 14)")
         warn_provisional("ira_basis", "the prior-year basis", "ira.prior_basis")
     elif Decimal(ira.prior_basis) != f.ira_basis:
@@ -243,6 +244,7 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
     # Roth IRA regular-contribution basis
     if roth.contribution_basis is None:
         roth.contribution_basis = f.roth_contribution_basis
+        person._from_ledger["roth.contribution_basis"] = f"ledger: {src}, Roth IRA contribution basis left"
         filled.append(f"Roth contribution basis {_money(f.roth_contribution_basis)}")
         warn_provisional("roth_contribution_basis", "the Roth contribution basis", "roth.contribution_basis")
     elif Decimal(roth.contribution_basis) != f.roth_contribution_basis:

@@ -55,9 +55,10 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     fact("ira.deductible_contributions", ira.deductible_contributions,
          "Deductible traditional IRA contributions for the year", src("ira.deductible_contributions"))
     assumed = person._assumed  # filled by the ledger from a year where they rested on an assumption
+    ledger = person._from_ledger  # facts the ledger filled: their source says so
     if ira.prior_basis is not None:
-        fact("ira.prior_basis", ira.prior_basis, "Basis at end of last year (prior Form 8606 line 14)", src("ira.prior_basis"),
-             *_assumed(assumed, "ira.prior_basis"))
+        fact("ira.prior_basis", ira.prior_basis, "Basis at end of last year (prior Form 8606 line 14)",
+             ledger.get("ira.prior_basis") or src("ira.prior_basis"), *_assumed(assumed, "ira.prior_basis"))
     elif ira.ever_nondeductible:
         fact("ira.prior_basis", ZERO, "Basis at end of last year (prior Form 8606 line 14)", src("ira.prior_basis"),
              "provisional", "not given although the facts show nondeductible contributions: assumed 0 (finding BASIS_MISSING)")
@@ -156,7 +157,8 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
              src("roth.contribution_basis"), st, "not given: assumed 0")
     else:
         fact("roth.contribution_basis", rf.contribution_basis, "Regular Roth IRA contribution basis before this year",
-             src("roth.contribution_basis"), *_assumed(assumed, "roth.contribution_basis"))
+             ledger.get("roth.contribution_basis") or src("roth.contribution_basis"),
+             *_assumed(assumed, "roth.contribution_basis"))
     fact("roth.contributions_this_year", rf.contributions_this_year, "Regular Roth IRA contributions for the year",
          src("roth.contributions_this_year"))
     drac_in = legs_where(lambda i, l: i.source == Account.designated_roth and l.is_rollover and l.valid
