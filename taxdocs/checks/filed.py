@@ -266,18 +266,11 @@ def _name_the_cause(g, found: list[Finding]) -> None:
     """A filed line that differs only because a line it is figured from differs says so: one mistake (line 2 left
     off) gave ten mismatches that read as ten."""
     wrong = {f.data["line"]: f for f in found if f.code.startswith("FILED_MISMATCH") and f.data.get("line")}
+    ancestors = {k: _ancestors(g, k) for k in wrong}
     for key, f in wrong.items():
-        seen, todo, causes = {key}, list(g.node(key).deps), []
-        while todo:
-            k = todo.pop()
-            if k in seen:
-                continue
-            seen.add(k)
-            if k in wrong:
-                causes.append(k)
-            todo.extend(g.node(k).deps)
+        causes = ancestors[key] & wrong.keys()
         # only the first causes: a cause figured from another cause names that one itself
-        first = [k for k in causes if not any(c != k and c in _ancestors(g, k) for c in causes)]
+        first = [k for k in causes if not ancestors[k] & causes]
         if first:
             names = ", ".join(sorted(wrong[k].data["where"] for k in first))
             f.message += f" This follows from {names}, also filed differently: correct that first."

@@ -37,26 +37,22 @@ class Problems(Exception):
         self.items = items
 
 
-def _iso_date(v: Any) -> Any:
-    if isinstance(v, date) and not isinstance(v, datetime):
-        return v
-    if not isinstance(v, str):
-        raise ValueError(f"a date as text, YYYY-MM-DD (got {_shown(v)})")
-    try:
-        return date.fromisoformat(v)
-    except ValueError:
-        raise ValueError(f"not a date YYYY-MM-DD (got {_shown(v)})") from None
+def _iso(kind: type, wanted: str, words: str):
+    """A BeforeValidator: a `kind` as is, or ISO text read as one; anything else refused in plain words."""
+    def read(v: Any) -> Any:
+        if isinstance(v, kind) and (kind is datetime or not isinstance(v, datetime)):
+            return v
+        if not isinstance(v, str):
+            raise ValueError(f"{wanted} (got {_shown(v)})")
+        try:
+            return kind.fromisoformat(v)
+        except ValueError:
+            raise ValueError(f"{words} (got {_shown(v)})") from None
+    return read
 
 
-def _iso_time(v: Any) -> Any:
-    if isinstance(v, datetime):
-        return v
-    if not isinstance(v, str):
-        raise ValueError(f"a date and time as ISO text (got {_shown(v)})")
-    try:
-        return datetime.fromisoformat(v)
-    except ValueError:
-        raise ValueError(f"not an ISO date and time (got {_shown(v)})") from None
+_iso_date = _iso(date, "a date as text, YYYY-MM-DD", "not a date YYYY-MM-DD")
+_iso_time = _iso(datetime, "a date and time as ISO text", "not an ISO date and time")
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
