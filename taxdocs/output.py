@@ -75,12 +75,16 @@ def _default(x: Any) -> Any:
 
 
 def result_dict(res, findings: list | None = None) -> dict:
-    """The result document. Values are left as they are (Decimal, date, Enum, dataclass);
-    `dumps` writes them as `plain` would. Use `plain(result_dict(...))` for JSON-ready values."""
+    """The result document. Values are left as they are (Decimal, date, Enum, dataclass), except that whole
+    Decimals among the lines and facts are already ints; `dumps` writes the rest as `plain` would. Use
+    `plain(result_dict(...))` for JSON-ready values."""
     g, sc = res.graph, res.scenario
     lines = res.lines()
     shown = _SHOWN
-    out_lines = {k: v for k, v in lines.items() if (shown[k] if k in shown else _shown(k))}
+    # whole-dollar Decimals written here as ints (as `_default` would): most of a document's values, and a call
+    # back from orjson for each costs more than the test inline
+    out_lines = {k: (int(s) if "." not in (s := str(v)) and "E" not in s else _money(v)) if v.__class__ is Decimal
+                 else v for k, v in lines.items() if (shown[k] if k in shown else _shown(k))}
     ranks = g.ranks  # only the lines that are not complete
     status = {k: STATUSES[ranks[k]] for k in out_lines if ranks.get(k)} if ranks else {}
     people = {w: {"name": p.name, "ssn": p.ssn_last4} for w, p in sc.people()}
@@ -91,7 +95,8 @@ def result_dict(res, findings: list | None = None) -> dict:
         "filing_status": sc.filing_status.value,
         "people": people,
         "lines": out_lines,
-        "facts": {k: g.vals[k] for k, (_, source, _) in g.facts.items() if source and not k.endswith(".layers")
+        "facts": {k: (int(s) if "." not in (s := str(v)) and "E" not in s else _money(v)) if (v := g.vals[k]).__class__
+                  is Decimal else v for k, (_, source, _) in g.facts.items() if source and not k.endswith(".layers")
                   and k not in ("f1040.forms", "tax.brackets")},
         "status": status,
         "forms_1099r": [_form(res, i) for i in res.forms.values()],

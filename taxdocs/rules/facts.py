@@ -7,7 +7,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from taxdocs.core.dates import date_at_age
-from taxdocs.core.lines import Named
+from taxdocs.core.lines import RANK, Named
 from taxdocs.core.money import ONE, ZERO, dollars, total
 from taxdocs.model.scenario import Account, Person, UseKind
 from taxdocs.rules import roth
@@ -37,12 +37,18 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     pre = f"{who}"
     mine = [i for i in res.forms.values() if i.person == who]
     keys, src = _named(f"{who}."), _named(f"scenario: {who}.").__getitem__
-    gfact = g.fact
+    vals, described, ranks = g.vals, g.facts, g.ranks
 
-    def fact(name, value, label, source, status="complete", note=None):
+    def fact(name, value, label, source, status="complete", note=None):  # Graph.fact, inlined (~30 a person)
         if value.__class__ is Decimal:
             value = value.quantize(ONE, ROUND_HALF_UP)  # whole dollars on every line (i8606 General Instructions)
-        gfact(keys[name], value, label, source, status, note)
+        key = keys[name]
+        vals[key] = value
+        described[key] = (label, source, note)
+        if status != "complete":
+            ranks[key] = RANK[status]
+        elif key in ranks:
+            del ranks[key]
 
     def legs_where(pred):
         return [(i, l) for i in mine for l in i.legs if pred(i, l)]
