@@ -45,6 +45,18 @@ def first_year(ctx: Ctx) -> list[Finding]:
     return out
 
 
+def layer_of_this_year(ctx: Ctx) -> list[Finding]:
+    """An earlier years' conversion layer of the tax year itself: last year's conversion that reached the Roth IRA in
+    January (its period counts from then), or this year's own conversion given twice."""
+    out = []
+    for who, person in ctx.sc.people():
+        for k, c in enumerate(person.roth.conversions):
+            if c.year == ctx.year:
+                out.append(make("ROTH_LAYER_OF_THIS_YEAR", who, f"{who}.roth.conversions[{k}].year",
+                                who=ctx.who_words(who), year=c.year, amount=c.amount, last=c.year - 1))
+    return out
+
+
 def inherited_roth_form(ctx: Ctx) -> list[Finding]:
     """A nonqualified distribution from an inherited Roth IRA goes on a Form 8606 of its own, one per decedent
     (rules.md §4.1 item 5): say that it is there, and what its lines 22 and 24 rest on."""
@@ -157,4 +169,4 @@ def conversion_kept_early(ctx: Ctx) -> list[Finding]:
 
 
 def check(ctx: Ctx) -> list[Finding]:
-    return five_year(ctx) + first_year(ctx) + irr_history(ctx) + inherited_roth_form(ctx) + part3(ctx) + recharacterized_conversion(ctx) + conversion_kept_early(ctx)
+    return five_year(ctx) + first_year(ctx) + layer_of_this_year(ctx) + irr_history(ctx) + inherited_roth_form(ctx) + part3(ctx) + recharacterized_conversion(ctx) + conversion_kept_early(ctx)

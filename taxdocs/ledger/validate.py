@@ -161,16 +161,19 @@ def year_problems(f: Facts, tax_year: int, *, seed: bool = False) -> list[tuple[
     start = general().law_dates.roth_ira_start.value.year
     out = []
 
-    def year(path: str, y: Optional[int], first: int, why: str, rule: str = "") -> None:
-        if y is not None and y > tax_year:
-            out.append((path, f"{y} is after tax year {tax_year}"))
+    def year(path: str, y: Optional[int], first: int, why: str, rule: str = "", last: int = tax_year) -> None:
+        if y is not None and y > last:
+            out.append((path, f"{y} is after tax year {tax_year}" if last == tax_year
+                        else f"{y} is after {last}, the year after tax year {tax_year}"))
         elif y is not None and y < first:
             out.append((path, f"{y} is before {first}, {why}" + (f" ({rule})" if rule else "")))
 
     roth = "the first year of Roth IRAs"
-    year("roth_first_year", f.roth_first_year, start, roth, "IRC §408A")
+    # a conversion or rollover paid in December and deposited in January is a Roth IRA contribution of the next year
+    # (IRC §408A(d)(3)(F)(i)(II); Reg. §1.408A-6 A-2): its layer, and a first Roth year it starts, are the next year's
+    year("roth_first_year", f.roth_first_year, start, roth, "IRC §408A", tax_year + 1)
     for i, l in enumerate(f.conversion_layers):
-        year(f"conversion_layers[{i}].year", l.year, start, roth, "IRC §408A")
+        year(f"conversion_layers[{i}].year", l.year, start, roth, "IRC §408A", tax_year + 1)
     for name, r in f.inherited_roth.items():
         year(f"inherited_roth.{name}.first_year", r.first_year, start, roth, "IRC §408A")
     year("hfd_year", f.hfd_year, HFD_FIRST, "the first year of HSA funding distributions", "IRC §408(d)(9)")

@@ -247,7 +247,9 @@ Form1099R.model_rebuild()
 
 
 class ConversionLayer(Strict):
-    year: int = Field(description="tax year of the conversion or rollover")
+    year: int = Field(description="year the money reached the Roth IRA: the conversion's or rollover's tax year, or the "
+                      "next year for one paid in December and deposited in January (its 5-year period counts from "
+                      "then, IRC §408A(d)(3)(F)(i)(II))")
     amount: Money = Field(description="amount converted or rolled into the Roth IRA that year")
     taxable: Money = Field(description="part included in income")
     distributed: Money = Field(Decimal(0), description="part already taken out in earlier years")

@@ -176,8 +176,11 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
                 bad(f"{lp}.taxable", "taxable part exceeds the amount converted", rule="i8606 line 24")
             if layer.distributed > layer.amount:
                 bad(f"{lp}.distributed", "more distributed than was converted")
-            if layer.year >= y:
-                bad(f"{lp}.year", f"history layers are for years before {y}; this year's conversions come from the 1099-Rs")
+            if layer.year > y:
+                # a layer of this year itself: last year's conversion that reached the Roth IRA in January (its
+                # period begins in the year the contribution was made, IRC §408A(d)(3)(F)(i)(II))
+                bad(f"{lp}.year", f"history layers are for earlier returns' conversions, by the year the money reached "
+                    f"the Roth IRA: {y} at the latest; this year's conversions come from the 1099-Rs")
     return out
 
 

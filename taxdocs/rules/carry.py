@@ -10,10 +10,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-from taxdocs.core.money import ZERO, z
+from taxdocs.core.money import ZERO, dollars, total, z
 from taxdocs.model.scenario import UseKind
 from taxdocs.rules import rollovers, roth
-from taxdocs.rules.facts import inherited_roth_ledger_name
+from taxdocs.rules.facts import deposit_year, inherited_roth_ledger_name, into_roth
 from taxdocs.rules.legs import valid_legs
 
 
@@ -59,6 +59,7 @@ def carry_forward(res, who: str) -> CarryForward:
             take = min(used.get(layer.year, ZERO), layer.left)
             layer.distributed += take
             used[layer.year] = used.get(layer.year, ZERO) - take
+    layers = _by_deposit_year(res, who, layers)
     first = g[f"{who}.roth.first_year"]
     assumed = False
     if first is None:
@@ -88,6 +89,32 @@ def carry_forward(res, who: str) -> CarryForward:
                         [{"year": l.year, "amount": l.amount, "taxable": l.taxable, "distributed": l.distributed}
                          for l in sorted(layers, key=lambda l: l.year)],
                         first, assumed, sorted(dates), yev, notes, *qcd, hfd)
+
+
+def _by_deposit_year(res, who: str, layers: list[roth.Layer]) -> list[roth.Layer]:
+    """This year's conversions and rollovers into Roth IRAs that reached the Roth IRA next year (paid in December,
+    deposited in January) become a layer of next year. They are taxed in the year paid, but each one's 5-year period
+    begins with "the taxable year in which the contribution was made" (IRC §408A(d)(3)(F)(i)(II)), as does the
+    qualified-distribution period when it is the first (Reg. §1.408A-6 A-2: "in which the first conversion
+    contribution is made"). The taxable part goes with the amount, pro rata, in whole dollars; what this year's
+    distributions took of the year's layer is taken from the part that was in the Roth IRA this year first."""
+    g, y = res.graph, res.scenario.tax_year
+    own = [l for i in res.forms.values() if i.person == who for l in i.legs if into_roth(l, i.source)]
+    later = total(l.amount for l in own if deposit_year(l, y) > y)
+    if later <= 0:
+        return layers
+    f = f"f8606.{who}"
+    amount = (z(g[f"{f}.line16"]) if g[f"{f}.part2"] else ZERO) + g[f"{who}.roth.plan_rollovers"]
+    taxable = (z(g[f"{f}.line18"]) if g[f"{f}.part2"] else ZERO) + g[f"{who}.roth.plan_rollovers_taxable"]
+    now = next((l for l in layers if l.year == y), None)
+    if now is None or amount <= 0:
+        return layers
+    later = min(later, amount, now.amount)
+    next_taxable = min(dollars(taxable * later / amount), now.taxable)
+    stays = now.amount - later
+    nxt = roth.Layer(y + 1, later, next_taxable, max(now.distributed - stays, ZERO))
+    now.amount, now.taxable, now.distributed = stays, now.taxable - next_taxable, min(now.distributed, stays)
+    return roth.by_year([l for l in layers if l is not now or stays > 0] + [nxt])
 
 
 def inherited_roth_left(res, who: str) -> dict[str, dict]:

@@ -20,6 +20,21 @@ def is_conversion(leg, src) -> bool:
         leg.kind == UseKind.conversion or (leg.is_rollover and leg.to == Account.roth_ira))
 
 
+def plan_into_roth(leg, src) -> bool:
+    """A plan's money rolled into a Roth IRA (a qualified rollover contribution, IRC §408A(e)(1))."""
+    return src == Account.plan and leg.valid and leg.is_rollover and leg.to == Account.roth_ira
+
+
+def deposit_year(leg, year: int) -> int:
+    """The year the money reached the account it went to: the deposit date's, else the year paid."""
+    return leg.deposited.year if leg.deposited is not None else year
+
+
+def into_roth(leg, src) -> bool:
+    """Money moved into a Roth IRA this year that makes a conversion layer: a conversion or a plan rollover."""
+    return is_conversion(leg, src) or plan_into_roth(leg, src)
+
+
 _NAMED: dict[str, Named] = {}
 
 
@@ -177,7 +192,7 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     layers = [roth.Layer(c.year, c.amount, c.taxable, c.distributed) for c in rf.conversions]
     fact("roth.conversion_basis_prior", total(l.left for l in layers), "Conversion and rollover basis from earlier years",
          src("roth.conversions") + f" ({len(layers)} layers)", *_assumed(assumed, "roth.conversions"))
-    plan_roth = legs_where(lambda i, l: i.source == Account.plan and l.valid and l.is_rollover and l.to == Account.roth_ira)
+    plan_roth = legs_where(lambda i, l: plan_into_roth(l, i.source))
     guessed = [l for _, l in plan_roth if roth_destination_assumed(l)]
     fact("roth.plan_rollovers", total(l.amount for _, l in plan_roth), "Plan rollovers to Roth IRAs this year",
          "derived: " + (", ".join(f"{l.ref} {l.amount} (taxable {l.taxable})" for _, l in plan_roth) if plan_roth else "none"),
@@ -186,9 +201,16 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
          "Roth rollover (i1099r code G)" if guessed else None)
     fact("roth.plan_rollovers_taxable", total(l.taxable for _, l in plan_roth), "Taxable part of those", "derived")
     first = rf.first_contribution_year
-    eff = first if first is not None else (y if (drac_in and not rf.conversions and rf.contribution_basis in (None, 0)) else None)
-    note = "" if first is not None else ("a designated Roth rollover opened the first Roth IRA: the clock starts this year "
-                                         "(Reg. §1.408A-10 A-4)" if eff else "")
+    opened = None
+    if drac_in and not rf.conversions and rf.contribution_basis in (None, 0):
+        # the year money first reached a Roth IRA: a regular contribution for this year, else the earliest deposit of
+        # this year's rollovers and conversions (one paid in December may arrive in January: IRC §408A(d)(3)(F)(i)(II))
+        opened = y if rf.contributions_this_year > 0 else min(deposit_year(l, y) for i in mine for l in i.legs if (
+            into_roth(l, i.source) or (i.source == Account.designated_roth and l.is_rollover and l.valid
+                                       and l.to == Account.roth_ira)))
+    eff = first if first is not None else opened
+    note = "" if first is not None else (f"a designated Roth rollover opened the first Roth IRA: the clock starts in {eff}"
+                                         " (Reg. §1.408A-10 A-4)" if eff else "")
     bounds = [l.year for l in layers] + ([rf.first_year_at_latest] if rf.first_year_at_latest is not None else [])
     earliest = roth.first_year_bound(first, bounds)
     if first is not None and earliest < first:  # finding ROTH_FIRST_YEAR_AFTER_CONVERSION
