@@ -19,7 +19,12 @@ def five_year(ctx: Ctx) -> list[Finding]:
             continue
         f = info.legs[0].form
         kept = total(l.amount for l in info.legs if l.kept)
-        if info.source in ROTH_SOURCES and kept > 0:
+        if info.source == Account.roth_ira and kept > 0 and _within_contributions(ctx, info.person):
+            # the contributions come out first, tax- and penalty-free (IRC §408A(d)(4)(B)): the status changes nothing
+            out.append(make("ROTH_5YR_NO_EFFECT", f.id, f"{info.person}.roth.first_contribution_year", form=f.id,
+                            amount=kept, paid=info.paid, codes="".join(f.box7),
+                            basis=ctx.zline(f"f8606.{info.person}.line22")))
+        elif info.source in ROTH_SOURCES and kept > 0:
             fact = f"`{info.person}.roth.first_contribution_year`"
             out.append(make("ROTH_5YR_UNKNOWN", f.id, f"{info.person}.roth.first_contribution_year", form=f.id,
                             amount=kept, account=account_words(info.source),
@@ -31,6 +36,14 @@ def five_year(ctx: Ctx) -> list[Finding]:
                             missing="box 11, the first year of designated Roth contributions,",
                             fact="box 11 of the Form 1099-R (`box11`)"))
     return out
+
+
+def _within_contributions(ctx: Ctx, who: str) -> bool:
+    """This year's Roth IRA distributions, taken as nonqualified, come wholly out of a contribution basis that was
+    given (Form 8606 line 23 is 0): nothing taxable, nothing from conversions, whatever the 5-year status."""
+    f = f"f8606.{who}"
+    return (bool(ctx.line(f"{f}.part3")) and ctx.zline(f"{f}.line23") == 0
+            and ctx.status(f"{who}.roth.contribution_basis") == "complete")
 
 
 def first_year(ctx: Ctx) -> list[Finding]:

@@ -17,8 +17,19 @@ def roth_dist(amount, codes_=("J",), birth="1975-01-01", paid="2025-11-08", **ro
 
 def test_roth_5yr_unknown_code_t():
     """Code T: 59½ reached, 5-year status unknown to the payer (rules.md §2.1, §7.1)."""
-    f = only(run(roth_dist(7000, ("T",), birth="1960-01-01", contribution_basis=10000)), "ROTH_5YR_UNKNOWN")
+    f = only(run(roth_dist(7000, ("T",), birth="1960-01-01", contribution_basis=5000)), "ROTH_5YR_UNKNOWN")
     assert f.severity == "warning" and f.field == "taxpayer.roth.first_contribution_year" and "code T" in f.message
+
+
+def test_roth_5yr_unknown_changes_nothing_within_the_contribution_basis():
+    """Left from an earlier audit: 7,000 out of 10,000 of contributions is untaxed either way: info, not a
+    warning. With the basis not given (assumed 0) the status matters again."""
+    res = run(roth_dist(7000, ("T",), birth="1960-01-01", contribution_basis=10000))
+    f = only(res, "ROTH_5YR_NO_EFFECT")
+    assert f.severity == "info" and "$10,000" in f.message and "$7,000" in f.message
+    assert "ROTH_5YR_UNKNOWN" not in codes(res)
+    assert "ROTH_5YR_UNKNOWN" in codes(run(roth_dist(7000, ("T",), birth="1960-01-01")))
+    assert "ROTH_5YR_NO_EFFECT" not in codes(run(roth_dist(7000, ("T",), birth="1960-01-01", contribution_basis=6999)))
 
 
 def test_roth_5yr_known():
