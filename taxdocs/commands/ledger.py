@@ -239,6 +239,9 @@ def show(client: str = typer.Argument(..., help="client id"), ledger: Optional[s
                 t.add_row(str(l["year"]), _money(l["amount"]), _money(l["taxable"]), _money(l["distributed"]),
                           _money(l["left"]), _money(l["taxable_left"]), l["recapture_window_ends"])
             out.print(t)
+            if any(l["year"] > d["as_of"] for l in d["layers"]):  # IRC §408A(d)(3)(F)(i)(II)
+                out.print(f"A layer of {d['as_of'] + 1}: converted on the {d['as_of']} return (paid in December) and "
+                          f"deposited in {d['as_of'] + 1}; its 5 years count from then.", highlight=False)
         if d.get("roth_five_year"):
             r = d["roth_five_year"]
             if r.get("at_latest"):

@@ -119,3 +119,15 @@ def test_distributed_this_year_comes_out_of_the_part_in_the_roth_ira_first():
     assert sum(D(l[1]) - D(l[3]) for l in got) == 20000 - 9000  # basis is neither made nor lost
     assert got == [(2025, 8000, 8000, 8000), (2026, 12000, 12000, 1000)]
     assert all(Decimal(l[3]) <= Decimal(l[1]) for l in got)
+
+
+def test_ledger_show_says_what_a_layer_of_next_year_is(ledger_url):
+    from typer.testing import CliRunner
+
+    from taxdocs.cli import app
+    from taxdocs.ledger.store import open_store
+    open_store(ledger_url).commit(from_data(dec_jan()))
+    r = CliRunner().invoke(app, ["ledger", "show", "C-DJ", "--ledger", ledger_url], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.output.split())
+    assert "A layer of 2026: converted on the 2025 return (paid in December) and deposited in 2026" in said
