@@ -20,7 +20,7 @@ def five_year(ctx: Ctx) -> list[Finding]:
         f = info.legs[0].form
         kept = total(l.amount for l in info.legs if l.kept)
         if info.source == Account.roth_ira and kept > 0 and _within_contributions(ctx, info.person):
-            # the contributions come out first, tax- and penalty-free (IRC §408A(d)(4)(B)): the status changes nothing
+            # the contributions come out first, tax- and penalty-free (IRC §408A(d)(4)(B)): the status changes no tax
             out.append(make("ROTH_5YR_NO_EFFECT", f.id, f"{info.person}.roth.first_contribution_year", form=f.id,
                             amount=kept, paid=info.paid, codes="".join(f.box7),
                             basis=ctx.zline(f"f8606.{info.person}.line22")))
@@ -66,7 +66,7 @@ def layer_of_this_year(ctx: Ctx) -> list[Finding]:
         for k, c in enumerate(person.roth.conversions):
             if c.year == ctx.year:
                 out.append(make("ROTH_LAYER_OF_THIS_YEAR", who, f"{who}.roth.conversions[{k}].year",
-                                who=ctx.who_words(who), year=c.year, amount=c.amount, last=c.year - 1))
+                                who=who, year=c.year, amount=c.amount, last=c.year - 1))
     return out
 
 

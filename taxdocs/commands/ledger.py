@@ -209,7 +209,7 @@ def show(client: str = typer.Argument(..., help="client id"), ledger: Optional[s
                       _money(r["year_end_value"]) + star("year_end_value"),
                       _money(r["roth_contribution_basis"]) + star("roth_contribution_basis"),
                       _money(r["conversion_basis_left"]) + star("conversion_layers"),
-                      (f"{r['roth_first_year']} or before" if r.get("first_year_bound")
+                      (f"{r['roth_first_year']} or before" if r.get("first_year_bound") and r["roth_first_year"]
                        else str(r["roth_first_year"] or "")))
         out.print(t)
         st = d.get("stale")
@@ -240,8 +240,8 @@ def show(client: str = typer.Argument(..., help="client id"), ledger: Optional[s
                           _money(l["left"]), _money(l["taxable_left"]), l["recapture_window_ends"])
             out.print(t)
             if any(l["year"] > d["as_of"] for l in d["layers"]):  # IRC §408A(d)(3)(F)(i)(II)
-                out.print(f"A layer of {d['as_of'] + 1}: converted on the {d['as_of']} return (paid in December) and "
-                          f"deposited in {d['as_of'] + 1}; its 5 years count from then.", highlight=False)
+                out.print(f"A layer of {d['as_of'] + 1}: converted or rolled over on the {d['as_of']} return (paid in "
+                          f"December) and deposited in {d['as_of'] + 1}; its 5 years count from then.", highlight=False)
         if d.get("roth_five_year"):
             r = d["roth_five_year"]
             if r.get("at_latest"):

@@ -318,7 +318,8 @@ class RothFacts(Strict):
                                                 "as going into a Roth IRA")
     contribution_basis: Optional[Money] = Field(None, description="regular contribution basis before this year's contributions")
     contributions_this_year: Money = Field(Decimal(0), description="regular Roth IRA contributions for the year")
-    conversions: list[ConversionLayer] = Field(default_factory=list, description="conversions and plan rollovers into Roth IRAs in earlier years")
+    conversions: list[ConversionLayer] = Field(default_factory=list, description="conversions and plan rollovers into Roth IRAs on earlier returns, one layer per "
+                                               "year the money reached the Roth IRA (this year's own come from the 1099-Rs)")
     in_plan_rollovers: list[ConversionLayer] = Field(default_factory=list, description="in-plan Roth rollovers (IRR) in earlier years, with taxable parts: a record only, not used (the plan's box 10 carries the 5-year recapture; finding IRR_HISTORY_NOT_USED)")
     prior_homebuyer: Money = Field(Decimal(0), description="earlier qualified first-time homebuyer distributions")
     homebuyer_expenses: Money = Field(Decimal(0), description="qualified first-time homebuyer expenses this year (line 20)")

@@ -13,7 +13,7 @@ from typing import Optional
 from taxdocs.core.money import ZERO, dollars, total, z
 from taxdocs.model.scenario import UseKind
 from taxdocs.rules import rollovers, roth
-from taxdocs.rules.facts import deposit_year, inherited_roth_ledger_name, into_roth
+from taxdocs.rules.facts import deposit_year, inherited_roth_ledger_name, is_conversion, plan_into_roth
 from taxdocs.rules.legs import valid_legs
 
 
@@ -68,7 +68,9 @@ def carry_forward(res, who: str) -> CarryForward:
         # a bound read as the year would make a period not met instead of unknown
         this_year = any(l.year == y for l in layers) or g[f"{who}.roth.contributions_this_year"] > 0
         at_latest = person.roth.first_year_at_latest
-        if this_year or at_latest is not None:  # else the layers carried bound it again next year
+        # a layer of next year (deposited in January) bounds it too, kept across a gap in the ledger, which
+        # carries the first year but not the layers; with none of these the layers carried bound it next year
+        if this_year or at_latest is not None or any(l.year > y for l in layers):
             years = [l.year for l in layers] + ([y] if this_year else []) + ([at_latest] if at_latest is not None else [])
             first, assumed = min(years), True
             notes.append(f"first Roth IRA year not given: {first} at the latest (the earliest year money went into a "
@@ -96,24 +98,48 @@ def _by_deposit_year(res, who: str, layers: list[roth.Layer]) -> list[roth.Layer
     deposited in January) become a layer of next year. They are taxed in the year paid, but each one's 5-year period
     begins with "the taxable year in which the contribution was made" (IRC §408A(d)(3)(F)(i)(II)), as does the
     qualified-distribution period when it is the first (Reg. §1.408A-6 A-2: "in which the first conversion
-    contribution is made"). The taxable part goes with the amount, pro rata, in whole dollars; what this year's
-    distributions took of the year's layer is taken from the part that was in the Roth IRA this year first."""
+    contribution is made"). A late IRA conversion takes its pro-rata share of line 18 (one ratio for all of the
+    year's conversions, lines 16-18), a late plan rollover its own taxable part."""
     g, y = res.graph, res.scenario.tax_year
-    own = [l for i in res.forms.values() if i.person == who for l in i.legs if into_roth(l, i.source)]
-    later = total(l.amount for l in own if deposit_year(l, y) > y)
-    if later <= 0:
-        return layers
     f = f"f8606.{who}"
-    amount = (z(g[f"{f}.line16"]) if g[f"{f}.part2"] else ZERO) + g[f"{who}.roth.plan_rollovers"]
-    taxable = (z(g[f"{f}.line18"]) if g[f"{f}.part2"] else ZERO) + g[f"{who}.roth.plan_rollovers_taxable"]
-    now = next((l for l in layers if l.year == y), None)
-    if now is None or amount <= 0:
+    late_ira = late_plan = late_plan_taxable = ZERO
+    for i in res.forms.values():
+        if i.person != who:
+            continue
+        for l in i.legs:
+            if deposit_year(l, y) <= y:
+                continue
+            if is_conversion(l, i.source):
+                late_ira += l.amount
+            elif plan_into_roth(l, i.source):
+                late_plan += l.amount
+                late_plan_taxable += l.taxable
+    if late_ira + late_plan <= 0:
         return layers
-    later = min(later, amount, now.amount)
-    next_taxable = min(dollars(taxable * later / amount), now.taxable)
-    stays = now.amount - later
-    nxt = roth.Layer(y + 1, later, next_taxable, max(now.distributed - stays, ZERO))
-    now.amount, now.taxable, now.distributed = stays, now.taxable - next_taxable, min(now.distributed, stays)
+    now = next((l for l in layers if l.year == y), None)
+    if now is None:
+        return layers
+    line16 = z(g[f"{f}.line16"]) if g[f"{f}.part2"] else ZERO
+    ira_taxable = dollars(z(g[f"{f}.line18"]) * late_ira / line16) if line16 > 0 else ZERO
+    amount = min(late_ira + late_plan, now.amount)
+    # whole dollars: the part that stays keeps no more taxable money than its amount
+    taxable = max(min(ira_taxable + late_plan_taxable, now.taxable, amount), now.taxable - (now.amount - amount))
+    return _split(layers, now, roth.Layer(y + 1, amount, taxable))
+
+
+def _split(layers: list[roth.Layer], now: roth.Layer, nxt: roth.Layer) -> list[roth.Layer]:
+    """Take `nxt` (amount and taxable part) out of the year's layer `now`. What this year's distributions took of
+    `now` was its taxable part first (Reg. §1.408A-6 A-8(b)); it is taken from the part that stays first, taxable then
+    nontaxable, so that neither part is left with taxable money that was already taken."""
+    stays, stays_taxable = now.amount - nxt.amount, now.taxable - nxt.taxable
+    took_taxable = min(now.distributed, now.taxable)
+    took_rest = now.distributed - took_taxable
+    from_stays = min(took_taxable, stays_taxable)
+    nxt.distributed = took_taxable - from_stays
+    rest_stays = min(took_rest, stays - stays_taxable)
+    from_stays += rest_stays
+    nxt.distributed += took_rest - rest_stays
+    now.amount, now.taxable, now.distributed = stays, stays_taxable, from_stays
     return roth.by_year([l for l in layers if l is not now or stays > 0] + [nxt])
 
 

@@ -27,6 +27,8 @@ def test_roth_5yr_unknown_changes_nothing_within_the_contribution_basis():
     res = run(roth_dist(7000, ("T",), birth="1960-01-01", contribution_basis=10000))
     f = only(res, "ROTH_5YR_NO_EFFECT")
     assert f.severity == "info" and "$10,000" in f.message and "$7,000" in f.message
+    # what the status still changes (second read): the form and the basis carried, not the tax
+    assert "no Form 8606 would be needed" in f.message and "not be reduced" in f.message
     assert "ROTH_5YR_UNKNOWN" not in codes(res)
     assert "ROTH_5YR_UNKNOWN" in codes(run(roth_dist(7000, ("T",), birth="1960-01-01")))
     assert "ROTH_5YR_NO_EFFECT" not in codes(run(roth_dist(7000, ("T",), birth="1960-01-01", contribution_basis=6999)))

@@ -324,3 +324,18 @@ def test_commit_says_when_the_year_has_error_findings(ledger_url, tmp_path):
     assert "has error findings (LINE6_MISSING)" in " ".join(out.split())
     code, out, err = cli("ledger", "commit", str(p), "--ledger", ledger_url, "--json", raw=True)
     assert json.loads(out)["check_errors"] == ["LINE6_MISSING"]
+
+
+def test_show_leaves_an_unknown_first_roth_year_blank(ledger_url, tmp_path):
+    """Second read (session 19): a Roth distribution with no first Roth year on record showed "None or before"."""
+    data = {"client_id": "C-NONE", "tax_year": 2025, "filing_status": "single",
+            "taxpayer": {"name": "Noa Effect", "ssn": "123-45-0004", "birth_date": "1963-01-01",
+                         "roth": {"contribution_basis": 20000}},
+            "forms_1099r": [{"id": "roth", "payer": {"name": "Custodian", "tin": "12-3456789"}, "box1": 5000,
+                             "box2b_not_determined": True, "box7": ["T"], "date_paid": "2025-06-01"}]}
+    f = tmp_path / "none.yaml"
+    f.write_text(yaml.safe_dump(data))
+    assert cli("ledger", "commit", str(f), "--ledger", ledger_url)[0] == 0
+    code, out, err = cli("ledger", "show", "C-NONE", "--ledger", ledger_url)
+    assert code == 0, err
+    assert "15,000" in out and "None" not in out

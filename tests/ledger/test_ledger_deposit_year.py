@@ -43,8 +43,9 @@ def test_all_of_it_deposited_in_january_is_one_layer_of_next_year():
     res = run(dec_jan(now=0))
     assert layers(res) == [(2026, 12000, 12000, 0)]
     cf = carry_forward(res, "taxpayer")
-    # no first Roth year given and no Roth money in 2025: nothing to carry as a bound; next year's layer bounds it
-    assert cf.roth_first_year is None
+    # no first Roth year given and no Roth money in 2025: 2026 at the latest, carried as a bound (second read: kept
+    # across a gap in the ledger, which fills the first year but not the layers)
+    assert (cf.roth_first_year, cf.roth_first_year_assumed) == (2026, True)
 
 
 def test_the_taxable_part_goes_with_the_amount_pro_rata():
@@ -130,4 +131,50 @@ def test_ledger_show_says_what_a_layer_of_next_year_is(ledger_url):
     r = CliRunner().invoke(app, ["ledger", "show", "C-DJ", "--ledger", ledger_url], env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
     said = " ".join(r.output.split())
-    assert "A layer of 2026: converted on the 2025 return (paid in December) and deposited in 2026" in said
+    assert "A layer of 2026: converted or rolled over on the 2025 return (paid in December) and deposited in 2026" in said
+
+
+def _mixed(ira_late: bool) -> dict:
+    """Second read: a 10,000 IRA conversion with 5,000 of basis (line 18 5,000) and a fully taxable 10,000 401(k)
+    rollover into a Roth IRA; one of the two deposited in January."""
+    ira = form("ira", 10000, "2", "2025-12-10", ira=True, box2a=10000, box2b_not_determined=True, uses=[
+        {"kind": "conversion", "amount": 10000, "date": "2026-01-08" if ira_late else "2025-12-12"}])
+    plan = form("plan", 10000, "1", "2025-12-15", box2a=10000, uses=[
+        {"kind": "indirect_rollover", "to": "roth_ira", "amount": 10000,
+         "date": "2025-12-30" if ira_late else "2026-01-20"}])
+    return scenario(2025, [ira, plan], taxpayer=person(birth=BORN, ira={"year_end_value": 0, "prior_basis": 5000}))
+
+
+@pytest.mark.parametrize("ira_late,want", [
+    (False, [(2025, 10000, 5000, 0), (2026, 10000, 10000, 0)]),   # the plan rollover late: its own taxable part
+    (True, [(2025, 10000, 10000, 0), (2026, 10000, 5000, 0)]),    # the IRA conversion late: line 18's share
+])
+def test_each_kind_takes_its_own_taxable_part(ira_late, want):
+    res = run(_mixed(ira_late))
+    assert res.graph["f8606.taxpayer.line18"] == 5000
+    assert layers(res) == want
+
+
+def test_what_this_year_took_taxable_first_leaves_no_taxable_twice():
+    """Second read: 20,000 converted with 5,000 of basis (line 18 15,000), 12,000 of it deposited in January, and
+    9,000 paid out of the Roth IRA in December, all of it from the taxable part. 6,000 of taxable money is left, not
+    8,000."""
+    roth_dist = form("roth", 9000, "J", "2025-12-30", box2a=9000, box2b_not_determined=True)
+    res = run(dec_jan(basis=5000, extra=[roth_dist]))
+    assert res.graph["f5329.taxpayer.line1"] == 9000
+    got = layers(res)
+    assert got == [(2025, 8000, 6000, 6000), (2026, 12000, 9000, 3000)]
+    assert sum(max(D(t) - D(d), 0) for _, _, t, d in got) == 15000 - 9000
+
+
+def test_a_seed_with_a_layer_of_the_next_year_needs_the_year_itself():
+    """Second read: line 16 holds the January part too; a 2026 layer given alone counted it twice."""
+    from taxdocs.ledger.seed import facts_from_8606
+    from taxdocs.ledger.store import LedgerError
+    read = {"lines": {"14": Decimal(0), "16": Decimal(20000), "17": Decimal(0), "18": Decimal(20000)}}
+    nxt = {"year": 2026, "amount": Decimal(12000), "taxable": Decimal(12000), "distributed": Decimal(0)}
+    with pytest.raises(LedgerError, match="give the 2025 layer too"):
+        facts_from_8606(read, 2025, roth_first_year=2020, layers=(nxt,))
+    now = {"year": 2025, "amount": Decimal(8000), "taxable": Decimal(8000), "distributed": Decimal(0)}
+    f = facts_from_8606(read, 2025, roth_first_year=2020, layers=(now, nxt))
+    assert [(l["year"], l["amount"]) for l in f.conversion_layers] == [(2025, 8000), (2026, 12000)]
