@@ -293,6 +293,36 @@ def name_on_the_forms(ctx: Ctx) -> list[Finding]:
     return out
 
 
+# middle digits of an ITIN (IRS; 93 is an ATIN, for a child being adopted; the rest of 9XX are the IRS's own IRSNs,
+# which cannot be used to file)
+_ITIN_GROUPS = set(range(50, 66)) | set(range(70, 89)) | {90, 91, 92} | set(range(94, 100))
+_PLACEHOLDER = "000-00-0000"  # the web checker's, when none is entered (taxdocs.web.fields.SSN_PLACEHOLDER)
+
+
+def never_issued(ssn: str) -> str | None:
+    """Why a 9-digit number (AAA-GG-SSSS) can be neither an SSN nor an ITIN, or None. SSA never assigns area 000, 666
+    or 900-999, group 00 or serial 0000 (ssa.gov, SSN randomization FAQ); an ITIN is 9XX with a middle pair of 50-65,
+    70-88, 90-92 or 94-99."""
+    area, group, serial = ssn[:3], int(ssn[4:6]), ssn[7:]
+    if area.startswith("9"):
+        return None if group in _ITIN_GROUPS else "a number starting with 9 is an ITIN only with 50-65, 70-88, " \
+                                                    "90-92 or 94-99 as its 4th and 5th digits"
+    if area in ("000", "666"):
+        return "no SSN starts with 000 or 666"
+    if group == 0 or serial == "0000":
+        return "no SSN has 00 as its 4th and 5th digits or 0000 as its last four"
+    return None
+
+
+def tin_never_issued(ctx: Ctx) -> list[Finding]:
+    out = []
+    for who, person in ctx.sc.people():
+        why = None if person.ssn == _PLACEHOLDER else never_issued(person.ssn)
+        if why:
+            out.append(make("TIN_NEVER_ISSUED", who, f"{who}.ssn", who=who, last4=person.ssn_last4, why=why))
+    return out
+
+
 def check(ctx: Ctx) -> list[Finding]:
-    return (year_on_file(ctx) + nothing_figured(ctx) + name_on_the_forms(ctx) + early_tax(ctx) + exceptions_refused(ctx)
-            + provisional(ctx))
+    return (year_on_file(ctx) + nothing_figured(ctx) + name_on_the_forms(ctx) + tin_never_issued(ctx) + early_tax(ctx)
+            + exceptions_refused(ctx) + provisional(ctx))

@@ -191,6 +191,29 @@ def test_a_name_the_form_font_lacks_is_said_on_every_path():
                                                            taxpayer=person(birth="1945-03-01", name="Zoë Ødegård"))))
 
 
+@pytest.mark.parametrize("ssn, why", [
+    ("000-12-3456", "starts with 000 or 666"),
+    ("666-12-3456", "starts with 000 or 666"),
+    ("123-00-4567", "00 as its 4th and 5th digits"),
+    ("123-45-0000", "0000 as its last four"),
+    ("912-34-5678", "an ITIN only with"),     # 9XX-34: an IRSN, not an ITIN
+    ("912-93-5678", "an ITIN only with"),     # an ATIN (a child being adopted): not a filer's number
+    ("912-70-5678", None),                    # an ITIN
+    ("912-94-5678", None),
+    ("123-45-6789", None),
+    ("000-00-0000", None),                    # the web checker's placeholder: said where it is made
+])
+def test_a_number_never_issued_as_an_ssn_or_itin(ssn, why):
+    found = run(scenario([ira_form("ira", 1000, ("7",))], taxpayer=person(birth="1945-03-01", ssn=ssn)))
+    if why is None:
+        assert "TIN_NEVER_ISSUED" not in codes(found)
+        return
+    f = only(found, "TIN_NEVER_ISSUED")
+    assert f.severity == "warning" and f.field == "taxpayer.ssn" and why in f.message
+    assert ssn not in f.message and ssn[:3] not in f.message.replace("000 or 666", "")  # only the last four shown
+    assert "***-**-" + ssn[-4:] in f.message
+
+
 @pytest.mark.parametrize("number, person_kw, form_kw, refused", [
     ("03", {"disabled": False}, {}, True),      # given as not disabled
     ("03", {}, {}, False),                      # not stated: the claim stands
