@@ -325,7 +325,7 @@ def _to_row(d: dict, columns: dict, skip: tuple = ()) -> dict:
         elif isinstance(v, list) and top in by_path:
             row[by_path[top][0]] = _cell(v, by_path[top][1])
         else:
-            from taxdocs.batch.reader import set_path
+            from taxdocs.batch.csvpair import set_path
             set_path(extra, path, v)
     if extra:
         row["extra_json"] = json.dumps(extra, separators=(",", ":"))
@@ -333,7 +333,7 @@ def _to_row(d: dict, columns: dict, skip: tuple = ()) -> dict:
 
 
 def write_csv(n: int, seed: int, out: Path) -> None:
-    from taxdocs.batch.reader import CLIENT_COLUMNS, FORM_COLUMNS
+    from taxdocs.batch.csvpair import CLIENT_COLUMNS, FORM_COLUMNS
     out.mkdir(parents=True, exist_ok=True)
     fcols = [c for c in FORM_COLUMNS]
     ccols = [c for c in CLIENT_COLUMNS]

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from taxdocs.batch.reader import CellError, CsvPair, convert, open_input, safe_id, scrub, set_path
+from taxdocs.batch.csvpair import CellError, CsvPair, convert, set_path
+from taxdocs.batch.reader import open_input, safe_id, scrub
 from taxdocs.errors import TaxdocsError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -128,7 +129,7 @@ def test_safe_id_and_scrub():
 
 def test_every_column_is_documented():
     doc = (REPO / "docs" / "batch.md").read_text()
-    from taxdocs.batch.reader import CLIENT_COLUMNS, FORM_COLUMNS
+    from taxdocs.batch.csvpair import CLIENT_COLUMNS, FORM_COLUMNS
     cols = list(FORM_COLUMNS) + [c.replace("taxpayer_", "<person>_") for c in CLIENT_COLUMNS if not c.startswith("spouse_")]
     missing = [c for c in cols if f"`{c}`" not in doc]
     assert not missing
