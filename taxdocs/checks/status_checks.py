@@ -9,6 +9,7 @@ from taxdocs.checks.context import Ctx
 from taxdocs.checks.finding import Finding
 from taxdocs.core.money import ZERO, dollars
 from taxdocs.core.written import form_text
+from taxdocs.model.scenario import SSN_PLACEHOLDER
 from taxdocs.params import ParamsError, available_years, load_year
 
 MAX_LINES_SHOWN = 12
@@ -296,7 +297,6 @@ def name_on_the_forms(ctx: Ctx) -> list[Finding]:
 # middle digits of an ITIN (IRS; 93 is an ATIN, for a child being adopted; the rest of 9XX are the IRS's own IRSNs,
 # which cannot be used to file)
 _ITIN_GROUPS = set(range(50, 66)) | set(range(70, 89)) | {90, 91, 92} | set(range(94, 100))
-_PLACEHOLDER = "000-00-0000"  # the web checker's, when none is entered (taxdocs.web.fields.SSN_PLACEHOLDER)
 
 
 def never_issued(ssn: str) -> str | None:
@@ -317,7 +317,7 @@ def never_issued(ssn: str) -> str | None:
 def tin_never_issued(ctx: Ctx) -> list[Finding]:
     out = []
     for who, person in ctx.sc.people():
-        why = None if person.ssn == _PLACEHOLDER else never_issued(person.ssn)
+        why = None if person.ssn == SSN_PLACEHOLDER else never_issued(person.ssn)
         if why:
             out.append(make("TIN_NEVER_ISSUED", who, f"{who}.ssn", who=who, last4=person.ssn_last4, why=why))
     return out

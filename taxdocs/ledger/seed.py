@@ -57,14 +57,13 @@ def facts_from_8606(read: Optional[dict[str, Any]], tax_year: int, *, ira_basis:
     if year_end_value is None:
         year_end_value = lines.get("6")
     out_layers = [dict(l) for l in layers]
-    if "16" in lines and lines["16"] > 0 and not any(l["year"] == tax_year for l in out_layers) \
-            and any(l["year"] == tax_year + 1 for l in out_layers):
-        # line 16 holds the year's conversions, a January deposit's among them (IRC §408A(d)(3)(F)(i)(II)): which part
-        # of it the next year's layer is (a conversion, or a plan rollover, not on line 16) is not on the form
-        raise LedgerError(f"a {tax_year + 1} layer was given and line 16 shows {tax_year} conversions: give the "
-                          f"{tax_year} layer too (--conversion {tax_year}:AMOUNT:TAXABLE), the part of line 16 deposited "
-                          f"in {tax_year}, so that a January deposit is not counted twice")
     if "16" in lines and lines["16"] > 0 and not any(l["year"] == tax_year for l in out_layers):
+        if any(l["year"] == tax_year + 1 for l in out_layers):
+            # line 16 holds the year's conversions, a January deposit's among them (IRC §408A(d)(3)(F)(i)(II)): which
+            # part of it the next year's layer is (a conversion, or a plan rollover, not on line 16) is not on the form
+            raise LedgerError(f"a {tax_year + 1} layer was given and line 16 shows {tax_year} conversions: give the "
+                              f"{tax_year} layer too (--conversion {tax_year}:AMOUNT:TAXABLE), the part of line 16 "
+                              f"deposited in {tax_year}, so that a January deposit is not counted twice")
         taxable = lines.get("18", ZERO)
         out_layers.append({"year": tax_year, "amount": lines["16"], "taxable": taxable, "distributed": ZERO})
         notes.append(f"{tax_year} conversion layer from lines 16 and 18")

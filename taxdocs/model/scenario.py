@@ -246,6 +246,9 @@ class Exception10(Strict):
 Form1099R.model_rebuild()
 
 
+SSN_PLACEHOLDER = "000-00-0000"  # the web checker's SSN when none is given; never printed on a form
+
+
 class ConversionLayer(Strict):
     year: int = Field(description="year the money reached the Roth IRA: the conversion's or rollover's tax year, or the "
                       "next year for one paid in December and deposited in January (its 5-year period counts from "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from taxdocs.core.dates import plus_days
 from taxdocs.errors import Problem
-from taxdocs.model.scenario import Account, Scenario, UseKind
+from taxdocs.model.scenario import SSN_PLACEHOLDER, Account, Scenario, UseKind
 from taxdocs.rules.legs import source_of
 
 KNOWN_CODES = set("123456789ABCDEFGHJKLMNPQRSTUWY")
@@ -132,7 +132,7 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
     if inc.net_investment_income is not None and inc.other_agi is None:
         bad("income.net_investment_income", "the net investment income tax is figured from the AGI: give "
             "income.other_agi too", rule="IRC §1411(a)(1), (d)")
-    if sc.spouse is not None and sc.spouse.ssn == sc.taxpayer.ssn and sc.spouse.ssn != "000-00-0000":  # (web placeholder)
+    if sc.spouse is not None and sc.spouse.ssn == sc.taxpayer.ssn and sc.spouse.ssn != SSN_PLACEHOLDER:
         bad("spouse.ssn", f"the same SSN as the taxpayer's ({sc.taxpayer.ssn_last4}): each spouse has their own",
             rule="i1040 Filing Status (married filing jointly)")
     for who, person in sc.people():

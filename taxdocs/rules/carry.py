@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Optional
 
-from taxdocs.core.money import ZERO, dollars, total, z
+from taxdocs.core.money import ZERO, dollars, z
 from taxdocs.model.scenario import UseKind
 from taxdocs.rules import rollovers, roth
 from taxdocs.rules.facts import deposit_year, inherited_roth_ledger_name, is_conversion, plan_into_roth

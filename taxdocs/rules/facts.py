@@ -35,6 +35,11 @@ def into_roth(leg, src) -> bool:
     return is_conversion(leg, src) or plan_into_roth(leg, src)
 
 
+def drac_into_roth(leg, src) -> bool:
+    """A designated Roth account rolled into a Roth IRA: contribution basis, not a layer (Reg. §1.408A-10 A-3)."""
+    return src == Account.designated_roth and leg.is_rollover and leg.valid and leg.to == Account.roth_ira
+
+
 _NAMED: dict[str, Named] = {}
 
 
@@ -182,8 +187,7 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
              *_assumed(assumed, "roth.contribution_basis"))
     fact("roth.contributions_this_year", rf.contributions_this_year, "Regular Roth IRA contributions for the year",
          src("roth.contributions_this_year"))
-    drac_in = legs_where(lambda i, l: i.source == Account.designated_roth and l.is_rollover and l.valid
-                         and l.to == Account.roth_ira)
+    drac_in = legs_where(lambda i, l: drac_into_roth(l, i.source))
     drac_basis = total(l.amount if i.qualified else l.aftertax for i, l in drac_in)
     fact("roth.drac_basis_rolled_in", drac_basis, "Designated Roth rollovers treated as regular contributions",
          "derived (Reg. §1.408A-10 A-3): " + (", ".join(
@@ -205,9 +209,8 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     if drac_in and not rf.conversions and rf.contribution_basis in (None, 0):
         # the year money first reached a Roth IRA: a regular contribution for this year, else the earliest deposit of
         # this year's rollovers and conversions (one paid in December may arrive in January: IRC §408A(d)(3)(F)(i)(II))
-        opened = y if rf.contributions_this_year > 0 else min(deposit_year(l, y) for i in mine for l in i.legs if (
-            into_roth(l, i.source) or (i.source == Account.designated_roth and l.is_rollover and l.valid
-                                       and l.to == Account.roth_ira)))
+        opened = y if rf.contributions_this_year > 0 else min(deposit_year(l, y) for i in mine for l in i.legs
+                                                              if into_roth(l, i.source) or drac_into_roth(l, i.source))
     eff = first if first is not None else opened
     note = "" if first is not None else (f"a designated Roth rollover opened the first Roth IRA: the clock starts in {eff}"
                                          " (Reg. §1.408A-10 A-4)" if eff else "")

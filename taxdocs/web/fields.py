@@ -25,13 +25,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping
 
 from taxdocs.core.written import WrittenError, amount, date_text
-from taxdocs.model.scenario import FILING_STATUS_NAMES
+from taxdocs.model.scenario import FILING_STATUS_NAMES, SSN_PLACEHOLDER  # noqa: F401 (web.app reads it here)
 
 MAX_FORMS = 20          # 1099-R blocks on one page
 MAX_USES = 6            # "what happened to the money" rows per 1099-R
 MAX_INDEX = 99          # any index above this in a posted name is ignored
 MAX_DEPTH = 8           # dots and brackets in a posted name (the deepest field has 4)
-SSN_PLACEHOLDER = "000-00-0000"   # used when no SSN is given; never printed on a form
 
 
 @dataclass(frozen=True)
