@@ -1,5 +1,6 @@
 """Ages and windows. Half-years follow Pub. 590-B: 59½ is the date six months after the 59th birthday."""
 from datetime import date, timedelta
+from functools import lru_cache
 
 
 def add_months(d: date, months: int) -> date:
@@ -14,6 +15,7 @@ def add_months(d: date, months: int) -> date:
     raise ValueError(d)
 
 
+@lru_cache(maxsize=4096)  # a return asks for the same few ages of the same birth dates ~5 times
 def date_at_age(birth: date, years: int, months: int = 0) -> date:
     """The date a person born on `birth` reaches `years` + `months`."""
     return add_months(birth, years * 12 + months)
