@@ -80,8 +80,8 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
          "Part of them made Jan 1 - due date of next year", src("ira.nondeductible_after_year_end"))
     fact("ira.deductible_contributions", ira.deductible_contributions,
          "Deductible traditional IRA contributions for the year", src("ira.deductible_contributions"))
-    assumed = person._assumed  # filled by the ledger from a year where they rested on an assumption
-    ledger = person._from_ledger  # facts the ledger filled: their source says so
+    # filled by the ledger from a year where they rested on an assumption; facts the ledger filled (their source says so)
+    assumed, ledger = person.ledger_marks()
     if ira.prior_basis is not None:
         fact("ira.prior_basis", ira.prior_basis, "Basis at end of last year (prior Form 8606 line 14)",
              ledger.get("ira.prior_basis") or src("ira.prior_basis"), *_assumed(assumed, "ira.prior_basis"))
