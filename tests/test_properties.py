@@ -127,3 +127,47 @@ def test_inherited_roth_forms_invariants(forms):
             assert g[k + "line24"] == conv                              # then the conversions
         total += g[k + "line25c"]
     assert g["f1040.line4b"] == total and g["f1040.line4a"] == sum(paid.values())
+
+
+@settings(max_examples=120, deadline=None)
+@given(basis=st.integers(0, 60_000), yev=money, conversions=st.lists(st.tuples(pos_money, st.booleans()), min_size=1,
+       max_size=3), plan=st.tuples(st.integers(0, 300_000), st.integers(0, 300_000), st.booleans()),
+       roth_out=st.integers(0, 400_000), history=st.integers(0, 100_000))
+def test_layers_split_by_deposit_year_keep_every_dollar(basis, yev, conversions, plan, roth_out, history):
+    """Conversions and a plan rollover into a Roth IRA, each deposited in December or January, and a December Roth
+    distribution: the layers carried hold what was there plus what went in less what came out, each part's taxable
+    money within its amount, none of it distributed twice (IRC §408A(d)(3)(F); rules.md §7.3)."""
+    from taxdocs.core.money import z
+    from taxdocs.rules.carry import carry_forward
+    ira_forms = [form(f"ira{k}", amt, ["2"], "2025-12-10", ira=True, box2a=amt, box2b_not_determined=True, uses=[
+        {"kind": "conversion", "amount": amt, "date": "2026-01-05" if late else "2025-12-12"}])
+        for k, (amt, late) in enumerate(conversions)]
+    plan_gross, plan_aftertax, plan_late = plan
+    forms = list(ira_forms)
+    if plan_gross:
+        aftertax = min(plan_aftertax, plan_gross)
+        forms.append(form("plan", plan_gross, ["1"], "2025-12-15", box2a=plan_gross - aftertax, box5=aftertax, uses=[
+            {"kind": "indirect_rollover", "to": "roth_ira", "amount": plan_gross,
+             "date": "2026-01-20" if plan_late else "2025-12-30"}]))
+    if roth_out:
+        forms.append(form("roth", roth_out, ["J"], "2025-12-31", box2a=roth_out, box2b_not_determined=True))
+    roth = {"contribution_basis": 0, "first_contribution_year": 2015,
+            "conversions": [{"year": 2021, "amount": history, "taxable": history // 2}] if history else []}
+    res = run(scenario(2025, forms, taxpayer=person(birth="1975-05-01", roth=roth,
+                                                    ira={"year_end_value": yev, "prior_basis": basis})))
+    g = res.graph
+    layers = carry_forward(res, "taxpayer").conversion_layers
+    went_in = history + sum(a for a, _ in conversions) + plan_gross
+    taken = min(Decimal(roth_out), went_in)  # the Roth IRA had no contributions: the rest is earnings
+    left = sum(Decimal(l["amount"]) - Decimal(l["distributed"]) for l in layers)
+    assert left == went_in - taken
+    for l in layers:
+        assert 0 <= Decimal(l["taxable"]) <= Decimal(l["amount"]) and 0 <= Decimal(l["distributed"]) <= Decimal(l["amount"])
+        assert l["year"] in (2021, 2025, 2026)
+    # the taxable money still in the layers: what was taxed on the way in less what the year's ordering took of it
+    taxed_in = history // 2 + z(g["f8606.taxpayer.line18"]) + g["taxpayer.roth.plan_rollovers_taxable"]
+    took_taxable = sum((s.taxable_part for s in g["f8606.taxpayer.roth_ordering"].slices), Decimal(0)) \
+        if g["f8606.taxpayer.roth_ordering"] is not None else 0
+    assert sum(max(Decimal(l["taxable"]) - Decimal(l["distributed"]), 0) for l in layers) == taxed_in - took_taxable
+    late = sum(a for a, is_late in conversions if is_late) + (plan_gross if plan_late else 0)
+    assert sum(Decimal(l["amount"]) for l in layers if l["year"] == 2026) == late
