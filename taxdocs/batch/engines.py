@@ -71,6 +71,8 @@ def _watch(parent: int, every: float = 0.5) -> None:
     import threading
     import time
     born = _started(parent)
+    if born == "dead":  # killed while this worker was being started (a worker starts when first needed)
+        os._exit(70)
 
     def loop() -> None:
         while True:
