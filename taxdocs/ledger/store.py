@@ -6,7 +6,9 @@
     store.current_years(client_id, ssn_key(ssn))
 
 The tax logic is not here: `commit` runs `taxdocs.rules.engine.compute` and
-`taxdocs.rules.carry.carry_forward` and stores what they give.
+`taxdocs.rules.carry.carry_forward` and stores what they give. The records (CarryFacts and the rest) and the
+errors are in taxdocs.ledger.records, the URL, engine and migrations in taxdocs.ledger.connect; both are
+importable from here too.
 
 Faults. A commit is one database transaction: killed at any point, the ledger is as before
 (tests/ledger/test_faults.py kills a child process inside the transaction). Two commits of the
@@ -22,310 +24,29 @@ import json
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterator, Optional
 
-from sqlalchemy import create_engine, event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from taxdocs.core.money import z
-from taxdocs.errors import TaxdocsError
 from taxdocs.ledger import keys
 from taxdocs.ledger import models as m
+from taxdocs.ledger.connect import (DEFAULT_PATH, ENV_URL, SCHEMA_HEAD, _engine, _mask, _prepare_file,  # noqa: F401
+                                    _safe, alembic_config, db_error, normalize_url, schema_head, schema_revision,
+                                    upgrade)
+from taxdocs.ledger.records import (QCD_TOTALS, CarryFacts, CommitReport, Entry, LedgerConflict,  # noqa: F401
+                                    LedgerError, LedgerNeedsAmend, Outcome, PersonRecord, YearRecord)
 
-DEFAULT_PATH = "taxdocs.db"
-ENV_URL = "TAXDOCS_LEDGER"
 ENV_HOOK = "TAXDOCS_LEDGER_TEST_HOOK"
-MIGRATIONS = Path(__file__).parent / "migrations"
-_PG_LOCK = 0x7A78_6C65  # advisory lock id for migrations ("taxle")
-BUSY_TIMEOUT_S = 30
-
-
-class LedgerError(TaxdocsError):
-    """A clear ledger failure (no such client, cannot open, newer schema...)."""
-
-
-class LedgerNeedsAmend(LedgerError):
-    """The year is already recorded with different inputs and --amend was not given."""
-
-
-class LedgerConflict(LedgerError):
-    """Another commit for the same person-year landed first; nothing was written."""
-
-
-# --------------------------------------------------------------------------- records
-
-QCD_TOTALS = ("deductions_after_70_half", "qcd_reductions")   # CarryFacts / ledger_year names
-
-
-@dataclass
-class CarryFacts:
-    """What one tax year leaves for the next (from `taxdocs.rules.carry.carry_forward`)."""
-    ira_basis: Decimal                                   # Form 8606 line 14 (or basis kept)
-    roth_contribution_basis: Decimal                     # regular Roth contributions not yet distributed
-    conversion_layers: list[dict] = field(default_factory=list)  # year, amount, taxable, distributed
-    roth_first_year: Optional[int] = None
-    ira_rollover_dates: list[date] = field(default_factory=list)
-    year_end_value: Optional[Decimal] = None
-    f8606: dict[str, Decimal] = field(default_factory=dict)      # the year's Form 8606 lines, "1".."25c"
-    notes: list[str] = field(default_factory=list)
-    provisional: list[str] = field(default_factory=list)         # carried figures resting on assumptions
-    # QCD offset totals through this year (IRC §408(d)(8)(A)); None: not recorded (a year from before 0003, a seed)
-    deductions_after_70_half: Optional[Decimal] = None
-    qcd_reductions: Optional[Decimal] = None
-    # basis left in IRAs inherited from each decedent (their own Form 8606 line 14), by the decedent's name
-    inherited_basis: dict[str, Decimal] = field(default_factory=dict)
-    # the year of the person's one HSA funding distribution (IRC §408(d)(9)(C)(ii)); None: none recorded
-    hfd_year: Optional[int] = None
-    # basis left in Roth IRAs inherited from each decedent (their own Form 8606 Part III), by decedent:
-    # {"basis", "conversion_basis", "first_year"} (the decedent's first Roth year, or None)
-    inherited_roth: dict[str, dict] = field(default_factory=dict)
-
-    def as_dict(self) -> dict:
-        d = {"ira_basis": self.ira_basis, "roth_contribution_basis": self.roth_contribution_basis,
-             "conversion_layers": [{k: l[k] for k in ("year", "amount", "taxable", "distributed")}
-                                   for l in self.conversion_layers],
-             "roth_first_year": self.roth_first_year, "ira_rollover_dates": list(self.ira_rollover_dates),
-             "year_end_value": self.year_end_value, "f8606": self.f8606, "notes": self.notes,
-             "provisional": self.provisional}
-        # left out when not recorded, so a seed's content hash and older exports stay as they were
-        for k in QCD_TOTALS:
-            if getattr(self, k) is not None:
-                d[k] = getattr(self, k)
-        if self.inherited_basis:  # likewise
-            d["inherited_basis"] = dict(self.inherited_basis)
-        if self.hfd_year is not None:  # likewise
-            d["hfd_year"] = self.hfd_year
-        if self.inherited_roth:  # likewise
-            d["inherited_roth"] = {k: dict(v) for k, v in self.inherited_roth.items()}
-        return keys.canon(d)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "CarryFacts":
-        """From `as_dict()` (JSON), checked (taxdocs.ledger.validate): a malformed value is a LedgerError naming it."""
-        from taxdocs.ledger import validate
-        try:
-            return cls.from_model(validate.facts_model(d))
-        except validate.Problems as e:
-            raise LedgerError("facts: " + "; ".join(f"{p}: {r}" for p, r in e.items)) from None
-
-    @classmethod
-    def from_model(cls, f) -> "CarryFacts":
-        """From a checked `taxdocs.ledger.validate.Facts`."""
-        return cls(
-            ira_basis=f.ira_basis, roth_contribution_basis=f.roth_contribution_basis,
-            conversion_layers=[{"year": l.year, "amount": l.amount, "taxable": l.taxable, "distributed": l.distributed}
-                               for l in f.conversion_layers],
-            roth_first_year=f.roth_first_year, ira_rollover_dates=sorted(set(f.ira_rollover_dates)),
-            year_end_value=f.year_end_value, f8606=dict(f.f8606), notes=list(f.notes), provisional=list(f.provisional),
-            deductions_after_70_half=f.deductions_after_70_half, qcd_reductions=f.qcd_reductions,
-            inherited_basis=dict(f.inherited_basis), hfd_year=f.hfd_year,
-            inherited_roth={k: {"basis": v.basis, "conversion_basis": v.conversion_basis, "first_year": v.first_year}
-                            for k, v in f.inherited_roth.items()})
-
-
-@dataclass
-class YearRecord:
-    client_id: str
-    ssn_last4: str
-    name: Optional[str]
-    tax_year: int
-    version: int
-    current: bool
-    kind: str
-    source: Optional[str]
-    committed_at: datetime
-    content_hash: str
-    facts: CarryFacts
-    commit_id: int = 0      # the commit that recorded this version (ids grow with time)
-
-    @property
-    def ssn_masked(self) -> str:
-        return keys.masked(self.ssn_last4)
-
-
-@dataclass
-class PersonRecord:
-    client_id: str
-    ssn_key: str
-    ssn_last4: str
-    name: Optional[str]
-    years: list[YearRecord]           # every version, by year then version
-
-    @property
-    def ssn_masked(self) -> str:
-        return keys.masked(self.ssn_last4)
-
-    def current(self) -> list[YearRecord]:
-        return [y for y in self.years if y.current]
-
-
-@dataclass
-class Entry:
-    """One person-year to record."""
-    client_id: str
-    ssn_key: str
-    ssn_last4: str
-    name: Optional[str]
-    who: str
-    facts: CarryFacts
-
-
-@dataclass
-class Outcome:
-    who: str
-    client_id: str
-    ssn_last4: str
-    tax_year: int
-    status: str                       # new | unchanged | amended
-    version: int
-    previous: Optional[int] = None
-    changes: list[str] = field(default_factory=list)
-    later_years: list[int] = field(default_factory=list)
-
-    @property
-    def ssn_masked(self) -> str:
-        return keys.masked(self.ssn_last4)
-
-
-@dataclass
-class CommitReport:
-    tax_year: int
-    outcomes: list[Outcome]
-    findings: list = field(default_factory=list)     # from fill_from_ledger (taxdocs.checks.finding.Finding)
-    content_hash: str = ""
-
-    @property
-    def changed(self) -> bool:
-        return any(o.status != "unchanged" for o in self.outcomes)
 
 
 # --------------------------------------------------------------------------- opening
-
-def normalize_url(url_or_path: Optional[str | os.PathLike] = None) -> str:
-    """A SQLAlchemy URL from a URL, a file path, $TAXDOCS_LEDGER or ./taxdocs.db.
-    postgres:// and postgresql:// use the psycopg (3) driver."""
-    raw = str(url_or_path) if url_or_path not in (None, "") else (os.environ.get(ENV_URL) or DEFAULT_PATH)
-    if "://" not in raw:
-        return "sqlite:///" + str(Path(raw).expanduser().resolve())
-    for prefix in ("postgres://", "postgresql://"):
-        if raw.startswith(prefix):
-            return "postgresql+psycopg://" + raw[len(prefix):]
-    return raw
-
-
-def _safe(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL is refused by open_store; shown as given, its password hidden
-        return _mask(url)
-
-
-def db_error(doing: str, where: str, e: BaseException) -> str:
-    """A database failure in a line: the driver's own first line, never the SQL statement or its parameters."""
-    orig = getattr(e, "orig", None) or e
-    text = str(orig).strip().splitlines()[0] if str(orig).strip() else ""
-    if not text or text.startswith("[<class") or "[SQL:" in text:
-        text = type(orig).__name__
-    if any(k in text.lower() for k in ("readonly", "read-only", "read only")):
-        return f"cannot {doing} the ledger {where}: it is read-only ({text}); nothing was written"
-    return f"cannot {doing} the ledger {where}: {text}" + ("; nothing was written" if doing == "write" else "")
-
-
-def _mask(raw: str) -> str:
-    """A URL as given, its password hidden: SQLAlchemy's own rendering when it can parse it, else everything between
-    the user's colon and the last "@" (a password may hold "/" or "@")."""
-    import re
-    try:
-        return make_url(raw).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - not a URL SQLAlchemy reads: hide by hand
-        return re.sub(r"(://[^/:@]*:).*@", r"\1***@", raw)
-
-
-def _engine(url: str) -> Engine:
-    u = make_url(url)
-    if u.get_backend_name() == "sqlite":
-        eng = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
-
-        @event.listens_for(eng, "connect")
-        def _connect(dbapi_conn, _rec):
-            dbapi_conn.isolation_level = None      # we issue BEGIN ourselves (below)
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
-            cur.close()
-
-        @event.listens_for(eng, "begin")
-        def _begin(conn):
-            # a write transaction takes the write lock before it reads anything
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("taxdocs_write") else "BEGIN")
-        return eng
-    if u.get_backend_name() == "postgresql" and u.get_driver_name() == "psycopg":
-        try:
-            import psycopg  # noqa: F401
-        except ImportError:
-            raise LedgerError("a PostgreSQL ledger needs the psycopg package: pip install 'psycopg[binary]'") from None
-    return create_engine(url, pool_pre_ping=True)
-
-
-def alembic_config():
-    from alembic.config import Config
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    return cfg
-
-
-# The newest migration in migrations/versions. Opening a ledger already at this revision does not
-# load Alembic at all (it is slow to import); tests/ledger/test_ledger_migrations.py checks the value.
-SCHEMA_HEAD = "0003"
-
-
-def schema_head() -> str:
-    """The head revision according to Alembic's scripts."""
-    from alembic.script import ScriptDirectory
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
-def schema_revision(engine: Engine) -> Optional[str]:
-    """The ledger's schema revision, None for an empty database."""
-    from sqlalchemy import inspect, text
-    with engine.connect() as conn:
-        if not inspect(conn).has_table(m.VERSION_TABLE):
-            return None
-        return conn.execute(text(f"SELECT version_num FROM {m.VERSION_TABLE}")).scalar()
-
-
-def upgrade(engine: Engine, target: str = "head") -> None:
-    """Bring the schema to `target` under a lock (SQLite write lock / PostgreSQL advisory lock),
-    so two processes opening a new ledger at once do not both create it."""
-    cur = schema_revision(engine)
-    if target == "head" and cur == SCHEMA_HEAD:
-        return
-    from alembic import command
-    from alembic.script import ScriptDirectory
-    cfg = alembic_config()
-    script = ScriptDirectory.from_config(cfg)
-    if cur is not None:
-        try:
-            script.get_revision(cur)
-        except Exception:
-            raise LedgerError(f"this ledger has schema revision {cur!r}, written by a newer taxdocs; "
-                              "upgrade taxdocs to open it") from None
-    if target == "head" and cur == script.get_current_head():
-        return
-    with engine.connect() as conn:
-        conn.execution_options(taxdocs_write=True)
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK})")
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, target)
-
 
 def open_store(url_or_path: Optional[str | os.PathLike] = None, *, create: bool = True,
                migrate: bool = True) -> "LedgerStore":
@@ -364,29 +85,6 @@ def open_store(url_or_path: Optional[str | os.PathLike] = None, *, create: bool 
         eng.dispose()
         raise LedgerError(db_error("open", _safe(url), e)) from None
     return LedgerStore(eng, url)
-
-
-def _prepare_file(p: Path, create: bool) -> None:
-    """A SQLite ledger file: created owner-only (names, amounts; SQLite gives its journal files the same mode), and
-    an empty file given as the ledger made owner-only before it is filled."""
-    if p.is_dir():
-        raise LedgerError(f"the ledger {p} is a folder: give a file path (e.g. {p / DEFAULT_PATH})")
-    if not p.exists():
-        if not create:
-            raise LedgerError(f"no ledger at {p} (commit a year or give --ledger / ${ENV_URL})")
-        if not p.parent.is_dir():
-            raise LedgerError(f"cannot create the ledger {p}: folder {p.parent} does not exist")
-        try:
-            os.close(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        except FileExistsError:
-            pass
-        except OSError as e:
-            raise LedgerError(f"cannot create the ledger {p}: {e.strerror}") from None
-    try:
-        if p.is_file() and p.stat().st_size == 0 and p.stat().st_mode & 0o077:
-            os.chmod(p, 0o600)
-    except OSError as e:
-        raise LedgerError(f"cannot make the ledger {p} owner-only: {e.strerror}") from None
 
 
 # --------------------------------------------------------------------------- test hook

@@ -22,7 +22,7 @@ def _url() -> str:
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
     if not url:
         raise SystemExit("give the ledger URL: alembic -c taxdocs/ledger/alembic.ini -x url=URL ...")
-    from taxdocs.ledger.store import normalize_url
+    from taxdocs.ledger.connect import normalize_url
     return normalize_url(url)
 
 
