@@ -13,20 +13,28 @@ from batchutil import outputs
 import synth
 
 
-def test_sigkill_midway_then_rerun(tmp_path):
+def _started_then_midway(tmp_path, n: int, seed: int, outputs: int):
+    """A batch of n synthetic returns started in a session of its own, once `outputs` returns are written (or it
+    ended first): (the process, its command line, OUTDIR)."""
     src = tmp_path / "season.jsonl"
-    synth.write_jsonl(800, 11, src)
+    synth.write_jsonl(n, seed, src)
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "taxdocs.cli", "batch", str(src), "-o", str(out), "--workers", "2",
            "--progress", "none"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     returns = out / "returns"
     deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if returns.is_dir() and sum(1 for _ in os.scandir(returns)) >= outputs:
+            break
+        time.sleep(0.01)
+    return proc, cmd, out
+
+
+def test_sigkill_midway_then_rerun(tmp_path):
+    proc, cmd, out = _started_then_midway(tmp_path, 800, 11, 100)
+    returns = out / "returns"
     try:
-        while time.monotonic() < deadline and proc.poll() is None:
-            if returns.is_dir() and sum(1 for _ in os.scandir(returns)) >= 100:
-                break
-            time.sleep(0.01)
         assert proc.poll() is None, "the batch finished before it could be killed"
         os.killpg(proc.pid, signal.SIGKILL)   # the parent, the forkserver and the workers
     finally:
@@ -76,19 +84,8 @@ def test_workers_end_when_the_batch_process_is_killed(tmp_path):
     if not os.path.isdir("/proc/self"):
         import pytest
         pytest.skip("needs /proc")
-    src = tmp_path / "season.jsonl"
-    synth.write_jsonl(3000, 12, src)
-    out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "taxdocs.cli", "batch", str(src), "-o", str(out), "--workers", "2",
-           "--progress", "none"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    returns = out / "returns"
+    proc, _, _ = _started_then_midway(tmp_path, 3000, 12, 50)
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and proc.poll() is None:
-            if returns.is_dir() and sum(1 for _ in os.scandir(returns)) >= 50:
-                break
-            time.sleep(0.01)
         assert proc.poll() is None, "the batch finished before it could be killed"
         assert len(_live_in_group(proc.pid)) >= 3   # the batch, the fork server, two workers
         os.kill(proc.pid, signal.SIGKILL)           # the batch process alone, left a zombie (not reaped) meanwhile:
