@@ -330,11 +330,11 @@ class RothFacts(Strict):
 
 class Person(Strict):
     # facts the ledger filled from a year where they rested on an assumption: path -> why (not an input)
-    _assumed: dict = PrivateAttr(default_factory=dict)
+    _assumed: dict = PrivateAttr(default={})  # copied per model (pydantic smart_deepcopy); a factory costs an inspect.signature call per model
     # the ledger's inherited Roth IRA basis by decedent, kept for the year's record when no 1099-R names them
     _inherited_roth: Optional[dict] = PrivateAttr(default=None)
     # facts the ledger filled: path -> where from (the facts' source, so `explain` says so; not an input)
-    _from_ledger: dict = PrivateAttr(default_factory=dict)
+    _from_ledger: dict = PrivateAttr(default={})
     name: str = Field(description="name as on the return", max_length=MAX_NAME)
     ssn: str = Field(description="SSN; only the last four digits are ever shown")
     birth_date: Optional[dt.date] = Field(None, description="needed whenever the person has a 1099-R")
