@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import Annotated, Any, NamedTuple
 
 import yaml
@@ -488,15 +489,25 @@ class ExceptionEra(Sourced):
     highest: int | None = None    # the i5329 list runs 01..highest ("enter the applicable exception number")
 
 
+_FOR_YEAR: dict[tuple[int, int], tuple] = {}  # (id, year) -> (the object, its numbers)
+
+
 class ExceptionNumbers(Sourced):
     eras: tuple[ExceptionEra, ...]
 
-    def for_year(self, year: int) -> dict[str, ExceptionNo]:
-        out: dict[str, ExceptionNo] = {}
-        for e in self.eras:  # later eras override earlier ones
-            if e.from_year <= year and (e.to_year is None or year <= e.to_year):
-                out.update(e.numbers)
-        return out
+    def for_year(self, year: int) -> Mapping[str, ExceptionNo]:
+        """The year's numbers (read-only; made once a year: several rules and checks ask in every return)."""
+        key = (id(self), year)
+        hit = _FOR_YEAR.get(key)
+        if hit is None or hit[0] is not self:
+            out: dict[str, ExceptionNo] = {}
+            for e in self.eras:  # later eras override earlier ones
+                if e.from_year <= year and (e.to_year is None or year <= e.to_year):
+                    out.update(e.numbers)
+            if len(_FOR_YEAR) > 64:
+                _FOR_YEAR.clear()
+            hit = _FOR_YEAR[key] = (self, MappingProxyType(out))
+        return hit[1]
 
     def highest(self, year: int) -> int | None:
         """The year's highest exception number, where the year's i5329 list is known to end there."""
