@@ -257,8 +257,8 @@ def test_homebuyer_limit_counts_prior_use():
 def test_returned_contribution_earnings_before_secure2():
     # i8606 (2016) "Return of IRA contributions" example: 1,073 withdrawn, 73 earnings on line 15b; "if you
     # were under age 59 1/2 at the time of a distribution with related earnings, you generally are subject to
-    # the additional 10% tax on early distributions" (S). 10% x 73 = 7 (D). SECURE 2.0 §333 removed it only
-    # for distributions after Dec. 29, 2022 (i8606 2023 What's New).
+    # the additional 10% tax on early distributions" (S). 10% x 73 = 7 (D). SECURE 2.0 §333 removed it for
+    # corrective distributions made on or after Dec. 29, 2022 (test_examples_audit13).
     g = run(scenario(2016, [form("r", 1073, ["8"], "2016-12-01", ira=True, box2a=73)],
                      taxpayer=person(birth="1980-01-01", ira={"deductible_contributions": 3000, "year_end_value": 3300}))).graph
     assert (g["f1040.line4a"], g["f1040.line4b"]) == (1073, 73)

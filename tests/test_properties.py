@@ -1,6 +1,6 @@
 """Invariants (hypothesis): basis is never created or destroyed; taxable + nontaxable = amount moved;
 line 10 never above 1.000; line 14 never negative; plan legs split exactly."""
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -14,6 +14,8 @@ pos_money = st.integers(min_value=1, max_value=2_000_000)
 @settings(max_examples=150, deadline=None)
 @given(prior=money, nondeductible=st.integers(0, 8000), late=st.integers(0, 8000), yev=money,
        dist=money, conv=money, deductible=st.integers(0, 8000))
+# a backdoor conversion of a dollar more than the basis: line 10 rounds to 1.000 (rules.md §4.4, irahelp 35631)
+@example(prior=0, nondeductible=6500, late=0, yev=0, dist=0, conv=6501, deductible=0)
 def test_form_8606_part_1_invariants(prior, nondeductible, late, yev, dist, conv, deductible):
     late = min(late, nondeductible)
     forms = []
@@ -28,19 +30,26 @@ def test_form_8606_part_1_invariants(prior, nondeductible, late, yev, dist, conv
     g = run(scenario(2025, forms, taxpayer=p)).graph
     f = "f8606.taxpayer."
     basis = Decimal(prior + nondeductible)
+    slack = (Decimal(dist + conv) * Decimal("0.0005")).to_integral_value(ROUND_CEILING) + 1
     if g[f + "part1"]:
         assert g[f + "line3"] == basis
         if g[f + "line10"] is not None:
             assert Decimal(0) <= g[f + "line10"] <= 1
         assert g[f + "line14"] >= 0
-        # basis is neither created nor destroyed
-        assert g[f + "line14"] + (g[f + "line13"] or 0) == basis
+        # basis is neither created nor destroyed, but for the form's own rounding: line 10 (or Worksheet 1-1 line 7)
+        # rounded up to 3 places may recover up to half a thousandth of what moved, and a dollar of whole-dollar
+        # rounding, more than the basis; line 14 is then 0 (rules.md §4.4)
+        recovered = g[f + "line13"] or 0
+        if recovered <= basis:
+            assert g[f + "line14"] + recovered == basis
+        else:
+            assert g[f + "line14"] == 0 and recovered - basis <= slack
         if g[f + "part1_full"] and not g[f + "worksheet"]:
             assert g[f + "line12"] + g[f + "line15a"] == dist          # taxable + nontaxable = distributed
-            assert g[f + "line13"] <= basis
+            assert g[f + "line13"] <= basis + slack
     if g[f + "part2"]:
         assert g[f + "line17"] + g[f + "line18"] == conv               # taxable + nontaxable = converted
-        assert g[f + "line17"] <= basis
+        assert g[f + "line17"] <= basis + slack
     assert g["f8606.taxpayer.basis_next_year"] >= 0
     taxable_ira = g["f1040.line4b"] or 0
     assert 0 <= taxable_ira <= dist + conv

@@ -15,7 +15,7 @@ from taxdocs.params import codes
 from taxdocs.rules.facts import is_conversion
 from taxdocs.rules.legs import prior_year_form, source_of
 from taxdocs.rules.simplified_method import cost_without_facts, general_rule_by_age, nonqualified_annuity, payer_figured
-from taxdocs.rules.f5329 import separated_at_55
+from taxdocs.rules.f5329 import gov_457b_own_money, separated_at_55
 
 ROTH_IRA_CODES = ("J", "Q", "T")
 RECHAR_CODES = ("N", "R")
@@ -224,7 +224,7 @@ def codes_and_age(ctx: Ctx) -> list[Finding]:
         half = ctx.half(person)
         reached = ctx.reached_half(person, paid)
         field = ctx.fpath(f.id, "box7")
-        if "7" in f.box7 and not reached:
+        if "7" in f.box7 and not reached and not gov_457b_own_money(info):  # no 10% to show there
             out.append(make("CODE_7_UNDER_59_HALF", f.id, field, form=f.id, who=ctx.who_words(f.recipient),
                             age=ctx.age_text(person, paid), paid=paid, half=half))
         roth_code = next((c for c in ("Q", "T") if c in f.box7), None)

@@ -173,6 +173,11 @@ def _refused_why(r: tuple, item, limit) -> str:
     if r[0] == "01_before":
         return (f"exception 01 covers only distributions made after the separation from service, and this one was "
                 f"paid on {when(r[2])}, before the separation ({_when(r[3])}), so it was not applied")
+    if r[0] == "02_before":
+        return (f"exception 02 (substantially equal periodic payments) covers a plan's payments only when the series "
+                f"begins after the separation from service (IRC §72(t)(3)(B)), and this one was paid on {when(r[2])}, "
+                f"before the separation ({_when(r[3])}), so it was not applied; if the 1099-R is from another "
+                "employer's plan, set `separating_employer: false`")
     if r[0] == "01_year":
         return (f"exception 01 needs a separation from service in or after the year of reaching {r[3]} ({r[4]}); "
                 f"the separation was in {r[2]}, so it was not applied")

@@ -344,7 +344,7 @@ class LawDate(Sourced):
 
 class LawDates(_Frozen):
     roth_ira_start: LawDate
-    corrective_ira_earnings_exempt_after: LawDate
+    corrective_ira_earnings_exempt_from: LawDate
     public_safety_service_after: LawDate
 
 

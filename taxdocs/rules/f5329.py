@@ -118,7 +118,7 @@ def _early_items(res, who: str, gp, yp, chosen: dict[str, str]) -> list[EarlyIte
                      max(gp.limits.first_time_homebuyer_lifetime.value - person.roth.prior_homebuyer
                          - z(g[f"{f8606}.line20"]), ZERO), year, gp.exception_numbers.highest(year), gp.limits, yp)
     claims.first_form.update(chosen)
-    cutoff = gp.law_dates.corrective_ira_earnings_exempt_after.value
+    cutoff = gp.law_dates.corrective_ira_earnings_exempt_from.value
     for info in res.forms.values():
         if info.person != who:
             continue
@@ -129,13 +129,13 @@ def _early_items(res, who: str, gp, yp, chosen: dict[str, str]) -> list[EarlyIte
                     out.append(_facts_exception(EarlyItem(info.form_id, kind, amt), info, gp, year))
             continue
         f = info.legs[0].form
-        if info.source in IRA_SOURCES | {Account.roth_ira} and info.paid <= cutoff and "8" in f.box7:
+        if info.source in IRA_SOURCES | {Account.roth_ira} and info.paid < cutoff and "8" in f.box7:
             # before SECURE 2.0 §333 the earnings on a returned IRA contribution were an early
             # distribution (i5329 2016 line 1); code 8: taxable this year (code P: the prior year's return)
             earned = sum((earnings_share(l) for l in info.legs if l.kind == UseKind.returned_contribution), ZERO)
             if earned > 0:
                 out.append(_claim(EarlyItem(f.id, "returned", earned, simple="S" in f.box7), f.exceptions, claims))
-        if payer_excepted(info):
+        if payer_excepted(info) or gov_457b_own_money(info):
             continue
         kind, amt = _kept_taxable(info, taxable_ira, dist)
         if not kind:
@@ -143,25 +143,32 @@ def _early_items(res, who: str, gp, yp, chosen: dict[str, str]) -> list[EarlyIte
         if g.has(f"r1099.{f.id}.pso"):  # excluded premiums are not includible in income (IRC §402(l)): not on line 1
             amt = max(amt - g[f"r1099.{f.id}.pso"], ZERO)
         kept_total = sum((l.amount for l in info.legs if l.kept), ZERO)
+        items = []
         if info.source == Account.designated_roth and f.box10 and kept_total > 0:
             # box 10: amount allocable to an in-plan Roth rollover within 5 years (i5329 line 1 [K]);
-            # what was rolled over is not subject to the additional tax (rules.md §8.1)
-            out.append(EarlyItem(f.id, "irr", min(dollars(f.box10), kept_total)))
-        if amt <= 0:
+            # what was rolled over is not subject to the additional tax (rules.md §8.1). §72(t) applies to it
+            # "as if such portion were includible" (IRC §402A(c)(4)(D) -> §408A(d)(3)(F)): its exceptions too
+            items.append(EarlyItem(f.id, "irr", min(dollars(f.box10), kept_total)))
+        if amt > 0:
+            items.append(EarlyItem(f.id, kind, amt, dollars(kept_total), simple="S" in f.box7))
+        if not items:
             continue
         claimed, against = _against_facts(f.exceptions, person, f)
         if kind == "plan":
             claimed, more = _against_01(claimed, person, info, gp)
             against += more
-        item = _claim(EarlyItem(f.id, kind, amt, dollars(kept_total), simple="S" in f.box7), claimed, claims,
-                      _vested(f))
-        item.refused += against
-        if kind == "plan" and not item.excepted and not nonqualified_annuity(f) and separated_at_55(person, info, gp):
-            if _separating_plan(res, info):
-                item.excepted, item.numbers = amt, ["01"]  # IRC §72(t)(2)(A)(v)
-            elif f.separating_employer is None:
-                item.refused.append(("which_plan", "01"))
-        out.append(item)
+        at_55 = kind == "plan" and not nonqualified_annuity(f) and separated_at_55(person, info, gp)
+        for item in items:
+            _claim(item, claimed, claims, _vested(f))
+            last = item is items[-1]  # what is refused is told once, with the form's last item
+            if last:
+                item.refused += against
+            if at_55 and not item.excepted:
+                if _separating_plan(res, info):
+                    item.excepted, item.numbers = item.amount, ["01"]  # IRC §72(t)(2)(A)(v)
+                elif f.separating_employer is None and last:
+                    item.refused.append(("which_plan", "01"))
+            out.append(item)
     if g[f"{f8606}.part3"]:
         order = g[f"{f8606}.roth_ordering"]
         l19 = z(g[f"{f8606}.line19"])
@@ -199,6 +206,14 @@ def _early_items(res, who: str, gp, yp, chosen: dict[str, str]) -> list[EarlyIte
         if l20 > 0:  # i5329 line 1: the 8606 line 20 amount goes on lines 1 and 2, exception 09
             out.append(EarlyItem("roth", "homebuyer", l20, excepted=l20, numbers=["09"]))
     return out
+
+
+def gov_457b_own_money(info) -> bool:
+    """A governmental 457(b) plan's distribution of its own money: outside the 10% additional tax, which reaches
+    only qualified plans (IRC §72(t)(1), §4974(c)) and, in a 457(b), amounts rolled in from other plans or IRAs
+    (§72(t)(9); i1099r "Governmental section 457(b) plan distributions"). Code 1 says the payment is of those."""
+    f = info.legs[0].form
+    return f.governmental_457b and info.source in (Account.plan, Account.designated_roth) and "1" not in f.box7
 
 
 def _kept_taxable(info, taxable_ira, dist) -> tuple[str, Decimal]:
@@ -376,10 +391,15 @@ def _against_facts(exceptions, person, f) -> tuple[list, list]:
 def _against_01(exceptions, person, info, gp) -> tuple[list, list]:
     """Exception 01 claimed where the scenario's facts rule it out (IRC §72(t)(2)(A)(v); Pub. 575): a code D annuity,
     the 1099-R marked as another employer's plan, a payment made before the separation, or a separation before the
-    year of reaching 55 (50). Those claims are refused; the rest stand."""
+    year of reaching 55 (50). And 02 paid by a plan before the separation from the employer whose plan it is: from
+    a plan, the series must begin after the separation (IRC §72(t)(3)(B); i5329 line 2, exception 02). Those claims
+    are refused; the rest stand."""
     keep, refused = [], []
     f = info.legs[0].form
     for ex in exceptions:
+        if ex.number == "02" and f.separating_employer is not False and paid_before_separation(person, info):
+            refused.append(("02_before", "02", info.paid, person.separated_from_service_date or person.separation_year))
+            continue
         if ex.number == "01":
             if nonqualified_annuity(f):  # §72(q)(2) has no separation-from-service exception
                 refused.append(("01_annuity", "01"))

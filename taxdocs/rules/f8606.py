@@ -71,10 +71,10 @@ def declare(res, who: str) -> None:
            lambda g: f.z("6") + f.z("7") + f.z("8") if short() else None, when="part1_full")
     f.line("10", "Divide line 5 by line 9 (at most 1.000)", "i8606 line 10; rules.md §4.4", "L5 / L9, 3 places half-up, cap 1.000",
            lambda g: ratio(f["5"], f["9"]) if short() else None, when="part1_full")
-    f.line("11", "Nontaxable portion of the amount converted", "8606 line 11", "L8 x L10, whole dollars, at most L3",
-           lambda g: _capped(g, f, "11") if short() else None, when="part1_full")
+    f.line("11", "Nontaxable portion of the amount converted", "8606 line 11", "L8 x L10, whole dollars",
+           lambda g: _product(g, f, "11") if short() else None, when="part1_full")
     f.line("12", "Nontaxable portion of the distributions not converted", "8606 line 12",
-           "L7 x L10, whole dollars, at most L3 - L11", lambda g: _capped(g, f, "12") if short() else None, when="part1_full")
+           "L7 x L10, whole dollars", lambda g: _product(g, f, "12") if short() else None, when="part1_full")
     f.line("13", "Nontaxable portion of all distributions", "8606 line 13; Pub. 590-B step 6", "L11 + L12 (or Worksheet 1-1 line 8)",
            lambda g: (g[f"ws11.{p}.line8"] if f["worksheet"] else f.z("11") + f.z("12")), when="part1_full")
     f.line("14", "Total basis in traditional IRAs for this year and earlier years", "8606 line 14; rules.md §4.4",
@@ -152,26 +152,18 @@ def _line20(g, f, p: str, year: int):
     return min(expenses, room, f.z("19"))
 
 
-def _capped(g, f, line: str):
-    """Lines 11 and 12 with the 3-place ratio; together never more than the basis on line 3.
-    Rounding line 10 up can otherwise recover more basis than exists (rules.md §4.4; IRC §72(e))."""
-    l11 = dollars(f.z("8") * f.z("10"))
-    l12 = dollars(f.z("7") * f.z("10"))
-    room = f.z("3")
-    if line == "11":
-        if l11 > room:
-            g.note(f"L8 x L10 = {l11} exceeds the basis on line 3 ({room}); limited to it (rules.md §4.4)")
-        return min(l11, room)
-    room -= min(l11, room)
-    if l12 > room:
-        g.note(f"L7 x L10 = {l12} exceeds the basis left after line 11 ({room}); limited to it (rules.md §4.4)")
-    return min(l12, room)
+def _product(g, f, line: str):
+    """Lines 11 and 12 as the form figures them: line 8 (7) x line 10, in whole dollars (i8606 lines 11-12). With
+    line 10 rounded up to 3 places (a conversion of a little more than the basis: 1.000) they can take a few dollars
+    more than the basis on line 3; the form does so, and line 14 is then 0, not negative (rules.md §4.4)."""
+    return dollars(f.z("8" if line == "11" else "7") * f.z("10"))
 
 
 def _line14(g, f, full: bool):
     val = f.z("3") - (f.z("13") if full else ZERO)
     if val < 0:
-        g.note(f"line 3 - line 13 = {val}: the 3-place ratio over-recovered basis; entered 0 (rules.md §4.4)")
+        g.note(f"line 3 - line 13 = {val}: line 10, rounded up to 3 places, recovers {-val} more than the basis "
+               "(the form's own arithmetic); entered 0, not negative (rules.md §4.4)")
         return ZERO
     return val
 

@@ -146,8 +146,9 @@ def test_recharacterized_conversion_from_the_roth_side():
 
 def test_recharacterized_contribution_then_converted_is_not_a_recharacterized_conversion():
     """Audit 12 c24: a 7,000 Roth contribution recharacterized Mar. 1 (7,300 with earnings, code N), the 7,300 then
-    converted Mar. 15. The conversion came after: nothing converted was recharacterized. 8606: line 1 7,000, line 18
-    300; 4a 14,600, 4b 300."""
+    converted Mar. 15. The conversion came after: nothing converted was recharacterized. 8606: line 1 7,000; line 10
+    7,000 / 7,300 = .959; line 11 7,300 x .959 = 7,001 (the form's rounding: line 14 0, not -1; rules.md §4.4); line
+    18 299; 4a 14,600, 4b 299."""
     back = form("r", 7300, ("N",), paid="2025-03-01", box2a=0, source="roth_ira",
                 uses=[{"kind": "recharacterization", "to": "traditional_ira", "amount": 7300}])
     conv = ira_form("c", 7300, ("2",), paid="2025-03-15", box2a=7300, box2b_not_determined=True,
@@ -157,7 +158,7 @@ def test_recharacterized_contribution_then_converted_is_not_a_recharacterized_co
                                                   roth={"first_contribution_year": 2025, "contributions_this_year": 0}))
     assert "RECHARACTERIZED_CONVERSION" not in codes(run(data))
     L = result(data).lines()
-    assert (L["f1040.line4a"], L["f1040.line4b"], L["f8606.taxpayer.line18"]) == (14600, 300, 300)
+    assert (L["f1040.line4a"], L["f1040.line4b"], L["f8606.taxpayer.line18"]) == (14600, 299, 299)
 
 
 def test_recharacterized_regular_contribution_is_allowed():
