@@ -139,3 +139,29 @@ def test_returned_roth_excess_earnings_from_december_29_2022(paid, tax):
     res = run(data)
     assert res.graph["f1040.line4b"] == 300
     assert res.graph[F + "line4"] == tax
+
+
+def test_box_10_and_the_earnings_share_a_capped_exception_as_one_distribution():
+    # 19 (birth or adoption) covers $5,000 of the distribution, basis included (IRC §72(t)(2)(H)); of the 60,000,
+    # 20,000 earnings + 10,000 box 10 are under §72(t): line 2 = 5,000 x 30,000 / 60,000 = 2,500; 10% of 27,500 (D)
+    res = run(_drac_box10([{"number": "19"}]))
+    assert (res.graph[F + "line1"], res.graph[F + "line2"], res.graph[F + "line4"]) == (30000, 2500, 2750)
+    refused = [f for f in check(res) if f.code == "EXCEPTION_NOT_ALLOWED"]
+    assert len(refused) == 1  # the cap, told once for the form
+
+
+def test_02_before_separation_when_another_plan_also_paid_is_not_judged():
+    # two plan payers and no `separating_employer`: which employer was left is not known, so 02 stands (the form's
+    # default, as for 01)
+    data = _sepp_plan("2025-10-01")
+    data["forms_1099r"].append(form("q", 1000, ["7"], "2025-11-01", box2a=1000, payer="New Co"))
+    assert_example("02 two payers", run(data), {F + "line2": 12000})
+
+
+def test_code_2_from_a_governmental_roth_457b_is_not_questioned():
+    data = scenario(2025, [form("g", 20000, ["B", "2"], "2025-06-01", box2a=5000, box5=15000, box11=2022,
+                                governmental_457b=True)],
+                    taxpayer=person(birth="1975-01-01", separated_from_service_year=2020), income=60000)
+    res = run(data)
+    assert res.graph[F + "line4"] in (0, None)
+    assert "CODE_2_NO_EXCEPTION" not in {f.code for f in check(res)}

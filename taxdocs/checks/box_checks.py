@@ -253,7 +253,7 @@ def _code_2(ctx: Ctx, f: Form1099R, info, person, paid: date) -> list[Finding]:
         return []  # a Roth conversion under 59½ is coded 2 (i1099r)
     if f.sepp or f.exceptions or person.disabled or set(f.box7) & {"8", "P"}:
         return []
-    if f.governmental_457b and info.source == Account.plan:
+    if gov_457b_own_money(info):
         return []  # i1099r code 2: a governmental 457(b) distribution not subject to the 10% (IRC §72(t)(9))
     if info.source in (Account.plan, Account.designated_roth) and separated_at_55(person, info, ctx.gp):
         return []

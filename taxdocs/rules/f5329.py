@@ -10,6 +10,7 @@ with that exception (i5329 Who Must File; exception 12 "incorrectly coded", 03, 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import product
@@ -26,7 +27,7 @@ from taxdocs.rules.simplified_method import nonqualified_annuity
 @dataclass
 class EarlyItem:
     form_id: str
-    kind: str                 # ira | plan | roth | recapture | homebuyer | irr | returned (before SECURE 2.0 §333)
+    kind: str                 # ira | plan | roth | recapture | homebuyer | returned (before SECURE 2.0 §333)
     amount: Decimal           # includible in income, early
     gross: Decimal | None = None  # the distribution behind `amount`, where part of it was basis (caps are on it)
     simple: bool = False      # code S: 25% instead of 10%
@@ -43,7 +44,7 @@ class EarlyItem:
     @property
     def account(self) -> str:
         """The i5329 exception table's columns: IRA or qualified plan."""
-        return "plan" if self.kind in ("plan", "irr") else "ira"
+        return "plan" if self.kind == "plan" else "ira"
 
 
 class _Claims:
@@ -51,7 +52,7 @@ class _Claims:
     and 09 within one $10,000 lifetime limit, less earlier use and this year's 8606 line 20
     (IRC §72(t)(2)(F), (t)(8)(D); Pub. 590-B "First home")."""
 
-    def __init__(self, allowed: dict, home_room: Decimal, year: int, highest, limits, year_limits=None):
+    def __init__(self, allowed: Mapping, home_room: Decimal, year: int, highest, limits, year_limits=None):
         self.allowed, self.home_room, self.year, self.highest, self.limits = allowed, home_room, year, highest, limits
         self.year_limits = year_limits  # the year's parameters (indexed caps such as domestic_abuse_limit)
         self.used: dict[int, Decimal] = {}  # a claim (id) -> how much of its amount items took (line 2 terms)
@@ -143,32 +144,27 @@ def _early_items(res, who: str, gp, yp, chosen: dict[str, str]) -> list[EarlyIte
         if g.has(f"r1099.{f.id}.pso"):  # excluded premiums are not includible in income (IRC §402(l)): not on line 1
             amt = max(amt - g[f"r1099.{f.id}.pso"], ZERO)
         kept_total = sum((l.amount for l in info.legs if l.kept), ZERO)
-        items = []
         if info.source == Account.designated_roth and f.box10 and kept_total > 0:
-            # box 10: amount allocable to an in-plan Roth rollover within 5 years (i5329 line 1 [K]);
-            # what was rolled over is not subject to the additional tax (rules.md §8.1). §72(t) applies to it
-            # "as if such portion were includible" (IRC §402A(c)(4)(D) -> §408A(d)(3)(F)): its exceptions too
-            items.append(EarlyItem(f.id, "irr", min(dollars(f.box10), kept_total)))
-        if amt > 0:
-            items.append(EarlyItem(f.id, kind, amt, dollars(kept_total), simple="S" in f.box7))
-        if not items:
+            # box 10: amount allocable to an in-plan Roth rollover within 5 years (i5329 line 1 [K]); what was
+            # rolled over is not subject to the additional tax (rules.md §8.1). §72(t) applies to it "as if such
+            # portion were includible" (IRC §402A(c)(4)(D) -> §408A(d)(3)(F)): one item with the taxable part, so
+            # the exceptions and their caps on the distribution take both
+            amt += min(dollars(f.box10), kept_total)
+        if amt <= 0:
             continue
         claimed, against = _against_facts(f.exceptions, person, f)
         if kind == "plan":
-            claimed, more = _against_01(claimed, person, info, gp)
+            claimed, more = _against_01(claimed, person, info, gp, res)
             against += more
-        at_55 = kind == "plan" and not nonqualified_annuity(f) and separated_at_55(person, info, gp)
-        for item in items:
-            _claim(item, claimed, claims, _vested(f))
-            last = item is items[-1]  # what is refused is told once, with the form's last item
-            if last:
-                item.refused += against
-            if at_55 and not item.excepted:
-                if _separating_plan(res, info):
-                    item.excepted, item.numbers = item.amount, ["01"]  # IRC §72(t)(2)(A)(v)
-                elif f.separating_employer is None and last:
-                    item.refused.append(("which_plan", "01"))
-            out.append(item)
+        item = _claim(EarlyItem(f.id, kind, amt, dollars(kept_total), simple="S" in f.box7), claimed, claims,
+                      _vested(f))
+        item.refused += against
+        if kind == "plan" and not item.excepted and not nonqualified_annuity(f) and separated_at_55(person, info, gp):
+            if _separating_plan(res, info):
+                item.excepted, item.numbers = amt, ["01"]  # IRC §72(t)(2)(A)(v)
+            elif f.separating_employer is None:
+                item.refused.append(("which_plan", "01"))
+        out.append(item)
     if g[f"{f8606}.part3"]:
         order = g[f"{f8606}.roth_ordering"]
         l19 = z(g[f"{f8606}.line19"])
@@ -388,16 +384,16 @@ def _against_facts(exceptions, person, f) -> tuple[list, list]:
     return keep, refused
 
 
-def _against_01(exceptions, person, info, gp) -> tuple[list, list]:
+def _against_01(exceptions, person, info, gp, res) -> tuple[list, list]:
     """Exception 01 claimed where the scenario's facts rule it out (IRC §72(t)(2)(A)(v); Pub. 575): a code D annuity,
     the 1099-R marked as another employer's plan, a payment made before the separation, or a separation before the
-    year of reaching 55 (50). And 02 paid by a plan before the separation from the employer whose plan it is: from
-    a plan, the series must begin after the separation (IRC §72(t)(3)(B); i5329 line 2, exception 02). Those claims
-    are refused; the rest stand."""
+    year of reaching 55 (50). And 02 paid by a plan before the separation from the employer whose plan it is (as the
+    1099-R says, else when it is the person's one plan payer): from a plan, the series must begin after the
+    separation (IRC §72(t)(3)(B); i5329 line 2, exception 02). Those claims are refused; the rest stand."""
     keep, refused = [], []
     f = info.legs[0].form
     for ex in exceptions:
-        if ex.number == "02" and f.separating_employer is not False and paid_before_separation(person, info):
+        if ex.number == "02" and paid_before_separation(person, info) and _separating_plan(res, info):
             refused.append(("02_before", "02", info.paid, person.separated_from_service_date or person.separation_year))
             continue
         if ex.number == "01":
