@@ -165,3 +165,45 @@ def test_code_2_from_a_governmental_roth_457b_is_not_questioned():
     res = run(data)
     assert res.graph[F + "line4"] in (0, None)
     assert "CODE_2_NO_EXCEPTION" not in {f.code for f in check(res)}
+
+
+def _excess(box1, codes, born, uses, ira, forms=()):
+    return scenario(2025, [form("x", box1, codes, "2025-05-01", ira=True, box2a=box1, box2b_not_determined=True,
+                                uses=uses), *forms], taxpayer=person(birth=born, ira=ira))
+
+
+def test_excess_withdrawn_after_the_due_date_is_not_income():
+    # i8606 (2007) "Return of Excess Traditional IRA Contributions", example: no compensation after retiring,
+    # contributions of 4,000 and 3,000 for two years not deducted, all excess; 7,000 withdrawn after the due dates:
+    # "include the $7,000 distribution on ... line 15a, enter -0- on line 15b" (S; years moved to 2023-2025)
+    data = _excess(7000, ["7"], "1958-01-01", [{"kind": "excess_withdrawn", "amount": 7000}],
+                   {"prior_basis": 0, "year_end_value": 30000})
+    res = run(data)
+    assert (res.graph["f1040.line4a"], res.graph["f1040.line4b"]) == (7000, 0)
+    assert not res.graph["f8606.taxpayer.required"]
+    assert "EXCESS_WITHDRAWN_AFTER_DUE_DATE" in {f.code for f in check(res)}
+
+
+def test_excess_withdrawn_stays_off_line_7_and_the_10_percent():
+    # 40 years old, code 1: 8,000 paid, 3,000 of it an earlier excess withdrawn (IRC §408(d)(5)), 5,000 kept.
+    # i8606: not on line 7. Line 7 5,000; line 9 50,000 + 5,000; line 10 10,000 / 55,000 = .182; line 12 910;
+    # line 15c 4,090; 4a 8,000, 4b 4,090; 10% of 4,090 = 409 (D)
+    data = _excess(8000, ["1"], "1985-01-01", [{"kind": "excess_withdrawn", "amount": 3000}],
+                   {"prior_basis": 10000, "year_end_value": 50000})
+    res = run(data)
+    g = res.graph
+    assert (g[P + "line7"], g[P + "line10"], g[P + "line12"], g[P + "line15c"]) == (5000, Decimal("0.182"), 910, 4090)
+    assert (g["f1040.line4a"], g["f1040.line4b"], g[F + "line4"]) == (8000, 4090, 409)
+    finding = next(f for f in check(res) if f.code == "EXCESS_WITHDRAWN_AFTER_DUE_DATE")
+    assert "$10,000" in finding.message and "line 2" in finding.message  # the basis given must leave it out
+
+
+@pytest.mark.parametrize("source", ["plan", "roth_ira"])
+def test_excess_withdrawn_is_a_traditional_iras(source):
+    from taxdocs.errors import InputError
+    data = scenario(2025, [form("x", 3000, ["1"], "2025-05-01", box2a=3000, source=source,
+                                uses=[{"kind": "excess_withdrawn", "amount": 3000}])],
+                    taxpayer=person(birth="1985-01-01"))
+    with pytest.raises(InputError) as e:
+        run(data)
+    assert any(p.path.endswith("uses[0].kind") and "408(d)(5)" in p.rule for p in e.value.problems)

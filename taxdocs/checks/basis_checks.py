@@ -237,5 +237,22 @@ def inherited(ctx: Ctx) -> list[Finding]:
     return out
 
 
+def excess_withdrawn(ctx: Ctx) -> list[Finding]:
+    """An excess contribution of an earlier year withdrawn after its due date (IRC §408(d)(5)): the conditions that
+    make it tax-free, the statement, and line 2 (i8606 "Return of Excess Traditional IRA Contributions")."""
+    out = []
+    for info in ctx.res.forms.values():
+        amount = total(l.amount for l in info.legs if l.kind == UseKind.excess_withdrawn)
+        if amount <= 0:
+            continue
+        basis = ctx.person(info.person).ira.prior_basis
+        note = (f" The prior basis given ({money(basis)}) must not include it if it was reported as a nondeductible "
+                "contribution on an earlier Form 8606: i8606 says not to take it into account on line 2."
+                if basis else "")
+        out.append(make("EXCESS_WITHDRAWN_AFTER_DUE_DATE", info.form_id, ctx.fpath(info.form_id, "uses"),
+                        form=info.form_id, amount=amount, basis=note))
+    return out
+
+
 def check(ctx: Ctx, prior: dict[str, PriorYear] | None = None) -> list[Finding]:
-    return basis(ctx, prior) + line6(ctx) + form_8606_filed(ctx) + backdoor(ctx) + inherited(ctx)
+    return basis(ctx, prior) + line6(ctx) + form_8606_filed(ctx) + backdoor(ctx) + inherited(ctx) + excess_withdrawn(ctx)

@@ -61,6 +61,10 @@ class UseKind(str, Enum):
     hfd = "hfd"                                # HSA funding distribution
     recharacterization = "recharacterization"
     returned_contribution = "returned_contribution"  # contribution (plus earnings) returned by the due date
+    # an earlier year's excess IRA contribution withdrawn after that year's due date, not deducted, the year's
+    # contributions within the limit: not income, no 10% (IRC §408(d)(5); i8606 "Return of Excess Traditional IRA
+    # Contributions")
+    excess_withdrawn = "excess_withdrawn"
 
 
 class WaiverKind(str, Enum):
@@ -81,7 +85,9 @@ class Waiver(Strict):
 
 class Use(Strict):
     """One destination of (part of) a distribution."""
-    kind: UseKind = Field(description="what happened to this part")
+    kind: UseKind = Field(description="what happened to this part (`excess_withdrawn`: an earlier year's excess traditional IRA "
+                      "contribution withdrawn after that year's due date, not deducted, that year's contributions within the limit: "
+                      "not income, IRC §408(d)(5))")
     to: Optional[Account] = Field(None, description="receiving account kind for rollovers and conversions")
     amount: Money
     date: Optional[dt.date] = Field(None, description="date deposited (rollovers) or paid")

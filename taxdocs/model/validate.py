@@ -4,7 +4,7 @@ from __future__ import annotations
 from taxdocs.core.dates import plus_days
 from taxdocs.errors import Problem
 from taxdocs.model.scenario import SSN_PLACEHOLDER, Account, Scenario, UseKind
-from taxdocs.rules.legs import source_of
+from taxdocs.rules.legs import IRA_SOURCES, source_of
 
 KNOWN_CODES = set("123456789ABCDEFGHJKLMNPQRSTUWY")
 NEEDS_TO = {UseKind.direct_rollover, UseKind.indirect_rollover}
@@ -63,6 +63,10 @@ def semantic_problems(sc: Scenario, file: str) -> list[Problem]:
                 bad(f"{up}.kind", "a returned contribution is an IRA's (IRC §408(d)(4)); a plan's corrective "
                     "distribution (code 8: excess deferrals or contributions plus earnings) is taxed as box 2a shows: "
                     "leave `uses` empty for it", f.id, "i1099r code 8; i1040 line 1h")
+            if u.kind == UseKind.excess_withdrawn and source_of(f)[0] not in IRA_SOURCES:
+                bad(f"{up}.kind", "an excess contribution withdrawn after the due date is a traditional, SEP or SIMPLE "
+                    "IRA's (IRC §408(d)(5)); from a Roth IRA the withdrawal is a return of contributions (leave `uses` "
+                    "empty), and a plan's excess is a corrective distribution", f.id, "IRC §408(d)(5)")
             if u.kind == UseKind.indirect_rollover and u.date is None:
                 bad(f"{up}.date", "an indirect rollover needs the date deposited", f.id, "IRC §402(c)(3), §408(d)(3)")
             if u.date is not None and paid is not None and u.date < paid:

@@ -137,6 +137,7 @@ USE_KINDS = (
     ("hfd", "Moved to an HSA (HSA funding distribution)"),
     ("recharacterization", "Recharacterized (moved a contribution to the other kind of IRA)"),
     ("returned_contribution", "A contribution returned to me by the due date"),
+    ("excess_withdrawn", "An earlier year's excess contribution, withdrawn after that year's due date"),
     ("cash", "Kept it"),
 )
 ACCOUNTS = (

@@ -177,7 +177,7 @@ def forms_table(res) -> list[dict]:
 _LEG_WORDS = {"cash": "kept", "indirect_rollover": "60-day rollover", "direct_rollover": "direct rollover",
               "conversion": "conversion", "in_plan_roth_rollover": "in-plan Roth rollover",
               "qcd": "paid to charity (QCD)", "hfd": "HSA funding", "recharacterization": "recharacterized",
-              "returned_contribution": "returned contribution"}
+              "returned_contribution": "returned contribution", "excess_withdrawn": "excess contribution withdrawn"}
 _ACCOUNT_WORDS = {"traditional_ira": "traditional IRA", "sep_ira": "SEP IRA", "simple_ira": "SIMPLE IRA",
                   "roth_ira": "Roth IRA", "plan": "employer plan", "designated_roth": "Roth 401(k)-type account",
                   "inherited_ira": "inherited IRA", "inherited_roth_ira": "inherited Roth IRA"}

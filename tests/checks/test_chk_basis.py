@@ -220,3 +220,18 @@ def test_basis_assumed_zero_not_for_a_qcd_alone():
     assert "BASIS_ASSUMED_ZERO" not in codes(run(data))
     data = scenario([qcd, ira_form("c", 5000, ("7",))], taxpayer=person(birth="1950-01-01"))
     assert "$5,000" in only(run(data), "BASIS_ASSUMED_ZERO").message
+
+
+# --- an earlier year's excess withdrawn after the due date ------------------------------------
+
+def test_excess_withdrawn_after_the_due_date_is_explained():
+    """IRC §408(d)(5); i8606 "Return of Excess Traditional IRA Contributions": not income if conditions hold; the
+    finding names them and, with a basis given, says line 2 must leave the excess out. Near miss: the same money
+    kept is an ordinary distribution, no finding."""
+    use = [{"kind": "excess_withdrawn", "amount": 3000}]
+    data = scenario([ira_form("x", 3000, uses=use)], taxpayer=person(birth=OLD, ira={"prior_basis": 0,
+                                                                                    "year_end_value": 20000}))
+    found = only(run(data), "EXCESS_WITHDRAWN_AFTER_DUE_DATE")
+    assert "line 2" not in found.message and found.severity == "info"
+    assert "EXCESS_WITHDRAWN_AFTER_DUE_DATE" not in codes(run(scenario([ira_form("x", 3000)], taxpayer=person(
+        birth=OLD, ira={"prior_basis": 0, "year_end_value": 20000}))))
