@@ -182,7 +182,7 @@ def _code_g(ctx: Ctx, f: Form1099R) -> list[Finding]:
     direct = [l for l in info.legs if l.kind in (UseKind.direct_rollover, UseKind.conversion) and l.valid]
     if not direct:
         return []
-    to_roth = [l for l in direct if l.to == Account.roth_ira]
+    to_roth = [l for l in direct if l.to in (Account.roth_ira, Account.inherited_roth_ira)]
     dest = " and ".join(sorted({account_words(l.to) for l in direct}))
     box2a = f.box2a if f.box2a is not None else ZERO
     kept_taxable = sum((l.taxable for l in info.legs if l.kept), ZERO)
@@ -224,7 +224,8 @@ def codes_and_age(ctx: Ctx) -> list[Finding]:
         half = ctx.half(person)
         reached = ctx.reached_half(person, paid)
         field = ctx.fpath(f.id, "box7")
-        if "7" in f.box7 and not reached and not gov_457b_own_money(info):  # no 10% to show there
+        kept = any(l.kept and l.amount > 0 for l in info.legs)  # all converted or rolled over: no 10% at stake
+        if "7" in f.box7 and not reached and kept and not gov_457b_own_money(info):
             out.append(make("CODE_7_UNDER_59_HALF", f.id, field, form=f.id, who=ctx.who_words(f.recipient),
                             age=ctx.age_text(person, paid), paid=paid, half=half))
         roth_code = next((c for c in ("Q", "T") if c in f.box7), None)
@@ -337,7 +338,45 @@ def plan_balance(ctx: Ctx) -> list[Finding]:
     return out
 
 
+_DIRECT_CODES = {"G", "H"}
+
+
+def codes_and_uses(ctx: Ctx) -> list[Finding]:
+    """A plan's box 7 against what `uses` says happened: G or H is a direct rollover (trustee to trustee, no 20%
+    withheld), any other code money paid to the recipient (i1099r codes G and H; IRC §401(a)(31), §3405(c)(2))."""
+    out = []
+    for f in ctx.sc.forms_1099r:
+        info = ctx.res.forms.get(f.id)
+        if info is None or info.source not in (Account.plan, Account.designated_roth) or not f.uses:
+            continue
+        kinds = {u.kind for u in f.uses}
+        direct_code = bool(set(f.box7) & _DIRECT_CODES)
+        if not direct_code and UseKind.direct_rollover in kinds:
+            said, meaning = "a direct rollover", "paid to the recipient (a direct rollover shows G, or H from a Roth account)"
+        elif direct_code and UseKind.indirect_rollover in kinds:
+            said, meaning = "a 60-day (indirect) rollover of money paid to the recipient", "a direct rollover"
+        else:
+            continue
+        out.append(make("CODE_CONTRADICTS_USE", f.id, ctx.fpath(f.id, "uses"), form=f.id, codes="".join(f.box7),
+                        said=said, meaning=meaning))
+    return out
+
+
+def paid_after_death(ctx: Ctx) -> list[Finding]:
+    """A 1099-R paid to a person after the date of death given: income in respect of a decedent belongs to the estate
+    or beneficiary that received it (IRC §691(a)(1); i1099r code 4), not to the decedent's final return."""
+    out = []
+    for f in ctx.sc.forms_1099r:
+        person, paid = ctx.person(f.recipient), f.paid_on
+        died = person.date_of_death
+        if died is not None and paid is not None and paid > died:
+            out.append(make("PAID_AFTER_DEATH", f.id, ctx.fpath(f.id, "date_paid"), form=f.id, paid=paid, died=died,
+                            who=ctx.who_words(f.recipient), amount=f.box1))
+    return out
+
+
 def check(ctx: Ctx) -> list[Finding]:
     sc = ctx.sc
     return (box_arithmetic(sc) + rows(sc) + payer_tin(sc) + codes_valid(ctx) + codes_and_boxes(ctx)
-            + codes_and_age(ctx) + annuity_general_rule(ctx) + plan_balance(ctx))
+            + codes_and_age(ctx) + codes_and_uses(ctx) + paid_after_death(ctx) + annuity_general_rule(ctx)
+            + plan_balance(ctx))

@@ -24,7 +24,8 @@ EVENT_FIELD = {
 }
 # Box 7 codes and facts that make a plan payment not an eligible rollover distribution (rules.md §6.3),
 # or that fall outside the mandatory 20% (code 4 beneficiaries, code M offsets: no cash to withhold from).
-NO_MANDATORY_20 = {"L", "U", "9", "8", "P", "E", "4", "A", "B", "D", "F", "5", "6", "W"}
+# no mandatory 20%: not eligible rollover distributions, and G/H (a direct rollover: IRC §3405(c)(2))
+NO_MANDATORY_20 = {"L", "U", "9", "8", "P", "E", "4", "A", "B", "D", "F", "5", "6", "W", "G", "H"}
 
 
 def events(ctx: Ctx) -> list[Finding]:

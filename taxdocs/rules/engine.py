@@ -137,7 +137,6 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
                  for l in i.legs if rollovers.counts_once_per_year(l, i.source)]
         events += rollovers.check_once_per_year(cands, [r.distribution_date for r in person.rollovers_last_12_months],
                                                 gp.periods.once_per_year_rollover.value)
-    _qcd_limit(sc, forms, yp, events)
     _hfd_limit(sc, forms, yp, gp, events)
 
     # 3. plan and designated Roth allocation (Notice 2014-54; §402(c)(2))
@@ -157,6 +156,8 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
                 tax_leg(leg)
 
     _qcd_hfd_basis_limit(sc, forms, events)  # after the allocation: after-tax plan money rolled in is basis
+    # the annual limit is on QCDs, and basis paid to a charity is not one (IRC §408(d)(8)(D)): after the basis limit
+    _qcd_limit(sc, forms, yp, events)
     _qcd_deduction_offset(sc, forms, events)  # last: it reduces what the other limits leave
 
     res = Result(sc, g, forms, groups, events, file)

@@ -16,7 +16,10 @@ from taxdocs.rules.legs import Leg
 
 # Default order in which rollovers take pre-tax money when the participant did not choose.
 PRETAX_ORDER = {Account.traditional_ira: 0, Account.sep_ira: 0, Account.simple_ira: 0, Account.plan: 1,
-                Account.designated_roth: 2, Account.roth_ira: 3}
+                Account.inherited_ira: 0, Account.designated_roth: 2, Account.roth_ira: 3, Account.inherited_roth_ira: 3}
+# Roth destinations of plan money: pre-tax money going there is taxed (i1099r code G with box 2a; a beneficiary's
+# direct rollover to an inherited Roth IRA too: Notice 2008-30 Q&A-7, IRC §402(c)(11))
+ROTH_DESTINATIONS = frozenset({Account.roth_ira, Account.inherited_roth_ira, Account.designated_roth})
 
 
 @dataclass
@@ -118,7 +121,7 @@ def tax_leg(leg: Leg) -> None:
     """Taxable part of each plan leg (rules.md §5.3, §7.4)."""
     if leg.kept:
         leg.taxable = leg.pretax - leg.nua
-    elif leg.to in (Account.roth_ira, Account.designated_roth) or leg.kind == UseKind.in_plan_roth_rollover:
+    elif leg.to in ROTH_DESTINATIONS or leg.kind == UseKind.in_plan_roth_rollover:
         leg.taxable = leg.pretax  # a rollover of pre-tax money to a Roth account is taxable (i1099r code G, 2a)
     else:
         leg.taxable = ZERO

@@ -115,19 +115,28 @@ def check_eligible(leg: Leg, src: Account, person: Person, rmd_age, year: int, f
         # (IRC §408(d)(3)(G); Notice 98-4 Q&A I-3; Reg. §1.408A-4 A-4(b): no conversion either)
         out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, amount=leg.amount,
                           what="a SIMPLE IRA distribution in its first 2 years (code S) going elsewhere than a SIMPLE IRA"))
-    if src == Account.roth_ira and leg.is_rollover and leg.to not in (Account.roth_ira, None):
+    inherited = src in (Account.inherited_ira, Account.inherited_roth_ira) or "4" in f.box7
+    # a beneficiary's Roth money may also go to an inherited Roth IRA (IRC §402(c)(11), §408(d)(3)(C); i1099r 4+H)
+    roth_to = (Account.roth_ira, Account.inherited_roth_ira, None) if inherited else (Account.roth_ira, None)
+    if src == Account.roth_ira and leg.is_rollover and leg.to not in roth_to:
         # a Roth IRA rolls over only into another Roth IRA (IRC §408A(e); Pub. 590-A "Rollover From a Roth IRA")
         out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, amount=leg.amount,
                           what="Roth IRA money going elsewhere than a Roth IRA"))
-    if src == Account.designated_roth and leg.is_rollover and leg.to not in (Account.roth_ira, Account.designated_roth, None):
+    if src == Account.designated_roth and leg.is_rollover and leg.to not in roth_to + (Account.designated_roth,):
         # IRC §402A(c)(3): only to a Roth IRA or another designated Roth account
         out.append(_event(leg, "ROLLOVER_NOT_ELIGIBLE", False, amount=leg.amount,
                           what="designated Roth account money going elsewhere than a Roth IRA or designated Roth account"))
-    inherited = src in (Account.inherited_ira, Account.inherited_roth_ira) or "4" in f.box7
-    # listed under inherited_iras = kept as an inherited IRA, not treated as the beneficiary's own
-    nonspouse = f.nonspouse_beneficiary or (src == Account.inherited_ira and inherited_link(person, f, forms) is not None)
+    # listed under inherited_iras = kept as an inherited IRA, not treated as the beneficiary's own: a non-spouse's,
+    # unless the 1099-R says the surviving spouse was paid (`nonspouse_beneficiary: false`), whose IRA is not an
+    # "inherited IRA" (IRC §408(d)(3)(C)(ii)(II)) and may be rolled over or converted
+    nonspouse = f.nonspouse_beneficiary or ("nonspouse_beneficiary" not in f.model_fields_set
+                                            and src == Account.inherited_ira and inherited_link(person, f, forms) is not None)
     if inherited and nonspouse and leg.kind == UseKind.indirect_rollover:
         out.append(_event(leg, "INHERITED_60_DAY_ROLLOVER", False, amount=leg.amount))
+    elif inherited and leg.kind == UseKind.indirect_rollover and "nonspouse_beneficiary" not in f.model_fields_set:
+        # only the surviving spouse may roll a death distribution over (IRC §408(d)(3)(C), §402(c)(9)): taken as
+        # the spouse, and asked
+        out.append(_event(leg, "INHERITED_ROLLOVER_SPOUSE_ASSUMED", True, amount=leg.amount))
     elif (inherited and f.nonspouse_beneficiary and leg.kind == UseKind.direct_rollover
           and leg.to not in _HEIRS.get(src, _ANY_HEIR)):
         # a non-spouse beneficiary's money moves only into an IRA set up as inherited (IRC §402(c)(11),
