@@ -172,6 +172,8 @@ def _show_doc(p) -> dict:
         doc["rollovers"] = [{"distribution_date": d, "next_allowed": add_months(d, 12)} for d in f.ira_rollover_dates]
         if f.hfd_year is not None:  # one in a lifetime (IRC §408(d)(9)(C)(ii))
             doc["hfd_year"] = f.hfd_year
+        if f.homebuyer_used:  # $10,000 in a lifetime (IRC §72(t)(8)(B))
+            doc["homebuyer_used"] = f.homebuyer_used
     from taxdocs.ledger.carry import stale_link
     stale = stale_link(p.years, cur)
     if stale is not None:  # LEDGER_STALE, as next year's fill will report it
@@ -254,6 +256,11 @@ def show(client: str = typer.Argument(..., help="client id"), ledger: Optional[s
                       f"next one allowed from {r['next_allowed']}", highlight=False)
         if d.get("hfd_year"):
             out.print(f"HSA funding distribution made in {d['hfd_year']}: no other one is allowed", highlight=False)
+        if d.get("homebuyer_used"):
+            from taxdocs.params import general
+            limit = general().limits.first_time_homebuyer_lifetime.value  # IRC §72(t)(8)(B)
+            out.print(f"first-time homebuyer distributions so far: {_money(d['homebuyer_used'])} of the "
+                      f"{_money(limit)} lifetime limit", highlight=False)
         out.print()
 
 

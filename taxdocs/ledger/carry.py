@@ -26,6 +26,8 @@ the previous tax year and fills each fact the scenario leaves blank:
 | inherited_iras[n].basis (not given)              | that decedent's IRAs' own Form 8606 line 14, by name     |
 | earlier_hfd_year (None)                          | the year of an HSA funding distribution, from any        |
 |                                                  | earlier year (one in a lifetime), gap or not              |
+| roth.prior_homebuyer (not given)                 | first-time homebuyer distributions through that year     |
+|                                                  | ($10,000 lifetime limit; Form 8606 line 20 and 09)       |
 | an inherited Roth IRA 1099-R's                   | what that decedent's Roth IRAs had left after their own  |
 | decedent_roth_basis (None), its conversion part, | Form 8606 Part III (lines 22, 24 less what was taken),   |
 | decedent_first_roth_year (None)                  | and the decedent's first Roth year, by decedent          |
@@ -63,6 +65,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 R_BASIS = "Form 8606 line 2 = prior-year line 14 (i8606; rules.md §4.3)"
 R_HFD = "IRC §408(d)(9)(C)(ii) (one HSA funding distribution in a lifetime)"
+R_HOMEBUYER = "IRC §72(t)(8)(B), §408A(d)(5) ($10,000 of first-time homebuyer distributions in a lifetime)"
 R_ROTH_BASIS = "Form 8606 line 22, Basis in Regular Roth IRA Contributions (i8606; rules.md §4.3)"
 R_LAYERS = "Form 8606 line 24; Reg. §1.408A-6 Q&A-8 ordering (rules.md §7.3)"
 R_FIRST = "IRC §408A(d)(2)(B): the 5-taxable-year period (rules.md §7.1)"
@@ -241,12 +244,14 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
             disagree("ira.ever_nondeductible", "nondeductible contributions in an earlier year", "no",
                      f"basis in {', '.join(map(str, basis_years))}", R_BASIS)
 
-    # Roth IRA regular-contribution basis
+    # Roth IRA regular-contribution basis; a 0 that was never given stays blank (not given: the engine takes it as 0
+    # and asks when a Roth IRA distribution needs it, finding ROTH_BASIS_MISSING)
     if roth.contribution_basis is None:
-        roth.contribution_basis = f.roth_contribution_basis
-        person._from_ledger["roth.contribution_basis"] = f"ledger: {src}, Roth IRA contribution basis left"
-        filled.append(f"Roth contribution basis {_money(f.roth_contribution_basis)}")
-        warn_provisional("roth_contribution_basis", "the Roth contribution basis", "roth.contribution_basis")
+        if not (f.roth_contribution_basis == 0 and "roth_contribution_basis" in provisional):
+            roth.contribution_basis = f.roth_contribution_basis
+            person._from_ledger["roth.contribution_basis"] = f"ledger: {src}, Roth IRA contribution basis left"
+            filled.append(f"Roth contribution basis {_money(f.roth_contribution_basis)}")
+            warn_provisional("roth_contribution_basis", "the Roth contribution basis", "roth.contribution_basis")
     elif Decimal(roth.contribution_basis) != f.roth_contribution_basis:
         disagree("roth.contribution_basis", "Roth IRA contribution basis", _money(roth.contribution_basis),
                  _money(f.roth_contribution_basis), R_ROTH_BASIS)
@@ -292,6 +297,17 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
     _fill_first_year(roth, prior, filled, disagree)
 
     _fill_hfd_year(sc, who, person, prior, store, cid, filled, disagree)
+
+    # first-time homebuyer distributions through last year: the $10,000 lifetime limit (IRC §72(t)(8)(B))
+    used = f.homebuyer_used
+    if used:
+        if "prior_homebuyer" not in roth.model_fields_set:
+            roth.prior_homebuyer = used
+            person._from_ledger["roth.prior_homebuyer"] = f"ledger: {src}, first-time homebuyer distributions so far"
+            filled.append(f"first-time homebuyer distributions {_money(used)} through {last.tax_year}")
+        elif Decimal(roth.prior_homebuyer) != used:
+            disagree("roth.prior_homebuyer", f"first-time homebuyer distributions through {last.tax_year}",
+                     _money(roth.prior_homebuyer), _money(used), R_HOMEBUYER)
 
     # IRA-to-IRA rollovers within 12 months (once-per-year rule)
     reach = rollover_dates_reaching(f.ira_rollover_dates, y)

@@ -50,6 +50,9 @@ class CarryFacts:
     # basis left in Roth IRAs inherited from each decedent (their own Form 8606 Part III), by decedent:
     # {"basis", "conversion_basis", "first_year"} (the decedent's first Roth year, or None)
     inherited_roth: dict[str, dict] = field(default_factory=dict)
+    # first-time homebuyer distributions through this year, of the $10,000 lifetime limit (IRC §72(t)(8)(B)); None:
+    # not recorded (a year from before session 20, a seed)
+    homebuyer_used: Optional[Decimal] = None
 
     def as_dict(self) -> dict:
         d = {"ira_basis": self.ira_basis, "roth_contribution_basis": self.roth_contribution_basis,
@@ -68,6 +71,8 @@ class CarryFacts:
             d["hfd_year"] = self.hfd_year
         if self.inherited_roth:  # likewise
             d["inherited_roth"] = {k: dict(v) for k, v in self.inherited_roth.items()}
+        if self.homebuyer_used:  # likewise (0 and not recorded alike)
+            d["homebuyer_used"] = self.homebuyer_used
         return keys.canon(d)
 
     @classmethod
@@ -89,7 +94,7 @@ class CarryFacts:
             roth_first_year=f.roth_first_year, ira_rollover_dates=sorted(set(f.ira_rollover_dates)),
             year_end_value=f.year_end_value, f8606=dict(f.f8606), notes=list(f.notes), provisional=list(f.provisional),
             deductions_after_70_half=f.deductions_after_70_half, qcd_reductions=f.qcd_reductions,
-            inherited_basis=dict(f.inherited_basis), hfd_year=f.hfd_year,
+            inherited_basis=dict(f.inherited_basis), hfd_year=f.hfd_year, homebuyer_used=f.homebuyer_used,
             inherited_roth={k: {"basis": v.basis, "conversion_basis": v.conversion_basis, "first_year": v.first_year}
                             for k, v in f.inherited_roth.items()})
 

@@ -110,6 +110,7 @@ class Facts(_Strict):
     inherited_basis: dict[Name, Money] = {}
     hfd_year: Optional[StrictInt] = None
     inherited_roth: dict[Name, InheritedRoth] = {}
+    homebuyer_used: Optional[Money] = None   # first-time homebuyer distributions through the year (IRC §72(t)(8)(B))
 
 
 class Year(_Strict):

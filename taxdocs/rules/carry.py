@@ -13,6 +13,7 @@ from typing import Optional
 from taxdocs.core.money import ZERO, dollars, z
 from taxdocs.model.scenario import UseKind
 from taxdocs.rules import rollovers, roth
+from taxdocs.rules.f5329 import homebuyer_used
 from taxdocs.rules.facts import deposit_year, inherited_roth_ledger_name, is_conversion, plan_into_roth
 from taxdocs.rules.legs import valid_legs
 
@@ -32,6 +33,7 @@ class CarryForward:
     deductions_after_70_half: Decimal = ZERO    # IRA deductions allowed for years ending on or after 70½
     qcd_reductions: Decimal = ZERO              # what they have already taken off QCDs
     hfd_year: Optional[int] = None              # the year of the one HSA funding distribution (IRC §408(d)(9)(C)(ii))
+    homebuyer_used: Decimal = ZERO              # first-time homebuyer distributions through this year (IRC §72(t)(8)(B))
 
 
 def carry_forward(res, who: str) -> CarryForward:
@@ -87,10 +89,12 @@ def carry_forward(res, who: str) -> CarryForward:
     hfd = person.earlier_hfd_year
     if hfd is None and valid_legs(res.forms, who, UseKind.hfd):
         hfd = y
+    # the $10,000 lifetime limit: earlier years' use and this year's (Form 8606 line 20, exception 09)
+    home = person.roth.prior_homebuyer + homebuyer_used(g, who)
     return CarryForward(y, basis, max(contrib, ZERO),
                         [{"year": l.year, "amount": l.amount, "taxable": l.taxable, "distributed": l.distributed}
                          for l in sorted(layers, key=lambda l: l.year)],
-                        first, assumed, sorted(dates), yev, notes, *qcd, hfd)
+                        first, assumed, sorted(dates), yev, notes, *qcd, hfd, home)
 
 
 def _by_deposit_year(res, who: str, layers: list[roth.Layer]) -> list[roth.Layer]:

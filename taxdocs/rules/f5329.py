@@ -40,6 +40,7 @@ class EarlyItem:
     refused: list[tuple] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)  # applied as claimed; not in the year's table
     unchecked: list[tuple] = field(default_factory=list)  # (number, balance_cap, cap): no vested balance to check
+    home_used: Decimal = ZERO  # of the $10,000 lifetime first-time homebuyer limit, in distribution terms (09)
 
     @property
     def account(self) -> str:
@@ -204,6 +205,13 @@ def _early_items(res, who: str, gp, yp, chosen: dict[str, str]) -> list[EarlyIte
     return out
 
 
+def homebuyer_used(g, who: str) -> Decimal:
+    """This year's use of the $10,000 lifetime first-time homebuyer limit (IRC §72(t)(8)(B); the same limit for
+    Roth IRAs, §408A(d)(5)): Form 8606 line 20 and the IRA distributions excepted under 09."""
+    items = g[f"f5329.{who}.items"] or []
+    return z(g[f"f8606.{who}.line20"]) + sum((i.home_used for i in items), ZERO)
+
+
 def gov_457b_own_money(info) -> bool:
     """A governmental 457(b) plan's distribution of its own money: outside the 10% additional tax, which reaches
     only qualified plans (IRC §72(t)(1), §4974(c)) and, in a 457(b), amounts rolled in from other plans or IRAs
@@ -280,7 +288,9 @@ def _claim(item: EarlyItem, exceptions, claims: _Claims, vested: Decimal | None 
             part = home_taxable
         if part > 0:
             if ex.number == "09":
-                claims.home_room -= part if share is None else min(_gross_of(part, item), claims.home_room)
+                took = part if share is None else min(_gross_of(part, item), claims.home_room)
+                claims.home_room -= took
+                item.home_used += took
             claims.used[id(ex)] = claims.used.get(id(ex), ZERO) + part
             if room is not None:  # the cap counts the distribution, basis included
                 took = part if share is None else min(_gross_of(part, item), room)

@@ -172,7 +172,8 @@ def declare(res, who: str, person: Person, gp, yp) -> None:
     fact("roth.early_share_amount", total(l.amount for i, l in nonq if i.early and not payer_excepted(i)),
          "Nonqualified Roth IRA distributions before 59½", "derived: box 7 and birth date")
     fact("roth.homebuyer_expenses", rf.homebuyer_expenses, "Qualified first-time homebuyer expenses", src("roth.homebuyer_expenses"))
-    fact("roth.prior_homebuyer", rf.prior_homebuyer, "Earlier homebuyer distributions", src("roth.prior_homebuyer"))
+    fact("roth.prior_homebuyer", rf.prior_homebuyer, "Earlier homebuyer distributions",
+         ledger.get("roth.prior_homebuyer") or src("roth.prior_homebuyer"))
     fact("roth.homebuyer_limit", gp.limits.first_time_homebuyer_lifetime.value, "Lifetime homebuyer limit",
          gp.limits.first_time_homebuyer_lifetime.source)
     fact("roth.qualified_years", gp.periods.roth_qualified_years.value, "Roth IRA 5-taxable-year period (years)",

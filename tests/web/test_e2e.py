@@ -139,7 +139,8 @@ def test_backdoor_roth_with_javascript_off(browser, live_server, artifacts):
         page.fill(f'[name="{f}date_paid"]', "2025-02-20")
         page.select_option(f'[name="{f}uses[0].kind"]', "conversion")
         # no script: "Update the questions" posts the form; the IRA facts open because of the conversion
-        page.get_by_role("button", name="Update the questions").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Update the questions").click()
         assert page.locator("details.more").filter(has_text="Traditional IRA facts").first.evaluate("d => d.open")
         page.fill(f'[name="{f}uses[0].amount"]', "7000")
         page.select_option(f'[name="{f}uses[0].to"]', "roth_ira")
@@ -148,11 +149,16 @@ def test_backdoor_roth_with_javascript_off(browser, live_server, artifacts):
         page.fill('[name="taxpayer.ira.year_end_value"]', "0")
         page.fill('[name="income.other_taxable_income"]', "180000")
         # one more 1099-R block and then none: the page re-renders without script
-        page.get_by_role("button", name="Add another Form 1099-R").click()
+        # each click posts the form: the count is read once the new page has loaded (it read the old one, or none,
+        # now and then)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Add another Form 1099-R").click()
         assert page.locator("section.form1099r").count() == 2
-        page.get_by_role("button", name="Remove Form 1099-R 2").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Remove Form 1099-R 2").click()
         assert page.locator("section.form1099r").count() == 1
-        page.get_by_role("button", name="Check my return").last.click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Check my return").last.click()
         assert page.locator("h1").inner_text() == "Your 2025 results"
         lines = page.locator("#f8606").inner_text()
         assert re.search(r"10\s+Divide line 5 by line 9 \(at most 1\.000\)\s+1\.000", lines)
