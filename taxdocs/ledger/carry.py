@@ -192,6 +192,7 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
             filled.append("ever_nondeductible = true")
         _fill_first_year(roth, prior, filled, disagree)
         _fill_hfd_year(sc, who, person, prior, store, cid, filled, disagree)
+        _fill_homebuyer(person, last, src, filled, disagree, gap=True)
         out.extend(_fill_inherited_roth(sc, who, person, last.facts.inherited_roth, filled, name, src, last,
                                         basis=False))
         if filled:
@@ -246,13 +247,14 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
 
     # Roth IRA regular-contribution basis; a 0 that was never given stays blank (not given: the engine takes it as 0
     # and asks when a Roth IRA distribution needs it, finding ROTH_BASIS_MISSING)
+    unknown = f.roth_basis_unknown and f.roth_contribution_basis == 0
     if roth.contribution_basis is None:
-        if not (f.roth_contribution_basis == 0 and "roth_contribution_basis" in provisional):
+        if not unknown:
             roth.contribution_basis = f.roth_contribution_basis
             person._from_ledger["roth.contribution_basis"] = f"ledger: {src}, Roth IRA contribution basis left"
             filled.append(f"Roth contribution basis {_money(f.roth_contribution_basis)}")
             warn_provisional("roth_contribution_basis", "the Roth contribution basis", "roth.contribution_basis")
-    elif Decimal(roth.contribution_basis) != f.roth_contribution_basis:
+    elif Decimal(roth.contribution_basis) != f.roth_contribution_basis and not unknown:
         disagree("roth.contribution_basis", "Roth IRA contribution basis", _money(roth.contribution_basis),
                  _money(f.roth_contribution_basis), R_ROTH_BASIS)
 
@@ -298,16 +300,7 @@ def _fill_person(sc, who: str, person, store) -> list[Finding]:
 
     _fill_hfd_year(sc, who, person, prior, store, cid, filled, disagree)
 
-    # first-time homebuyer distributions through last year: the $10,000 lifetime limit (IRC §72(t)(8)(B))
-    used = f.homebuyer_used
-    if used:
-        if "prior_homebuyer" not in roth.model_fields_set:
-            roth.prior_homebuyer = used
-            person._from_ledger["roth.prior_homebuyer"] = f"ledger: {src}, first-time homebuyer distributions so far"
-            filled.append(f"first-time homebuyer distributions {_money(used)} through {last.tax_year}")
-        elif Decimal(roth.prior_homebuyer) != used:
-            disagree("roth.prior_homebuyer", f"first-time homebuyer distributions through {last.tax_year}",
-                     _money(roth.prior_homebuyer), _money(used), R_HOMEBUYER)
+    _fill_homebuyer(person, last, src, filled, disagree)
 
     # IRA-to-IRA rollovers within 12 months (once-per-year rule)
     reach = rollover_dates_reaching(f.ira_rollover_dates, y)
@@ -393,6 +386,22 @@ def _fill_hfd_year(sc, who: str, person, prior: list, store, cid: str, filled: l
     if recorded is not None:
         _fill_or_disagree(person, "earlier_hfd_year", recorded, f"HSA funding distribution in {recorded}{how}", filled,
                           disagree, "year of the HSA funding distribution", R_HFD)
+
+
+def _fill_homebuyer(person, last, src: str, filled: list, disagree, gap: bool = False) -> None:
+    """First-time homebuyer distributions through the last year recorded, of the $10,000 lifetime limit (IRC
+    §72(t)(8)(B)). It only grows, so across a gap in the ledger it is the least there can have been."""
+    used, roth = last.facts.homebuyer_used, person.roth
+    if not used:
+        return
+    if "prior_homebuyer" not in roth.model_fields_set:
+        roth.prior_homebuyer = used
+        person._from_ledger["roth.prior_homebuyer"] = f"ledger: {src}, first-time homebuyer distributions so far"
+        filled.append(f"first-time homebuyer distributions {_money(used)} through {last.tax_year}"
+                      + (" (at least: a year is missing)" if gap else ""))
+    elif Decimal(roth.prior_homebuyer) < used if gap else Decimal(roth.prior_homebuyer) != used:
+        disagree("roth.prior_homebuyer", f"first-time homebuyer distributions through {last.tax_year}",
+                 _money(roth.prior_homebuyer), _money(used), R_HOMEBUYER)
 
 
 def _fill_or_disagree(obj, attr: str, recorded, text: str, filled: list, disagree, what: str, rule: str,

@@ -137,6 +137,8 @@ def redacted_scenario(sc, mask: bool = True) -> dict:
         _drop_defaults(data["filed"], "filed")
     for f in data.get("forms_1099r") or []:
         _drop_defaults(f, "form")
+        if f.get("nonspouse_beneficiary") is None:  # blank since session 20, false before: hashed as it was
+            f["nonspouse_beneficiary"] = False
         for ex in f.get("exceptions") or []:
             _drop_defaults(ex, "exception")
     return canon(_mask_ssns(data, ssns) if mask else data)

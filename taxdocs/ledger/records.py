@@ -53,6 +53,8 @@ class CarryFacts:
     # first-time homebuyer distributions through this year, of the $10,000 lifetime limit (IRC §72(t)(8)(B)); None:
     # not recorded (a year from before session 20, a seed)
     homebuyer_used: Optional[Decimal] = None
+    # the Roth contribution basis (0) was never given: next year leaves it blank rather than filling a firm 0
+    roth_basis_unknown: bool = False
 
     def as_dict(self) -> dict:
         d = {"ira_basis": self.ira_basis, "roth_contribution_basis": self.roth_contribution_basis,
@@ -73,6 +75,8 @@ class CarryFacts:
             d["inherited_roth"] = {k: dict(v) for k, v in self.inherited_roth.items()}
         if self.homebuyer_used:  # likewise (0 and not recorded alike)
             d["homebuyer_used"] = self.homebuyer_used
+        if self.roth_basis_unknown:  # likewise
+            d["roth_basis_unknown"] = True
         return keys.canon(d)
 
     @classmethod
@@ -95,6 +99,7 @@ class CarryFacts:
             year_end_value=f.year_end_value, f8606=dict(f.f8606), notes=list(f.notes), provisional=list(f.provisional),
             deductions_after_70_half=f.deductions_after_70_half, qcd_reductions=f.qcd_reductions,
             inherited_basis=dict(f.inherited_basis), hfd_year=f.hfd_year, homebuyer_used=f.homebuyer_used,
+            roth_basis_unknown=bool(f.roth_basis_unknown),
             inherited_roth={k: {"basis": v.basis, "conversion_basis": v.conversion_basis, "first_year": v.first_year}
                             for k, v in f.inherited_roth.items()})
 

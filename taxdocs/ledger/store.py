@@ -444,11 +444,9 @@ def facts_from_result(res, who: str, carry_forward=None) -> CarryFacts:
             provisional.append(label)
     if cf.roth_first_year_assumed and "roth_first_year" not in provisional:
         provisional.append("roth_first_year")  # a bound: next year fills roth.first_year_at_latest
-    if (res.scenario.person(who).roth.contribution_basis is None and cf.roth_contribution_basis == 0
-            and "roth_contribution_basis" not in provisional):
-        # never given and nothing added: a 0 that is not known (next year leaves it blank and asks when a Roth IRA
-        # distribution needs it); contributions made are carried as they are
-        provisional.append("roth_contribution_basis")
+    # a Roth contribution basis never given and nothing added: a 0 that is not known (next year leaves it blank and
+    # asks when a Roth IRA distribution needs it); contributions made are carried as they are
+    unknown = res.scenario.person(who).roth.contribution_basis is None and cf.roth_contribution_basis == 0
     # the layers carried rest on this year's conversion taxable part (line 18) and on the layers filled before
     layer_keys = [f"{who}.roth.layers", f"{who}.roth.plan_rollovers"] + ([f"f8606.{who}.line18"]
                                                                         if g[f"f8606.{who}.part2"] else [])
@@ -463,7 +461,8 @@ def facts_from_result(res, who: str, carry_forward=None) -> CarryFacts:
         f8606=f8606, notes=list(cf.notes), provisional=provisional,
         deductions_after_70_half=Decimal(cf.deductions_after_70_half), qcd_reductions=Decimal(cf.qcd_reductions),
         inherited_basis=_inherited_basis(res, who), hfd_year=cf.hfd_year,
-        inherited_roth=_inherited_roth(res, who), homebuyer_used=Decimal(cf.homebuyer_used))
+        inherited_roth=_inherited_roth(res, who), homebuyer_used=Decimal(cf.homebuyer_used),
+        roth_basis_unknown=unknown)
 
 
 def _inherited_basis(res, who: str) -> dict[str, Decimal]:
@@ -506,7 +505,8 @@ def _facts_of(y: m.Year, where: str = "") -> CarryFacts:
          "notes": extra.get("notes", []), "provisional": extra.get("provisional", []),
          "deductions_after_70_half": y.deductions_after_70_half, "qcd_reductions": y.qcd_reductions,
          "inherited_basis": extra.get("inherited_basis") or {}, "hfd_year": extra.get("hfd_year"),
-         "inherited_roth": extra.get("inherited_roth") or {}, "homebuyer_used": extra.get("homebuyer_used")}
+         "inherited_roth": extra.get("inherited_roth") or {}, "homebuyer_used": extra.get("homebuyer_used"),
+         "roth_basis_unknown": extra.get("roth_basis_unknown")}
     try:
         return CarryFacts.from_model(validate.facts_model(d))
     except validate.Problems as e:
@@ -529,7 +529,8 @@ def _year_row(p: m.Person, c: m.Commit, tax_year: int, version: int, f: CarryFac
                                       **({"inherited_basis": f.inherited_basis} if f.inherited_basis else {}),
                                       **({"hfd_year": f.hfd_year} if f.hfd_year is not None else {}),
                                       **({"inherited_roth": f.inherited_roth} if f.inherited_roth else {}),
-                                      **({"homebuyer_used": f.homebuyer_used} if f.homebuyer_used else {})}),
+                                      **({"homebuyer_used": f.homebuyer_used} if f.homebuyer_used else {}),
+                                      **({"roth_basis_unknown": True} if f.roth_basis_unknown else {})}),
                deductions_after_70_half=f.deductions_after_70_half, qcd_reductions=f.qcd_reductions)
     y.layers = [m.Layer(position=i, layer_year=l["year"], amount=l["amount"], taxable=l["taxable"],
                         distributed=l["distributed"]) for i, l in enumerate(f.conversion_layers)]
@@ -539,6 +540,7 @@ def _year_row(p: m.Person, c: m.Commit, tax_year: int, version: int, f: CarryFac
 
 
 _QCD_LABELS = ("deductions after 70½", "QCD reductions")
+_HOME = "first-time homebuyer distributions"
 
 
 def _changes(old: CarryFacts, new: CarryFacts, carried_only: bool = False) -> list[str]:
@@ -554,8 +556,9 @@ def _changes(old: CarryFacts, new: CarryFacts, carried_only: bool = False) -> li
                         ("deductions after 70½", old.deductions_after_70_half, new.deductions_after_70_half),
                         ("QCD reductions", old.qcd_reductions, new.qcd_reductions),
                         ("HSA funding distribution year", old.hfd_year, new.hfd_year),
-                        ("first-time homebuyer distributions", old.homebuyer_used or None, new.homebuyer_used or None)):
-        if a != b and not (label in _QCD_LABELS and a is None and b == 0):  # not recorded before 0003, now 0
+                        (_HOME, old.homebuyer_used or None, new.homebuyer_used or None)):
+        if a != b and not (label in _QCD_LABELS and a is None and b == 0) and not (label == _HOME and a is None):
+            # not recorded: the QCD totals before 0003 (now 0), the homebuyer use before session 20
             show = lambda v: "blank" if v is None else str(v) if isinstance(v, int) else fmt(m.tidy(Decimal(v)))  # noqa: E731
             out.append(f"{label} {show(a)} -> {show(b)}")
     if keys.canon(old.conversion_layers) != keys.canon(new.conversion_layers):

@@ -111,6 +111,7 @@ class Facts(_Strict):
     hfd_year: Optional[StrictInt] = None
     inherited_roth: dict[Name, InheritedRoth] = {}
     homebuyer_used: Optional[Money] = None   # first-time homebuyer distributions through the year (IRC §72(t)(8)(B))
+    roth_basis_unknown: Optional[StrictBool] = None  # the Roth contribution basis (0) was never given
 
 
 class Year(_Strict):

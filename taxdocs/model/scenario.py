@@ -208,7 +208,8 @@ class Form1099R(Strict):
                                     "additional tax reaches only amounts rolled into it from other plans or IRAs "
                                     "(IRC §72(t)(9)); the payer shows code 2 for the rest")
     corrective: bool = Field(False, description="a corrective distribution of excess deferrals/contributions")
-    nonspouse_beneficiary: bool = Field(False, description="paid to a beneficiary who is not the surviving spouse")
+    nonspouse_beneficiary: Optional[bool] = Field(None, description="paid to a beneficiary who is not the surviving "
+                                                  "spouse; false: to the surviving spouse; blank: not said")
     separating_employer: Optional[bool] = Field(None, description="exception 01: the plan of the employer left in "
                                                 "separated_from_service_year (blank: assumed only when it is the "
                                                 "person's one plan payer of the year)")

@@ -155,7 +155,7 @@ def compute(sc: Scenario, file: str = "<input>") -> Result:
             else:
                 tax_leg(leg)
 
-    _qcd_hfd_basis_limit(sc, forms, events)  # after the allocation: after-tax plan money rolled in is basis
+    _qcd_hfd_basis_limit(sc, forms, yp, events)  # after the allocation: after-tax plan money rolled in is basis
     # the annual limit is on QCDs, and basis paid to a charity is not one (IRC §408(d)(8)(D)): after the basis limit
     _qcd_limit(sc, forms, yp, events)
     _qcd_deduction_offset(sc, forms, events)  # last: it reduces what the other limits leave
@@ -311,12 +311,15 @@ def _keep_excess(forms: dict[str, FormInfo], leg: Leg, excess: Decimal, why: str
 QCD_HFD = (UseKind.qcd, UseKind.hfd)
 
 
-def _qcd_hfd_basis_limit(sc: Scenario, forms: dict[str, FormInfo], events: list[Event]) -> None:
+def _qcd_hfd_basis_limit(sc: Scenario, forms: dict[str, FormInfo], yp, events: list[Event]) -> None:
     """Limit QCDs and HFDs to the pre-tax money of each Form 8606 aggregate: a person's own traditional,
     SEP and SIMPLE IRAs (IRC §408(d)(2)), and the IRAs inherited from each decedent, which have their own
     Form 8606 (rules.md §4.1, §5.1). Needs the basis and the Dec 31 value: when one is missing,
-    LINE6_MISSING or INHERITED_LINE6_MISSING asks for it and nothing is limited."""
+    LINE6_MISSING or INHERITED_LINE6_MISSING asks for it and nothing is limited. A QCD takes pre-tax money only up to
+    the year's QCD limit: what it gives above that is taxed as any other distribution (Pub. 590-B), so it leaves the
+    pre-tax money to a later HFD or rollover to a plan."""
     for who, person in sc.people():
+        qcd_left = [yp.qcd.limit] if yp is not None else None  # the person's QCD limit left (shared by the aggregates)
         mine = [i for i in forms.values() if i.person == who]
         own = [i for i in mine if i.source in IRA_SOURCES]
         ira, value = person.ira, facts.year_end_value(person.ira)
@@ -324,7 +327,7 @@ def _qcd_hfd_basis_limit(sc: Scenario, forms: dict[str, FormInfo], events: list[
             line6 = max(value + facts.outstanding_rollovers(ira, own, sc.tax_year)
                         - ira.repayments_treated_as_rollovers, ZERO)  # i8606 line 6
             _limit_to_pretax(own, line6, facts.line5_basis(ira, mine),  # the same terms as the Form 8606 facts
-                             "every traditional, SEP and SIMPLE IRA", "Form 8606", forms, events)
+                             "every traditional, SEP and SIMPLE IRA", "Form 8606", forms, events, qcd_left)
         for n, entry in enumerate(person.inherited_iras, 1):
             theirs = [i for i in mine if i.source == Account.inherited_ira
                       and inherited_link(person, i.legs[0].form, sc.forms_1099r) == n]
@@ -333,11 +336,11 @@ def _qcd_hfd_basis_limit(sc: Scenario, forms: dict[str, FormInfo], events: list[
             if entry.year_end_value is not None:
                 _limit_to_pretax(theirs, entry.year_end_value, entry.basis + rolled_in,
                                  f"every IRA inherited from {entry.decedent}",
-                                 f"the Form 8606 for the IRAs inherited from {entry.decedent}", forms, events)
+                                 f"the Form 8606 for the IRAs inherited from {entry.decedent}", forms, events, qcd_left)
 
 
 def _limit_to_pretax(infos: list[FormInfo], line6: Decimal, basis: Decimal, aggregate: str, form_8606: str,
-                     forms: dict[str, FormInfo], events: list[Event]) -> None:
+                     forms: dict[str, FormInfo], events: list[Event], qcd_left: list | None = None) -> None:
     """Pre-tax money = what would be taxable if the aggregate were paid out this year: its Dec 31 value
     (Form 8606 line 6 terms) + what left it this year - basis. QCDs and HFDs take it in the order paid; the
     part of one above what is left is basis paid out: a kept leg, on Form 8606 line 7 (IRC §408(d)(8)(D),
@@ -358,7 +361,11 @@ def _limit_to_pretax(infos: list[FormInfo], line6: Decimal, basis: Decimal, aggr
                                               "earlier": pretax - room, "aggregate": aggregate, "f8606": form_8606}))
             what = "Rollover to a plan" if _to_plan(leg) else leg.kind.value.upper()
             _keep_excess(forms, leg, excess, f"{what} above the IRAs' pre-tax money: basis paid out")
-        room = max(room - leg.amount, ZERO)
+        took = leg.amount
+        if leg.kind == UseKind.qcd and qcd_left is not None:
+            took = min(took, qcd_left[0])  # above the QCD limit: not a QCD, taxed pro rata (_qcd_limit splits it off)
+            qcd_left[0] -= took
+        room = max(room - took, ZERO)
 
 
 def _to_plan(leg: Leg) -> bool:

@@ -40,7 +40,9 @@ class EarlyItem:
     refused: list[tuple] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)  # applied as claimed; not in the year's table
     unchecked: list[tuple] = field(default_factory=list)  # (number, balance_cap, cap): no vested balance to check
-    home_used: Decimal = ZERO  # of the $10,000 lifetime first-time homebuyer limit, in distribution terms (09)
+    # of the $10,000 lifetime first-time homebuyer limit (09), as the room is spent: the distribution for IRA and plan
+    # items, the taxable early amount for Roth items (contributions come out first; no rule says which dollars)
+    home_used: Decimal = ZERO
 
     @property
     def account(self) -> str:

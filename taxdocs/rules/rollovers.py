@@ -129,11 +129,12 @@ def check_eligible(leg: Leg, src: Account, person: Person, rmd_age, year: int, f
     # listed under inherited_iras = kept as an inherited IRA, not treated as the beneficiary's own: a non-spouse's,
     # unless the 1099-R says the surviving spouse was paid (`nonspouse_beneficiary: false`), whose IRA is not an
     # "inherited IRA" (IRC §408(d)(3)(C)(ii)(II)) and may be rolled over or converted
-    nonspouse = f.nonspouse_beneficiary or ("nonspouse_beneficiary" not in f.model_fields_set
-                                            and src == Account.inherited_ira and inherited_link(person, f, forms) is not None)
+    said = f.nonspouse_beneficiary is not None
+    nonspouse = f.nonspouse_beneficiary or (not said and src == Account.inherited_ira
+                                            and inherited_link(person, f, forms) is not None)
     if inherited and nonspouse and leg.kind == UseKind.indirect_rollover:
         out.append(_event(leg, "INHERITED_60_DAY_ROLLOVER", False, amount=leg.amount))
-    elif inherited and leg.kind == UseKind.indirect_rollover and "nonspouse_beneficiary" not in f.model_fields_set:
+    elif inherited and leg.kind == UseKind.indirect_rollover and not said:
         # only the surviving spouse may roll a death distribution over (IRC §408(d)(3)(C), §402(c)(9)): taken as
         # the spouse, and asked
         out.append(_event(leg, "INHERITED_ROLLOVER_SPOUSE_ASSUMED", True, amount=leg.amount))
@@ -168,8 +169,10 @@ def rmd_first_dollars(legs: list[Leg], src: Optional[Account] = None) -> list[Ev
     moved = [l for l in legs if l.valid and (l.is_rollover or l.kind in (UseKind.conversion,
                                                                           UseKind.in_plan_roth_rollover))]
     ids = {id(l) for l in moved}
-    # a contribution returned or recharacterized is not a distribution toward the RMD
+    # a contribution returned (IRC §408(d)(4), (5)) or recharacterized is not a distribution toward the RMD
+    # (Reg. §1.408-8 Q&A-9 [K])
     paid_out = [l for l in legs if id(l) not in ids and l.kind not in (UseKind.returned_contribution,
+                                                                       UseKind.excess_withdrawn,
                                                                        UseKind.recharacterization)]
     due = max(dollars(f.rmd_amount) - sum((l.amount for l in paid_out), ZERO), ZERO)
     out, emptied = [], set()

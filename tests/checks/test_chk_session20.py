@@ -109,3 +109,28 @@ def test_code_7_under_59_is_not_flagged_when_nothing_was_kept(use, flagged):
     f = ira_form("c", 20000, ("7",), uses=[use] if use else [])
     data = scenario([f], taxpayer=person(birth="1980-01-01", ira={"prior_basis": 0, "year_end_value": 0}))
     assert ("CODE_7_UNDER_59_HALF" in codes(run(data))) is flagged
+
+
+def test_a_qcd_over_the_limit_leaves_the_pre_tax_money_to_a_later_hfd():
+    """Basis 10,000, nothing left at Dec 31; 130,000 to charity in February, 4,000 to an HSA in March. Pre-tax money:
+    134,000 - 10,000 = 124,000. The QCD takes 124,000 of it (6,000 basis paid out), of which 108,000 is within the
+    limit; the HFD takes 4,000 of the 16,000 left; the 16,000 above the limit is taxed as any other distribution
+    (Pub. 590-B). Line 7 6,000 + 16,000 = 22,000; line 10 10,000 / 22,000 = .455; line 12 10,010; 15c 11,990 (D)."""
+    q = ira_form("q", 130000, paid="2025-02-01", uses=[{"kind": "qcd", "amount": 130000}])
+    h = ira_form("h", 4000, paid="2025-03-01", uses=[{"kind": "hfd", "amount": 4000}])
+    data = scenario([q, h], taxpayer=person(birth="1948-01-01", hsa_coverage="self_only",
+                                            ira={"prior_basis": 10000, "year_end_value": 0}))
+    L = result(data).lines()
+    assert (L["f8606.taxpayer.line7"], L["f1040.line4b"]) == (22000, 11990)
+    assert "HFD_OVER_TAXABLE" not in codes(run(data))
+
+
+def test_an_excess_withdrawn_does_not_count_toward_the_rmd():
+    """Reg. §1.408-8 Q&A-9: contributions returned under IRC §408(d)(4) or (5) do not count toward the RMD. 20,000
+    paid, RMD 5,000 still due: 5,000 an earlier excess withdrawn, 15,000 rolled over; the first 5,000 of the rollover
+    is the RMD, not rolled over (taxable) (D)."""
+    f = ira_form("x", 20000, paid="2025-03-01", rmd_year=True, rmd_amount=5000, uses=[
+        {"kind": "excess_withdrawn", "amount": 5000},
+        {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 15000, "date": "2025-04-01"}])
+    data = scenario([f], taxpayer=person(birth="1950-01-01", ira={"prior_basis": 0, "year_end_value": 100000}))
+    assert result(data).lines()["f1040.line4b"] == 5000

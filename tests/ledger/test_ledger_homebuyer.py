@@ -71,3 +71,19 @@ def test_a_roth_basis_never_given_is_not_filled_as_a_firm_zero(store):
     data["client_id"], data["taxpayer"]["ssn"] = "C-W", "123-45-6780"
     res, _ = _filled(store, data)
     assert res.graph.status("taxpayer.roth.contribution_basis") == "complete"
+
+
+def test_a_gap_in_the_ledger_keeps_the_homebuyer_use_as_the_least(store):
+    """2023 used the whole limit, 2024 is missing: 2025 still knows at least 10,000 was used (it only grows)."""
+    store.commit(from_data(_roth_home(2023, 10000, 10000, contribution_basis=0)))
+    res, findings = _filled(store, _roth_home(2025, 5000, 5000))
+    assert "LEDGER_GAP" in {f.code for f in findings}
+    assert (res.graph["taxpayer.roth.prior_homebuyer"], res.graph[F8606 + "line20"]) == (10000, 0)
+
+
+def test_a_roth_basis_given_against_the_ledgers_unknown_zero_is_not_a_disagreement(store):
+    store.commit(from_data(scenario(2024, [], client_id="C-U", taxpayer=person(
+        birth="1980-01-01", ira={"prior_basis": 0, "year_end_value": 30000}))))
+    _, findings = _filled(store, scenario(2025, [], client_id="C-U", taxpayer=person(
+        birth="1980-01-01", roth={"contribution_basis": 5000})))
+    assert "LEDGER_DISAGREES" not in {f.code for f in findings}
