@@ -362,6 +362,18 @@ def codes_and_uses(ctx: Ctx) -> list[Finding]:
     return out
 
 
+def code_a_by_birth(ctx: Ctx) -> list[Finding]:
+    """Code A (may use Form 4972's 10-year option) is for participants born before Jan. 2, 1936, or their
+    beneficiaries (i1099r code A)."""
+    out, cutoff = [], ctx.gp.law_dates.lump_sum_option_born_before.value
+    for f in ctx.sc.forms_1099r:
+        born = ctx.person(f.recipient).birth_date
+        if "A" in f.box7 and "4" not in f.box7 and born is not None and born >= cutoff:
+            out.append(make("CODE_A_BORN_TOO_LATE", f.id, ctx.fpath(f.id, "box7"), form=f.id, born=born, cutoff=cutoff,
+                            who=ctx.who_words(f.recipient)))
+    return out
+
+
 def paid_after_death(ctx: Ctx) -> list[Finding]:
     """A 1099-R paid to a person after the date of death given: income in respect of a decedent belongs to the estate
     or beneficiary that received it (IRC §691(a)(1); i1099r code 4), not to the decedent's final return."""
@@ -378,5 +390,6 @@ def paid_after_death(ctx: Ctx) -> list[Finding]:
 def check(ctx: Ctx) -> list[Finding]:
     sc = ctx.sc
     return (box_arithmetic(sc) + rows(sc) + payer_tin(sc) + codes_valid(ctx) + codes_and_boxes(ctx)
-            + codes_and_age(ctx) + codes_and_uses(ctx) + paid_after_death(ctx) + annuity_general_rule(ctx)
+            + codes_and_age(ctx) + codes_and_uses(ctx) + code_a_by_birth(ctx) + paid_after_death(ctx)
+            + annuity_general_rule(ctx)
             + plan_balance(ctx))

@@ -343,6 +343,7 @@ class LawDate(Sourced):
 
 
 class LawDates(_Frozen):
+    lump_sum_option_born_before: LawDate
     roth_ira_start: LawDate
     corrective_ira_earnings_exempt_from: LawDate
     public_safety_service_after: LawDate

@@ -134,3 +134,12 @@ def test_an_excess_withdrawn_does_not_count_toward_the_rmd():
         {"kind": "indirect_rollover", "to": "traditional_ira", "amount": 15000, "date": "2025-04-01"}])
     data = scenario([f], taxpayer=person(birth="1950-01-01", ira={"prior_basis": 0, "year_end_value": 100000}))
     assert result(data).lines()["f1040.line4b"] == 5000
+
+
+def test_code_a_for_someone_born_after_1935():
+    """i1099r code A: only participants born before Jan. 2, 1936 (or their beneficiaries)."""
+    late = scenario([form("a", 50000, ("7", "A"), box2a=50000)], taxpayer=person(birth="1960-01-01"))
+    assert "born on" in only(run(late), "CODE_A_BORN_TOO_LATE").message
+    early = scenario([form("a", 50000, ("7", "A"), box2a=50000)], taxpayer=person(birth="1935-12-31"))
+    heir = scenario([form("a", 50000, ("4", "A"), box2a=50000)], taxpayer=person(birth="1960-01-01"))
+    assert not codes(run(early)) & {"CODE_A_BORN_TOO_LATE"} and not codes(run(heir)) & {"CODE_A_BORN_TOO_LATE"}
