@@ -19,6 +19,7 @@ from taxdocs.rules.f5329 import gov_457b_own_money, separated_at_55
 
 ROTH_IRA_CODES = ("J", "Q", "T")
 RECHAR_CODES = ("N", "R")
+_DIRECT_CODES = {"G", "H"}  # a direct rollover (i1099r codes G and H)
 EARLY_CODES = ("1", "J", "S")
 STATE_CODES = set(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH "
@@ -45,7 +46,7 @@ def box_arithmetic(sc: Scenario) -> list[Finding]:
                             box5=f.box5, box1=f.box1))
         # a plan payment kept with box 2a 0 says all of it is after-tax money, which box 5 then shows; a 20%
         # withholding says the payer treated it as taxable (IRC §3405(c) withholds only from the taxable part)
-        if (f.box2a == 0 and f.box1 > 0 and not set(f.box7) & {"G", "H"} and source_of(f)[0] == Account.plan
+        if (f.box2a == 0 and f.box1 > 0 and not set(f.box7) & _DIRECT_CODES and source_of(f)[0] == Account.plan
                 and (f.box5 or ZERO) < f.box1 and (f.box4 or ZERO) > 0):
             out.append(make("BOX_2A_ZERO_WITHHELD", f.id, f"{p}.box2a", form=f.id, box1=f.box1, box4=f.box4,
                             box5=f.box5 or ZERO))
@@ -338,9 +339,6 @@ def plan_balance(ctx: Ctx) -> list[Finding]:
     return out
 
 
-_DIRECT_CODES = {"G", "H"}
-
-
 def codes_and_uses(ctx: Ctx) -> list[Finding]:
     """A plan's box 7 against what `uses` says happened: G or H is a direct rollover (trustee to trustee, no 20%
     withheld), any other code money paid to the recipient (i1099r codes G and H; IRC §401(a)(31), §3405(c)(2))."""
@@ -391,5 +389,4 @@ def check(ctx: Ctx) -> list[Finding]:
     sc = ctx.sc
     return (box_arithmetic(sc) + rows(sc) + payer_tin(sc) + codes_valid(ctx) + codes_and_boxes(ctx)
             + codes_and_age(ctx) + codes_and_uses(ctx) + code_a_by_birth(ctx) + paid_after_death(ctx)
-            + annuity_general_rule(ctx)
-            + plan_balance(ctx))
+            + annuity_general_rule(ctx) + plan_balance(ctx))
